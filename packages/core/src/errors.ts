@@ -1,0 +1,65 @@
+/**
+ * Every error lrsim raises on purpose is an {@link LrsimError} made by one of the small
+ * factories below, so messages stay uniform and the CLI can print them as one line
+ * without a stack trace. Anything else that escapes is a bug.
+ */
+export class LrsimError extends Error {
+  override readonly name = "LrsimError";
+  constructor(
+    /** Stable, machine-readable code, e.g. `UNKNOWN_SCHEDULE`. */
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** True when `error` is one of lrsim's own, user-facing errors. */
+export function isLrsimError(error: unknown): error is LrsimError {
+  return error instanceof LrsimError;
+}
+
+function didYouMean(suggestions: readonly string[]): string {
+  if (suggestions.length === 0) return "";
+  return ` (did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?)`;
+}
+
+/** The factories for every error code. Each returns an error; callers throw it. */
+export const errors = {
+  specSyntax: (spec: string, column: number, problem: string) =>
+    new LrsimError("SPEC_SYNTAX", `invalid spec "${spec}": ${problem} at column ${column}`),
+  unknownName: (kind: string, name: string, known: readonly string[], suggestions: readonly string[]) =>
+    new LrsimError(
+      "UNKNOWN_NAME",
+      `unknown ${kind} "${name}"${didYouMean(suggestions)}; known: ${known.join(", ")}`,
+    ),
+  unknownParam: (owner: string, param: string, known: readonly string[], suggestions: readonly string[]) =>
+    new LrsimError(
+      "UNKNOWN_PARAM",
+      `${owner}: unknown parameter "${param}"${didYouMean(suggestions)}; parameters: ${known.join(", ")}`,
+    ),
+  tooManyArgs: (owner: string, max: number) =>
+    new LrsimError("TOO_MANY_ARGS", `${owner}: takes at most ${max} positional arguments`),
+  duplicateParam: (owner: string, param: string) =>
+    new LrsimError("DUPLICATE_PARAM", `${owner}: parameter "${param}" is given twice`),
+  missingParam: (owner: string, param: string, hint: string) =>
+    new LrsimError("MISSING_PARAM", `${owner}: missing parameter "${param}" (${hint})`),
+  paramType: (owner: string, param: string, expected: string, got: string) =>
+    new LrsimError("PARAM_TYPE", `${owner}: ${param} must be ${expected}, got ${got}`),
+  paramRange: (owner: string, param: string, requirement: string, got: string) =>
+    new LrsimError("PARAM_RANGE", `${owner}: ${param} must be ${requirement}, got ${got}`),
+  invalidParams: (owner: string, problem: string) => new LrsimError("INVALID_PARAMS", `${owner}: ${problem}`),
+  invalidOption: (option: string, requirement: string, got: string) =>
+    new LrsimError("INVALID_OPTION", `${option} must be ${requirement}, got ${got}`),
+  duplicateDefinition: (kind: string, name: string) =>
+    new LrsimError("DUPLICATE_DEFINITION", `a ${kind} named "${name}" is already registered`),
+  badDefinition: (kind: string, name: string, problem: string) =>
+    new LrsimError("BAD_DEFINITION", `${kind} "${name}" is not a valid ${kind} definition: ${problem}`),
+  hookFailed: (kind: string, name: string, hook: string, cause: unknown) =>
+    new LrsimError(
+      "HOOK_FAILED",
+      `${kind} "${name}" failed in ${hook}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    ),
+} as const;

@@ -1,0 +1,44 @@
+import { param } from "../../spec/params.ts";
+import { defineSchedule } from "../types.ts";
+import { batchSizeParam, factorParam } from "./batch-ramp.ts";
+import { lrParam, milestonesParam, passedMilestones } from "./common.ts";
+
+/**
+ * Smith et al. (2018)'s hybrid: at each milestone grow the batch by `factor` while it stays
+ * within `maxBatch`; once it cannot, divide the lr by `factor` instead.
+ */
+export const hybrid = defineSchedule({
+  name: "hybrid",
+  summary:
+    "Multiply the batch by factor at milestones until maxBatch, then divide the lr by factor (Smith et al. 2018).",
+  unit: "epoch",
+  formula:
+    "k = milestones <= t; j = ramps that fit under maxBatch (j <= k); batchSize = round(batchSize * factor^j); lr = lr / factor^(k - j)",
+  params: {
+    lr: lrParam,
+    batchSize: batchSizeParam,
+    factor: factorParam,
+    milestones: milestonesParam,
+    maxBatch: param.integer({
+      doc: "Largest batch size (default: batchSize * factor, one ramp).",
+      min: 1,
+      optional: true,
+    }),
+  },
+  validate: ({ batchSize, maxBatch }) =>
+    maxBatch !== undefined && maxBatch < batchSize
+      ? `maxBatch (${maxBatch}) must be at least batchSize (${batchSize})`
+      : undefined,
+  create: ({ lr, batchSize, factor, milestones, maxBatch }) => {
+    const cap = maxBatch ?? Math.round(batchSize * factor);
+    let fits = 0;
+    while (Math.round(batchSize * factor ** (fits + 1)) <= cap) fits++;
+    return {
+      at: (t) => {
+        const k = passedMilestones(milestones, t);
+        const j = Math.min(k, fits);
+        return { lr: lr / factor ** (k - j), batchSize: Math.round(batchSize * factor ** j) };
+      },
+    };
+  },
+});

@@ -1,0 +1,264 @@
+import { errors } from "../errors.ts";
+import type { SpecCall, SpecValue } from "./ast.ts";
+import { formatCall, formatNumber, formatString, formatValue } from "./format.ts";
+import { suggest } from "./suggest.ts";
+
+/**
+ * Parameter schemas: how a plugin (schedule, model, dataset, optimizer) declares the
+ * arguments its spec takes. Binding a {@link SpecCall} to a schema checks names, types
+ * and ranges with uniform one-line messages, fills defaults, and yields typed values.
+ */
+
+/** What a derived default may depend on: the length of the run, in the schedule's own unit. */
+export interface DefaultContext {
+  /** Number of steps (or epochs) the caller will evaluate, when known. */
+  readonly length?: number | undefined;
+  /** The run's batch size, for batch-size schedules that start from it. */
+  readonly batchSize?: number | undefined;
+}
+
+interface ParamBase<T> {
+  /** One sentence for `lrsim schedules` and the docs. */
+  readonly doc: string;
+  /** A fixed default, or one derived from the run (return undefined when it cannot be). */
+  readonly default?: T | ((context: DefaultContext) => T | undefined);
+  /** How to get a value when there is no default, shown in the "missing parameter" error. */
+  readonly hint?: string;
+  /** Optional parameters may stay unset (`undefined`). */
+  readonly optional?: boolean;
+  /** Phantom field carrying the value type; never set. */
+  readonly __type?: T;
+}
+
+export interface NumberParam extends ParamBase<number> {
+  readonly type: "number";
+  readonly integer?: boolean;
+  /** Lower bound; exclusive when `exclusiveMin`. */
+  readonly min?: number;
+  readonly exclusiveMin?: boolean;
+  readonly max?: number;
+  readonly exclusiveMax?: boolean;
+}
+
+export interface BooleanParam extends ParamBase<boolean> {
+  readonly type: "boolean";
+}
+
+export interface ChoiceParam<C extends string = string> extends ParamBase<C> {
+  readonly type: "choice";
+  readonly choices: readonly C[];
+}
+
+export interface NumberListParam extends ParamBase<readonly number[]> {
+  readonly type: "numbers";
+  readonly integer?: boolean;
+  readonly min?: number;
+  readonly exclusiveMin?: boolean;
+  /** Require strictly increasing values (milestones). */
+  readonly increasing?: boolean;
+  readonly nonEmpty?: boolean;
+}
+
+/** A nested spec, kept as syntax: the owner builds it when it knows the context. */
+export interface SpecParam extends ParamBase<SpecCall> {
+  readonly type: "spec";
+}
+
+export interface SpecListParam extends ParamBase<readonly SpecCall[]> {
+  readonly type: "specs";
+  readonly nonEmpty?: boolean;
+}
+
+export type Param = NumberParam | BooleanParam | ChoiceParam | NumberListParam | SpecParam | SpecListParam;
+export type ParamSchema = Readonly<Record<string, Param>>;
+
+type ValueOf<P> = P extends ParamBase<infer T> ? T : never;
+type IsOptional<P> = P extends { optional: true } ? true : false;
+
+/** The typed values a schema binds to: optional parameters may be `undefined`. */
+export type ParamValues<S extends ParamSchema> = {
+  readonly [K in keyof S]: IsOptional<S[K]> extends true ? ValueOf<S[K]> | undefined : ValueOf<S[K]>;
+};
+
+/** Factories for parameter descriptors, so schemas read like signatures. */
+export const param = {
+  number: (options: Omit<NumberParam, "type">): NumberParam => ({ type: "number", ...options }),
+  integer: (options: Omit<NumberParam, "type" | "integer">): NumberParam => ({
+    type: "number",
+    integer: true,
+    ...options,
+  }),
+  boolean: (options: Omit<BooleanParam, "type">): BooleanParam => ({ type: "boolean", ...options }),
+  choice: <const C extends string>(
+    choices: readonly C[],
+    options: Omit<ChoiceParam<C>, "type" | "choices">,
+  ): ChoiceParam<C> => ({ type: "choice", choices, ...options }),
+  numbers: (options: Omit<NumberListParam, "type">): NumberListParam => ({ type: "numbers", ...options }),
+  spec: (options: Omit<SpecParam, "type">): SpecParam => ({ type: "spec", ...options }),
+  specs: (options: Omit<SpecListParam, "type">): SpecListParam => ({ type: "specs", ...options }),
+};
+
+function describe(value: SpecValue): string {
+  switch (value.kind) {
+    case "number":
+      return formatNumber(value.value);
+    case "string":
+      return `"${value.value}"`;
+    default:
+      return formatValue(value);
+  }
+}
+
+/** "a positive number", "an integer >= 1", "a non-negative number <= 1": the requirement in words. */
+function requirement(p: NumberParam | NumberListParam): string {
+  const noun = p.integer ? "integer" : "number";
+  let adjective = "";
+  const bounds: string[] = [];
+  if (p.min !== undefined) {
+    if (p.min === 0) adjective = p.exclusiveMin ? "positive " : "non-negative ";
+    else bounds.push(`${p.exclusiveMin ? ">" : ">="} ${formatNumber(p.min)}`);
+  }
+  if (p.type === "number" && p.max !== undefined)
+    bounds.push(`${p.exclusiveMax ? "<" : "<="} ${formatNumber(p.max)}`);
+  const phrase = `${adjective}${noun}${bounds.length ? ` ${bounds.join(" and ")}` : ""}`;
+  return `${/^[aeiou]/.test(phrase) ? "an" : "a"} ${phrase}`;
+}
+
+function checkNumber(owner: string, name: string, p: NumberParam | NumberListParam, v: number): void {
+  if (!Number.isFinite(v)) throw errors.paramRange(owner, name, "a finite number", formatNumber(v));
+  if (p.integer && !Number.isInteger(v)) throw errors.paramType(owner, name, "an integer", formatNumber(v));
+  const low = p.min !== undefined && (p.exclusiveMin ? v <= p.min : v < p.min);
+  const high = p.type === "number" && p.max !== undefined && (p.exclusiveMax ? v >= p.max : v > p.max);
+  if (low || high) throw errors.paramRange(owner, name, requirement(p), formatNumber(v));
+}
+
+function asSpec(owner: string, name: string, value: SpecValue): SpecCall {
+  if (value.kind === "call") return value;
+  if (value.kind === "string" && !value.quoted) return { kind: "call", name: value.value, args: [] };
+  throw errors.paramType(owner, name, "a spec such as cosine(tMax=10)", describe(value));
+}
+
+/** Converts one syntax value to the parameter's type, or throws a one-line error. */
+export function coerce(owner: string, name: string, p: Param, value: SpecValue): unknown {
+  switch (p.type) {
+    case "number": {
+      if (value.kind !== "number")
+        throw errors.paramType(owner, name, p.integer ? "an integer" : "a number", describe(value));
+      checkNumber(owner, name, p, value.value);
+      return value.value;
+    }
+    case "boolean":
+      if (value.kind !== "boolean") throw errors.paramType(owner, name, "true or false", describe(value));
+      return value.value;
+    case "choice":
+      if (value.kind !== "string" || !p.choices.includes(value.value))
+        throw errors.paramType(owner, name, `one of ${p.choices.join("|")}`, describe(value));
+      return value.value;
+    case "numbers": {
+      const items = value.kind === "list" ? value.items : value.kind === "number" ? [value] : undefined;
+      if (!items || items.some((i) => i.kind !== "number"))
+        throw errors.paramType(
+          owner,
+          name,
+          `a list of ${p.integer ? "integers" : "numbers"} like [3,11]`,
+          describe(value),
+        );
+      const numbers = items.map((i) => (i as { value: number }).value);
+      for (const n of numbers) checkNumber(owner, name, p, n);
+      if (p.nonEmpty && numbers.length === 0) throw errors.paramRange(owner, name, "a non-empty list", "[]");
+      if (p.increasing && numbers.some((n, i) => i > 0 && n <= numbers[i - 1]!))
+        throw errors.paramRange(owner, name, "strictly increasing", describe(value));
+      return numbers;
+    }
+    case "spec":
+      return asSpec(owner, name, value);
+    case "specs": {
+      const items = value.kind === "list" ? value.items : [value];
+      const specs = items.map((i) => asSpec(owner, name, i));
+      if (p.nonEmpty && specs.length === 0)
+        throw errors.paramRange(owner, name, "a non-empty list of specs", "[]");
+      return specs;
+    }
+  }
+}
+
+/**
+ * Binds a call's positional and named arguments to a schema, coerces and range-checks
+ * each, then fills fixed and derived defaults. Unknown names get a "did you mean".
+ */
+export function bindParams<S extends ParamSchema>(
+  owner: string,
+  schema: S,
+  call: SpecCall,
+  context: DefaultContext = {},
+): ParamValues<S> {
+  const names = Object.keys(schema);
+  const bound: Record<string, unknown> = {};
+  let positional = 0;
+  let seenNamed = false;
+  for (const arg of call.args) {
+    let name: string;
+    if (arg.key === undefined) {
+      if (seenNamed) throw errors.invalidParams(owner, "positional arguments must come before named ones");
+      if (positional >= names.length) throw errors.tooManyArgs(owner, names.length);
+      name = names[positional++]!;
+    } else {
+      seenNamed = true;
+      name = arg.key;
+      if (!(name in schema)) throw errors.unknownParam(owner, name, names, suggest(name, names));
+    }
+    if (name in bound) throw errors.duplicateParam(owner, name);
+    bound[name] = coerce(owner, name, schema[name]!, arg.value);
+  }
+  for (const name of names) {
+    if (name in bound) continue;
+    const p = schema[name]!;
+    const fallback = typeof p.default === "function" ? p.default(context) : p.default;
+    if (fallback !== undefined) bound[name] = fallback;
+    else if (!p.optional) throw errors.missingParam(owner, name, p.hint ?? `give ${name}=...`);
+  }
+  return bound as ParamValues<S>;
+}
+
+/** Text for one bound value, as it would be written in a spec. */
+export function formatParamValue(value: unknown): string {
+  if (typeof value === "number") return formatNumber(value);
+  if (typeof value === "string") return formatString(value);
+  if (typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatParamValue).join(",")}]`;
+  if (value && typeof value === "object" && (value as SpecCall).kind === "call")
+    return formatCall(value as SpecCall);
+  throw new TypeError(`cannot format parameter value ${String(value)}`);
+}
+
+/** True when a bound value equals the parameter's fixed default (so a canonical spec may omit it). */
+export function isDefault(p: Param, value: unknown): boolean {
+  if (p.default === undefined || typeof p.default === "function") return false;
+  return formatParamValue(p.default) === formatParamValue(value);
+}
+
+/** How a parameter reads in `lrsim schedules`: `gamma=0.1`, `lr`, `maxBatch?`. */
+export function signatureOf(name: string, p: Param): string {
+  if (p.default !== undefined && typeof p.default !== "function")
+    return `${name}=${formatParamValue(p.default)}`;
+  if (p.optional) return `${name}?`;
+  return name;
+}
+
+/** The parameter's type in words, for listings. */
+export function typeOf(p: Param): string {
+  switch (p.type) {
+    case "number":
+      return requirement(p).replace(/^an? /, "");
+    case "boolean":
+      return "boolean";
+    case "choice":
+      return p.choices.join("|");
+    case "numbers":
+      return `list of ${p.integer ? "integers" : "numbers"}${p.increasing ? ", increasing" : ""}`;
+    case "spec":
+      return "spec";
+    case "specs":
+      return "list of specs";
+  }
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+/** One vitest run covers every package's unit tests and the end-to-end tests in test/. */
+export default defineConfig({
+  resolve: { conditions: ["@lrsim/source"] },
+  ssr: { resolve: { conditions: ["@lrsim/source"] } },
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "plugins/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 60_000,
+  },
+});
