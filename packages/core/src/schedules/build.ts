@@ -54,7 +54,7 @@ export function buildSchedule(
   };
   let curve: ReturnType<ScheduleDefinition["create"]>;
   try {
-    curve = definition.create(values as never, { ...context, unit: values["unit"] as ScheduleUnit, build });
+    curve = definition.create(values as never, { ...context, unit: values.unit as ScheduleUnit, build });
   } catch (error) {
     if (isLrsimError(error)) throw error;
     throw errors.hookFailed("schedule", definition.name, "create", error);
@@ -77,7 +77,7 @@ export function buildSchedule(
     params[name] = p.type === "spec" || p.type === "specs" ? shown(value) : value;
     if (!isDefault(p, value)) args.push(`${name}=${shown(value)}`);
   }
-  const unit = values["unit"] as ScheduleUnit;
+  const unit = values.unit as ScheduleUnit;
   const canonical = args.length ? `${definition.name}(${args.join(", ")})` : definition.name;
   const observe = curve.observe?.bind(curve);
   return {

@@ -16,6 +16,7 @@ export const warmup = defineSchedule({
   formula: "t < steps: then(0) * (startFactor + (1 - startFactor) * t / steps); else then(t - steps)",
   params: {
     steps: param.integer({ doc: "Length of the warm-up.", min: 1, hint: "give steps=..." }),
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the parameter name the spec language promises; these objects are never awaited.
     then: param.spec({
       doc: "The schedule that follows (runs on warmup's clock).",
       default: { kind: "call", name: "constant", args: [] },
