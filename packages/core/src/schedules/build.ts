@@ -1,7 +1,7 @@
 import { errors, isLrsimError } from "../errors.ts";
 import type { Registry } from "../plugins/registry.ts";
 import type { SpecCall } from "../spec/ast.ts";
-import { formatCall } from "../spec/format.ts";
+import { formatCall, formatValue } from "../spec/format.ts";
 import {
   bindParams,
   type DefaultContext,
@@ -29,6 +29,27 @@ export function fullSchema(definition: ScheduleDefinition): Readonly<Record<stri
 }
 
 /**
+ * Children of a composition run on the parent's clock: the parent's unit is passed down, and a
+ * child that asks for another unit explicitly is an error rather than silently ignored.
+ */
+function onParentClock(child: SpecCall, unit: ScheduleUnit, owner: string): SpecCall {
+  const explicit = child.args.find((a) => a.key === "unit");
+  if (explicit) {
+    const value = explicit.value.kind === "string" ? explicit.value.value : formatValue(explicit.value);
+    if (value !== unit)
+      throw errors.invalidParams(
+        owner,
+        `${child.name} runs on ${owner}'s clock (unit=${unit}); drop its unit=${value}`,
+      );
+    return child;
+  }
+  return {
+    ...child,
+    args: [...child.args, { key: "unit", value: { kind: "string", value: unit, quoted: false } }],
+  };
+}
+
+/**
  * Builds a schedule from spec text or syntax: looks the name up, binds and checks the
  * parameters, runs the definition's cross-checks and `create`, and works out the
  * canonical spec. `context.length` is the run length in the schedule's unit, used by
@@ -48,7 +69,8 @@ export function buildSchedule(
 
   const children = new Map<SpecCall, Schedule>();
   const build = (child: SpecCall, childContext: DefaultContext = {}): Schedule => {
-    const built = buildSchedule(registry, child, { batchSize: context.batchSize, ...childContext });
+    const onClock = onParentClock(child, values.unit as ScheduleUnit, definition.name);
+    const built = buildSchedule(registry, onClock, { batchSize: context.batchSize, ...childContext });
     children.set(child, built);
     return built;
   };

@@ -32,6 +32,13 @@ class Parser {
     return this.text[this.position];
   }
 
+  /** The next word (or character) of the input, for "unexpected ..." messages. */
+  upcoming(): string {
+    this.skipSpace();
+    const match = /^[^\s()[\],="']+/.exec(this.text.slice(this.position));
+    return match ? match[0].slice(0, 24) : (this.text[this.position] ?? "");
+  }
+
   atEnd(): boolean {
     return this.peek() === undefined;
   }
@@ -165,7 +172,7 @@ export function parseSpec(text: string): SpecCall {
   const parser = new Parser(text);
   if (parser.atEnd()) parser.fail("the spec is empty");
   const spec = parser.spec();
-  if (!parser.atEnd()) parser.fail(`unexpected "${parser.peek()}" after the spec`);
+  if (!parser.atEnd()) parser.fail(`unexpected "${parser.upcoming()}" after the spec`);
   return spec;
 }
 
@@ -178,6 +185,6 @@ export function parseSpecList(text: string): SpecCall[] {
     parser.expect(",");
     specs.push(parser.spec());
   }
-  if (!parser.atEnd()) parser.fail(`unexpected "${parser.peek()}" after the spec`);
+  if (!parser.atEnd()) parser.fail(`unexpected "${parser.upcoming()}" after the spec`);
   return specs;
 }

@@ -1,5 +1,3 @@
-import { errors } from "../../errors.ts";
-import type { SpecCall } from "../../spec/ast.ts";
 import { type DefaultContext, param } from "../../spec/params.ts";
 
 /** The initial learning rate most schedules take. */
@@ -48,25 +46,4 @@ export function passedMilestones(milestones: readonly number[], t: number): numb
 /** The run length left after `offset` ticks, for a child schedule that starts there. */
 export function remaining(context: DefaultContext, offset: number): DefaultContext {
   return context.length === undefined ? {} : { length: Math.max(1, context.length - offset) };
-}
-
-/**
- * Children of a composition run on the parent's clock: the parent's unit is passed down, and a
- * child that asks for another unit explicitly is an error rather than silently ignored.
- */
-export function onParentClock(child: SpecCall, unit: string, owner: string): SpecCall {
-  const explicit = child.args.find((a) => a.key === "unit");
-  if (explicit) {
-    const value = explicit.value.kind === "string" ? explicit.value.value : "";
-    if (value !== unit)
-      throw errors.invalidParams(
-        owner,
-        `${child.name} runs on ${owner}'s clock (unit=${unit}); drop its unit=${value}`,
-      );
-    return child;
-  }
-  return {
-    ...child,
-    args: [...child.args, { key: "unit", value: { kind: "string", value: unit, quoted: false } }],
-  };
 }

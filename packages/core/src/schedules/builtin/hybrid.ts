@@ -4,6 +4,19 @@ import { batchSizeParam, factorParam } from "./batch-ramp.ts";
 import { lrParam, milestonesParam, passedMilestones } from "./common.ts";
 
 /**
+ * How many times `batchSize` can be multiplied by `factor` (rounding each result) and stay
+ * within `cap`. Closed form plus a rounding correction, so a factor barely above 1 cannot
+ * turn this into a near-endless count.
+ */
+export function rampsThatFit(batchSize: number, factor: number, cap: number): number {
+  const batchAt = (j: number) => Math.round(batchSize * factor ** j);
+  let fits = Math.max(0, Math.floor(Math.log((cap + 0.5) / batchSize) / Math.log(factor)));
+  while (fits > 0 && batchAt(fits) > cap) fits--;
+  while (batchAt(fits + 1) <= cap) fits++;
+  return fits;
+}
+
+/**
  * Smith et al. (2018)'s hybrid: at each milestone grow the batch by `factor` while it stays
  * within `maxBatch`; once it cannot, divide the lr by `factor` instead.
  */
@@ -31,8 +44,7 @@ export const hybrid = defineSchedule({
       : undefined,
   create: ({ lr, batchSize, factor, milestones, maxBatch }) => {
     const cap = maxBatch ?? Math.round(batchSize * factor);
-    let fits = 0;
-    while (Math.round(batchSize * factor ** (fits + 1)) <= cap) fits++;
+    const fits = rampsThatFit(batchSize, factor, cap);
     return {
       at: (t) => {
         const k = passedMilestones(milestones, t);

@@ -1,6 +1,6 @@
 import { param } from "../../spec/params.ts";
 import { defineSchedule, type Schedule } from "../types.ts";
-import { onParentClock, passedMilestones } from "./common.ts";
+import { passedMilestones } from "./common.ts";
 
 /**
  * PyTorch's SequentialLR: schedule i runs from milestone i-1 (its own t restarting at 0).
@@ -36,7 +36,7 @@ export const sequential = defineSchedule({
     const children: Schedule[] = schedules.map((child, i) => {
       const end = milestones[i] ?? context.length;
       const length = end === undefined ? undefined : Math.max(1, end - starts[i]!);
-      return context.build(onParentClock(child, context.unit, "sequential"), { length });
+      return context.build(child, { length });
     });
     const locate = (t: number) => {
       const i = passedMilestones(milestones, t);

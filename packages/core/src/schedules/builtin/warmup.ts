@@ -1,6 +1,6 @@
 import { param } from "../../spec/params.ts";
 import { defineSchedule } from "../types.ts";
-import { onParentClock, remaining } from "./common.ts";
+import { remaining } from "./common.ts";
 
 /**
  * Linear warm-up into another schedule: PyTorch's
@@ -30,7 +30,7 @@ export const warmup = defineSchedule({
     }),
   },
   create: ({ steps, then, startFactor }, context) => {
-    const next = context.build(onParentClock(then, context.unit, "warmup"), remaining(context, steps));
+    const next = context.build(then, remaining(context, steps));
     const target = next.at(0);
     return {
       metricDriven: next.metricDriven,
