@@ -1,0 +1,32 @@
+/**
+ * Where a command writes. Commands never touch `process` directly, so tests can run them
+ * in-process and the `--json` contract (results on stdout, everything else on stderr) holds.
+ */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stdout is a terminal: colours and charts in colour only then. */
+  readonly isTTY: boolean;
+  /** Whether stderr is a terminal: progress bars only then. */
+  readonly isErrTTY: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  /** The directory relative paths are taken from (where the user typed the command). */
+  readonly cwd: string;
+}
+
+/** The real terminal. `INIT_CWD` is where the user ran `pnpm lrsim`, which pnpm moves away from. */
+export function processIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    isTTY: process.stdout.isTTY === true,
+    isErrTTY: process.stderr.isTTY === true,
+    env: process.env,
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+  };
+}
+
+/** True when colour is wanted: a terminal, and no NO_COLOR. */
+export function useColor(io: CliIo): boolean {
+  return io.isTTY && !io.env.NO_COLOR;
+}

@@ -1,0 +1,69 @@
+import { isLrsimError } from "@lrsim/core";
+import yargs from "yargs";
+import { decayCommand } from "./commands/decay.ts";
+import { scheduleCommand } from "./commands/schedule.ts";
+import { schedulesCommand } from "./commands/schedules.ts";
+import { type CliIo, processIo } from "./io.ts";
+import { version } from "./version.ts";
+
+/** Exit codes: 0 success, 1 bad input or a failed run, 2 a usage error (unknown option, missing argument). */
+export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+/** Top-level command names, for pointing a usage error at the right --help. */
+const COMMANDS = ["schedule", "schedules", "decay"];
+
+/**
+ * Runs the lrsim command line on `argv` (without `node` and the script) and returns the exit
+ * code. Bad input of any kind becomes one line on stderr — a stack trace only with --verbose.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const verbose = argv.includes("--verbose");
+  const parser = yargs([...argv])
+    .scriptName("lrsim")
+    .usage(
+      "lrsim — a learning-rate lab: schedules, range tests and real training, recorded in SQLite.\n\nUsage: $0 <command> [options]",
+    )
+    .command(scheduleCommand(io))
+    .command(schedulesCommand(io))
+    .command(decayCommand(io))
+    .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of errors" })
+    .demandCommand(1, "Name a command: lrsim --help lists them.")
+    .strict()
+    .recommendCommands()
+    .version(version)
+    .help()
+    .alias("h", "help")
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .showHelpOnFail(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(message);
+    });
+  try {
+    await parser.parseAsync();
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const command = COMMANDS.includes(argv[0] ?? "") ? `lrsim ${argv[0]}` : "lrsim";
+      const message = error.message.replace(/\n+/g, " ");
+      const unknown = message.startsWith("Did you mean") ? `unknown command "${argv[0]}". ` : "";
+      io.err(`lrsim: ${unknown}${message} (${command} --help shows the options)`);
+      return EXIT.usage;
+    }
+    if (isLrsimError(error)) {
+      io.err(`lrsim: ${error.message}`);
+      if (verbose && error.stack) io.err(error.stack);
+      return EXIT.error;
+    }
+    io.err(`lrsim: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(
+      verbose && error instanceof Error && error.stack
+        ? error.stack
+        : "(run again with --verbose for the stack trace, and please report it)",
+    );
+    return EXIT.error;
+  }
+}
