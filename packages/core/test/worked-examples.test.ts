@@ -83,7 +83,9 @@ describe("batch-size schedules (Smith et al. 2018)", () => {
     expect(ramp.lr).toEqual([0.1, 0.1, 0.1, 0.1, 0.1, 0.1]);
     expect(ramp.batchSize).toEqual([128, 128, 640, 640, 3200, 3200]);
     // The noise scale lr * N / B follows the same curve in both.
-    decay.lr.forEach((lr, t) => expect(ramp.lr[t]! / ramp.batchSize![t]!).toBeCloseTo(lr / 128, 15));
+    decay.lr.forEach((lr, t) => {
+      expect(ramp.lr[t]! / ramp.batchSize![t]!).toBeCloseTo(lr / 128, 15);
+    });
   });
 
   it("batchramp caps the batch at maxBatch", () => {
