@@ -7,5 +7,6 @@ export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "plugins/*/test/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
+    reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

@@ -6,4 +6,4 @@
 export { type CliIo, processIo } from "./io.ts";
 export { EXIT, main } from "./main.ts";
 export { type ChartOptions, renderChart, type Series } from "./render/chart.ts";
-export { type Column, formatCell, renderTable } from "./render/table.ts";
+export { type Align, type Column, formatCell, renderTable } from "./render/table.ts";

@@ -23,7 +23,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const parser = yargs([...argv])
     .scriptName("lrsim")
     .usage(
-      "lrsim — a learning-rate lab: schedules, range tests and real training, recorded in SQLite.\n\nUsage: $0 <command> [options]",
+      "lrsim — a learning-rate lab: print, plot and solve learning-rate, batch-size and momentum schedules.\n\nUsage: $0 <command> [options]",
     )
     .command(scheduleCommand(io))
     .command(schedulesCommand(io))
@@ -35,7 +35,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .version(version)
     .help()
     .alias("h", "help")
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(io.isTTY ? Math.min(110, process.stdout.columns ?? 100) : 100)
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((message, error) => {
@@ -43,7 +43,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       throw new UsageError(message);
     });
   try {
-    await parser.parseAsync();
+    // With a callback yargs hands over --help/--version text instead of printing it itself.
+    let output = "";
+    await parser.parseAsync([...argv], {}, (_error, _args, text) => {
+      output = text;
+    });
+    if (output) io.out(output);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -8,7 +8,12 @@ export { errors, isLrsimError, LrsimError } from "./errors.ts";
 export { type Named, Registry } from "./plugins/registry.ts";
 export { buildSchedule, fullSchema, type ScheduleRegistry } from "./schedules/build.ts";
 export { builtinSchedules } from "./schedules/builtin/index.ts";
-export { type DecaySolution, solveDecay } from "./schedules/decay-solver.ts";
+export {
+  type DecaySolution,
+  FLOAT32_SPACING_BELOW_ONE,
+  type Float32Check,
+  solveDecay,
+} from "./schedules/decay-solver.ts";
 export { checkScheduleShape, createScheduleRegistry } from "./schedules/registry.ts";
 export { type ScheduleSamples, sampleSchedule } from "./schedules/sample.ts";
 export {
@@ -35,10 +40,13 @@ export {
   bindParams,
   type ChoiceParam,
   type DefaultContext,
+  type IsOptionalParam,
   type NumberListParam,
   type NumberParam,
   type Param,
+  type ParamBase,
   type ParamSchema,
+  type ParamValueOf,
   type ParamValues,
   param,
   type SpecListParam,

@@ -17,7 +17,8 @@ export interface DefaultContext {
   readonly batchSize?: number | undefined;
 }
 
-interface ParamBase<T> {
+/** What every parameter descriptor has. */
+export interface ParamBase<T> {
   /** One sentence for `lrsim schedules` and the docs. */
   readonly doc: string;
   /** A fixed default, or one derived from the run (return undefined when it cannot be). */
@@ -72,12 +73,16 @@ export interface SpecListParam extends ParamBase<readonly SpecCall[]> {
 export type Param = NumberParam | BooleanParam | ChoiceParam | NumberListParam | SpecParam | SpecListParam;
 export type ParamSchema = Readonly<Record<string, Param>>;
 
-type ValueOf<P> = P extends ParamBase<infer T> ? T : never;
-type IsOptional<P> = P extends { optional: true } ? true : false;
+/** The value type a parameter descriptor binds to. */
+export type ParamValueOf<P> = P extends ParamBase<infer T> ? T : never;
+/** Whether a descriptor is declared `optional: true`. */
+export type IsOptionalParam<P> = P extends { optional: true } ? true : false;
 
 /** The typed values a schema binds to: optional parameters may be `undefined`. */
 export type ParamValues<S extends ParamSchema> = {
-  readonly [K in keyof S]: IsOptional<S[K]> extends true ? ValueOf<S[K]> | undefined : ValueOf<S[K]>;
+  readonly [K in keyof S]: IsOptionalParam<S[K]> extends true
+    ? ParamValueOf<S[K]> | undefined
+    : ParamValueOf<S[K]>;
 };
 
 /** Factories for parameter descriptors, so schemas read like signatures. */

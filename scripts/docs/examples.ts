@@ -1,0 +1,102 @@
+/**
+ * Keeps the command examples in README.md and docs/*.md true. Every fenced block tagged
+ * `console` whose first line is `$ lrsim ...` is run through the real CLI (in-process) and
+ * the lines after the command are replaced by its output.
+ *
+ *   pnpm docs:examples          rewrite the docs with fresh output
+ *   pnpm docs:examples --check  exit 1 and list the blocks whose output has drifted
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type CliIo, main } from "lrsim";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const BLOCK = /```console\n\$ (lrsim [^\n]*)\n([\s\S]*?)```/g;
+
+/** Splits a command line like a POSIX shell would for simple quoting ('...' and "..."). */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let current = "";
+  let quote: string | undefined;
+  let started = false;
+  for (const char of line) {
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else current += char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      started = true;
+    } else if (char === " ") {
+      if (started) words.push(current);
+      current = "";
+      started = false;
+    } else {
+      current += char;
+      started = true;
+    }
+  }
+  if (started) words.push(current);
+  return words;
+}
+
+/** Runs one documented command and returns what a reader would see (stdout, then stderr). */
+export async function runExample(commandLine: string): Promise<string> {
+  const out: string[] = [];
+  const io: CliIo = {
+    out: (t) => out.push(t.endsWith("\n") ? t : `${t}\n`),
+    err: (t) => out.push(t.endsWith("\n") ? t : `${t}\n`),
+    isTTY: false,
+    isErrTTY: false,
+    env: { ...process.env, NO_COLOR: "1" },
+    cwd: root,
+  };
+  const code = await main(shellWords(commandLine).slice(1), io);
+  if (code !== 0) out.push(`(exit ${code})\n`);
+  return out.join("");
+}
+
+export function documentedFiles(): string[] {
+  const docs = readdirSync(join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => join(root, "docs", f));
+  return [join(root, "README.md"), ...docs];
+}
+
+export interface Drift {
+  readonly file: string;
+  readonly command: string;
+  readonly documented: string;
+  readonly actual: string;
+}
+
+/** Re-runs every example in `file`; returns the refreshed text and the blocks that differed. */
+export async function refresh(file: string): Promise<{ text: string; drifts: Drift[] }> {
+  const text = readFileSync(file, "utf8");
+  const drifts: Drift[] = [];
+  let result = "";
+  let last = 0;
+  for (const match of text.matchAll(BLOCK)) {
+    const [whole, command, documented] = match as unknown as [string, string, string];
+    const actual = await runExample(command);
+    if (actual !== documented) drifts.push({ file, command, documented, actual });
+    result += text.slice(last, match.index) + "```console\n$ " + command + "\n" + actual + "```";
+    last = match.index! + whole.length;
+  }
+  return { text: result + text.slice(last), drifts };
+}
+
+async function cli(): Promise<void> {
+  const check = process.argv.includes("--check");
+  let drifted = 0;
+  for (const file of documentedFiles()) {
+    const { text, drifts } = await refresh(file);
+    drifted += drifts.length;
+    if (check) for (const d of drifts) console.error(`${d.file}: output of "${d.command}" has drifted`);
+    else if (drifts.length) writeFileSync(file, text);
+  }
+  if (check && drifted) process.exitCode = 1;
+  else console.error(check ? "docs examples are up to date" : `refreshed ${drifted} example block(s)`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await cli();

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { documentedFiles, refresh, shellWords } from "../scripts/docs/examples.ts";
+
+describe("documented examples", () => {
+  it("splits command lines like a shell", () => {
+    expect(shellWords(`lrsim schedule "step(lr=0.1, stepSize=3)" --steps 5 'a b'`)).toEqual([
+      "lrsim",
+      "schedule",
+      "step(lr=0.1, stepSize=3)",
+      "--steps",
+      "5",
+      "a b",
+    ]);
+  });
+
+  for (const file of documentedFiles()) {
+    it(`${file.replace(/.*\/(docs\/)?/, "$1")}: every $ lrsim block shows what lrsim prints (pnpm docs:examples rewrites them)`, async () => {
+      const { drifts } = await refresh(file);
+      for (const drift of drifts)
+        expect(drift.actual, `"${drift.command}" in ${drift.file}`).toBe(drift.documented);
+    });
+  }
+});
