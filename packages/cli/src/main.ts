@@ -1,6 +1,8 @@
 import { isLrsimError } from "@lrsim/core";
 import yargs from "yargs";
 import { decayCommand } from "./commands/decay.ts";
+import { pluginsCommand } from "./commands/plugins.ts";
+import { runCommand } from "./commands/run.ts";
 import { scheduleCommand } from "./commands/schedule.ts";
 import { schedulesCommand } from "./commands/schedules.ts";
 import { type CliIo, processIo } from "./io.ts";
@@ -12,7 +14,7 @@ export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 class UsageError extends Error {}
 
 /** Top-level command names, for pointing a usage error at the right --help. */
-const COMMANDS = ["schedule", "schedules", "decay"];
+const COMMANDS = ["schedule", "schedules", "decay", "run", "plugins"];
 
 /**
  * Runs the lrsim command line on `argv` (without `node` and the script) and returns the exit
@@ -23,11 +25,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const parser = yargs([...argv])
     .scriptName("lrsim")
     .usage(
-      "lrsim — a learning-rate lab: print, plot and solve learning-rate, batch-size and momentum schedules.\n\nUsage: $0 <command> [options]",
+      "lrsim — a learning-rate lab: print, plot and solve learning-rate, batch-size and momentum schedules, and train real models under them.\n\nUsage: $0 <command> [options]",
     )
     .command(scheduleCommand(io))
     .command(schedulesCommand(io))
     .command(decayCommand(io))
+    .command(runCommand(io))
+    .command(pluginsCommand(io))
     .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of errors" })
     .demandCommand(1, "Name a command: lrsim --help lists them.")
     .strict()

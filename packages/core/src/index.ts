@@ -5,7 +5,26 @@
  * @packageDocumentation
  */
 export { errors, isLrsimError, LrsimError } from "./errors.ts";
+export { ACTIVATIONS, type Activation } from "./nn/activations.ts";
+export { DenseNetwork } from "./nn/dense-network.ts";
+export { builtinOptimizers } from "./optim/index.ts";
+export {
+  type Allocate,
+  allocateLocal,
+  defineOptimizer,
+  type OptimizerDefinition,
+  type OptimizerInstance,
+  type StepHyper,
+} from "./optim/types.ts";
+export { isPathName, PluginCatalog, type PluginSource, packageNameFor } from "./plugins/catalog.ts";
+export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
+export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
+export { callHook, callHookAsync } from "./plugins/hooks.ts";
+export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
 export { type Named, Registry } from "./plugins/registry.ts";
+export { EXPECTED_SHAPE, type PluginDefinitions, type PluginKind, shapeProblem } from "./plugins/shapes.ts";
+export { splitSamples } from "./plugins/split.ts";
+export { createRng, type Rng } from "./random.ts";
 export { buildSchedule, fullSchema, type ScheduleRegistry } from "./schedules/build.ts";
 export { builtinSchedules } from "./schedules/builtin/index.ts";
 export {
@@ -34,6 +53,7 @@ export type {
   SpecString,
   SpecValue,
 } from "./spec/ast.ts";
+export { canonicalSpec } from "./spec/canonical.ts";
 export { formatCall, formatNumber, formatValue } from "./spec/format.ts";
 export {
   type BooleanParam,
@@ -56,3 +76,17 @@ export {
 } from "./spec/params.ts";
 export { parseSpec, parseSpecList } from "./spec/parse.ts";
 export { suggest } from "./spec/suggest.ts";
+export type { StepOutcome, TrainingBackend } from "./train/backend.ts";
+export { RUN_DEFAULTS, type RunConfig, type RunOptions, resolveRunConfig } from "./train/config.ts";
+export { LocalBackend } from "./train/local-backend.ts";
+export { type Chosen, loadDataset, planRun, type RunPlan } from "./train/plan.ts";
+export { type BackendFactory, localBackend, Trainer, train } from "./train/trainer.ts";
+export type {
+  EpochRecord,
+  Evaluation,
+  RunResult,
+  RunStatus,
+  ScheduleReading,
+  StepRecord,
+  TrainerEvents,
+} from "./train/types.ts";

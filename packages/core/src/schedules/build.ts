@@ -1,15 +1,9 @@
 import { errors, isLrsimError } from "../errors.ts";
 import type { Registry } from "../plugins/registry.ts";
 import type { SpecCall } from "../spec/ast.ts";
+import { canonicalSpec } from "../spec/canonical.ts";
 import { formatCall, formatValue } from "../spec/format.ts";
-import {
-  bindParams,
-  type DefaultContext,
-  formatParamValue,
-  isDefault,
-  type Param,
-  param,
-} from "../spec/params.ts";
+import { bindParams, type DefaultContext, formatParamValue, type Param, param } from "../spec/params.ts";
 import { parseSpec } from "../spec/parse.ts";
 import type { Schedule, ScheduleDefinition, ScheduleUnit } from "./types.ts";
 
@@ -91,16 +85,13 @@ export function buildSchedule(
       ? `[${value.map(asText).join(", ")}]`
       : asText(value);
   };
-  const args: string[] = [];
   const params: Record<string, unknown> = {};
   for (const [name, p] of Object.entries(schema)) {
     const value = values[name];
-    if (value === undefined) continue;
-    params[name] = p.type === "spec" || p.type === "specs" ? shown(value) : value;
-    if (!isDefault(p, value)) args.push(`${name}=${shown(value)}`);
+    if (value !== undefined) params[name] = p.type === "spec" || p.type === "specs" ? shown(value) : value;
   }
   const unit = values.unit as ScheduleUnit;
-  const canonical = args.length ? `${definition.name}(${args.join(", ")})` : definition.name;
+  const canonical = canonicalSpec(definition.name, schema, values, shown);
   const observe = curve.observe?.bind(curve);
   return {
     name: definition.name,

@@ -1,0 +1,163 @@
+import { type EpochRecord, RUN_DEFAULTS, type RunResult, Trainer } from "@lrsim/core";
+import type { Argv } from "yargs";
+import { createCatalog } from "../catalog.ts";
+import type { CliIo } from "../io.ts";
+import { ProgressLine } from "../render/progress.ts";
+import { formatCell, renderTable } from "../render/table.ts";
+import { withInterrupt } from "./interrupt.ts";
+
+interface RunArgs {
+  schedule: string;
+  model: string;
+  dataset: string;
+  optimizer: string;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+  evalEvery: number;
+  json: boolean;
+}
+
+/** Options shared by every command that trains (run, and compare later). */
+export function trainingOptions(y: Argv) {
+  return y
+    .option("model", {
+      type: "string",
+      default: "mlp",
+      describe: "Model spec: linear, softmax, mlp(hidden=[64,32], activation=tanh), or a path",
+    })
+    .option("dataset", {
+      type: "string",
+      default: "mnist",
+      describe: "Dataset spec: mnist, line, blobs, spirals, teacher(n=100000), or a path",
+    })
+    .option("optimizer", {
+      type: "string",
+      default: RUN_DEFAULTS.optimizer,
+      describe: "Optimizer spec: sgd(momentum=0.9), adam, adamw, rmsprop, adagrad, adadelta",
+    })
+    .option("batch-size", {
+      type: "number",
+      default: RUN_DEFAULTS.batchSize,
+      describe: "Mini-batch size whenever the schedule does not set one",
+    })
+    .option("epochs", {
+      type: "number",
+      default: RUN_DEFAULTS.epochs,
+      describe: "Passes over the training set",
+    })
+    .option("seed", {
+      type: "number",
+      default: RUN_DEFAULTS.seed,
+      describe: "Seed of initialisation and shuffling (same seed, same result)",
+    })
+    .option("eval-every", {
+      type: "number",
+      default: 0,
+      describe: "Also evaluate every k updates (0: at epoch ends only)",
+    });
+}
+
+export function runCommand(io: CliIo) {
+  return {
+    command: "run",
+    describe: "Train one model under one schedule and print its learning curve",
+    builder: (y: Argv) =>
+      trainingOptions(y)
+        .option("schedule", {
+          type: "string",
+          default: RUN_DEFAULTS.schedule,
+          describe: "Schedule spec (lrsim schedules lists them)",
+        })
+        .option("json", {
+          type: "boolean",
+          default: false,
+          describe: 'Print {"status", "schedule", ..., "final", "history"}',
+        })
+        .example(
+          '$0 run --schedule "step(lr=0.1, stepSize=5, gamma=0.5)" --model mlp --dataset mnist --epochs 10',
+          "An MLP on real MNIST digits",
+        )
+        .example(
+          '$0 run --schedule "constant(lr=0.01)" --model linear --dataset line --batch-size 10 --epochs 50',
+          "Seed 003's line fit",
+        ),
+    handler: (args: RunArgs) => runOne(args, io),
+  };
+}
+
+async function runOne(args: RunArgs, io: CliIo): Promise<void> {
+  const trainer = new Trainer(createCatalog(io.cwd));
+  const progress = new ProgressLine(io);
+  trainer.on("stepEnd", (s) =>
+    progress.update(
+      `epoch ${s.epoch.toFixed(2)}  update ${s.step}  lr ${formatCell(s.lr)}  batch ${s.batchSize}  loss ${formatCell(s.loss)}`,
+    ),
+  );
+  trainer.on("epochEnd", (row) => {
+    if (row.updates > 0)
+      progress.update(
+        `epoch ${row.epoch.toFixed(0)}/${args.epochs}  test loss ${formatCell(row.testLoss)}${row.testAccuracy === null ? "" : `  test acc ${(row.testAccuracy * 100).toFixed(2)}%`}`,
+        true,
+      );
+  });
+  const result = await withInterrupt((signal) =>
+    trainer.run(
+      {
+        schedule: args.schedule,
+        model: args.model,
+        dataset: args.dataset,
+        optimizer: args.optimizer,
+        batchSize: args.batchSize,
+        epochs: args.epochs,
+        seed: args.seed,
+        evalEvery: args.evalEvery,
+      },
+      signal,
+    ),
+  );
+  progress.clear();
+  io.out(args.json ? JSON.stringify(result) : summary(result));
+  if (result.status === "interrupted") process.exitCode = 130;
+  else if (result.status === "failed") process.exitCode = 1;
+}
+
+function percent(value: number | null): string {
+  return value === null ? "" : `${(value * 100).toFixed(2)}%`;
+}
+
+/** The per-epoch learning curve and a one-line verdict. */
+export function summary(r: RunResult): string {
+  const classify = r.final.testAccuracy !== null;
+  const columns = [
+    { header: "epoch", align: "right" as const },
+    { header: "updates", align: "right" as const },
+    { header: "lr", align: "right" as const },
+    { header: "batch", align: "right" as const },
+    { header: "train loss", align: "right" as const },
+    { header: "test loss", align: "right" as const },
+    ...(classify ? [{ header: "test acc", align: "right" as const }] : []),
+    { header: "time", align: "right" as const },
+  ];
+  const rows = r.history.map((h: EpochRecord) => [
+    Number.isInteger(h.epoch) ? String(h.epoch) : h.epoch.toFixed(2),
+    String(h.updates),
+    formatCell(h.lr),
+    String(h.batchSize),
+    formatCell(h.trainLoss),
+    formatCell(h.testLoss),
+    ...(classify ? [percent(h.testAccuracy)] : []),
+    `${(h.wallMs / 1000).toFixed(1)}s`,
+  ]);
+  const verdict =
+    `${r.status}: ${r.updates} updates, ${r.samples} samples in ${(r.wallMs / 1000).toFixed(1)}s; ` +
+    `final test loss ${formatCell(r.final.testLoss)}${classify ? `, test accuracy ${percent(r.final.testAccuracy)}` : ""}` +
+    (r.error ? `\n${r.error}` : "");
+  return [
+    `schedule ${r.schedule}  model ${r.model}  dataset ${r.dataset}  optimizer ${r.optimizer}`,
+    "",
+    renderTable(columns, rows),
+    "",
+    verdict,
+  ].join("\n");
+}

@@ -1,0 +1,48 @@
+import { param } from "../spec/params.ts";
+import { weightDecayParam } from "./common.ts";
+import { defineOptimizer } from "./types.ts";
+
+/**
+ * PyTorch's SGD: d = g + weightDecay * p; with momentum, buf = d on the first step that has
+ * momentum, else momentum * buf + (1 - dampening) * d; Nesterov uses d + momentum * buf.
+ */
+export const sgd = defineOptimizer({
+  name: "sgd",
+  summary: "Stochastic gradient descent with optional (Nesterov) momentum and weight decay (PyTorch SGD).",
+  pytorch: "torch.optim.SGD",
+  scheduledMomentum: "momentum",
+  params: {
+    momentum: param.number({
+      doc: "Momentum factor (a schedule's momentum replaces it).",
+      default: 0,
+      min: 0,
+      max: 1,
+    }),
+    dampening: param.number({ doc: "Dampening for momentum.", default: 0, min: 0, max: 1 }),
+    weightDecay: weightDecayParam,
+    nesterov: param.boolean({ doc: "Nesterov momentum.", default: false }),
+  },
+  create: ({ momentum, dampening, weightDecay, nesterov }, size, allocate) => {
+    let buffer: Float32Array | undefined;
+    return {
+      step: (p, g, from, to, hyper) => {
+        const mu = hyper.momentum ?? momentum;
+        const lr = hyper.lr;
+        if (mu === 0) {
+          for (let i = from; i < to; i++) p[i] = p[i]! - lr * (g[i]! + weightDecay * p[i]!);
+          return;
+        }
+        // PyTorch starts the buffer as a copy of the first gradient it sees with momentum on.
+        const fresh = buffer === undefined;
+        buffer ??= allocate(size);
+        const buf = buffer;
+        for (let i = from; i < to; i++) {
+          const d = g[i]! + weightDecay * p[i]!;
+          const b = fresh ? d : mu * buf[i]! + (1 - dampening) * d;
+          buf[i] = b;
+          p[i] = p[i]! - lr * (nesterov ? d + mu * Math.fround(b) : Math.fround(b));
+        }
+      },
+    };
+  },
+});

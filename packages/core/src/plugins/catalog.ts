@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { errors, LrsimError } from "../errors.ts";
+import type { SpecCall, SpecValue } from "../spec/ast.ts";
+import { suggest } from "../spec/suggest.ts";
+import { Registry } from "./registry.ts";
+import { EXPECTED_SHAPE, type PluginDefinitions, type PluginKind, shapeProblem } from "./shapes.ts";
+
+/**
+ * Where a plugin's definition can be imported from: enough for a worker thread to load the
+ * same plugin itself (workers receive this plus plain options, never live objects).
+ */
+export interface PluginSource {
+  /** A package specifier (`@lrsim/model-mlp`) or a `file:` URL. */
+  readonly module: string;
+  /** The export holding the definition (`default` or a named export). */
+  readonly export: string;
+}
+
+/** Names that are paths rather than plugin names. */
+export function isPathName(name: string): boolean {
+  return name.startsWith(".") || isAbsolute(name) || name.startsWith("file:");
+}
+
+/** The package a bare plugin name stands for: `foo` -> `lrsim-plugin-foo`. */
+export function packageNameFor(name: string): string {
+  return name.startsWith("lrsim-plugin-") || name.includes("/lrsim-plugin-") ? name : `lrsim-plugin-${name}`;
+}
+
+function findPackageEntry(packageName: string, from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const manifest = join(dir, "node_modules", packageName, "package.json");
+    if (existsSync(manifest)) {
+      const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { exports?: unknown; main?: string };
+      const root = (
+        pkg.exports && typeof pkg.exports === "object" && "." in pkg.exports
+          ? (pkg.exports as Record<string, unknown>)["."]
+          : pkg.exports
+      ) as unknown;
+      const entry =
+        typeof root === "string"
+          ? root
+          : root && typeof root === "object"
+            ? (((root as Record<string, unknown>).import ?? (root as Record<string, unknown>).default) as
+                | string
+                | undefined)
+            : undefined;
+      return join(dirname(manifest), entry ?? pkg.main ?? "index.js");
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * One registry per plugin kind plus the resolver every entry point uses (CLI options,
+ * config files, worker threads): a built-in or already-registered name first, then a path
+ * (`./my-model.ts`, relative to `cwd`), then a package `lrsim-plugin-<name>`. A module of the
+ * wrong shape is refused with a message naming the plugin, the file and the expected shape.
+ */
+export class PluginCatalog {
+  readonly registries: { [K in PluginKind]: Registry<PluginDefinitions[K]> };
+  private readonly sources = new Map<string, PluginSource>();
+
+  constructor(readonly cwd: string = process.cwd()) {
+    const make = <K extends PluginKind>(kind: K) =>
+      new Registry<PluginDefinitions[K]>(kind, (d) => shapeProblem(kind, d));
+    this.registries = {
+      schedule: make("schedule"),
+      model: make("model"),
+      dataset: make("dataset"),
+      optimizer: make("optimizer"),
+    };
+  }
+
+  /** Registers a definition under its name (or `as`), remembering where workers can import it from. */
+  register<K extends PluginKind>(
+    kind: K,
+    definition: PluginDefinitions[K],
+    source?: PluginSource,
+    as?: string,
+  ): void {
+    const named = as && as !== definition.name ? { ...definition, name: as } : definition;
+    this.registries[kind].register(named as PluginDefinitions[K]);
+    if (source) this.sources.set(`${kind}:${named.name}`, source);
+  }
+
+  /** Where a registered plugin comes from, for workers. */
+  sourceOf(kind: PluginKind, name: string): PluginSource | undefined {
+    return this.sources.get(`${kind}:${name}`);
+  }
+
+  /** Makes sure `name` is registered, importing it from a path or package if needed. */
+  async resolve<K extends PluginKind>(kind: K, name: string): Promise<PluginDefinitions[K]> {
+    const registry = this.registries[kind];
+    if (registry.has(name)) return registry.get(name);
+    if (isPathName(name))
+      return this.load(
+        kind,
+        name,
+        name.startsWith("file:") ? name : pathToFileURL(resolve(this.cwd, name)).href,
+      );
+    const packageName = packageNameFor(name);
+    const entry = findPackageEntry(packageName, this.cwd);
+    if (!entry) {
+      const known = registry.names();
+      const error = errors.unknownName(kind, name, known, suggest(name, known));
+      throw new LrsimError(error.code, `${error.message}; no package ${packageName} is installed either`);
+    }
+    return this.load(kind, name, pathToFileURL(entry).href);
+  }
+
+  /** Resolves every plugin name a spec mentions: its own, and those of nested specs. */
+  async prepare(kind: PluginKind, call: SpecCall): Promise<void> {
+    await this.resolve(kind, call.name);
+    if (kind !== "schedule") return;
+    const visit = async (value: SpecValue): Promise<void> => {
+      if (value.kind === "call") await this.prepare("schedule", value);
+      else if (value.kind === "list") for (const item of value.items) await visit(item);
+      else if (value.kind === "string" && !value.quoted && isPathName(value.value))
+        await this.prepare("schedule", { kind: "call", name: value.value, args: [] });
+    };
+    for (const arg of call.args) await visit(arg.value);
+  }
+
+  private async load<K extends PluginKind>(
+    kind: K,
+    name: string,
+    url: string,
+  ): Promise<PluginDefinitions[K]> {
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(url)) as Record<string, unknown>;
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
+      throw new LrsimError(
+        "PLUGIN_LOAD",
+        `${kind} plugin "${name}" could not be loaded from ${url}: ${reason}`,
+        { cause },
+      );
+    }
+    const candidates = ["default", kind, ...Object.keys(module)];
+    const exportName = candidates.find((key) => key in module && !shapeProblem(kind, module[key]));
+    if (!exportName) {
+      const problem = "default" in module ? shapeProblem(kind, module.default) : "it has no default export";
+      throw new LrsimError(
+        "PLUGIN_SHAPE",
+        `${kind} plugin "${name}" (${url}) does not export a ${kind} definition: ${problem}; expected ${EXPECTED_SHAPE[kind]}`,
+      );
+    }
+    const definition = module[exportName] as PluginDefinitions[K];
+    this.register(kind, definition, { module: url, export: exportName }, name);
+    return this.registries[kind].get(name);
+  }
+}

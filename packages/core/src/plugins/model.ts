@@ -1,0 +1,54 @@
+import type { Rng } from "../random.ts";
+import type { ParamSchema, ParamValues } from "../spec/params.ts";
+import type { DataShape, DataSplit, LossSum } from "./data.ts";
+
+/**
+ * A model built for one data shape. It owns no parameters: they live in a flat Float32Array
+ * the caller passes in (possibly shared memory, read by several worker threads at once), and
+ * gradients go into a caller-given buffer. An instance may keep scratch buffers, so each
+ * thread needs its own instance; the hot methods must not allocate per sample.
+ */
+export interface ModelInstance {
+  /** Length of the flat parameter vector. */
+  readonly parameterCount: number;
+  /** Fills `params` with initial values drawn from `rng` (PyTorch's default initialisers). */
+  init(params: Float32Array, rng: Rng): void;
+  /**
+   * Adds the gradient of the loss, summed over samples `indices[from..to)` of `data`, into
+   * `grad`, and writes the summed loss and number of correct predictions into `out`.
+   * Called for every chunk of every mini-batch: the training hot path.
+   */
+  gradient(
+    params: Float32Array,
+    data: DataSplit,
+    indices: Int32Array,
+    from: number,
+    to: number,
+    grad: Float32Array,
+    out: LossSum,
+  ): void;
+  /** Like `gradient` without the gradient: summed loss and correct count, for evaluation. */
+  evaluate(
+    params: Float32Array,
+    data: DataSplit,
+    indices: Int32Array,
+    from: number,
+    to: number,
+    out: LossSum,
+  ): void;
+}
+
+/** A model plugin: a name, a parameter schema, and a factory for a given data shape. */
+export interface ModelDefinition<S extends ParamSchema = ParamSchema> {
+  readonly name: string;
+  readonly summary: string;
+  readonly params: S;
+  /** Which tasks the model can learn; a mismatch with the dataset is refused up front. */
+  readonly tasks: readonly DataShape["task"][];
+  create(params: ParamValues<S>, shape: DataShape): ModelInstance;
+}
+
+/** Declares a model plugin; returns its argument so TypeScript infers the parameter types. */
+export function defineModel<const S extends ParamSchema>(definition: ModelDefinition<S>): ModelDefinition<S> {
+  return definition;
+}

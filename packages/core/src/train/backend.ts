@@ -1,0 +1,26 @@
+import type { StepHyper } from "../optim/types.ts";
+import type { LossSum } from "../plugins/data.ts";
+import type { Dataset } from "../plugins/dataset.ts";
+
+/** What a training step returns: the batch's mean loss and its number of correct predictions. */
+export interface StepOutcome {
+  readonly loss: number;
+  readonly correct: number;
+}
+
+/**
+ * Where gradients are computed: in-process ({@link LocalBackend}) or on a worker pool. Either
+ * way a batch is cut into chunks of a fixed size and chunk results are summed in chunk order,
+ * so the arithmetic — and the result, bit for bit — does not depend on the backend.
+ */
+export interface TrainingBackend {
+  /** The parameters, initialised. */
+  readonly params: Float32Array;
+  /** Gradient of the mean loss over `indices[from..to)` of the training set, then one optimizer update. */
+  step(indices: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome>;
+  /** Summed loss and correct count over a whole split, in chunk order. */
+  evaluate(split: "train" | "test"): Promise<LossSum>;
+  /** Releases threads or memory; the backend is unusable afterwards. */
+  close(): Promise<void>;
+  readonly dataset: Dataset;
+}

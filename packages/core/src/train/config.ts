@@ -1,0 +1,60 @@
+import { errors } from "../errors.ts";
+
+/** Everything that defines a training run. Specs are strings in the spec language. */
+export interface RunConfig {
+  /** Schedule spec; its `t` is driven per step or per epoch (see docs/training.md). */
+  readonly schedule: string;
+  readonly model: string;
+  readonly dataset: string;
+  readonly optimizer: string;
+  /** The batch size whenever the schedule does not set one. */
+  readonly batchSize: number;
+  readonly epochs: number;
+  /** Seeds initialisation and shuffling (datasets have seeds of their own). */
+  readonly seed: number;
+  /** Also evaluate every this many updates (0: only at epoch ends). */
+  readonly evalEvery: number;
+  /** A run diverges when its training loss exceeds this multiple of its best and its initial loss. */
+  readonly divergenceFactor: number;
+  /** Samples per gradient chunk: the unit of work and of deterministic summation. */
+  readonly chunkSize: number;
+}
+
+export const RUN_DEFAULTS = {
+  schedule: "constant",
+  optimizer: "sgd",
+  batchSize: 128,
+  epochs: 10,
+  seed: 0,
+  evalEvery: 0,
+  divergenceFactor: 10,
+  chunkSize: 64,
+} as const;
+
+/** A partial config as a caller writes it: model and dataset are required, the rest defaults. */
+export type RunOptions = Partial<RunConfig> & Pick<RunConfig, "model" | "dataset">;
+
+function integer(name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min)
+    throw errors.invalidOption(
+      name,
+      min === 0 ? "a non-negative integer" : `an integer >= ${min}`,
+      String(value),
+    );
+}
+
+/** Fills defaults and checks every option up front, with uniform messages. */
+export function resolveRunConfig(options: RunOptions): RunConfig {
+  const config: RunConfig = { ...RUN_DEFAULTS, ...options } as RunConfig;
+  for (const key of ["schedule", "model", "dataset", "optimizer"] as const)
+    if (typeof config[key] !== "string" || config[key].trim() === "")
+      throw errors.invalidOption(key, "a non-empty spec", JSON.stringify(config[key]));
+  integer("batchSize", config.batchSize, 1);
+  integer("epochs", config.epochs, 1);
+  integer("seed", config.seed, 0);
+  integer("evalEvery", config.evalEvery, 0);
+  integer("chunkSize", config.chunkSize, 1);
+  if (!(config.divergenceFactor > 1))
+    throw errors.invalidOption("divergenceFactor", "a number > 1", String(config.divergenceFactor));
+  return config;
+}

@@ -1,0 +1,72 @@
+import type { OptimizerInstance, StepHyper } from "../optim/types.ts";
+import type { LossSum } from "../plugins/data.ts";
+import type { Dataset } from "../plugins/dataset.ts";
+import { callHook } from "../plugins/hooks.ts";
+import type { ModelInstance } from "../plugins/model.ts";
+import type { StepOutcome, TrainingBackend } from "./backend.ts";
+
+/**
+ * Computes gradients in the calling thread, chunk by chunk: each chunk's gradient goes into a
+ * scratch slot and is then added to the batch gradient, in chunk order — the same arithmetic
+ * the worker pool performs, so both give identical results.
+ */
+export class LocalBackend implements TrainingBackend {
+  readonly params: Float32Array;
+  private readonly grad: Float32Array;
+  private readonly slot: Float32Array;
+  private readonly chunkResult: LossSum = { loss: 0, correct: 0 };
+  private readonly evalOrder: { train: Int32Array; test: Int32Array };
+
+  constructor(
+    private readonly model: ModelInstance,
+    private readonly modelName: string,
+    readonly dataset: Dataset,
+    private readonly optimizer: OptimizerInstance,
+    private readonly chunkSize: number,
+    params: Float32Array,
+  ) {
+    this.params = params;
+    this.grad = new Float32Array(params.length);
+    this.slot = new Float32Array(params.length);
+    const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+    this.evalOrder = { train: identity(dataset.train.size), test: identity(dataset.test.size) };
+  }
+
+  async step(indices: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome> {
+    const { grad, slot, params, chunkResult } = this;
+    grad.fill(0);
+    let loss = 0;
+    let correct = 0;
+    for (let start = from; start < to; start += this.chunkSize) {
+      const end = Math.min(start + this.chunkSize, to);
+      slot.fill(0);
+      callHook("model", this.modelName, "gradient", () =>
+        this.model.gradient(params, this.dataset.train, indices, start, end, slot, chunkResult),
+      );
+      for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! + slot[i]!;
+      loss += chunkResult.loss;
+      correct += chunkResult.correct;
+    }
+    const size = to - from;
+    for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! / size;
+    this.optimizer.step(params, grad, 0, params.length, hyper);
+    return { loss: loss / size, correct };
+  }
+
+  async evaluate(split: "train" | "test"): Promise<LossSum> {
+    const data = this.dataset[split];
+    const order = this.evalOrder[split];
+    const total: LossSum = { loss: 0, correct: 0 };
+    for (let start = 0; start < data.size; start += this.chunkSize) {
+      const end = Math.min(start + this.chunkSize, data.size);
+      callHook("model", this.modelName, "evaluate", () =>
+        this.model.evaluate(this.params, data, order, start, end, this.chunkResult),
+      );
+      total.loss += this.chunkResult.loss;
+      total.correct += this.chunkResult.correct;
+    }
+    return total;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,164 @@
+import { errors, LrsimError } from "../errors.ts";
+import type { OptimizerDefinition } from "../optim/types.ts";
+import type { PluginCatalog, PluginSource } from "../plugins/catalog.ts";
+import type { Dataset, DatasetDefinition } from "../plugins/dataset.ts";
+import { callHook, callHookAsync } from "../plugins/hooks.ts";
+import type { ModelDefinition, ModelInstance } from "../plugins/model.ts";
+import { buildSchedule } from "../schedules/build.ts";
+import type { Schedule, ScheduleUnit } from "../schedules/types.ts";
+import type { SpecCall } from "../spec/ast.ts";
+import { canonicalSpec } from "../spec/canonical.ts";
+import { bindParams, type ParamSchema } from "../spec/params.ts";
+import { parseSpec } from "../spec/parse.ts";
+import type { RunConfig } from "./config.ts";
+
+/** A plugin chosen for a run: its definition, bound parameters, canonical spec and where workers find it. */
+export interface Chosen<D> {
+  readonly definition: D;
+  readonly name: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly spec: string;
+  readonly source: PluginSource | undefined;
+}
+
+/** Everything a run needs, resolved and checked before the first update. */
+export interface RunPlan {
+  readonly config: RunConfig;
+  readonly schedule: Schedule;
+  readonly model: Chosen<ModelDefinition>;
+  readonly dataset: Chosen<DatasetDefinition> & { readonly data: Dataset };
+  readonly optimizer: Chosen<OptimizerDefinition>;
+  /** Creates a model instance for the dataset's shape (one per thread: instances hold scratch memory). */
+  createModel(): ModelInstance;
+}
+
+const datasetCache = new WeakMap<DatasetDefinition, Map<string, Promise<Dataset>>>();
+
+/** Loads a dataset once per process and spec; later runs of a comparison reuse it. */
+export function loadDataset(
+  definition: DatasetDefinition,
+  spec: string,
+  params: Readonly<Record<string, unknown>>,
+): Promise<Dataset> {
+  let bySpec = datasetCache.get(definition);
+  if (!bySpec) datasetCache.set(definition, (bySpec = new Map()));
+  let loading = bySpec.get(spec);
+  if (!loading) {
+    loading = callHookAsync("dataset", definition.name, "load", () => definition.load(params as never)).then(
+      (data) => {
+        checkDataset(definition.name, data);
+        return data;
+      },
+    );
+    loading.catch(() => bySpec.delete(spec));
+    bySpec.set(spec, loading);
+  }
+  return loading;
+}
+
+/** A dataset of the wrong shape is caught here, with what was wrong. */
+function checkDataset(name: string, data: Dataset): void {
+  const bad = (problem: string) =>
+    new LrsimError("BAD_PLUGIN_OUTPUT", `dataset "${name}" returned ${problem} from load`);
+  if (!data?.shape || !data.train || !data.test) throw bad("no { shape, train, test }");
+  const { inputs, outputs, task } = data.shape;
+  if (!(Number.isInteger(inputs) && inputs > 0 && Number.isInteger(outputs) && outputs > 0))
+    throw bad("a shape whose inputs/outputs are not positive integers");
+  const width = task === "classification" ? 1 : outputs;
+  for (const split of ["train", "test"] as const) {
+    const s = data[split];
+    if (!(s.x instanceof Float32Array) || !(s.y instanceof Float32Array))
+      throw bad(`a ${split} split whose x and y are not Float32Arrays`);
+    if (s.size < 1 || s.x.length !== s.size * inputs || s.y.length !== s.size * width)
+      throw bad(
+        `a ${split} split of ${s.size} samples with x.length ${s.x.length} (expected ${s.size * inputs}) and y.length ${s.y.length} (expected ${s.size * width})`,
+      );
+    if (
+      task === "classification" &&
+      s.y.some((label) => !Number.isInteger(label) || label < 0 || label >= outputs)
+    )
+      throw bad(`${split} labels outside 0..${outputs - 1}`);
+  }
+}
+
+async function choose<K extends "model" | "dataset" | "optimizer">(
+  catalog: PluginCatalog,
+  kind: K,
+  spec: string,
+) {
+  const call = parseSpec(spec);
+  await catalog.prepare(kind, call);
+  const definition = catalog.registries[kind].get(call.name) as { name: string; params: ParamSchema };
+  const params = bindParams(definition.name, definition.params, call) as Record<string, unknown>;
+  return {
+    definition,
+    name: definition.name,
+    params,
+    spec: canonicalSpec(definition.name, definition.params, params),
+    source: catalog.sourceOf(kind, definition.name),
+  };
+}
+
+function unitOf(call: SpecCall, defaultUnit: ScheduleUnit): ScheduleUnit {
+  const explicit = call.args.find((a) => a.key === "unit")?.value;
+  return explicit?.kind === "string" && (explicit.value === "step" || explicit.value === "epoch")
+    ? explicit.value
+    : defaultUnit;
+}
+
+/**
+ * Resolves the four plugins of a run, loads the data and builds the schedule with the run's
+ * length in its own unit (so `onecycle` without `totalSteps` spans the run), then checks that
+ * they fit together: the model can learn the dataset's task, and a schedule that cycles
+ * momentum meets an optimizer that has one.
+ */
+export async function planRun(config: RunConfig, catalog: PluginCatalog): Promise<RunPlan> {
+  const model = (await choose(catalog, "model", config.model)) as unknown as Chosen<ModelDefinition>;
+  const datasetChoice = (await choose(
+    catalog,
+    "dataset",
+    config.dataset,
+  )) as unknown as Chosen<DatasetDefinition>;
+  const optimizer = (await choose(
+    catalog,
+    "optimizer",
+    config.optimizer,
+  )) as unknown as Chosen<OptimizerDefinition>;
+  const data = await loadDataset(datasetChoice.definition, datasetChoice.spec, datasetChoice.params);
+
+  if (!model.definition.tasks.includes(data.shape.task))
+    throw errors.invalidParams(
+      model.name,
+      `cannot learn ${datasetChoice.name}'s ${data.shape.task} task (it supports ${model.definition.tasks.join(", ")})`,
+    );
+
+  const scheduleCall = parseSpec(config.schedule);
+  await catalog.prepare("schedule", scheduleCall);
+  const unit = unitOf(scheduleCall, catalog.registries.schedule.get(scheduleCall.name).unit);
+  const stepsPerEpoch = Math.ceil(data.train.size / Math.min(config.batchSize, data.train.size));
+  const length = unit === "epoch" ? config.epochs : config.epochs * stepsPerEpoch;
+  const schedule = buildSchedule(catalog.registries.schedule, scheduleCall, {
+    length,
+    batchSize: config.batchSize,
+  });
+
+  if (schedule.at(0).momentum !== undefined && optimizer.definition.scheduledMomentum === undefined)
+    throw errors.invalidParams(
+      schedule.name,
+      `cycles momentum, but ${optimizer.name} has none to cycle; use sgd, rmsprop, adam or adamw, or give cycleMomentum=false`,
+    );
+
+  const createModel = () => {
+    const instance = callHook("model", model.name, "create", () =>
+      model.definition.create(model.params as never, data.shape),
+    );
+    if (!instance || !Number.isInteger(instance.parameterCount) || instance.parameterCount < 1)
+      throw new LrsimError(
+        "BAD_PLUGIN_OUTPUT",
+        `model "${model.name}" returned an instance without a positive integer parameterCount from create`,
+      );
+    return instance;
+  };
+  createModel();
+  return { config, schedule, model, dataset: { ...datasetChoice, data }, optimizer, createModel };
+}

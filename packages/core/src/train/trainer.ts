@@ -1,0 +1,242 @@
+import { EventEmitter } from "eventemitter3";
+import { allocateLocal } from "../optim/types.ts";
+import type { PluginCatalog } from "../plugins/catalog.ts";
+import { callHook } from "../plugins/hooks.ts";
+import { createRng } from "../random.ts";
+import type { TrainingBackend } from "./backend.ts";
+import { type RunConfig, type RunOptions, resolveRunConfig } from "./config.ts";
+import { LocalBackend } from "./local-backend.ts";
+import { planRun, type RunPlan } from "./plan.ts";
+import type {
+  EpochRecord,
+  Evaluation,
+  RunResult,
+  RunStatus,
+  ScheduleReading,
+  TrainerEvents,
+} from "./types.ts";
+
+/** Makes the backend a run computes on; the default computes in-process. */
+export type BackendFactory = (plan: RunPlan) => Promise<TrainingBackend>;
+
+/** The in-process backend: parameters initialised from the run's seed with the model's own `init`. */
+export const localBackend: BackendFactory = async (plan) => {
+  const model = plan.createModel();
+  const params = new Float32Array(model.parameterCount);
+  callHook("model", plan.model.name, "init", () => model.init(params, createRng(plan.config.seed, "init")));
+  const optimizer = callHook("optimizer", plan.optimizer.name, "create", () =>
+    plan.optimizer.definition.create(plan.optimizer.params as never, params.length, allocateLocal),
+  );
+  return new LocalBackend(
+    model,
+    plan.model.name,
+    plan.dataset.data,
+    optimizer,
+    plan.config.chunkSize,
+    params,
+  );
+};
+
+class StopRun extends Error {
+  constructor(
+    readonly status: RunStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Trains one model under one schedule. Each epoch is a seeded shuffle of the training set
+ * cut into mini-batches; before every update the schedule is asked for `{lr, batchSize,
+ * momentum}` at its clock (`t` = epochs completed or updates so far) and all three are
+ * honoured. Emits {@link TrainerEvents}; a diverged, failed or interrupted run resolves with
+ * that status instead of throwing. Same config, same result, bit for bit.
+ */
+export class Trainer extends EventEmitter<TrainerEvents> {
+  constructor(
+    private readonly catalog: PluginCatalog,
+    private readonly backendFactory: BackendFactory = localBackend,
+  ) {
+    super();
+  }
+
+  /** Plans the run (bad specs throw here, before anything is trained), then trains it. */
+  async run(options: RunOptions, signal?: AbortSignal): Promise<RunResult> {
+    const config = resolveRunConfig(options);
+    const plan = await planRun(config, this.catalog);
+    const backend = await this.backendFactory(plan);
+    try {
+      return await this.train(plan, backend, signal);
+    } finally {
+      await backend.close();
+    }
+  }
+
+  private async evaluate(backend: TrainingBackend, plan: RunPlan): Promise<Evaluation> {
+    const { train, test, shape } = plan.dataset.data;
+    const classify = shape.task === "classification";
+    const onTrain = await backend.evaluate("train");
+    const onTest = await backend.evaluate("test");
+    return {
+      trainLoss: onTrain.loss / train.size,
+      trainAccuracy: classify ? onTrain.correct / train.size : null,
+      testLoss: onTest.loss / test.size,
+      testAccuracy: classify ? onTest.correct / test.size : null,
+    };
+  }
+
+  private async train(
+    plan: RunPlan,
+    backend: TrainingBackend,
+    signal: AbortSignal | undefined,
+  ): Promise<RunResult> {
+    const { config, schedule } = plan;
+    const n = plan.dataset.data.train.size;
+    const classify = plan.dataset.data.shape.task === "classification";
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    const history: EpochRecord[] = [];
+    let updates = 0;
+    let samples = 0;
+    let reading: ScheduleReading = this.read(plan, 0);
+    let status: RunStatus = "completed";
+    let error: string | null = null;
+
+    this.emit("runStart", {
+      config,
+      parameterCount: backend.params.length,
+      trainSize: n,
+      testSize: plan.dataset.data.test.size,
+      specs: {
+        schedule: schedule.spec,
+        model: plan.model.spec,
+        dataset: plan.dataset.spec,
+        optimizer: plan.optimizer.spec,
+      },
+    });
+    const record = (evaluation: Evaluation): EpochRecord => {
+      const row = { epoch: samples / n, updates, samples, ...reading, ...evaluation, wallMs: elapsed() };
+      history.push(row);
+      this.emit("epochEnd", row);
+      return row;
+    };
+
+    try {
+      const initial = record(await this.evaluate(backend, plan));
+      let best = initial.trainLoss;
+      const shuffle = createRng(config.seed, "shuffle");
+      const order = Int32Array.from({ length: n }, (_, i) => i);
+      for (let epoch = 0; epoch < config.epochs; epoch++) {
+        shuffle.shuffle(order);
+        for (let position = 0; position < n; ) {
+          if (signal?.aborted) throw new StopRun("interrupted", "interrupted");
+          reading = this.read(plan, schedule.unit === "epoch" ? epoch : updates);
+          const end = Math.min(position + reading.batchSize, n);
+          const outcome = await backend.step(order, position, end, {
+            lr: reading.lr,
+            momentum: reading.momentum,
+            step: updates + 1,
+          });
+          updates++;
+          samples += end - position;
+          const size = end - position;
+          position = end;
+          this.emit("stepEnd", {
+            step: updates,
+            epoch: samples / n,
+            samples,
+            ...reading,
+            loss: outcome.loss,
+            accuracy: classify ? outcome.correct / size : null,
+            wallMs: elapsed(),
+          });
+          if (!Number.isFinite(outcome.loss))
+            throw new StopRun(
+              "diverged",
+              `the training loss became ${outcome.loss} at update ${updates} (epoch ${(samples / n).toFixed(2)})`,
+            );
+          if (config.evalEvery > 0 && updates % config.evalEvery === 0)
+            this.emit("evaluation", {
+              step: updates,
+              epoch: samples / n,
+              evaluation: await this.evaluate(backend, plan),
+            });
+        }
+        const row = record(await this.evaluate(backend, plan));
+        if (!Number.isFinite(row.trainLoss))
+          throw new StopRun("diverged", `the training loss became ${row.trainLoss} at epoch ${epoch + 1}`);
+        if (row.trainLoss > config.divergenceFactor * best && row.trainLoss > initial.trainLoss)
+          throw new StopRun(
+            "diverged",
+            `the training loss ${row.trainLoss.toPrecision(4)} at epoch ${epoch + 1} exceeded ${config.divergenceFactor}x its best (${best.toPrecision(4)}) and its initial value (${initial.trainLoss.toPrecision(4)})`,
+          );
+        best = Math.min(best, row.trainLoss);
+        if (schedule.metricDriven)
+          schedule.observe(schedule.unit === "epoch" ? epoch : updates - 1, row.testLoss);
+      }
+    } catch (caught) {
+      if (caught instanceof StopRun) {
+        status = caught.status;
+        error = caught.status === "interrupted" ? null : caught.message;
+      } else {
+        status = "failed";
+        error = caught instanceof Error ? caught.message : String(caught);
+      }
+      const last = history.at(-1);
+      if (status !== "failed" && last && last.samples !== samples) {
+        try {
+          record(await this.evaluate(backend, plan));
+        } catch {
+          // The run is over either way; the rows recorded so far stand.
+        }
+      }
+    }
+
+    const last = history.at(-1);
+    const result: RunResult = {
+      status,
+      schedule: schedule.spec,
+      model: plan.model.spec,
+      dataset: plan.dataset.spec,
+      optimizer: plan.optimizer.spec,
+      batchSize: config.batchSize,
+      seed: config.seed,
+      epochs: samples / n,
+      updates,
+      samples,
+      wallMs: elapsed(),
+      final: {
+        trainLoss: last?.trainLoss ?? Number.NaN,
+        testLoss: last?.testLoss ?? Number.NaN,
+        testAccuracy: last?.testAccuracy ?? null,
+      },
+      history,
+      error,
+    };
+    this.emit("runEnd", result);
+    return result;
+  }
+
+  /** The schedule's values at clock `t`, the batch capped at the training set. */
+  private read(plan: RunPlan, t: number): ScheduleReading {
+    const value = plan.schedule.at(t);
+    const wanted = value.batchSize ?? plan.config.batchSize;
+    return {
+      lr: value.lr,
+      batchSize: Math.max(1, Math.min(Math.round(wanted), plan.dataset.data.train.size)),
+      momentum: value.momentum,
+    };
+  }
+}
+
+/** Trains one run in-process and returns its result; see {@link Trainer} for events. */
+export async function train(
+  options: RunOptions,
+  catalog: PluginCatalog,
+  signal?: AbortSignal,
+): Promise<RunResult> {
+  return new Trainer(catalog).run(options, signal);
+}
+
+export type { RunConfig };

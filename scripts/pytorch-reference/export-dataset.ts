@@ -1,0 +1,30 @@
+/**
+ * Writes a dataset exactly as lrsim splits it, as raw little-endian float32 files, so a
+ * PyTorch script can train on the very same samples:
+ *   node --conditions=@lrsim/source --import tsx scripts/pytorch-reference/export-dataset.ts mnist OUT_DIR
+ * writes OUT_DIR/{train_x,train_y,test_x,test_y}.f32 and OUT_DIR/shape.json.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { bindParams, canonicalSpec, loadDataset, parseSpec } from "@lrsim/core";
+import { createCatalog } from "lrsim/catalog";
+
+const [spec = "mnist", out = "/tmp/lrsim-export"] = process.argv.slice(2);
+const catalog = createCatalog();
+const call = parseSpec(spec);
+await catalog.prepare("dataset", call);
+const definition = catalog.registries.dataset.get(call.name);
+const params = bindParams(definition.name, definition.params, call) as Record<string, unknown>;
+const data = await loadDataset(definition, canonicalSpec(definition.name, definition.params, params), params);
+mkdirSync(out, { recursive: true });
+const write = (name: string, array: Float32Array) =>
+  writeFileSync(join(out, `${name}.f32`), Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+write("train_x", data.train.x);
+write("train_y", data.train.y);
+write("test_x", data.test.x);
+write("test_y", data.test.y);
+writeFileSync(
+  join(out, "shape.json"),
+  JSON.stringify({ ...data.shape, train: data.train.size, test: data.test.size, spec }),
+);
+console.error(`wrote ${data.train.size} train and ${data.test.size} test samples of ${spec} to ${out}`);

@@ -1,0 +1,60 @@
+import { createRng, type DataSplit, type LossSum, type ModelInstance } from "@lrsim/core";
+import { expect } from "vitest";
+
+/**
+ * Compares a model's analytic gradient with central finite differences of its summed loss,
+ * on every parameter. Parameters are float32, so the step is 3e-3 (small enough to cross few ReLU kinks) and the comparison is on
+ * the whole vector: |numeric - analytic| / |analytic| below 1e-3 (a wrong term gives O(1)).
+ */
+export function expectGradientMatchesFiniteDifferences(
+  model: ModelInstance,
+  data: DataSplit,
+  seed = 1,
+): void {
+  const params = new Float32Array(model.parameterCount);
+  model.init(params, createRng(seed, "init"));
+  const indices = Int32Array.from({ length: data.size }, (_, i) => i);
+  const analytic = new Float32Array(params.length);
+  const out: LossSum = { loss: 0, correct: 0 };
+  model.gradient(params, data, indices, 0, data.size, analytic, out);
+  const lossAt = (): number => {
+    model.evaluate(params, data, indices, 0, data.size, out);
+    return out.loss;
+  };
+  const numeric = new Float64Array(params.length);
+  const h = 3e-3;
+  for (let i = 0; i < params.length; i++) {
+    const keep = params[i]!;
+    params[i] = keep + h;
+    const up = lossAt();
+    params[i] = keep - h;
+    const down = lossAt();
+    params[i] = keep;
+    numeric[i] = (up - down) / (2 * h);
+  }
+  let difference = 0;
+  let norm = 0;
+  for (let i = 0; i < params.length; i++) {
+    difference += (numeric[i]! - analytic[i]!) ** 2;
+    norm += analytic[i]! ** 2;
+  }
+  expect(norm).toBeGreaterThan(0);
+  expect(Math.sqrt(difference / norm)).toBeLessThan(1e-3);
+}
+
+/** A small random dataset in typed-array form for gradient checks. */
+export function randomSplit(
+  size: number,
+  inputs: number,
+  outputs: number,
+  task: "regression" | "classification",
+  seed = 7,
+): DataSplit {
+  const rng = createRng(seed, "data");
+  const x = Float32Array.from({ length: size * inputs }, () => rng.normal());
+  const y =
+    task === "classification"
+      ? Float32Array.from({ length: size }, () => rng.int(outputs))
+      : Float32Array.from({ length: size * outputs }, () => rng.normal());
+  return { size, x, y };
+}
