@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { documentedFiles, refresh, shellWords } from "../scripts/docs/examples.ts";
+import { documentedFiles, normalize, refresh, shellWords } from "../scripts/docs/examples.ts";
 
 describe("documented examples", () => {
   it("splits command lines like a shell", () => {
@@ -17,7 +17,9 @@ describe("documented examples", () => {
     it(`${file.replace(/.*\/(docs\/)?/, "$1")}: every $ lrsim block shows what lrsim prints (pnpm docs:examples rewrites them)`, async () => {
       const { drifts } = await refresh(file);
       for (const drift of drifts)
-        expect(drift.actual, `"${drift.command}" in ${drift.file}`).toBe(drift.documented);
+        expect(normalize(drift.actual), `"${drift.command}" in ${drift.file}`).toBe(
+          normalize(drift.documented),
+        );
     });
   }
 });

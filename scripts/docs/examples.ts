@@ -63,6 +63,11 @@ export function documentedFiles(): string[] {
   return [join(root, "README.md"), ...docs];
 }
 
+/** Durations ("12.3s") differ from run to run; they are compared as placeholders. */
+export function normalize(output: string): string {
+  return output.replace(/\b\d+(\.\d+)?s\b/g, "#s");
+}
+
 export interface Drift {
   readonly file: string;
   readonly command: string;
@@ -79,8 +84,15 @@ export async function refresh(file: string): Promise<{ text: string; drifts: Dri
   for (const match of text.matchAll(BLOCK)) {
     const [whole, command, documented] = match as unknown as [string, string, string];
     const actual = await runExample(command);
-    if (actual !== documented) drifts.push({ file, command, documented, actual });
-    result += text.slice(last, match.index) + "```console\n$ " + command + "\n" + actual + "```";
+    const drifted = normalize(actual) !== normalize(documented);
+    if (drifted) drifts.push({ file, command, documented, actual });
+    result +=
+      text.slice(last, match.index) +
+      "```console\n$ " +
+      command +
+      "\n" +
+      (drifted ? actual : documented) +
+      "```";
     last = match.index! + whole.length;
   }
   return { text: result + text.slice(last), drifts };

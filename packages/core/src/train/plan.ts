@@ -41,7 +41,10 @@ export function loadDataset(
   params: Readonly<Record<string, unknown>>,
 ): Promise<Dataset> {
   let bySpec = datasetCache.get(definition);
-  if (!bySpec) datasetCache.set(definition, (bySpec = new Map()));
+  if (!bySpec) {
+    bySpec = new Map();
+    datasetCache.set(definition, bySpec);
+  }
   let loading = bySpec.get(spec);
   if (!loading) {
     loading = callHookAsync("dataset", definition.name, "load", () => definition.load(params as never)).then(
