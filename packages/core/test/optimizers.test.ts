@@ -75,4 +75,52 @@ describe(`optimizers follow torch.optim ${fixture.torch}`, () => {
       expect(Array.from(b), definition.name).toEqual(Array.from(a));
     }
   });
+
+  it("create() only allocates: it writes nothing into state memory", () => {
+    for (const definition of builtinOptimizers) {
+      const arrays: Float32Array[] = [];
+      const spec = definition.name === "adagrad" ? "adagrad(initialAccumulatorValue=0.5)" : definition.name;
+      definition.create(bindParams(definition.name, definition.params, parseSpec(spec)) as never, 4, (n) => {
+        const a = new Float32Array(n).fill(7);
+        arrays.push(a);
+        return a;
+      });
+      for (const a of arrays) expect(Array.from(a), definition.name).toEqual(new Array(a.length).fill(7));
+    }
+  });
+
+  it("instances sharing state memory, each updating its own slice at different steps, act as one", () => {
+    for (const spec of [
+      "sgd(momentum=0.9, dampening=0.2)",
+      "adagrad(initialAccumulatorValue=0.5)",
+      "rmsprop(momentum=0.5, centered=true)",
+      "adam(amsgrad=true)",
+      "adamw",
+      "adadelta",
+    ]) {
+      const call = parseSpec(spec);
+      const definition = builtinOptimizers.find((d) => d.name === call.name)!;
+      const values = bindParams(definition.name, definition.params, call) as never;
+      const arena: Float32Array[] = [];
+      let next = 0;
+      const shared = (n: number) => {
+        arena[next] ??= new Float32Array(n);
+        return arena[next++]!;
+      };
+      const one = definition.create(values, 6, allocateLocal);
+      const first = definition.create(values, 6, shared);
+      next = 0;
+      const second = definition.create(values, 6, shared); // created later, over the same memory
+      const a = Float32Array.of(1, -2, 3, 0.5, -1, 2);
+      const b = Float32Array.from(a);
+      for (let t = 1; t <= 4; t++) {
+        const g = Float32Array.of(0.3, -0.2, 0.1, 0.5, -0.4, 0.05).map((v) => v * t);
+        const hyper = { lr: 0.05, momentum: t === 1 ? 0 : undefined, step: t };
+        one.step(a, g, 0, 6, hyper);
+        (t % 2 ? first : second).step(b, g, 0, 3, hyper);
+        (t % 2 ? second : first).step(b, g, 3, 6, hyper);
+      }
+      expect(Array.from(b), spec).toEqual(Array.from(a));
+    }
+  });
 });

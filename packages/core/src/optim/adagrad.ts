@@ -19,15 +19,15 @@ export const adagrad = defineOptimizer({
     eps: epsParam(1e-10),
   },
   create: ({ lrDecay, weightDecay, initialAccumulatorValue, eps }, size, allocate) => {
-    const sum = allocate(size);
-    if (initialAccumulatorValue !== 0) sum.fill(initialAccumulatorValue);
+    // Stored as (sum - initialAccumulatorValue), so zeroed memory is the initial state.
+    const excess = allocate(size);
     return {
       step: (p, g, from, to, hyper) => {
         const clr = hyper.lr / (1 + (hyper.step - 1) * lrDecay);
         for (let i = from; i < to; i++) {
           const d = g[i]! + weightDecay * p[i]!;
-          const s = Math.fround(sum[i]! + d * d);
-          sum[i] = s;
+          const s = Math.fround(excess[i]! + initialAccumulatorValue + d * d);
+          excess[i] = s - initialAccumulatorValue;
           p[i] = p[i]! - (clr * d) / (Math.sqrt(s) + eps);
         }
       },

@@ -21,11 +21,10 @@ export const rmsprop = defineOptimizer({
   create: ({ alpha, eps, weightDecay, momentum, centered }, size, allocate) => {
     const squareAvg = allocate(size);
     const gradAvg = centered ? allocate(size) : undefined;
-    let buffer: Float32Array | undefined;
+    const buffer = allocate(size);
     return {
       step: (p, g, from, to, hyper) => {
         const mu = hyper.momentum ?? momentum;
-        if (mu > 0) buffer ??= allocate(size);
         for (let i = from; i < to; i++) {
           const d = g[i]! + weightDecay * p[i]!;
           const sq = Math.fround(alpha * squareAvg[i]! + (1 - alpha) * d * d);
@@ -36,7 +35,7 @@ export const rmsprop = defineOptimizer({
             gradAvg[i] = ga;
             avg = Math.sqrt(sq - ga * ga) + eps;
           } else avg = Math.sqrt(sq) + eps;
-          if (buffer && mu > 0) {
+          if (mu > 0) {
             const b = Math.fround(mu * buffer[i]! + d / avg);
             buffer[i] = b;
             p[i] = p[i]! - hyper.lr * b;

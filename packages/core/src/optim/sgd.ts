@@ -23,7 +23,9 @@ export const sgd = defineOptimizer({
     nesterov: param.boolean({ doc: "Nesterov momentum.", default: false }),
   },
   create: ({ momentum, dampening, weightDecay, nesterov }, size, allocate) => {
-    let buffer: Float32Array | undefined;
+    const buf = allocate(size);
+    // startedAt[0]: the step at which momentum was first on (0 = not yet), shared by all slices.
+    const startedAt = allocate(1);
     return {
       step: (p, g, from, to, hyper) => {
         const mu = hyper.momentum ?? momentum;
@@ -33,9 +35,8 @@ export const sgd = defineOptimizer({
           return;
         }
         // PyTorch starts the buffer as a copy of the first gradient it sees with momentum on.
-        const fresh = buffer === undefined;
-        buffer ??= allocate(size);
-        const buf = buffer;
+        if (startedAt[0] === 0) startedAt[0] = hyper.step;
+        const fresh = startedAt[0] === hyper.step;
         for (let i = from; i < to; i++) {
           const d = g[i]! + weightDecay * p[i]!;
           const b = fresh ? d : mu * buf[i]! + (1 - dampening) * d;

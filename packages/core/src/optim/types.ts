@@ -13,12 +13,17 @@ export interface StepHyper {
  * An optimizer for one parameter vector. `step` updates `params[from..to)` from the mean
  * gradient; all built-ins are element-wise, so the update can be split across threads, each
  * owning a slice. State lives in arrays from the `allocate` the optimizer was created with.
+ *
+ * The contract that makes sharding work: `create` allocates all its state up front, in the
+ * same order every time, and never writes to it — memory from `allocate` starts zeroed and may
+ * be shared by instances in several threads, created at different times. Everything an update
+ * needs to know (such as "is this the first step with momentum?") must live in that memory.
  */
 export interface OptimizerInstance {
   step(params: Float32Array, grad: Float32Array, from: number, to: number, hyper: StepHyper): void;
 }
 
-/** Allocates optimizer state: plain memory in-process, shared memory in the worker pool. */
+/** Allocates zeroed optimizer state: plain memory in-process, shared memory in the worker pool. */
 export type Allocate = (length: number) => Float32Array;
 
 export interface OptimizerDefinition<S extends ParamSchema = ParamSchema> {

@@ -1,0 +1,72 @@
+import { availableParallelism } from "node:os";
+import { type BackendFactory, errors, localBackend } from "@lrsim/core";
+import { Piscina } from "piscina";
+import { PoolBackend } from "./pool-backend.ts";
+import type { ReduceResult, Task } from "./protocol.ts";
+
+export interface GradientPoolOptions {
+  /** Worker threads; default: the number of cores. 0 computes in-process with the same chunking. */
+  readonly workers?: number;
+  /** Most memory the chunk slots of one run may take, in bytes (default 256 MiB); larger batches run in rounds. */
+  readonly slotBudgetBytes?: number;
+}
+
+const SOURCE_CONDITION = "--conditions=@lrsim/source";
+
+/**
+ * Running from TypeScript source (development, tests), workers must resolve workspace packages
+ * to their source like the main thread; vitest's runners do not pass the condition on.
+ */
+function workerExecArgv(): string[] {
+  const argv = [...process.execArgv];
+  const fromSource = import.meta.url.endsWith(".ts");
+  if (fromSource && !argv.some((a) => a.startsWith(SOURCE_CONDITION))) argv.push(SOURCE_CONDITION);
+  return argv;
+}
+
+/**
+ * A pool of worker threads that computes mini-batch gradients data-parallel through shared
+ * memory. Start one per process and reuse it across runs (`pool.backend` plugs into a
+ * `Trainer`); `close()` ends the threads. A run on it is bit-for-bit identical to a run with
+ * any other worker count, including 0 (in-process).
+ */
+export class GradientPool {
+  readonly workers: number;
+  readonly slotBudgetBytes: number;
+  private readonly piscina: Piscina | undefined;
+  private nextSession = 1;
+
+  constructor(options: GradientPoolOptions = {}) {
+    const workers = options.workers ?? availableParallelism();
+    if (!Number.isInteger(workers) || workers < 0)
+      throw errors.invalidOption("workers", "a non-negative integer", String(workers));
+    this.workers = workers;
+    this.slotBudgetBytes = options.slotBudgetBytes ?? 256 * 2 ** 20;
+    if (workers > 0) {
+      this.piscina = new Piscina({
+        filename: new URL("./worker-entry.mjs", import.meta.url).href,
+        minThreads: workers,
+        maxThreads: workers,
+        idleTimeout: 60_000,
+        execArgv: workerExecArgv(),
+      });
+    }
+  }
+
+  /** The backend factory for a `Trainer`: pooled when there are workers, in-process otherwise. */
+  readonly backend: BackendFactory = async (plan) => {
+    if (!this.piscina) return localBackend(plan);
+    return PoolBackend.open(this, plan, this.nextSession++);
+  };
+
+  /** Runs one task on whichever worker is free. */
+  run(task: Task): Promise<ReduceResult | null> {
+    if (!this.piscina) throw new Error("GradientPool with 0 workers has no threads to run tasks");
+    return this.piscina.run(task) as Promise<ReduceResult | null>;
+  }
+
+  /** Ends every worker thread; the pool is unusable afterwards. */
+  async close(): Promise<void> {
+    await this.piscina?.destroy();
+  }
+}

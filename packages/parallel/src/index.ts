@@ -1,0 +1,9 @@
+/**
+ * @lrsim/parallel — data-parallel gradients on a piscina worker pool, through shared memory,
+ * bit-for-bit identical at any worker count.
+ *
+ * @packageDocumentation
+ */
+export { GradientPool, type GradientPoolOptions } from "./gradient-pool.ts";
+export { PoolBackend, partition } from "./pool-backend.ts";
+export type { ChunkJob, PluginRef, ReduceResult, SessionDescriptor, SharedMemory, Task } from "./protocol.ts";

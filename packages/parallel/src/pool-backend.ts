@@ -1,0 +1,168 @@
+import {
+  callHook,
+  createRng,
+  type LossSum,
+  type RunPlan,
+  type StepHyper,
+  type StepOutcome,
+  type TrainingBackend,
+} from "@lrsim/core";
+import type { GradientPool } from "./gradient-pool.ts";
+import type { ChunkJob, PluginRef, SessionDescriptor, Task } from "./protocol.ts";
+
+/** Splits `[0, count)` into at most `parts` contiguous, nearly equal ranges. */
+export function partition(count: number, parts: number): Array<[number, number]> {
+  const n = Math.max(1, Math.min(parts, count));
+  return Array.from({ length: n }, (_, i) => [
+    Math.floor((i * count) / n),
+    Math.floor(((i + 1) * count) / n),
+  ]);
+}
+
+function pluginRef(
+  chosen: RunPlan["model"] | RunPlan["dataset"] | RunPlan["optimizer"],
+  kind: string,
+): PluginRef {
+  if (!chosen.source)
+    throw new Error(`${kind} "${chosen.name}" has no module reference, so worker threads cannot load it`);
+  return { name: chosen.name, source: chosen.source, params: chosen.params };
+}
+
+/**
+ * A training backend on the worker pool. A batch is cut into chunks of `chunkSize` samples;
+ * compute tasks fill one slot per chunk, then one reduce task per parameter slice adds the
+ * slots in chunk order and (after the last round) applies the optimizer to its slice. Two
+ * round trips per step, and no thread ever touches the whole parameter vector serially.
+ */
+export class PoolBackend implements TrainingBackend {
+  readonly params: Float32Array;
+  private readonly results: Float64Array;
+  private readonly indices: Int32Array;
+  private readonly chunkSize: number;
+  private readonly slotCount: number;
+
+  private constructor(
+    private readonly pool: GradientPool,
+    readonly plan: RunPlan,
+    private readonly session: SessionDescriptor,
+  ) {
+    this.params = new Float32Array(session.memory.params);
+    this.results = new Float64Array(session.memory.results);
+    this.indices = new Int32Array(session.memory.indices);
+    this.chunkSize = plan.config.chunkSize;
+    this.slotCount = new Float32Array(session.memory.slots).length / session.parameterCount;
+  }
+
+  get dataset() {
+    return this.plan.dataset.data;
+  }
+
+  /** Lays out shared memory, initialises the parameters here, and describes the run for workers. */
+  static async open(pool: GradientPool, plan: RunPlan, id: number): Promise<PoolBackend> {
+    const model = plan.createModel();
+    const P = model.parameterCount;
+    const data = plan.dataset.data;
+    const maxChunks = Math.ceil(Math.max(data.train.size, data.test.size) / plan.config.chunkSize);
+    const slots = Math.max(
+      pool.workers,
+      Math.min(
+        Math.ceil(data.train.size / plan.config.chunkSize),
+        Math.floor(pool.slotBudgetBytes / (4 * P)),
+      ),
+    );
+    const stateSizes: number[] = [];
+    callHook("optimizer", plan.optimizer.name, "create", () =>
+      plan.optimizer.definition.create(plan.optimizer.params as never, P, (n) => {
+        stateSizes.push(n);
+        return new Float32Array(n);
+      }),
+    );
+    const memory = {
+      params: new SharedArrayBuffer(4 * P),
+      grad: new SharedArrayBuffer(4 * P),
+      slots: new SharedArrayBuffer(4 * P * slots),
+      results: new SharedArrayBuffer(8 * 2 * maxChunks),
+      slotNorms: new SharedArrayBuffer(8 * slots),
+      indices: new SharedArrayBuffer(4 * data.train.size),
+      state: new SharedArrayBuffer(4 * stateSizes.reduce((a, b) => a + b, 0)),
+      stateSizes,
+    };
+    const params = new Float32Array(memory.params);
+    callHook("model", plan.model.name, "init", () => model.init(params, createRng(plan.config.seed, "init")));
+    const session: SessionDescriptor = {
+      id,
+      model: pluginRef(plan.model, "model"),
+      dataset: { ...pluginRef(plan.dataset, "dataset"), spec: plan.dataset.spec },
+      optimizer: pluginRef(plan.optimizer, "optimizer"),
+      parameterCount: P,
+      memory,
+    };
+    return new PoolBackend(pool, plan, session);
+  }
+
+  private slices(): Array<[number, number]> {
+    return partition(this.session.parameterCount, this.pool.workers);
+  }
+
+  async step(order: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome> {
+    const size = to - from;
+    this.indices.set(order.subarray(from, to));
+    const chunks = Math.ceil(size / this.chunkSize);
+    let loss = 0;
+    let correct = 0;
+    for (let first = 0; first < chunks; first += this.slotCount) {
+      const last = Math.min(chunks, first + this.slotCount);
+      const jobs: ChunkJob[] = [];
+      for (let c = first; c < last; c++)
+        jobs.push([c - first, c * this.chunkSize, Math.min((c + 1) * this.chunkSize, size)]);
+      await Promise.all(
+        partition(jobs.length, this.pool.workers).map(([a, b]) =>
+          this.pool.run({ op: "compute", session: this.session, chunks: jobs.slice(a, b) }),
+        ),
+      );
+      for (let s = 0; s < jobs.length; s++) {
+        loss += this.results[2 * s]!;
+        correct += this.results[2 * s + 1]!;
+      }
+      const finalize =
+        last === chunks
+          ? { batchSize: size, lr: hyper.lr, momentum: hyper.momentum, step: hyper.step }
+          : undefined;
+      await Promise.all(
+        this.slices().map(([a, b]) =>
+          this.pool.run({
+            op: "reduce",
+            session: this.session,
+            from: a,
+            to: b,
+            slots: jobs.length,
+            first: first === 0,
+            norms: false,
+            finalize,
+          } satisfies Task),
+        ),
+      );
+    }
+    return { loss: loss / size, correct };
+  }
+
+  async evaluate(split: "train" | "test"): Promise<LossSum> {
+    const size = this.dataset[split].size;
+    const jobs: ChunkJob[] = [];
+    for (let c = 0; c * this.chunkSize < size; c++)
+      jobs.push([c, c * this.chunkSize, Math.min((c + 1) * this.chunkSize, size)]);
+    await Promise.all(
+      partition(jobs.length, this.pool.workers).map(([a, b]) =>
+        this.pool.run({ op: "evaluate", session: this.session, split, chunks: jobs.slice(a, b) }),
+      ),
+    );
+    const total: LossSum = { loss: 0, correct: 0 };
+    for (let c = 0; c < jobs.length; c++) {
+      total.loss += this.results[2 * c]!;
+      total.correct += this.results[2 * c + 1]!;
+    }
+    return total;
+  }
+
+  async close(): Promise<void> {}
+}

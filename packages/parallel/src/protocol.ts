@@ -1,0 +1,81 @@
+import type { PluginSource } from "@lrsim/core";
+
+/** A plugin as a worker receives it: where to import it from and its plain, bound parameters. */
+export interface PluginRef {
+  readonly name: string;
+  readonly source: PluginSource;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Everything a worker needs to take part in one run, as plain cloneable data plus
+ * SharedArrayBuffers (shared, never copied). Workers build their own model, dataset and
+ * optimizer instances from it — never live objects from the main thread.
+ */
+export interface SessionDescriptor {
+  readonly id: number;
+  readonly model: PluginRef;
+  readonly dataset: PluginRef & { readonly spec: string };
+  readonly optimizer: PluginRef;
+  readonly parameterCount: number;
+  readonly memory: SharedMemory;
+}
+
+export interface SharedMemory {
+  /** Float32 [P]: the parameters. */
+  readonly params: SharedArrayBuffer;
+  /** Float32 [P]: the batch gradient, accumulated in chunk order, then the mean. */
+  readonly grad: SharedArrayBuffer;
+  /** Float32 [slots x P]: one chunk gradient per slot. */
+  readonly slots: SharedArrayBuffer;
+  /** Float64 [2 x max chunks]: loss sum and correct count per chunk (gradient or evaluation). */
+  readonly results: SharedArrayBuffer;
+  /** Float64 [slots]: squared norm of each slot's gradient, summed over slices (noise scale). */
+  readonly slotNorms: SharedArrayBuffer;
+  /** Int32 [train size]: the current batch's sample indices. */
+  readonly indices: SharedArrayBuffer;
+  /** Float32: optimizer state, handed out in allocation order. */
+  readonly state: SharedArrayBuffer;
+  /** Lengths of the optimizer's allocations, in order. */
+  readonly stateSizes: readonly number[];
+}
+
+/** `[slot, start, end)`: a chunk of the batch (positions in `indices`) and the slot it fills. */
+export type ChunkJob = readonly [slot: number, start: number, end: number];
+
+export type Task =
+  | { readonly op: "compute"; readonly session: SessionDescriptor; readonly chunks: readonly ChunkJob[] }
+  | {
+      readonly op: "reduce";
+      readonly session: SessionDescriptor;
+      readonly from: number;
+      readonly to: number;
+      /** Slots filled in this round, added in slot order. */
+      readonly slots: number;
+      /** First round of the batch: start the sum from zero. */
+      readonly first: boolean;
+      /** Also accumulate each slot's squared norm over this slice into `slotNorms`. */
+      readonly norms: boolean;
+      /** Last round: divide by the batch size and apply the optimizer to this slice. */
+      readonly finalize:
+        | {
+            readonly batchSize: number;
+            readonly lr: number;
+            readonly momentum: number | undefined;
+            readonly step: number;
+          }
+        | undefined;
+    }
+  | {
+      readonly op: "evaluate";
+      readonly session: SessionDescriptor;
+      readonly split: "train" | "test";
+      readonly chunks: readonly ChunkJob[];
+    };
+
+/** What a reduce task returns: its slice's share of |mean gradient|^2 (for the noise scale). */
+export interface ReduceResult {
+  readonly gradNormSquared: number;
+  /** Per slot, this slice's share of |slot gradient|^2 (only when `norms` was asked). */
+  readonly slotNormsSquared: readonly number[];
+}

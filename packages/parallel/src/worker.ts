@@ -1,0 +1,166 @@
+/**
+ * The piscina worker: computes chunk gradients, reduces slices of them in chunk order and
+ * applies the optimizer to those slices, all in shared memory. Each worker keeps the dataset
+ * and its model instance resident per run (session); a task carries the session's plain
+ * description, so any worker can pick up any task.
+ */
+import {
+  callHook,
+  type Dataset,
+  type DatasetDefinition,
+  errors,
+  type LossSum,
+  loadDataset,
+  type ModelDefinition,
+  type ModelInstance,
+  type OptimizerDefinition,
+  type OptimizerInstance,
+  type PluginKind,
+  shapeProblem,
+} from "@lrsim/core";
+import type { PluginRef, ReduceResult, SessionDescriptor, Task } from "./protocol.ts";
+
+interface WorkerSession {
+  readonly model: ModelInstance;
+  readonly data: Dataset;
+  readonly optimizer: OptimizerInstance;
+  readonly params: Float32Array;
+  readonly grad: Float32Array;
+  readonly slots: Float32Array;
+  readonly results: Float64Array;
+  readonly indices: Int32Array;
+  readonly evalOrder: { readonly train: Int32Array; readonly test: Int32Array };
+  readonly out: LossSum;
+}
+
+const sessions = new Map<number, Promise<WorkerSession>>();
+const MAX_SESSIONS = 2;
+
+async function importPlugin<D>(kind: PluginKind, ref: PluginRef): Promise<D> {
+  const module = (await import(ref.source.module)) as Record<string, unknown>;
+  let found = module[ref.source.export];
+  if (Array.isArray(found)) found = found.find((d: { name?: string }) => d?.name === ref.name);
+  const problem = shapeProblem(kind, found);
+  if (problem)
+    throw errors.badDefinition(kind, ref.name, `${ref.source.module}#${ref.source.export}: ${problem}`);
+  return found as D;
+}
+
+/** Views onto the shared optimizer state, handed out in the same order the main thread counted. */
+function sharedAllocator(memory: SessionDescriptor["memory"]) {
+  let offset = 0;
+  let index = 0;
+  return (length: number): Float32Array => {
+    if (memory.stateSizes[index] !== length)
+      throw new Error(
+        `optimizer allocation ${index} is ${length} floats here but ${memory.stateSizes[index]} on the main thread`,
+      );
+    index++;
+    const view = new Float32Array(memory.state, offset * 4, length);
+    offset += length;
+    return view;
+  };
+}
+
+async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
+  const modelDefinition = await importPlugin<ModelDefinition>("model", d.model);
+  const datasetDefinition = await importPlugin<DatasetDefinition>("dataset", d.dataset);
+  const optimizerDefinition = await importPlugin<OptimizerDefinition>("optimizer", d.optimizer);
+  const data = await loadDataset(datasetDefinition, d.dataset.spec, d.dataset.params);
+  const model = callHook("model", d.model.name, "create", () =>
+    modelDefinition.create(d.model.params as never, data.shape),
+  );
+  const optimizer = callHook("optimizer", d.optimizer.name, "create", () =>
+    optimizerDefinition.create(d.optimizer.params as never, d.parameterCount, sharedAllocator(d.memory)),
+  );
+  const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+  return {
+    model,
+    data,
+    optimizer,
+    params: new Float32Array(d.memory.params),
+    grad: new Float32Array(d.memory.grad),
+    slots: new Float32Array(d.memory.slots),
+    results: new Float64Array(d.memory.results),
+    indices: new Int32Array(d.memory.indices),
+    evalOrder: { train: identity(data.train.size), test: identity(data.test.size) },
+    out: { loss: 0, correct: 0 },
+  };
+}
+
+function session(d: SessionDescriptor): Promise<WorkerSession> {
+  let found = sessions.get(d.id);
+  if (!found) {
+    found = openSession(d);
+    sessions.set(d.id, found);
+    found.catch(() => sessions.delete(d.id));
+    while (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
+  }
+  return found;
+}
+
+function reduce(s: WorkerSession, task: Extract<Task, { op: "reduce" }>): ReduceResult {
+  const { grad, slots } = s;
+  const P = grad.length;
+  const { from, to } = task;
+  // Add slot after slot into the accumulator, rounding to float32 at each add exactly as the
+  // in-process backend does: the order of additions is the chunk order, whoever runs this.
+  if (task.first) grad.fill(0, from, to);
+  for (let slot = 0; slot < task.slots; slot++) {
+    const base = slot * P;
+    for (let i = from; i < to; i++) grad[i] = grad[i]! + slots[base + i]!;
+  }
+  const slotNormsSquared: number[] = [];
+  if (task.norms)
+    for (let slot = 0; slot < task.slots; slot++) {
+      const base = slot * P;
+      let sum = 0;
+      for (let i = from; i < to; i++) sum += slots[base + i]! * slots[base + i]!;
+      slotNormsSquared.push(sum);
+    }
+  let gradNormSquared = 0;
+  if (task.finalize) {
+    const { batchSize, lr, momentum, step } = task.finalize;
+    for (let i = from; i < to; i++) {
+      const mean = grad[i]! / batchSize;
+      grad[i] = mean;
+      gradNormSquared += Math.fround(mean) * Math.fround(mean);
+    }
+    s.optimizer.step(s.params, grad, from, to, { lr, momentum, step });
+  }
+  return { gradNormSquared, slotNormsSquared };
+}
+
+export default async function run(task: Task): Promise<ReduceResult | null> {
+  const s = await session(task.session);
+  const modelName = task.session.model.name;
+  switch (task.op) {
+    case "compute": {
+      const P = s.params.length;
+      for (const [slot, start, end] of task.chunks) {
+        const view = s.slots.subarray(slot * P, (slot + 1) * P);
+        view.fill(0);
+        callHook("model", modelName, "gradient", () =>
+          s.model.gradient(s.params, s.data.train, s.indices, start, end, view, s.out),
+        );
+        s.results[2 * slot] = s.out.loss;
+        s.results[2 * slot + 1] = s.out.correct;
+      }
+      return null;
+    }
+    case "evaluate": {
+      const data = s.data[task.split];
+      const order = s.evalOrder[task.split];
+      for (const [slot, start, end] of task.chunks) {
+        callHook("model", modelName, "evaluate", () =>
+          s.model.evaluate(s.params, data, order, start, end, s.out),
+        );
+        s.results[2 * slot] = s.out.loss;
+        s.results[2 * slot + 1] = s.out.correct;
+      }
+      return null;
+    }
+    case "reduce":
+      return reduce(s, task);
+  }
+}

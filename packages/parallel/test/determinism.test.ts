@@ -1,0 +1,91 @@
+import { type RunOptions, type RunResult, Trainer } from "@lrsim/core";
+import { createCatalog } from "lrsim/catalog";
+import { afterAll, describe, expect, it } from "vitest";
+import { GradientPool } from "../src/index.ts";
+
+const pools = new Map<number, GradientPool>();
+const poolWith = (workers: number) => {
+  if (!pools.has(workers)) pools.set(workers, new GradientPool({ workers }));
+  return pools.get(workers)!;
+};
+afterAll(async () => {
+  for (const pool of pools.values()) await pool.close();
+});
+
+async function runWith(workers: number, options: RunOptions): Promise<RunResult> {
+  return new Trainer(createCatalog(), poolWith(workers).backend).run(options);
+}
+
+/** Everything but wall-clock times, as exact text: equal strings mean equal bits. */
+const fingerprint = (r: RunResult) =>
+  JSON.stringify({ ...r, wallMs: 0, history: r.history.map((h) => ({ ...h, wallMs: 0 })) }, (_k, v) =>
+    typeof v === "number" ? v.toString() : v,
+  );
+
+describe("a run is bit-for-bit identical at any worker count", () => {
+  const cases: Array<[string, RunOptions]> = [
+    [
+      "mlp on blobs, momentum SGD, batch ramp past several chunks",
+      {
+        schedule: "batchramp(lr=0.05, batchSize=50, factor=4, milestones=[1,2])",
+        model: "mlp(hidden=[24,12], activation=tanh)",
+        dataset: "blobs(n=1200, classes=4, features=5)",
+        optimizer: "sgd(momentum=0.9, nesterov=true)",
+        epochs: 3,
+        chunkSize: 16,
+      },
+    ],
+    [
+      "onecycle with adam on teacher data, odd chunk size",
+      {
+        schedule: "onecycle(maxLr=0.01)",
+        model: "mlp(hidden=[16])",
+        dataset: "teacher(n=900, inputs=6, outputs=3)",
+        optimizer: "adam",
+        batchSize: 100,
+        epochs: 2,
+        chunkSize: 7,
+      },
+    ],
+    [
+      "linear regression, full-batch",
+      {
+        schedule: "cosine(lr=0.02)",
+        model: "linear",
+        dataset: "line",
+        batchSize: 80,
+        epochs: 5,
+        chunkSize: 8,
+      },
+    ],
+  ];
+  for (const [name, options] of cases) {
+    it(name, async () => {
+      const reference = await runWith(0, options);
+      expect(reference.status).toBe("completed");
+      for (const workers of [1, 2, 4, 8])
+        expect(fingerprint(await runWith(workers, options)), `${workers} workers`).toBe(
+          fingerprint(reference),
+        );
+    });
+  }
+
+  it("a batch with more chunks than slots is accumulated over rounds with the same result", async () => {
+    const options: RunOptions = {
+      schedule: "constant(lr=0.1)",
+      model: "softmax",
+      dataset: "blobs(n=2000)",
+      batchSize: 1600,
+      epochs: 2,
+      chunkSize: 10,
+    };
+    const reference = await runWith(0, options);
+    const tight = new GradientPool({ workers: 2, slotBudgetBytes: 3 * 4 * 9 }); // room for 3 slots of 9 parameters
+    try {
+      const r = await new Trainer(createCatalog(), tight.backend).run(options);
+      expect(fingerprint(r)).toBe(fingerprint(reference));
+    } finally {
+      await tight.close();
+    }
+  });
+});
