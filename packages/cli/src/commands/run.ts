@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import { type EpochRecord, RUN_DEFAULTS, type RunResult, Trainer } from "@lrsim/core";
+import { GradientPool } from "@lrsim/parallel";
 import type { Argv } from "yargs";
 import { createCatalog } from "../catalog.ts";
 import type { CliIo } from "../io.ts";
@@ -15,6 +17,7 @@ interface RunArgs {
   epochs: number;
   seed: number;
   evalEvery: number;
+  workers: number;
   json: boolean;
 }
 
@@ -55,6 +58,12 @@ export function trainingOptions(y: Argv) {
       type: "number",
       default: 0,
       describe: "Also evaluate every k updates (0: at epoch ends only)",
+    })
+    .option("workers", {
+      type: "number",
+      default: availableParallelism(),
+      defaultDescription: "the number of cores",
+      describe: "Worker threads computing gradients (0: in-process); results are identical for any count",
     });
 }
 
@@ -87,7 +96,16 @@ export function runCommand(io: CliIo) {
 }
 
 async function runOne(args: RunArgs, io: CliIo): Promise<void> {
-  const trainer = new Trainer(createCatalog(io.cwd));
+  const pool = new GradientPool({ workers: args.workers });
+  try {
+    await trainAndReport(args, io, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function trainAndReport(args: RunArgs, io: CliIo, pool: GradientPool): Promise<void> {
+  const trainer = new Trainer(createCatalog(io.cwd), pool.backend);
   const progress = new ProgressLine(io);
   trainer.on("stepEnd", (s) =>
     progress.update(
