@@ -7,6 +7,8 @@
 export { errors, isLrsimError, LrsimError } from "./errors.ts";
 export { ACTIVATIONS, type Activation } from "./nn/activations.ts";
 export { DenseNetwork } from "./nn/dense-network.ts";
+export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
+export { WasmDenseNetwork } from "./nn/wasm-dense-network.ts";
 export { builtinOptimizers } from "./optim/index.ts";
 export {
   type Allocate,

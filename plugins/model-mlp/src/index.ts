@@ -1,4 +1,4 @@
-import { ACTIVATIONS, DenseNetwork, defineModel, param } from "@lrsim/core";
+import { ACTIVATIONS, createDenseNetwork, defineModel, kernelParam, param } from "@lrsim/core";
 
 /**
  * A multi-layer perceptron: `hidden` fully connected layers with `activation`, then a linear
@@ -11,9 +11,10 @@ export const mlp = defineModel({
   params: {
     hidden: param.numbers({ doc: "Sizes of the hidden layers.", integer: true, min: 1, default: [128] }),
     activation: param.choice(ACTIVATIONS, { doc: "Activation between layers.", default: "relu" }),
+    kernel: kernelParam,
   },
-  create: ({ hidden, activation }, shape) =>
-    new DenseNetwork([shape.inputs, ...hidden, shape.outputs], activation, shape),
+  create: ({ hidden, activation, kernel }, shape) =>
+    createDenseNetwork([shape.inputs, ...hidden, shape.outputs], activation, shape, kernel),
 });
 
 export default mlp;

@@ -1,12 +1,12 @@
-import { DenseNetwork, defineModel } from "@lrsim/core";
+import { createDenseNetwork, defineModel, kernelParam } from "@lrsim/core";
 
 /** Multinomial logistic regression: logits = W x + b, softmax cross-entropy. */
 export const softmax = defineModel({
   name: "softmax",
   summary: "Multinomial logistic (softmax) regression, cross-entropy loss.",
   tasks: ["classification"],
-  params: {},
-  create: (_params, shape) => new DenseNetwork([shape.inputs, shape.outputs], "relu", shape),
+  params: { kernel: kernelParam },
+  create: ({ kernel }, shape) => createDenseNetwork([shape.inputs, shape.outputs], "relu", shape, kernel),
 });
 
 export default softmax;

@@ -14,25 +14,29 @@ export function activate(kind: Activation, values: Float32Array, from: number, t
   }
 }
 
-/** Multiplies `delta[from..to)` by the activation's derivative, given the activation's `output`. */
+/**
+ * Multiplies `length` deltas starting at `deltaOffset` by the activation's derivative, given
+ * the activation's outputs starting at `outputOffset` (the two may live in one array).
+ */
 export function backpropActivation(
   kind: Activation,
   output: Float32Array,
+  outputOffset: number,
   delta: Float32Array,
-  from: number,
-  to: number,
+  deltaOffset: number,
+  length: number,
 ): void {
   if (kind === "relu") {
-    for (let i = from; i < to; i++) if (output[i]! <= 0) delta[i] = 0;
+    for (let i = 0; i < length; i++) if (output[outputOffset + i]! <= 0) delta[deltaOffset + i] = 0;
   } else if (kind === "tanh") {
-    for (let i = from; i < to; i++) {
-      const y = output[i]!;
-      delta[i] = delta[i]! * (1 - y * y);
+    for (let i = 0; i < length; i++) {
+      const y = output[outputOffset + i]!;
+      delta[deltaOffset + i] = delta[deltaOffset + i]! * (1 - y * y);
     }
   } else {
-    for (let i = from; i < to; i++) {
-      const y = output[i]!;
-      delta[i] = delta[i]! * y * (1 - y);
+    for (let i = 0; i < length; i++) {
+      const y = output[outputOffset + i]!;
+      delta[deltaOffset + i] = delta[deltaOffset + i]! * y * (1 - y);
     }
   }
 }

@@ -135,10 +135,18 @@ export class DenseNetwork implements ModelInstance {
     for (let r = 0; r < rows; r++) {
       const sample = indices[start + r]!;
       if (this.shape.task === "classification") {
-        out.loss += softmaxCrossEntropy(outputs, r * width, width, data.y[sample]!, delta, this.sampleResult);
+        out.loss += softmaxCrossEntropy(
+          outputs,
+          r * width,
+          width,
+          data.y[sample]!,
+          delta,
+          r * width,
+          this.sampleResult,
+        );
         out.correct += this.sampleResult.correct;
       } else {
-        out.loss += meanSquaredError(outputs, r * width, width, data.y, sample * width, delta);
+        out.loss += meanSquaredError(outputs, r * width, width, data.y, sample * width, delta, r * width);
       }
     }
   }
@@ -171,7 +179,7 @@ export class DenseNetwork implements ModelInstance {
           if (d !== 0) axpy(d, params, wOff + o * nIn, below, r * nIn, nIn);
         }
       }
-      backpropActivation(this.activation, a, below, 0, rows * nIn);
+      backpropActivation(this.activation, a, 0, below, 0, rows * nIn);
     }
   }
 }

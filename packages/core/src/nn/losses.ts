@@ -1,6 +1,7 @@
 /**
- * Output losses for one sample. Each writes dLoss/dOutput into `delta` and returns the loss;
- * `correct` is 1 when the prediction is right (classification only).
+ * Output losses for one sample. Each writes dLoss/dOutput into `delta` at `deltaOffset` (which
+ * may be the same array as the outputs) and returns the loss; `correct` is 1 when the
+ * prediction is right (classification only).
  */
 
 /** Softmax cross-entropy (PyTorch `CrossEntropyLoss` on logits) for class `label`. */
@@ -10,6 +11,7 @@ export function softmaxCrossEntropy(
   classes: number,
   label: number,
   delta: Float32Array,
+  deltaOffset: number,
   result: { correct: number },
 ): number {
   let max = Number.NEGATIVE_INFINITY;
@@ -23,10 +25,11 @@ export function softmaxCrossEntropy(
   }
   let sum = 0;
   for (let k = 0; k < classes; k++) sum += Math.exp(logits[offset + k]! - max);
-  for (let k = 0; k < classes; k++) delta[offset + k] = Math.exp(logits[offset + k]! - max) / sum;
-  delta[offset + label] = delta[offset + label]! - 1;
+  const loss = Math.log(sum) + max - logits[offset + label]!;
+  for (let k = 0; k < classes; k++) delta[deltaOffset + k] = Math.exp(logits[offset + k]! - max) / sum;
+  delta[deltaOffset + label] = delta[deltaOffset + label]! - 1;
   result.correct = argmax === label ? 1 : 0;
-  return Math.log(sum) + max - logits[offset + label]!;
+  return loss;
 }
 
 /** Mean squared error over the outputs of one sample (PyTorch `MSELoss`, mean over elements). */
@@ -37,12 +40,13 @@ export function meanSquaredError(
   targets: Float32Array,
   targetOffset: number,
   delta: Float32Array,
+  deltaOffset: number,
 ): number {
   let loss = 0;
   for (let k = 0; k < width; k++) {
     const diff = outputs[offset + k]! - targets[targetOffset + k]!;
     loss += diff * diff;
-    delta[offset + k] = (2 * diff) / width;
+    delta[deltaOffset + k] = (2 * diff) / width;
   }
   return loss / width;
 }

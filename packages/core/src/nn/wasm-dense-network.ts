@@ -1,0 +1,195 @@
+import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
+import type { ModelInstance } from "../plugins/model.ts";
+import type { Rng } from "../random.ts";
+import { type Activation, activate, backpropActivation } from "./activations.ts";
+import { DenseNetwork } from "./dense-network.ts";
+import { meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
+import { type DenseKernels, instantiateKernels } from "./wasm-module.ts";
+
+/** Rows per block: the weights stream through cache once per block. */
+const BLOCK = 64;
+
+/**
+ * The same network as {@link DenseNetwork}, with the three matrix products per layer done by
+ * the WebAssembly SIMD kernels of `assembly/dense.ts` in float32. Parameters are copied into
+ * the instance's memory at each call and the chunk's gradient added back out; activations and
+ * deltas stay inside. Same layout, initialisation and losses as the JS network, so the two
+ * agree to float32 rounding.
+ */
+export class WasmDenseNetwork implements ModelInstance {
+  readonly parameterCount: number;
+  private readonly reference: DenseNetwork;
+  private readonly k: DenseKernels;
+  private readonly f32: Float32Array;
+  /** Byte offsets in wasm memory. */
+  private readonly at: { params: number; grad: number; acts: number[]; deltas: number[] };
+  private readonly weightOffsets: number[] = [];
+  private readonly biasOffsets: number[] = [];
+  private readonly sampleResult = { correct: 0 };
+
+  constructor(
+    readonly sizes: readonly number[],
+    readonly activation: Activation,
+    readonly shape: DataShape,
+    module: WebAssembly.Module,
+  ) {
+    this.reference = new DenseNetwork(sizes, activation, shape);
+    this.parameterCount = this.reference.parameterCount;
+    let offset = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      this.weightOffsets.push(offset);
+      offset += sizes[l]! * sizes[l + 1]!;
+      this.biasOffsets.push(offset);
+      offset += sizes[l + 1]!;
+    }
+    let bytes = 64;
+    const take = (floats: number) => {
+      const start = bytes;
+      bytes += Math.ceil((floats * 4) / 16) * 16;
+      return start;
+    };
+    this.at = {
+      params: take(this.parameterCount),
+      grad: take(this.parameterCount),
+      acts: sizes.map((n) => take(BLOCK * n)),
+      deltas: sizes.map((n) => take(BLOCK * n)),
+    };
+    this.k = instantiateKernels(module, bytes);
+    this.f32 = new Float32Array(this.k.memory.buffer);
+  }
+
+  init(params: Float32Array, rng: Rng): void {
+    this.reference.init(params, rng);
+  }
+
+  gradient(
+    params: Float32Array,
+    data: DataSplit,
+    indices: Int32Array,
+    from: number,
+    to: number,
+    grad: Float32Array,
+    out: LossSum,
+  ): void {
+    const P = this.parameterCount;
+    const g = this.at.grad >> 2;
+    this.f32.set(params, this.at.params >> 2);
+    this.f32.fill(0, g, g + P);
+    out.loss = 0;
+    out.correct = 0;
+    for (let start = from; start < to; start += BLOCK) {
+      const rows = Math.min(BLOCK, to - start);
+      this.forward(data, indices, start, rows);
+      this.lossAndDelta(data, indices, start, rows, out);
+      this.backward(rows);
+    }
+    const f32 = this.f32;
+    for (let i = 0; i < P; i++) grad[i] = grad[i]! + f32[g + i]!;
+  }
+
+  evaluate(
+    params: Float32Array,
+    data: DataSplit,
+    indices: Int32Array,
+    from: number,
+    to: number,
+    out: LossSum,
+  ): void {
+    this.f32.set(params, this.at.params >> 2);
+    out.loss = 0;
+    out.correct = 0;
+    for (let start = from; start < to; start += BLOCK) {
+      const rows = Math.min(BLOCK, to - start);
+      this.forward(data, indices, start, rows);
+      this.lossAndDelta(data, indices, start, rows, out);
+    }
+  }
+
+  private forward(data: DataSplit, indices: Int32Array, start: number, rows: number): void {
+    const inputs = this.sizes[0]!;
+    const base = this.at.acts[0]! >> 2;
+    for (let r = 0; r < rows; r++) {
+      const sample = indices[start + r]!;
+      this.f32.set(data.x.subarray(sample * inputs, (sample + 1) * inputs), base + r * inputs);
+    }
+    const layers = this.sizes.length - 1;
+    for (let l = 0; l < layers; l++) {
+      const nIn = this.sizes[l]!;
+      const nOut = this.sizes[l + 1]!;
+      const w = this.at.params + 4 * this.weightOffsets[l]!;
+      const b = this.at.params + 4 * this.biasOffsets[l]!;
+      this.k.gemmNT(this.at.acts[l]!, w, b, this.at.acts[l + 1]!, rows, nOut, nIn);
+      if (l + 1 < layers) {
+        if (this.activation === "relu") this.k.relu(this.at.acts[l + 1]!, rows * nOut);
+        else
+          activate(
+            this.activation,
+            this.f32,
+            this.at.acts[l + 1]! >> 2,
+            (this.at.acts[l + 1]! >> 2) + rows * nOut,
+          );
+      }
+    }
+  }
+
+  private lossAndDelta(
+    data: DataSplit,
+    indices: Int32Array,
+    start: number,
+    rows: number,
+    out: LossSum,
+  ): void {
+    const L = this.sizes.length - 1;
+    const width = this.sizes[L]!;
+    const outputs = this.at.acts[L]! >> 2;
+    const delta = this.at.deltas[L]! >> 2;
+    for (let r = 0; r < rows; r++) {
+      const sample = indices[start + r]!;
+      if (this.shape.task === "classification") {
+        out.loss += softmaxCrossEntropy(
+          this.f32,
+          outputs + r * width,
+          width,
+          data.y[sample]!,
+          this.f32,
+          delta + r * width,
+          this.sampleResult,
+        );
+        out.correct += this.sampleResult.correct;
+      } else {
+        out.loss += meanSquaredError(
+          this.f32,
+          outputs + r * width,
+          width,
+          data.y,
+          sample * width,
+          this.f32,
+          delta + r * width,
+        );
+      }
+    }
+  }
+
+  private backward(rows: number): void {
+    for (let l = this.sizes.length - 2; l >= 0; l--) {
+      const nIn = this.sizes[l]!;
+      const nOut = this.sizes[l + 1]!;
+      const gw = this.at.grad + 4 * this.weightOffsets[l]!;
+      const gb = this.at.grad + 4 * this.biasOffsets[l]!;
+      this.k.gemmTNAcc(this.at.deltas[l + 1]!, this.at.acts[l]!, gw, gb, rows, nOut, nIn);
+      if (l === 0) break;
+      const w = this.at.params + 4 * this.weightOffsets[l]!;
+      this.k.gemmNN(this.at.deltas[l + 1]!, w, this.at.deltas[l]!, rows, nOut, nIn);
+      if (this.activation === "relu") this.k.reluBackward(this.at.acts[l]!, this.at.deltas[l]!, rows * nIn);
+      else
+        backpropActivation(
+          this.activation,
+          this.f32,
+          this.at.acts[l]! >> 2,
+          this.f32,
+          this.at.deltas[l]! >> 2,
+          rows * nIn,
+        );
+    }
+  }
+}
