@@ -9,14 +9,18 @@ import {
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
 import type { ChunkJob, PluginRef, SessionDescriptor, Task } from "./protocol.ts";
+import { createSharedArena } from "./reduce-kernel.ts";
 
-/** Splits `[0, count)` into at most `parts` contiguous, nearly equal ranges. */
-export function partition(count: number, parts: number): Array<[number, number]> {
-  const n = Math.max(1, Math.min(parts, count));
-  return Array.from({ length: n }, (_, i) => [
-    Math.floor((i * count) / n),
-    Math.floor(((i + 1) * count) / n),
-  ]);
+/**
+ * Splits `[0, count)` into at most `parts` contiguous, nearly equal ranges, with inner
+ * boundaries on multiples of `align` (so SIMD code sees whole vectors).
+ */
+export function partition(count: number, parts: number, align = 1): Array<[number, number]> {
+  const n = Math.max(1, Math.min(parts, Math.ceil(count / align)));
+  const cut = (i: number) => (i === n ? count : Math.min(count, Math.round((i * count) / n / align) * align));
+  return Array.from({ length: n }, (_, i) => [cut(i), cut(i + 1)] as [number, number]).filter(
+    ([a, b]) => b > a,
+  );
 }
 
 function pluginRef(
@@ -50,7 +54,7 @@ export class PoolBackend implements TrainingBackend {
     this.results = new Float64Array(session.memory.results);
     this.indices = new Int32Array(session.memory.indices);
     this.chunkSize = plan.config.chunkSize;
-    this.slotCount = new Float32Array(session.memory.slots).length / session.parameterCount;
+    this.slotCount = session.memory.slotCount;
   }
 
   get dataset() {
@@ -77,10 +81,15 @@ export class PoolBackend implements TrainingBackend {
         return new Float32Array(n);
       }),
     );
+    // The accumulator, then the slots, each 64-byte aligned, in one shared wasm memory.
+    const slotStride = Math.ceil((4 * P) / 64) * 64;
     const memory = {
       params: new SharedArrayBuffer(4 * P),
-      grad: new SharedArrayBuffer(4 * P),
-      slots: new SharedArrayBuffer(4 * P * slots),
+      arena: createSharedArena(slotStride * (slots + 1)),
+      gradOffset: 0,
+      slotsOffset: slotStride,
+      slotStride,
+      slotCount: slots,
       results: new SharedArrayBuffer(8 * 2 * maxChunks),
       slotNorms: new SharedArrayBuffer(8 * slots),
       indices: new SharedArrayBuffer(4 * data.train.size),
@@ -101,7 +110,7 @@ export class PoolBackend implements TrainingBackend {
   }
 
   private slices(): Array<[number, number]> {
-    return partition(this.session.parameterCount, this.pool.workers);
+    return partition(this.session.parameterCount, this.pool.workers, 16);
   }
 
   async step(order: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome> {

@@ -24,10 +24,16 @@ export interface SessionDescriptor {
 export interface SharedMemory {
   /** Float32 [P]: the parameters. */
   readonly params: SharedArrayBuffer;
-  /** Float32 [P]: the batch gradient, accumulated in chunk order, then the mean. */
-  readonly grad: SharedArrayBuffer;
-  /** Float32 [slots x P]: one chunk gradient per slot. */
-  readonly slots: SharedArrayBuffer;
+  /**
+   * Shared wasm memory holding the batch gradient (Float32 [P] at `gradOffset`: accumulated in
+   * chunk order, then the mean) and the slots (one chunk gradient each, `slotStride` bytes
+   * apart from `slotsOffset`), so the reduction can run as WebAssembly SIMD.
+   */
+  readonly arena: WebAssembly.Memory;
+  readonly gradOffset: number;
+  readonly slotsOffset: number;
+  readonly slotStride: number;
+  readonly slotCount: number;
   /** Float64 [2 x max chunks]: loss sum and correct count per chunk (gradient or evaluation). */
   readonly results: SharedArrayBuffer;
   /** Float64 [slots]: squared norm of each slot's gradient, summed over slices (noise scale). */

@@ -19,6 +19,7 @@ import {
   shapeProblem,
 } from "@lrsim/core";
 import type { PluginRef, ReduceResult, SessionDescriptor, Task } from "./protocol.ts";
+import { type ReduceKernel, reduceKernel } from "./reduce-kernel.ts";
 
 interface WorkerSession {
   readonly model: ModelInstance;
@@ -26,7 +27,10 @@ interface WorkerSession {
   readonly optimizer: OptimizerInstance;
   readonly params: Float32Array;
   readonly grad: Float32Array;
-  readonly slots: Float32Array;
+  /** Slot `s` as a Float32Array view of P floats. */
+  readonly slot: (s: number) => Float32Array;
+  readonly kernel: ReduceKernel;
+  readonly memory: SessionDescriptor["memory"];
   readonly results: Float64Array;
   readonly indices: Int32Array;
   readonly evalOrder: { readonly train: Int32Array; readonly test: Int32Array };
@@ -79,8 +83,15 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     data,
     optimizer,
     params: new Float32Array(d.memory.params),
-    grad: new Float32Array(d.memory.grad),
-    slots: new Float32Array(d.memory.slots),
+    grad: new Float32Array(d.memory.arena.buffer, d.memory.gradOffset, d.parameterCount),
+    slot: (i) =>
+      new Float32Array(
+        d.memory.arena.buffer,
+        d.memory.slotsOffset + i * d.memory.slotStride,
+        d.parameterCount,
+      ),
+    kernel: reduceKernel(d.memory.arena),
+    memory: d.memory,
     results: new Float64Array(d.memory.results),
     indices: new Int32Array(d.memory.indices),
     evalOrder: { train: identity(data.train.size), test: identity(data.test.size) },
@@ -100,65 +111,72 @@ function session(d: SessionDescriptor): Promise<WorkerSession> {
 }
 
 function reduce(s: WorkerSession, task: Extract<Task, { op: "reduce" }>): ReduceResult {
-  const { grad, slots } = s;
-  const P = grad.length;
+  const { grad, kernel, memory } = s;
   const { from, to } = task;
-  // Add slot after slot into the accumulator, rounding to float32 at each add exactly as the
-  // in-process backend does: the order of additions is the chunk order, whoever runs this.
-  if (task.first) grad.fill(0, from, to);
-  for (let slot = 0; slot < task.slots; slot++) {
-    const base = slot * P;
-    for (let i = from; i < to; i++) grad[i] = grad[i]! + slots[base + i]!;
-  }
+  kernel.accumulate(
+    memory.gradOffset,
+    memory.slotsOffset,
+    memory.slotStride,
+    from,
+    to,
+    task.slots,
+    task.first,
+  );
   const slotNormsSquared: number[] = [];
   if (task.norms)
-    for (let slot = 0; slot < task.slots; slot++) {
-      const base = slot * P;
-      let sum = 0;
-      for (let i = from; i < to; i++) sum += slots[base + i]! * slots[base + i]!;
-      slotNormsSquared.push(sum);
-    }
+    for (let slot = 0; slot < task.slots; slot++)
+      slotNormsSquared.push(kernel.squaredNorm(memory.slotsOffset + slot * memory.slotStride, from, to));
   let gradNormSquared = 0;
   if (task.finalize) {
     const { batchSize, lr, momentum, step } = task.finalize;
     for (let i = from; i < to; i++) {
-      const mean = grad[i]! / batchSize;
+      const mean = Math.fround(grad[i]! / batchSize);
       grad[i] = mean;
-      gradNormSquared += Math.fround(mean) * Math.fround(mean);
+      gradNormSquared += mean * mean;
     }
     s.optimizer.step(s.params, grad, from, to, { lr, momentum, step });
   }
   return { gradNormSquared, slotNormsSquared };
 }
 
+/** Runs `work` with the model told that the parameters hold still meanwhile. */
+function withParams<T>(s: WorkerSession, name: string, work: () => T): T {
+  callHook("model", name, "beginChunks", () => s.model.beginChunks?.(s.params));
+  try {
+    return work();
+  } finally {
+    s.model.endChunks?.();
+  }
+}
+
 export default async function run(task: Task): Promise<ReduceResult | null> {
   const s = await session(task.session);
   const modelName = task.session.model.name;
   switch (task.op) {
-    case "compute": {
-      const P = s.params.length;
-      for (const [slot, start, end] of task.chunks) {
-        const view = s.slots.subarray(slot * P, (slot + 1) * P);
-        view.fill(0);
-        callHook("model", modelName, "gradient", () =>
-          s.model.gradient(s.params, s.data.train, s.indices, start, end, view, s.out),
-        );
-        s.results[2 * slot] = s.out.loss;
-        s.results[2 * slot + 1] = s.out.correct;
-      }
-      return null;
-    }
+    case "compute":
+      return withParams(s, modelName, () => {
+        for (const [slot, start, end] of task.chunks) {
+          callHook("model", modelName, "gradient", () =>
+            s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
+          );
+          s.results[2 * slot] = s.out.loss;
+          s.results[2 * slot + 1] = s.out.correct;
+        }
+        return null;
+      });
     case "evaluate": {
       const data = s.data[task.split];
       const order = s.evalOrder[task.split];
-      for (const [slot, start, end] of task.chunks) {
-        callHook("model", modelName, "evaluate", () =>
-          s.model.evaluate(s.params, data, order, start, end, s.out),
-        );
-        s.results[2 * slot] = s.out.loss;
-        s.results[2 * slot + 1] = s.out.correct;
-      }
-      return null;
+      return withParams(s, modelName, () => {
+        for (const [slot, start, end] of task.chunks) {
+          callHook("model", modelName, "evaluate", () =>
+            s.model.evaluate(s.params, data, order, start, end, s.out),
+          );
+          s.results[2 * slot] = s.out.loss;
+          s.results[2 * slot + 1] = s.out.correct;
+        }
+        return null;
+      });
     }
     case "reduce":
       return reduce(s, task);

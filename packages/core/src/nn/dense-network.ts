@@ -63,6 +63,7 @@ export class DenseNetwork implements ModelInstance {
     grad: Float32Array,
     out: LossSum,
   ): void {
+    grad.fill(0);
     out.loss = 0;
     out.correct = 0;
     for (let start = from; start < to; start += BLOCK) {

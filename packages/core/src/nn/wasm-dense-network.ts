@@ -26,6 +26,8 @@ export class WasmDenseNetwork implements ModelInstance {
   private readonly weightOffsets: number[] = [];
   private readonly biasOffsets: number[] = [];
   private readonly sampleResult = { correct: 0 };
+  /** True between beginChunks and endChunks: the parameters in wasm memory are current. */
+  private prepared = false;
 
   constructor(
     readonly sizes: readonly number[],
@@ -62,6 +64,19 @@ export class WasmDenseNetwork implements ModelInstance {
     this.reference.init(params, rng);
   }
 
+  beginChunks(params: Float32Array): void {
+    this.f32.set(params, this.at.params >> 2);
+    this.prepared = true;
+  }
+
+  endChunks(): void {
+    this.prepared = false;
+  }
+
+  private loadParams(params: Float32Array): void {
+    if (!this.prepared) this.f32.set(params, this.at.params >> 2);
+  }
+
   gradient(
     params: Float32Array,
     data: DataSplit,
@@ -73,7 +88,7 @@ export class WasmDenseNetwork implements ModelInstance {
   ): void {
     const P = this.parameterCount;
     const g = this.at.grad >> 2;
-    this.f32.set(params, this.at.params >> 2);
+    this.loadParams(params);
     this.f32.fill(0, g, g + P);
     out.loss = 0;
     out.correct = 0;
@@ -83,8 +98,7 @@ export class WasmDenseNetwork implements ModelInstance {
       this.lossAndDelta(data, indices, start, rows, out);
       this.backward(rows);
     }
-    const f32 = this.f32;
-    for (let i = 0; i < P; i++) grad[i] = grad[i]! + f32[g + i]!;
+    grad.set(this.f32.subarray(g, g + P));
   }
 
   evaluate(

@@ -6,6 +6,7 @@ declare global {
       constructor(bytes: BufferSource);
     }
     class Memory {
+      constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
       readonly buffer: ArrayBuffer;
       grow(pages: number): number;
     }

@@ -14,9 +14,9 @@ export interface ModelInstance {
   /** Fills `params` with initial values drawn from `rng` (PyTorch's default initialisers). */
   init(params: Float32Array, rng: Rng): void;
   /**
-   * Adds the gradient of the loss, summed over samples `indices[from..to)` of `data`, into
-   * `grad`, and writes the summed loss and number of correct predictions into `out`.
-   * Called for every chunk of every mini-batch: the training hot path.
+   * Writes the gradient of the loss, summed over samples `indices[from..to)` of `data`, into
+   * `grad` (overwriting it: the caller does not zero it), and the summed loss and number of
+   * correct predictions into `out`. Called for every chunk of every mini-batch: the hot path.
    */
   gradient(
     params: Float32Array,
@@ -27,6 +27,14 @@ export interface ModelInstance {
     grad: Float32Array,
     out: LossSum,
   ): void;
+  /**
+   * Optional. Called before a series of `gradient`/`evaluate` calls during which `params` will
+   * not change (one task of chunks), so a model can copy or transform them once instead of per
+   * call; `endChunks` follows. Calls outside such a series must not rely on it.
+   */
+  beginChunks?(params: Float32Array): void;
+  /** Optional. Ends the series `beginChunks` started: cached parameters are stale from now on. */
+  endChunks?(): void;
   /** Like `gradient` without the gradient: summed loss and correct count, for evaluation. */
   evaluate(
     params: Float32Array,

@@ -37,9 +37,9 @@ export class LocalBackend implements TrainingBackend {
     grad.fill(0);
     let loss = 0;
     let correct = 0;
+    this.model.beginChunks?.(params);
     for (let start = from; start < to; start += this.chunkSize) {
       const end = Math.min(start + this.chunkSize, to);
-      slot.fill(0);
       callHook("model", this.modelName, "gradient", () =>
         this.model.gradient(params, this.dataset.train, indices, start, end, slot, chunkResult),
       );
@@ -47,6 +47,7 @@ export class LocalBackend implements TrainingBackend {
       loss += chunkResult.loss;
       correct += chunkResult.correct;
     }
+    this.model.endChunks?.();
     const size = to - from;
     for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! / size;
     this.optimizer.step(params, grad, 0, params.length, hyper);

@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from "node:fs";
+
+/**
+ * The pool's deterministic reduction: add chunk slots into the batch gradient in slot order.
+ * WebAssembly SIMD over the shared memory when `generated/reduce.wasm` was built (pnpm install),
+ * portable loops otherwise; both round every addition to float32 (IEEE), so they agree bit for bit.
+ */
+export interface ReduceKernel {
+  /** grad[from..to) = (first ? 0 : grad) + slot_0 + ... + slot_{count-1}; offsets in bytes. */
+  accumulate(
+    grad: number,
+    slots: number,
+    stride: number,
+    from: number,
+    to: number,
+    count: number,
+    first: boolean,
+  ): void;
+  /** Sum of squares (float64) of the floats of a slot over [from, to). */
+  squaredNorm(slot: number, from: number, to: number): number;
+}
+
+const WASM_FILE = new URL("../generated/reduce.wasm", import.meta.url);
+let compiled: WebAssembly.Module | null | undefined;
+
+function module(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = existsSync(WASM_FILE) ? new WebAssembly.Module(readFileSync(WASM_FILE)) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Shared memory for the pool's gradient accumulator and slots: a SharedArrayBuffer that wasm can address. */
+export function createSharedArena(bytes: number): WebAssembly.Memory {
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+/** The reduction over `memory`: the SIMD kernel if built, else the portable one. */
+export function reduceKernel(memory: WebAssembly.Memory): ReduceKernel {
+  const compiledModule = module();
+  if (compiledModule)
+    return new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as ReduceKernel;
+  const f32 = new Float32Array(memory.buffer);
+  return {
+    accumulate(grad, slots, stride, from, to, count, first) {
+      const g = grad >> 2;
+      for (let i = from; i < to; i++) {
+        let acc = first ? 0 : f32[g + i]!;
+        for (let s = 0, at = (slots >> 2) + i; s < count; s++, at += stride >> 2)
+          acc = Math.fround(acc + f32[at]!);
+        f32[g + i] = acc;
+      }
+    },
+    squaredNorm(slot, from, to) {
+      let sum = 0;
+      for (let i = from; i < to; i++) sum += f32[(slot >> 2) + i]! ** 2;
+      return sum;
+    },
+  };
+}
