@@ -47,7 +47,8 @@ describe("the trainer", () => {
     };
     const a = await new Trainer(createCatalog()).run(options);
     const b = await new Trainer(createCatalog()).run(options);
-    const strip = (r: typeof a) => JSON.stringify(r.history.map(({ wallMs: _, ...rest }) => rest));
+    const strip = (r: typeof a) =>
+      JSON.stringify(r.history.map(({ wallMs: _w, clusterMs: _c, ...rest }) => rest));
     expect(strip(a)).toBe(strip(b));
     const c = await new Trainer(createCatalog()).run({ ...options, seed: 5 });
     expect(strip(c)).not.toBe(strip(a));

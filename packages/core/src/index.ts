@@ -79,8 +79,16 @@ export {
 export { parseSpec, parseSpecList } from "./spec/parse.ts";
 export { suggest } from "./spec/suggest.ts";
 export type { StepOutcome, TrainingBackend } from "./train/backend.ts";
+export { allReduceMs, CLUSTER_DEFAULTS, ClusterClock, type ClusterModel } from "./train/cluster.ts";
 export { RUN_DEFAULTS, type RunConfig, type RunOptions, resolveRunConfig } from "./train/config.ts";
 export { LocalBackend } from "./train/local-backend.ts";
+export {
+  blockedSquaredNorm,
+  NORM_BLOCK,
+  type NoiseSample,
+  NoiseScaleTracker,
+  noiseEstimates,
+} from "./train/noise-scale.ts";
 export { type Chosen, loadDataset, planRun, type RunPlan } from "./train/plan.ts";
 export { type BackendFactory, localBackend, Trainer, train } from "./train/trainer.ts";
 export type {

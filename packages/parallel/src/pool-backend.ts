@@ -2,13 +2,16 @@ import {
   callHook,
   createRng,
   type LossSum,
+  LrsimError,
+  NORM_BLOCK,
+  type NoiseSample,
   type RunPlan,
   type StepHyper,
   type StepOutcome,
   type TrainingBackend,
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
-import type { ChunkJob, PluginRef, SessionDescriptor, Task } from "./protocol.ts";
+import type { ChunkJob, PluginRef, ReduceResult, SessionDescriptor, Task } from "./protocol.ts";
 import { createSharedArena } from "./reduce-kernel.ts";
 
 /**
@@ -40,6 +43,7 @@ function pluginRef(
  */
 export class PoolBackend implements TrainingBackend {
   readonly params: Float32Array;
+  readonly threads: number;
   private readonly results: Float64Array;
   private readonly indices: Int32Array;
   private readonly chunkSize: number;
@@ -55,6 +59,7 @@ export class PoolBackend implements TrainingBackend {
     this.indices = new Int32Array(session.memory.indices);
     this.chunkSize = plan.config.chunkSize;
     this.slotCount = session.memory.slotCount;
+    this.threads = pool.workers;
   }
 
   get dataset() {
@@ -90,8 +95,7 @@ export class PoolBackend implements TrainingBackend {
       slotsOffset: slotStride,
       slotStride,
       slotCount: slots,
-      results: new SharedArrayBuffer(8 * 2 * maxChunks),
-      slotNorms: new SharedArrayBuffer(8 * slots),
+      results: new SharedArrayBuffer(8 * 3 * maxChunks),
       indices: new SharedArrayBuffer(4 * data.train.size),
       state: new SharedArrayBuffer(4 * stateSizes.reduce((a, b) => a + b, 0)),
       stateSizes,
@@ -109,16 +113,41 @@ export class PoolBackend implements TrainingBackend {
     return new PoolBackend(pool, plan, session);
   }
 
+  /**
+   * Runs a task; a worker that died (a crash, an out-of-memory, a plugin's process.exit) comes
+   * back as an error naming the model and the work, instead of piscina's bare exit code.
+   */
+  private async task(
+    task: Task,
+  ): Promise<ReturnType<GradientPool["run"]> extends Promise<infer R> ? R : never> {
+    try {
+      return await this.pool.run(task);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const exit = /worker exited with code:? ?(-?\d+)/i.exec(message);
+      if (!exit) throw error;
+      throw new LrsimError(
+        "WORKER_DIED",
+        `a worker thread exited (code ${exit[1]}) during ${task.op} for model "${this.session.model.name}"; the pool replaced it`,
+        { cause: error },
+      );
+    }
+  }
+
   private slices(): Array<[number, number]> {
-    return partition(this.session.parameterCount, this.pool.workers, 16);
+    return partition(this.session.parameterCount, this.pool.workers, NORM_BLOCK);
   }
 
   async step(order: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome> {
     const size = to - from;
     this.indices.set(order.subarray(from, to));
     const chunks = Math.ceil(size / this.chunkSize);
+    const norms = this.plan.config.noiseScale;
     let loss = 0;
     let correct = 0;
+    let smallSquared = 0;
+    let fullChunks = 0;
+    let bigSquared = 0;
     for (let first = 0; first < chunks; first += this.slotCount) {
       const last = Math.min(chunks, first + this.slotCount);
       const jobs: ChunkJob[] = [];
@@ -126,33 +155,48 @@ export class PoolBackend implements TrainingBackend {
         jobs.push([c - first, c * this.chunkSize, Math.min((c + 1) * this.chunkSize, size)]);
       await Promise.all(
         partition(jobs.length, this.pool.workers).map(([a, b]) =>
-          this.pool.run({ op: "compute", session: this.session, chunks: jobs.slice(a, b) }),
+          this.task({ op: "compute", session: this.session, chunks: jobs.slice(a, b), norms }),
         ),
       );
-      for (let s = 0; s < jobs.length; s++) {
-        loss += this.results[2 * s]!;
-        correct += this.results[2 * s + 1]!;
+      for (const [s, start, end] of jobs) {
+        loss += this.results[3 * s]!;
+        correct += this.results[3 * s + 1]!;
+        if (norms && end - start === this.chunkSize) {
+          smallSquared += this.results[3 * s + 2]!;
+          fullChunks++;
+        }
       }
       const finalize =
         last === chunks
           ? { batchSize: size, lr: hyper.lr, momentum: hyper.momentum, step: hyper.step }
           : undefined;
-      await Promise.all(
+      const reduced = (await Promise.all(
         this.slices().map(([a, b]) =>
-          this.pool.run({
+          this.task({
             op: "reduce",
             session: this.session,
             from: a,
             to: b,
             slots: jobs.length,
             first: first === 0,
-            norms: false,
+            norms,
             finalize,
           } satisfies Task),
         ),
-      );
+      )) as ReduceResult[];
+      if (!norms) continue;
+      if (finalize) for (const r of reduced) for (const block of r.gradBlocks) bigSquared += block;
     }
-    return { loss: loss / size, correct };
+    const noise: NoiseSample | undefined =
+      norms && fullChunks > 0
+        ? {
+            small: this.chunkSize,
+            smallSquared: smallSquared / fullChunks / this.chunkSize ** 2,
+            big: size,
+            bigSquared,
+          }
+        : undefined;
+    return { loss: loss / size, correct, noise };
   }
 
   async evaluate(split: "train" | "test"): Promise<LossSum> {
@@ -162,13 +206,13 @@ export class PoolBackend implements TrainingBackend {
       jobs.push([c, c * this.chunkSize, Math.min((c + 1) * this.chunkSize, size)]);
     await Promise.all(
       partition(jobs.length, this.pool.workers).map(([a, b]) =>
-        this.pool.run({ op: "evaluate", session: this.session, split, chunks: jobs.slice(a, b) }),
+        this.task({ op: "evaluate", session: this.session, split, chunks: jobs.slice(a, b) }),
       ),
     );
     const total: LossSum = { loss: 0, correct: 0 };
     for (let c = 0; c < jobs.length; c++) {
-      total.loss += this.results[2 * c]!;
-      total.correct += this.results[2 * c + 1]!;
+      total.loss += this.results[3 * c]!;
+      total.correct += this.results[3 * c + 1]!;
     }
     return total;
   }

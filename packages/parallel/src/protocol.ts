@@ -34,10 +34,8 @@ export interface SharedMemory {
   readonly slotsOffset: number;
   readonly slotStride: number;
   readonly slotCount: number;
-  /** Float64 [2 x max chunks]: loss sum and correct count per chunk (gradient or evaluation). */
+  /** Float64 [3 x max chunks]: loss sum, correct count and |gradient|^2 per chunk. */
   readonly results: SharedArrayBuffer;
-  /** Float64 [slots]: squared norm of each slot's gradient, summed over slices (noise scale). */
-  readonly slotNorms: SharedArrayBuffer;
   /** Int32 [train size]: the current batch's sample indices. */
   readonly indices: SharedArrayBuffer;
   /** Float32: optimizer state, handed out in allocation order. */
@@ -50,7 +48,13 @@ export interface SharedMemory {
 export type ChunkJob = readonly [slot: number, start: number, end: number];
 
 export type Task =
-  | { readonly op: "compute"; readonly session: SessionDescriptor; readonly chunks: readonly ChunkJob[] }
+  | {
+      readonly op: "compute";
+      readonly session: SessionDescriptor;
+      readonly chunks: readonly ChunkJob[];
+      /** Also store each chunk gradient's squared norm (noise scale). */
+      readonly norms: boolean;
+    }
   | {
       readonly op: "reduce";
       readonly session: SessionDescriptor;
@@ -60,7 +64,7 @@ export type Task =
       readonly slots: number;
       /** First round of the batch: start the sum from zero. */
       readonly first: boolean;
-      /** Also accumulate each slot's squared norm over this slice into `slotNorms`. */
+      /** Also return the mean gradient's squared norm by blocks (noise scale). */
       readonly norms: boolean;
       /** Last round: divide by the batch size and apply the optimizer to this slice. */
       readonly finalize:
@@ -79,9 +83,12 @@ export type Task =
       readonly chunks: readonly ChunkJob[];
     };
 
-/** What a reduce task returns: its slice's share of |mean gradient|^2 (for the noise scale). */
+/**
+ * What a reduce task returns for the noise scale: squared norms summed per block of NORM_BLOCK
+ * parameters (its slice is whole blocks), in block order, so the main thread can add all blocks
+ * in the same order as the in-process backend.
+ */
 export interface ReduceResult {
-  readonly gradNormSquared: number;
-  /** Per slot, this slice's share of |slot gradient|^2 (only when `norms` was asked). */
-  readonly slotNormsSquared: readonly number[];
+  /** Blocks of |mean gradient|^2 (after the last round, when `norms` was asked). */
+  readonly gradBlocks: readonly number[];
 }

@@ -58,7 +58,10 @@ export function reduceKernel(memory: WebAssembly.Memory): ReduceKernel {
     },
     squaredNorm(slot, from, to) {
       let sum = 0;
-      for (let i = from; i < to; i++) sum += f32[(slot >> 2) + i]! ** 2;
+      for (let i = from; i < to; i++) {
+        const v = f32[(slot >> 2) + i]!;
+        sum += v * v;
+      }
       return sum;
     },
   };

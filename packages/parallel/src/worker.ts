@@ -13,6 +13,7 @@ import {
   loadDataset,
   type ModelDefinition,
   type ModelInstance,
+  NORM_BLOCK,
   type OptimizerDefinition,
   type OptimizerInstance,
   type PluginKind,
@@ -110,6 +111,14 @@ function session(d: SessionDescriptor): Promise<WorkerSession> {
   return found;
 }
 
+/** Squared-norm sums of the floats at byte offset `base`, one per NORM_BLOCK block of [from, to). */
+function blockNorms(kernel: ReduceKernel, base: number, from: number, to: number): number[] {
+  const sums: number[] = [];
+  for (let block = from; block < to; block += NORM_BLOCK)
+    sums.push(kernel.squaredNorm(base, block, Math.min(to, block + NORM_BLOCK)));
+  return sums;
+}
+
 function reduce(s: WorkerSession, task: Extract<Task, { op: "reduce" }>): ReduceResult {
   const { grad, kernel, memory } = s;
   const { from, to } = task;
@@ -122,21 +131,14 @@ function reduce(s: WorkerSession, task: Extract<Task, { op: "reduce" }>): Reduce
     task.slots,
     task.first,
   );
-  const slotNormsSquared: number[] = [];
-  if (task.norms)
-    for (let slot = 0; slot < task.slots; slot++)
-      slotNormsSquared.push(kernel.squaredNorm(memory.slotsOffset + slot * memory.slotStride, from, to));
-  let gradNormSquared = 0;
+  let gradBlocks: number[] = [];
   if (task.finalize) {
     const { batchSize, lr, momentum, step } = task.finalize;
-    for (let i = from; i < to; i++) {
-      const mean = Math.fround(grad[i]! / batchSize);
-      grad[i] = mean;
-      gradNormSquared += mean * mean;
-    }
+    for (let i = from; i < to; i++) grad[i] = grad[i]! / batchSize;
+    if (task.norms) gradBlocks = blockNorms(kernel, memory.gradOffset, from, to);
     s.optimizer.step(s.params, grad, from, to, { lr, momentum, step });
   }
-  return { gradNormSquared, slotNormsSquared };
+  return { gradBlocks };
 }
 
 /** Runs `work` with the model told that the parameters hold still meanwhile. */
@@ -159,8 +161,20 @@ export default async function run(task: Task): Promise<ReduceResult | null> {
           callHook("model", modelName, "gradient", () =>
             s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
           );
-          s.results[2 * slot] = s.out.loss;
-          s.results[2 * slot + 1] = s.out.correct;
+          s.results[3 * slot] = s.out.loss;
+          s.results[3 * slot + 1] = s.out.correct;
+          if (task.norms) {
+            // This thread's fresh chunk, block by block in order: the in-process backend's sum.
+            let norm = 0;
+            for (const block of blockNorms(
+              s.kernel,
+              s.memory.slotsOffset + slot * s.memory.slotStride,
+              0,
+              s.params.length,
+            ))
+              norm += block;
+            s.results[3 * slot + 2] = norm;
+          }
         }
         return null;
       });
@@ -172,8 +186,8 @@ export default async function run(task: Task): Promise<ReduceResult | null> {
           callHook("model", modelName, "evaluate", () =>
             s.model.evaluate(s.params, data, order, start, end, s.out),
           );
-          s.results[2 * slot] = s.out.loss;
-          s.results[2 * slot + 1] = s.out.correct;
+          s.results[3 * slot] = s.out.loss;
+          s.results[3 * slot + 1] = s.out.correct;
         }
         return null;
       });

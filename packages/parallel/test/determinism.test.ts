@@ -16,10 +16,11 @@ async function runWith(workers: number, options: RunOptions): Promise<RunResult>
   return new Trainer(createCatalog(), poolWith(workers).backend).run(options);
 }
 
-/** Everything but wall-clock times, as exact text: equal strings mean equal bits. */
+/** Everything but wall-clock times (and the cluster time derived from them), as exact text. */
 const fingerprint = (r: RunResult) =>
-  JSON.stringify({ ...r, wallMs: 0, history: r.history.map((h) => ({ ...h, wallMs: 0 })) }, (_k, v) =>
-    typeof v === "number" ? v.toString() : v,
+  JSON.stringify(
+    { ...r, wallMs: 0, clusterMs: 0, history: r.history.map((h) => ({ ...h, wallMs: 0, clusterMs: 0 })) },
+    (_k, v) => (typeof v === "number" ? v.toString() : v),
   );
 
 describe("a run is bit-for-bit identical at any worker count", () => {
@@ -63,6 +64,8 @@ describe("a run is bit-for-bit identical at any worker count", () => {
     it(name, async () => {
       const reference = await runWith(0, options);
       expect(reference.status).toBe("completed");
+      expect(reference.history.at(-1)!.noiseScale).toEqual(expect.any(Number));
+      expect(reference.clusterMs).toBeGreaterThan(0);
       for (const workers of [1, 2, 4, 8])
         expect(fingerprint(await runWith(workers, options)), `${workers} workers`).toBe(
           fingerprint(reference),

@@ -18,6 +18,7 @@ interface RunArgs {
   seed: number;
   evalEvery: number;
   workers: number;
+  devices: number;
   json: boolean;
 }
 
@@ -64,6 +65,12 @@ export function trainingOptions(y: Argv) {
       default: availableParallelism(),
       defaultDescription: "the number of cores",
       describe: "Worker threads computing gradients (0: in-process); results are identical for any count",
+    })
+    .option("devices", {
+      type: "number",
+      default: RUN_DEFAULTS.devices,
+      describe:
+        "Devices of the simulated cluster: time per update = slowest device's share of the batch + a ring all-reduce",
     });
 }
 
@@ -130,6 +137,7 @@ async function trainAndReport(args: RunArgs, io: CliIo, pool: GradientPool): Pro
         epochs: args.epochs,
         seed: args.seed,
         evalEvery: args.evalEvery,
+        devices: args.devices,
       },
       signal,
     ),
@@ -155,7 +163,9 @@ export function summary(r: RunResult): string {
     { header: "train loss", align: "right" as const },
     { header: "test loss", align: "right" as const },
     ...(classify ? [{ header: "test acc", align: "right" as const }] : []),
+    { header: "noise B", align: "right" as const },
     { header: "time", align: "right" as const },
+    { header: `on ${r.devices} dev`, align: "right" as const },
   ];
   const rows = r.history.map((h: EpochRecord) => [
     Number.isInteger(h.epoch) ? String(h.epoch) : h.epoch.toFixed(2),
@@ -165,10 +175,13 @@ export function summary(r: RunResult): string {
     formatCell(h.trainLoss),
     formatCell(h.testLoss),
     ...(classify ? [percent(h.testAccuracy)] : []),
+    h.noiseScale === null ? "" : formatCell(Math.round(h.noiseScale)),
     `${(h.wallMs / 1000).toFixed(1)}s`,
+    `${(h.clusterMs / 1000).toFixed(2)}s`,
   ]);
   const verdict =
-    `${r.status}: ${r.updates} updates, ${r.samples} samples in ${(r.wallMs / 1000).toFixed(1)}s; ` +
+    `${r.status}: ${r.updates} updates, ${r.samples} samples in ${(r.wallMs / 1000).toFixed(1)}s ` +
+    `(${(r.clusterMs / 1000).toFixed(2)}s simulated on ${r.devices} devices); ` +
     `final test loss ${formatCell(r.final.testLoss)}${classify ? `, test accuracy ${percent(r.final.testAccuracy)}` : ""}` +
     (r.error ? `\n${r.error}` : "");
   return [

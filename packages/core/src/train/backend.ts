@@ -1,11 +1,14 @@
 import type { StepHyper } from "../optim/types.ts";
 import type { LossSum } from "../plugins/data.ts";
 import type { Dataset } from "../plugins/dataset.ts";
+import type { NoiseSample } from "./noise-scale.ts";
 
 /** What a training step returns: the batch's mean loss and its number of correct predictions. */
 export interface StepOutcome {
   readonly loss: number;
   readonly correct: number;
+  /** Squared norms of the chunk and batch gradients, for the noise scale (when measured). */
+  readonly noise: NoiseSample | undefined;
 }
 
 /**
@@ -16,6 +19,8 @@ export interface StepOutcome {
 export interface TrainingBackend {
   /** The parameters, initialised. */
   readonly params: Float32Array;
+  /** Threads computing gradients, to turn wall time into compute time per sample per thread. */
+  readonly threads: number;
   /** Gradient of the mean loss over `indices[from..to)` of the training set, then one optimizer update. */
   step(indices: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome>;
   /** Summed loss and correct count over a whole split, in chunk order. */

@@ -18,6 +18,14 @@ export interface RunConfig {
   readonly divergenceFactor: number;
   /** Samples per gradient chunk: the unit of work and of deterministic summation. */
   readonly chunkSize: number;
+  /** Estimate the gradient noise scale every update (costs one more pass over the chunk gradients). */
+  readonly noiseScale: boolean;
+  /** Devices of the simulated cluster (see cluster.ts). */
+  readonly devices: number;
+  /** Interconnect latency per message of the simulated cluster, microseconds. */
+  readonly clusterLatencyUs: number;
+  /** Interconnect bandwidth of the simulated cluster, GB/s. */
+  readonly clusterBandwidthGBs: number;
 }
 
 export const RUN_DEFAULTS = {
@@ -29,6 +37,10 @@ export const RUN_DEFAULTS = {
   evalEvery: 0,
   divergenceFactor: 10,
   chunkSize: 64,
+  noiseScale: true,
+  devices: 8,
+  clusterLatencyUs: 10,
+  clusterBandwidthGBs: 10,
 } as const;
 
 /** A partial config as a caller writes it: model and dataset are required, the rest defaults. */
@@ -54,6 +66,16 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
   integer("seed", config.seed, 0);
   integer("evalEvery", config.evalEvery, 0);
   integer("chunkSize", config.chunkSize, 1);
+  integer("devices", config.devices, 1);
+  for (const key of ["clusterLatencyUs", "clusterBandwidthGBs"] as const)
+    if (!(config[key] >= 0 && Number.isFinite(config[key])))
+      throw errors.invalidOption(key, "a non-negative number", String(config[key]));
+  if (!(config.clusterBandwidthGBs > 0))
+    throw errors.invalidOption(
+      "clusterBandwidthGBs",
+      "a positive number",
+      String(config.clusterBandwidthGBs),
+    );
   if (!(config.divergenceFactor > 1))
     throw errors.invalidOption("divergenceFactor", "a number > 1", String(config.divergenceFactor));
   return config;

@@ -4,6 +4,7 @@ import type { Dataset } from "../plugins/dataset.ts";
 import { callHook } from "../plugins/hooks.ts";
 import type { ModelInstance } from "../plugins/model.ts";
 import type { StepOutcome, TrainingBackend } from "./backend.ts";
+import { blockedSquaredNorm } from "./noise-scale.ts";
 
 /**
  * Computes gradients in the calling thread, chunk by chunk: each chunk's gradient goes into a
@@ -12,6 +13,7 @@ import type { StepOutcome, TrainingBackend } from "./backend.ts";
  */
 export class LocalBackend implements TrainingBackend {
   readonly params: Float32Array;
+  readonly threads = 1;
   private readonly grad: Float32Array;
   private readonly slot: Float32Array;
   private readonly chunkResult: LossSum = { loss: 0, correct: 0 };
@@ -24,6 +26,7 @@ export class LocalBackend implements TrainingBackend {
     private readonly optimizer: OptimizerInstance,
     private readonly chunkSize: number,
     params: Float32Array,
+    private readonly measureNoise: boolean,
   ) {
     this.params = params;
     this.grad = new Float32Array(params.length);
@@ -37,6 +40,8 @@ export class LocalBackend implements TrainingBackend {
     grad.fill(0);
     let loss = 0;
     let correct = 0;
+    let smallSquared = 0;
+    let fullChunks = 0;
     this.model.beginChunks?.(params);
     for (let start = from; start < to; start += this.chunkSize) {
       const end = Math.min(start + this.chunkSize, to);
@@ -46,12 +51,25 @@ export class LocalBackend implements TrainingBackend {
       for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! + slot[i]!;
       loss += chunkResult.loss;
       correct += chunkResult.correct;
+      if (this.measureNoise && end - start === this.chunkSize) {
+        smallSquared += blockedSquaredNorm(slot, slot.length);
+        fullChunks++;
+      }
     }
     this.model.endChunks?.();
     const size = to - from;
     for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! / size;
+    const noise =
+      this.measureNoise && fullChunks > 0
+        ? {
+            small: this.chunkSize,
+            smallSquared: smallSquared / fullChunks / this.chunkSize ** 2,
+            big: size,
+            bigSquared: blockedSquaredNorm(grad, grad.length),
+          }
+        : undefined;
     this.optimizer.step(params, grad, 0, params.length, hyper);
-    return { loss: loss / size, correct };
+    return { loss: loss / size, correct, noise };
   }
 
   async evaluate(split: "train" | "test"): Promise<LossSum> {

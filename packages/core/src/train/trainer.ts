@@ -4,8 +4,10 @@ import type { PluginCatalog } from "../plugins/catalog.ts";
 import { callHook } from "../plugins/hooks.ts";
 import { createRng } from "../random.ts";
 import type { TrainingBackend } from "./backend.ts";
+import { ClusterClock } from "./cluster.ts";
 import { type RunConfig, type RunOptions, resolveRunConfig } from "./config.ts";
 import { LocalBackend } from "./local-backend.ts";
+import { NoiseScaleTracker } from "./noise-scale.ts";
 import { planRun, type RunPlan } from "./plan.ts";
 import type {
   EpochRecord,
@@ -34,6 +36,7 @@ export const localBackend: BackendFactory = async (plan) => {
     optimizer,
     plan.config.chunkSize,
     params,
+    plan.config.noiseScale,
   );
 };
 
@@ -102,6 +105,18 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     let reading: ScheduleReading = this.read(plan, 0);
     let status: RunStatus = "completed";
     let error: string | null = null;
+    const noise = new NoiseScaleTracker();
+    const cluster = new ClusterClock(
+      {
+        devices: config.devices,
+        latencyUs: config.clusterLatencyUs,
+        bandwidthGBs: config.clusterBandwidthGBs,
+      },
+      backend.params.length,
+    );
+    // Compute per sample on one thread, measured from the updates so far.
+    let stepMs = 0;
+    const msPerSample = () => (samples > 0 ? (stepMs * backend.threads) / samples : 0);
 
     this.emit("runStart", {
       config,
@@ -116,7 +131,16 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       },
     });
     const record = (evaluation: Evaluation): EpochRecord => {
-      const row = { epoch: samples / n, updates, samples, ...reading, ...evaluation, wallMs: elapsed() };
+      const row = {
+        epoch: samples / n,
+        updates,
+        samples,
+        ...reading,
+        ...evaluation,
+        wallMs: elapsed(),
+        noiseScale: noise.value(),
+        clusterMs: cluster.ms(msPerSample()),
+      };
       history.push(row);
       this.emit("epochEnd", row);
       return row;
@@ -133,11 +157,15 @@ export class Trainer extends EventEmitter<TrainerEvents> {
           if (signal?.aborted) throw new StopRun("interrupted", "interrupted");
           reading = this.read(plan, schedule.unit === "epoch" ? epoch : updates);
           const end = Math.min(position + reading.batchSize, n);
+          const stepStart = performance.now();
           const outcome = await backend.step(order, position, end, {
             lr: reading.lr,
             momentum: reading.momentum,
             step: updates + 1,
           });
+          stepMs += performance.now() - stepStart;
+          noise.add(outcome.noise);
+          cluster.addUpdate(end - position);
           updates++;
           samples += end - position;
           const size = end - position;
@@ -206,6 +234,8 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       updates,
       samples,
       wallMs: elapsed(),
+      clusterMs: cluster.ms(msPerSample()),
+      devices: config.devices,
       final: {
         trainLoss: last?.trainLoss ?? Number.NaN,
         testLoss: last?.testLoss ?? Number.NaN,

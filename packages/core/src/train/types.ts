@@ -23,6 +23,10 @@ export interface EpochRecord extends Evaluation, ScheduleReading {
   readonly updates: number;
   readonly samples: number;
   readonly wallMs: number;
+  /** Smoothed gradient noise scale B_simple so far (McCandlish et al.); null before it can be estimated. */
+  readonly noiseScale: number | null;
+  /** Simulated time on the configured cluster so far, in ms (see cluster.ts). */
+  readonly clusterMs: number;
 }
 
 /** What a step reports: its batch's mean loss and the schedule's values it used. */
@@ -52,6 +56,9 @@ export interface RunResult {
   readonly updates: number;
   readonly samples: number;
   readonly wallMs: number;
+  /** Simulated time of the whole run on `devices` devices, in ms. */
+  readonly clusterMs: number;
+  readonly devices: number;
   readonly final: {
     readonly trainLoss: number;
     readonly testLoss: number;

@@ -1,0 +1,75 @@
+/**
+ * The gradient noise scale of McCandlish, Kaplan, Amodei et al. (2018), "An Empirical Model of
+ * Large-Batch Training", appendix A.1: from one gradient estimate at a small batch size `b`
+ * and one at a big batch size `B`, unbiased estimates of the true gradient's squared norm and
+ * of the trace of the per-sample covariance are
+ *
+ *   |G|^2  ~= (B |G_B|^2 - b |G_b|^2) / (B - b)
+ *   tr(S)  ~= (|G_b|^2 - |G_B|^2) / (1/b - 1/B)
+ *
+ * and B_simple = tr(S) / |G|^2 estimates the critical batch size. Each is noisy, so both are
+ * smoothed with an exponential moving average before taking the ratio, as the paper does.
+ * lrsim's small batches are the chunks of a step (their mean squared norm), the big one is the
+ * whole batch.
+ */
+
+/** What a step measured: mean |chunk gradient|^2 over its full chunks, and |batch gradient|^2. */
+export interface NoiseSample {
+  readonly small: number;
+  readonly smallSquared: number;
+  readonly big: number;
+  readonly bigSquared: number;
+}
+
+/** Unbiased one-step estimates of |G|^2 and tr(S); undefined when the two batch sizes coincide. */
+export function noiseEstimates(sample: NoiseSample): { gradSquared: number; trace: number } | undefined {
+  const { small: b, big: B, smallSquared, bigSquared } = sample;
+  if (!(B > b && b > 0)) return undefined;
+  return {
+    gradSquared: (B * bigSquared - b * smallSquared) / (B - b),
+    trace: (smallSquared - bigSquared) / (1 / b - 1 / B),
+  };
+}
+
+/** Smooths the two estimates (EMA with bias correction) and reports B_simple. */
+export class NoiseScaleTracker {
+  private gradSquared = 0;
+  private trace = 0;
+  private weight = 0;
+
+  constructor(private readonly decay = 0.95) {}
+
+  add(sample: NoiseSample | undefined): void {
+    const estimate = sample && noiseEstimates(sample);
+    if (!estimate || !Number.isFinite(estimate.gradSquared) || !Number.isFinite(estimate.trace)) return;
+    this.gradSquared = this.decay * this.gradSquared + (1 - this.decay) * estimate.gradSquared;
+    this.trace = this.decay * this.trace + (1 - this.decay) * estimate.trace;
+    this.weight = this.decay * this.weight + (1 - this.decay);
+  }
+
+  /** B_simple = tr(S) / |G|^2 from the smoothed estimates; null before any usable step, or when |G|^2 <= 0. */
+  value(): number | null {
+    if (this.weight === 0) return null;
+    const g = this.gradSquared / this.weight;
+    const s = this.trace / this.weight;
+    return g > 0 ? s / g : null;
+  }
+}
+
+/** Parameters per block of the squared-norm sums: fixed, so sums do not depend on how work is split. */
+export const NORM_BLOCK = 4096;
+
+/**
+ * |v|^2 of `values[0..length)` summed block by block (float64 within a block, blocks in order),
+ * the order every backend uses, so the result is the same bits however the blocks were shared out.
+ */
+export function blockedSquaredNorm(values: Float32Array, length: number): number {
+  let total = 0;
+  for (let block = 0; block < length; block += NORM_BLOCK) {
+    let sum = 0;
+    const end = Math.min(length, block + NORM_BLOCK);
+    for (let i = block; i < end; i++) sum += values[i]! * values[i]!;
+    total += sum;
+  }
+  return total;
+}

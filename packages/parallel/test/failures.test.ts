@@ -1,0 +1,52 @@
+import { fileURLToPath } from "node:url";
+import { Trainer } from "@lrsim/core";
+import { createCatalog } from "lrsim/catalog";
+import { afterAll, describe, expect, it } from "vitest";
+import { GradientPool } from "../src/index.ts";
+
+const fixtures = fileURLToPath(new URL("../../../test/fixtures/plugins/", import.meta.url));
+const pool = new GradientPool({ workers: 2 });
+afterAll(() => pool.close());
+
+const healthyRun = {
+  schedule: "constant(lr=0.1)",
+  model: "softmax",
+  dataset: "blobs(n=400)",
+  batchSize: 64,
+  epochs: 2,
+} as const;
+
+describe("failures inside workers", () => {
+  it("a plugin that throws in a worker fails its run with the plugin's message; the next run goes on", async () => {
+    const trainer = new Trainer(createCatalog(fixtures), pool.backend);
+    const failed = await trainer.run({
+      model: "./throwing-model.js",
+      dataset: "blobs(n=400)",
+      batchSize: 64,
+      epochs: 2,
+    });
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toBe('model "./throwing-model.js" failed in gradient: numerical trouble in layer 2');
+    const next = await new Trainer(createCatalog(), pool.backend).run(healthyRun);
+    expect(next.status).toBe("completed");
+  });
+
+  it("a worker that dies fails its run with a clear message; the pool replaces it and the next run goes on", async () => {
+    const failed = await new Trainer(createCatalog(fixtures), pool.backend).run({
+      model: "./dying-model.js",
+      dataset: "blobs(n=400)",
+      batchSize: 64,
+      epochs: 2,
+    });
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(
+      /^a worker thread exited \(code 3\) during compute for model "\.\/dying-model\.js"; the pool replaced it$/,
+    );
+    const reference = await new Trainer(createCatalog(), new GradientPool({ workers: 0 }).backend).run(
+      healthyRun,
+    );
+    const next = await new Trainer(createCatalog(), pool.backend).run(healthyRun);
+    expect(next.status).toBe("completed");
+    expect(next.final).toEqual(reference.final);
+  });
+});
