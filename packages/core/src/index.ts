@@ -9,6 +9,7 @@ export { ACTIVATIONS, type Activation } from "./nn/activations.ts";
 export { DenseNetwork } from "./nn/dense-network.ts";
 export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
 export { WasmDenseNetwork } from "./nn/wasm-dense-network.ts";
+export { loadWasmModule } from "./nn/wasm-module.ts";
 export { builtinOptimizers } from "./optim/index.ts";
 export {
   type Allocate,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { loadWasmModule } from "@lrsim/core";
 
 /**
  * The pool's deterministic reduction: add chunk slots into the batch gradient in slot order.
@@ -21,18 +21,6 @@ export interface ReduceKernel {
 }
 
 const WASM_FILE = new URL("../generated/reduce.wasm", import.meta.url);
-let compiled: WebAssembly.Module | null | undefined;
-
-function module(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = existsSync(WASM_FILE) ? new WebAssembly.Module(readFileSync(WASM_FILE)) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
 
 /** Shared memory for the pool's gradient accumulator and slots: a SharedArrayBuffer that wasm can address. */
 export function createSharedArena(bytes: number): WebAssembly.Memory {
@@ -42,7 +30,7 @@ export function createSharedArena(bytes: number): WebAssembly.Memory {
 
 /** The reduction over `memory`: the SIMD kernel if built, else the portable one. */
 export function reduceKernel(memory: WebAssembly.Memory): ReduceKernel {
-  const compiledModule = module();
+  const compiledModule = loadWasmModule(WASM_FILE);
   if (compiledModule)
     return new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as ReduceKernel;
   const f32 = new Float32Array(memory.buffer);

@@ -1,4 +1,5 @@
-import { createRng, defineDataset, param, splitSamples } from "@lrsim/core";
+import { createRng, defineDataset, param } from "@lrsim/core";
+import { holdOut, splitParams } from "./common.ts";
 
 /** Gaussian blobs around random centres (scikit-learn's make_blobs: centres in ±10, unit spread). */
 export const blobs = defineDataset({
@@ -9,15 +10,7 @@ export const blobs = defineDataset({
     classes: param.integer({ doc: "Number of blobs (classes).", default: 3, min: 2 }),
     features: param.integer({ doc: "Dimensions.", default: 2, min: 1 }),
     spread: param.number({ doc: "Standard deviation of each blob.", default: 1, min: 0, exclusiveMin: true }),
-    testFraction: param.number({
-      doc: "Share held out for testing.",
-      default: 0.2,
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-      exclusiveMax: true,
-    }),
-    seed: param.integer({ doc: "Seed of the centres, samples and split.", default: 0, min: 0 }),
+    ...splitParams("Seed of the centres, samples and split."),
   },
   load: ({ n, classes, features, spread, testFraction, seed }) => {
     const rng = createRng(seed, "blobs");
@@ -30,7 +23,7 @@ export const blobs = defineDataset({
       for (let f = 0; f < features; f++)
         x[i * features + f] = centres[c * features + f]! + spread * rng.normal();
     }
-    const { train, test } = splitSamples(x, y, features, 1, Math.max(1, Math.round(n * testFraction)), seed);
+    const { train, test } = holdOut(x, y, features, 1, testFraction, seed);
     return {
       shape: { inputs: features, outputs: classes, task: "classification" },
       train,

@@ -1,4 +1,5 @@
-import { createRng, defineDataset, param, splitSamples } from "@lrsim/core";
+import { createRng, defineDataset, param } from "@lrsim/core";
+import { holdOut, splitParams } from "./common.ts";
 
 /** Seed 003's regression problem: x = linspace(0, xMax, n), y = slope * x (+ Gaussian noise). */
 export const line = defineDataset({
@@ -10,15 +11,7 @@ export const line = defineDataset({
     intercept: param.number({ doc: "True intercept b.", default: 0 }),
     xMax: param.number({ doc: "Right end of the x range.", default: 10, min: 0, exclusiveMin: true }),
     noise: param.number({ doc: "Standard deviation of Gaussian noise on y.", default: 0, min: 0 }),
-    testFraction: param.number({
-      doc: "Share of points held out for testing.",
-      default: 0.2,
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-      exclusiveMax: true,
-    }),
-    seed: param.integer({ doc: "Seed of the noise and the split.", default: 0, min: 0 }),
+    ...splitParams("Seed of the noise and the split."),
   },
   load: ({ n, slope, intercept, xMax, noise, testFraction, seed }) => {
     const rng = createRng(seed, "line");
@@ -28,7 +21,7 @@ export const line = defineDataset({
       x[i] = (xMax * i) / (n - 1);
       y[i] = slope * x[i]! + intercept + noise * rng.normal();
     }
-    const { train, test } = splitSamples(x, y, 1, 1, Math.max(1, Math.round(n * testFraction)), seed);
+    const { train, test } = holdOut(x, y, 1, 1, testFraction, seed);
     return {
       shape: { inputs: 1, outputs: 1, task: "regression" },
       train,

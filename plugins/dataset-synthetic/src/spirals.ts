@@ -1,4 +1,5 @@
-import { createRng, defineDataset, param, splitSamples } from "@lrsim/core";
+import { createRng, defineDataset, param } from "@lrsim/core";
+import { holdOut, splitParams } from "./common.ts";
 
 /** Interleaved spirals (the classic CS231n toy problem): not linearly separable. */
 export const spirals = defineDataset({
@@ -8,15 +9,7 @@ export const spirals = defineDataset({
     n: param.integer({ doc: "Number of samples.", default: 1500, min: 2 }),
     classes: param.integer({ doc: "Number of arms (classes).", default: 3, min: 2 }),
     noise: param.number({ doc: "Angular noise.", default: 0.2, min: 0 }),
-    testFraction: param.number({
-      doc: "Share held out for testing.",
-      default: 0.2,
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-      exclusiveMax: true,
-    }),
-    seed: param.integer({ doc: "Seed of the noise and the split.", default: 0, min: 0 }),
+    ...splitParams("Seed of the noise and the split."),
   },
   load: ({ n, classes, noise, testFraction, seed }) => {
     const rng = createRng(seed, "spirals");
@@ -31,7 +24,7 @@ export const spirals = defineDataset({
       x[2 * i + 1] = k * Math.cos(angle);
       y[i] = arm;
     }
-    const { train, test } = splitSamples(x, y, 2, 1, Math.max(1, Math.round(n * testFraction)), seed);
+    const { train, test } = holdOut(x, y, 2, 1, testFraction, seed);
     return {
       shape: { inputs: 2, outputs: classes, task: "classification" },
       train,

@@ -1,4 +1,5 @@
-import { createRng, defineDataset, param, splitSamples } from "@lrsim/core";
+import { createRng, defineDataset, param } from "@lrsim/core";
+import { holdOut, splitParams } from "./common.ts";
 
 /**
  * A random teacher network labels Gaussian inputs: synthetic data of any size with a known,
@@ -17,15 +18,7 @@ export const teacher = defineDataset({
       default: "classification",
     }),
     noise: param.number({ doc: "Noise on the teacher's outputs before labelling.", default: 0, min: 0 }),
-    testFraction: param.number({
-      doc: "Share held out for testing.",
-      default: 0.2,
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-      exclusiveMax: true,
-    }),
-    seed: param.integer({ doc: "Seed of the teacher, the inputs and the split.", default: 0, min: 0 }),
+    ...splitParams("Seed of the teacher, the inputs and the split."),
   },
   load: ({ n, inputs, hidden, outputs, task, noise, testFraction, seed }) => {
     const rng = createRng(seed, "teacher");
@@ -55,14 +48,7 @@ export const teacher = defineDataset({
         y[i] = best;
       } else for (let c = 0; c < outputs; c++) y[i * outputs + c] = o[c]!;
     }
-    const { train, test } = splitSamples(
-      x,
-      y,
-      inputs,
-      width,
-      Math.max(1, Math.round(n * testFraction)),
-      seed,
-    );
+    const { train, test } = holdOut(x, y, inputs, width, testFraction, seed);
     return {
       shape: { inputs, outputs, task },
       train,

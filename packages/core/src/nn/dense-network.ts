@@ -3,7 +3,7 @@ import type { ModelInstance } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { type Activation, activate, backpropActivation } from "./activations.ts";
 import { axpy, dot } from "./kernels.ts";
-import { meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
+import { type DenseLayout, denseLayout, initDense, outputLoss } from "./layout.ts";
 
 /** Rows processed together, so each weight row is reused from cache across a block of samples. */
 const BLOCK = 32;
@@ -20,8 +20,9 @@ const BLOCK = 32;
  */
 export class DenseNetwork implements ModelInstance {
   readonly parameterCount: number;
-  private readonly weightOffsets: number[] = [];
-  private readonly biasOffsets: number[] = [];
+  private readonly layout: DenseLayout;
+  private readonly weightOffsets: readonly number[];
+  private readonly biasOffsets: readonly number[];
   /** activations[l]: BLOCK x sizes[l] (activations[0] is the gathered input block). */
   private readonly activations: Float32Array[];
   /** deltas[l]: BLOCK x sizes[l], dLoss/d(pre-activation) of layer l's output. */
@@ -33,25 +34,18 @@ export class DenseNetwork implements ModelInstance {
     readonly activation: Activation,
     readonly shape: DataShape,
   ) {
-    let offset = 0;
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      this.weightOffsets.push(offset);
-      offset += sizes[l]! * sizes[l + 1]!;
-      this.biasOffsets.push(offset);
-      offset += sizes[l + 1]!;
-    }
-    this.parameterCount = offset;
+    const layout = denseLayout(sizes);
+    this.layout = layout;
+    this.weightOffsets = layout.weightOffsets;
+    this.biasOffsets = layout.biasOffsets;
+    this.parameterCount = layout.parameterCount;
     this.activations = sizes.map((n) => new Float32Array(BLOCK * n));
     this.deltas = sizes.map((n) => new Float32Array(BLOCK * n));
   }
 
   /** PyTorch's `nn.Linear` default: weights and biases uniform in ±1/sqrt(fan_in). */
   init(params: Float32Array, rng: Rng): void {
-    for (let l = 0; l + 1 < this.sizes.length; l++) {
-      const bound = 1 / Math.sqrt(this.sizes[l]!);
-      const end = this.biasOffsets[l]! + this.sizes[l + 1]!;
-      for (let i = this.weightOffsets[l]!; i < end; i++) params[i] = rng.uniform(-bound, bound);
-    }
+    initDense(this.sizes, this.layout, params, rng);
   }
 
   gradient(
@@ -130,26 +124,19 @@ export class DenseNetwork implements ModelInstance {
     out: LossSum,
   ): void {
     const L = this.sizes.length - 1;
-    const width = this.sizes[L]!;
-    const outputs = this.activations[L]!;
-    const delta = this.deltas[L]!;
-    for (let r = 0; r < rows; r++) {
-      const sample = indices[start + r]!;
-      if (this.shape.task === "classification") {
-        out.loss += softmaxCrossEntropy(
-          outputs,
-          r * width,
-          width,
-          data.y[sample]!,
-          delta,
-          r * width,
-          this.sampleResult,
-        );
-        out.correct += this.sampleResult.correct;
-      } else {
-        out.loss += meanSquaredError(outputs, r * width, width, data.y, sample * width, delta, r * width);
-      }
-    }
+    outputLoss(
+      this.shape,
+      this.activations[L]!,
+      0,
+      this.deltas[L]!,
+      0,
+      data,
+      indices,
+      start,
+      rows,
+      out,
+      this.sampleResult,
+    );
   }
 
   private backward(params: Float32Array, rows: number, grad: Float32Array): void {

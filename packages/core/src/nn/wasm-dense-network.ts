@@ -2,8 +2,7 @@ import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
 import type { ModelInstance } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { type Activation, activate, backpropActivation } from "./activations.ts";
-import { DenseNetwork } from "./dense-network.ts";
-import { meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
+import { type DenseLayout, denseLayout, initDense, outputLoss } from "./layout.ts";
 import { type DenseKernels, instantiateKernels } from "./wasm-module.ts";
 
 /** Rows per block: the weights stream through cache once per block. */
@@ -18,13 +17,13 @@ const BLOCK = 64;
  */
 export class WasmDenseNetwork implements ModelInstance {
   readonly parameterCount: number;
-  private readonly reference: DenseNetwork;
   private readonly k: DenseKernels;
   private readonly f32: Float32Array;
   /** Byte offsets in wasm memory. */
   private readonly at: { params: number; grad: number; acts: number[]; deltas: number[] };
-  private readonly weightOffsets: number[] = [];
-  private readonly biasOffsets: number[] = [];
+  private readonly layout: DenseLayout;
+  private readonly weightOffsets: readonly number[];
+  private readonly biasOffsets: readonly number[];
   private readonly sampleResult = { correct: 0 };
   /** True between beginChunks and endChunks: the parameters in wasm memory are current. */
   private prepared = false;
@@ -35,15 +34,11 @@ export class WasmDenseNetwork implements ModelInstance {
     readonly shape: DataShape,
     module: WebAssembly.Module,
   ) {
-    this.reference = new DenseNetwork(sizes, activation, shape);
-    this.parameterCount = this.reference.parameterCount;
-    let offset = 0;
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      this.weightOffsets.push(offset);
-      offset += sizes[l]! * sizes[l + 1]!;
-      this.biasOffsets.push(offset);
-      offset += sizes[l + 1]!;
-    }
+    const layout = denseLayout(sizes);
+    this.layout = layout;
+    this.weightOffsets = layout.weightOffsets;
+    this.biasOffsets = layout.biasOffsets;
+    this.parameterCount = layout.parameterCount;
     let bytes = 64;
     const take = (floats: number) => {
       const start = bytes;
@@ -61,7 +56,7 @@ export class WasmDenseNetwork implements ModelInstance {
   }
 
   init(params: Float32Array, rng: Rng): void {
-    this.reference.init(params, rng);
+    initDense(this.sizes, this.layout, params, rng);
   }
 
   beginChunks(params: Float32Array): void {
@@ -154,34 +149,19 @@ export class WasmDenseNetwork implements ModelInstance {
     out: LossSum,
   ): void {
     const L = this.sizes.length - 1;
-    const width = this.sizes[L]!;
-    const outputs = this.at.acts[L]! >> 2;
-    const delta = this.at.deltas[L]! >> 2;
-    for (let r = 0; r < rows; r++) {
-      const sample = indices[start + r]!;
-      if (this.shape.task === "classification") {
-        out.loss += softmaxCrossEntropy(
-          this.f32,
-          outputs + r * width,
-          width,
-          data.y[sample]!,
-          this.f32,
-          delta + r * width,
-          this.sampleResult,
-        );
-        out.correct += this.sampleResult.correct;
-      } else {
-        out.loss += meanSquaredError(
-          this.f32,
-          outputs + r * width,
-          width,
-          data.y,
-          sample * width,
-          this.f32,
-          delta + r * width,
-        );
-      }
-    }
+    outputLoss(
+      this.shape,
+      this.f32,
+      this.at.acts[L]! >> 2,
+      this.f32,
+      this.at.deltas[L]! >> 2,
+      data,
+      indices,
+      start,
+      rows,
+      out,
+      this.sampleResult,
+    );
   }
 
   private backward(rows: number): void {

@@ -11,21 +11,28 @@ export interface DenseKernels {
 }
 
 const WASM_FILE = new URL("../../generated/dense.wasm", import.meta.url);
-let compiled: WebAssembly.Module | null | undefined;
+const modules = new Map<string, WebAssembly.Module | null>();
 
 /**
- * The compiled SIMD kernel module, or null when it is not available: not built (it is compiled
- * from `assembly/dense.ts` by `pnpm install`), or a runtime without WebAssembly SIMD.
+ * Compiles a `.wasm` file once per thread; null when it does not exist (not built yet) or the
+ * runtime cannot compile it (no WebAssembly SIMD), so callers can fall back to portable code.
  */
-export function denseKernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+export function loadWasmModule(file: URL): WebAssembly.Module | null {
+  if (!modules.has(file.href)) {
+    let compiled: WebAssembly.Module | null = null;
     try {
-      compiled = existsSync(WASM_FILE) ? new WebAssembly.Module(readFileSync(WASM_FILE)) : null;
+      if (existsSync(file)) compiled = new WebAssembly.Module(readFileSync(file));
     } catch {
       compiled = null;
     }
+    modules.set(file.href, compiled);
   }
-  return compiled;
+  return modules.get(file.href)!;
+}
+
+/** The dense-layer kernel module (compiled from `assembly/dense.ts` by `pnpm install`), or null. */
+export function denseKernelModule(): WebAssembly.Module | null {
+  return loadWasmModule(WASM_FILE);
 }
 
 /** A fresh instance with its own memory of at least `bytes` bytes. */

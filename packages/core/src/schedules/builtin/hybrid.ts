@@ -1,7 +1,6 @@
-import { param } from "../../spec/params.ts";
 import { defineSchedule } from "../types.ts";
-import { batchSizeParam, factorParam } from "./batch-ramp.ts";
-import { lrParam, milestonesParam, passedMilestones } from "./common.ts";
+import { checkMaxBatch, rampParams } from "./batch-ramp.ts";
+import { passedMilestones } from "./common.ts";
 
 /**
  * How many times `batchSize` can be multiplied by `factor` (rounding each result) and stay
@@ -27,21 +26,8 @@ export const hybrid = defineSchedule({
   unit: "epoch",
   formula:
     "k = milestones <= t; j = ramps that fit under maxBatch (j <= k); batchSize = round(batchSize * factor^j); lr = lr / factor^(k - j)",
-  params: {
-    lr: lrParam,
-    batchSize: batchSizeParam,
-    factor: factorParam,
-    milestones: milestonesParam,
-    maxBatch: param.integer({
-      doc: "Largest batch size (default: batchSize * factor, one ramp).",
-      min: 1,
-      optional: true,
-    }),
-  },
-  validate: ({ batchSize, maxBatch }) =>
-    maxBatch !== undefined && maxBatch < batchSize
-      ? `maxBatch (${maxBatch}) must be at least batchSize (${batchSize})`
-      : undefined,
+  params: rampParams("Largest batch size (default: batchSize * factor, one ramp)."),
+  validate: checkMaxBatch,
   create: ({ lr, batchSize, factor, milestones, maxBatch }) => {
     const cap = maxBatch ?? Math.round(batchSize * factor);
     const fits = rampsThatFit(batchSize, factor, cap);

@@ -1,0 +1,73 @@
+import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
+import type { Rng } from "../random.ts";
+import { meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
+
+/**
+ * Where each layer of a dense network `sizes[0] -> ... -> sizes[L]` sits in the flat parameter
+ * vector: a row-major weight matrix (outputs x inputs, PyTorch's `nn.Linear.weight`) followed by
+ * its bias, layer after layer. Shared by every kernel, so parameters mean the same everywhere.
+ */
+export interface DenseLayout {
+  readonly weightOffsets: readonly number[];
+  readonly biasOffsets: readonly number[];
+  readonly parameterCount: number;
+}
+
+export function denseLayout(sizes: readonly number[]): DenseLayout {
+  const weightOffsets: number[] = [];
+  const biasOffsets: number[] = [];
+  let offset = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    weightOffsets.push(offset);
+    offset += sizes[l]! * sizes[l + 1]!;
+    biasOffsets.push(offset);
+    offset += sizes[l + 1]!;
+  }
+  return { weightOffsets, biasOffsets, parameterCount: offset };
+}
+
+/** PyTorch's `nn.Linear` default: weights and biases uniform in ±1/sqrt(fan_in). */
+export function initDense(
+  sizes: readonly number[],
+  layout: DenseLayout,
+  params: Float32Array,
+  rng: Rng,
+): void {
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const bound = 1 / Math.sqrt(sizes[l]!);
+    const end = layout.biasOffsets[l]! + sizes[l + 1]!;
+    for (let i = layout.weightOffsets[l]!; i < end; i++) params[i] = rng.uniform(-bound, bound);
+  }
+}
+
+/**
+ * Adds the output loss of `rows` samples (`indices[start..start+rows)`) whose network outputs
+ * are row-major at `outputs[outOffset...]`, and writes dLoss/dOutput row-major at
+ * `delta[deltaOffset...]`: softmax cross-entropy for classification, MSE for regression.
+ */
+export function outputLoss(
+  shape: DataShape,
+  outputs: Float32Array,
+  outOffset: number,
+  delta: Float32Array,
+  deltaOffset: number,
+  data: DataSplit,
+  indices: Int32Array,
+  start: number,
+  rows: number,
+  out: LossSum,
+  sampleResult: { correct: number },
+): void {
+  const width = shape.outputs;
+  for (let r = 0; r < rows; r++) {
+    const sample = indices[start + r]!;
+    const o = outOffset + r * width;
+    const d = deltaOffset + r * width;
+    if (shape.task === "classification") {
+      out.loss += softmaxCrossEntropy(outputs, o, width, data.y[sample]!, delta, d, sampleResult);
+      out.correct += sampleResult.correct;
+    } else {
+      out.loss += meanSquaredError(outputs, o, width, data.y, sample * width, delta, d);
+    }
+  }
+}
