@@ -35,6 +35,12 @@ function pluginRef(
   return { name: chosen.name, source: chosen.source, params: chosen.params };
 }
 
+/** What each kind of task is doing, for error messages. */
+const DOING: Record<Task["op"], string> = {
+  step: "computing gradients",
+  evaluate: "evaluating",
+};
+
 /**
  * A training backend on the worker pool. A batch is cut into chunks of `chunkSize` samples;
  * compute tasks fill one slot per chunk, then one reduce task per parameter slice adds the
@@ -46,6 +52,7 @@ export class PoolBackend implements TrainingBackend {
   readonly threads: number;
   private readonly results: Float64Array;
   private readonly indices: Int32Array;
+  private readonly barrier: Int32Array;
   private readonly chunkSize: number;
   private readonly slotCount: number;
 
@@ -57,6 +64,7 @@ export class PoolBackend implements TrainingBackend {
     this.params = new Float32Array(session.memory.params);
     this.results = new Float64Array(session.memory.results);
     this.indices = new Int32Array(session.memory.indices);
+    this.barrier = new Int32Array(session.memory.barrier);
     this.chunkSize = plan.config.chunkSize;
     this.slotCount = session.memory.slotCount;
     this.threads = pool.workers;
@@ -96,6 +104,7 @@ export class PoolBackend implements TrainingBackend {
       slotStride,
       slotCount: slots,
       results: new SharedArrayBuffer(8 * 3 * maxChunks),
+      barrier: new SharedArrayBuffer(4 * 3),
       indices: new SharedArrayBuffer(4 * data.train.size),
       state: new SharedArrayBuffer(4 * stateSizes.reduce((a, b) => a + b, 0)),
       stateSizes,
@@ -128,14 +137,10 @@ export class PoolBackend implements TrainingBackend {
       if (!exit) throw error;
       throw new LrsimError(
         "WORKER_DIED",
-        `a worker thread exited (code ${exit[1]}) during ${task.op} for model "${this.session.model.name}"; the pool replaced it`,
+        `a worker thread exited (code ${exit[1]}) while ${DOING[task.op]} for model "${this.session.model.name}"; the pool replaced it`,
         { cause: error },
       );
     }
-  }
-
-  private slices(): Array<[number, number]> {
-    return partition(this.session.parameterCount, this.pool.workers, NORM_BLOCK);
   }
 
   async step(order: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome> {
@@ -153,10 +158,37 @@ export class PoolBackend implements TrainingBackend {
       const jobs: ChunkJob[] = [];
       for (let c = first; c < last; c++)
         jobs.push([c - first, c * this.chunkSize, Math.min((c + 1) * this.chunkSize, size)]);
-      await Promise.all(
-        partition(jobs.length, this.pool.workers).map(([a, b]) =>
-          this.task({ op: "compute", session: this.session, chunks: jobs.slice(a, b), norms }),
-        ),
+      const ranges = partition(jobs.length, this.pool.workers);
+      const finalize =
+        last === chunks
+          ? { batchSize: size, lr: hyper.lr, momentum: hyper.momentum, step: hyper.step }
+          : undefined;
+      // One task per compute range (at most one per worker): its chunks, then, after the
+      // barrier, its parameter slice. A batch of one chunk is one task and needs no barrier.
+      const slices = partition(this.session.parameterCount, ranges.length, NORM_BLOCK);
+      const parties = ranges.length;
+      Atomics.store(this.barrier, 0, 0);
+      Atomics.store(this.barrier, 2, 0);
+      const generation = Atomics.load(this.barrier, 1);
+      const empty: [number, number] = [0, 0];
+      const reduced = await this.settleAll(
+        Array.from({ length: parties }, (_, k) => {
+          const [a, b] = ranges[k] ?? empty;
+          const [sliceFrom, sliceTo] = slices[k] ?? empty;
+          return {
+            op: "step",
+            session: this.session,
+            chunks: jobs.slice(a, b),
+            parties,
+            generation,
+            from: sliceFrom,
+            to: sliceTo,
+            slots: jobs.length,
+            first: first === 0,
+            norms,
+            finalize,
+          } satisfies Task;
+        }),
       );
       for (const [s, start, end] of jobs) {
         loss += this.results[3 * s]!;
@@ -166,26 +198,7 @@ export class PoolBackend implements TrainingBackend {
           fullChunks++;
         }
       }
-      const finalize =
-        last === chunks
-          ? { batchSize: size, lr: hyper.lr, momentum: hyper.momentum, step: hyper.step }
-          : undefined;
-      const reduced = (await Promise.all(
-        this.slices().map(([a, b]) =>
-          this.task({
-            op: "reduce",
-            session: this.session,
-            from: a,
-            to: b,
-            slots: jobs.length,
-            first: first === 0,
-            norms,
-            finalize,
-          } satisfies Task),
-        ),
-      )) as ReduceResult[];
-      if (!norms) continue;
-      if (finalize) for (const r of reduced) for (const block of r.gradBlocks) bigSquared += block;
+      if (norms && finalize) for (const r of reduced) for (const block of r.gradBlocks) bigSquared += block;
     }
     const noise: NoiseSample | undefined =
       norms && fullChunks > 0
@@ -197,6 +210,31 @@ export class PoolBackend implements TrainingBackend {
           }
         : undefined;
     return { loss: loss / size, correct, noise };
+  }
+
+  /**
+   * Runs the step tasks of a round together. If one fails, the others are told (abort flag) so
+   * none stays at the barrier; the first failure is rethrown once all have finished.
+   */
+  private async settleAll(tasks: Task[]): Promise<ReduceResult[]> {
+    const results = await Promise.allSettled(
+      tasks.map((task) =>
+        this.task(task).catch((error: unknown) => {
+          Atomics.store(this.barrier, 2, 1);
+          Atomics.notify(this.barrier, 1);
+          throw error;
+        }),
+      ),
+    );
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failures.length) {
+      // The task that failed first is the cause; the others only gave up on the barrier.
+      const cause =
+        failures.find((f) => !String((f.reason as Error)?.message).startsWith("step abandoned")) ??
+        failures[0]!;
+      throw cause.reason;
+    }
+    return results.map((r) => (r as PromiseFulfilledResult<ReduceResult | null>).value!);
   }
 
   async evaluate(split: "train" | "test"): Promise<LossSum> {

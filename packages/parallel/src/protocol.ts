@@ -36,6 +36,8 @@ export interface SharedMemory {
   readonly slotCount: number;
   /** Float64 [3 x max chunks]: loss sum, correct count and |gradient|^2 per chunk. */
   readonly results: SharedArrayBuffer;
+  /** Int32 [3]: the step barrier — arrivals, generation, abort flag. */
+  readonly barrier: SharedArrayBuffer;
   /** Int32 [train size]: the current batch's sample indices. */
   readonly indices: SharedArrayBuffer;
   /** Float32: optimizer state, handed out in allocation order. */
@@ -47,41 +49,47 @@ export interface SharedMemory {
 /** `[slot, start, end)`: a chunk of the batch (positions in `indices`) and the slot it fills. */
 export type ChunkJob = readonly [slot: number, start: number, end: number];
 
+/** The last round of a step: divide by the batch size and apply the optimizer to the slice. */
+export interface Finalize {
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly momentum: number | undefined;
+  readonly step: number;
+}
+
+/** The reduce half of a step task: add the round's slots into one parameter slice, in slot order. */
+export interface ReduceWork {
+  readonly from: number;
+  readonly to: number;
+  /** Slots filled in this round, added in slot order. */
+  readonly slots: number;
+  /** First round of the batch: start the sum from zero. */
+  readonly first: boolean;
+  /** Compute chunk norms and return the mean gradient's squared norm by blocks (noise scale). */
+  readonly norms: boolean;
+  /** Set on the last round. */
+  readonly finalize: Finalize | undefined;
+}
+
 export type Task =
-  | {
-      readonly op: "compute";
-      readonly session: SessionDescriptor;
-      readonly chunks: readonly ChunkJob[];
-      /** Also store each chunk gradient's squared norm (noise scale). */
-      readonly norms: boolean;
-    }
-  | {
-      readonly op: "reduce";
-      readonly session: SessionDescriptor;
-      readonly from: number;
-      readonly to: number;
-      /** Slots filled in this round, added in slot order. */
-      readonly slots: number;
-      /** First round of the batch: start the sum from zero. */
-      readonly first: boolean;
-      /** Also return the mean gradient's squared norm by blocks (noise scale). */
-      readonly norms: boolean;
-      /** Last round: divide by the batch size and apply the optimizer to this slice. */
-      readonly finalize:
-        | {
-            readonly batchSize: number;
-            readonly lr: number;
-            readonly momentum: number | undefined;
-            readonly step: number;
-          }
-        | undefined;
-    }
   | {
       readonly op: "evaluate";
       readonly session: SessionDescriptor;
       readonly split: "train" | "test";
       readonly chunks: readonly ChunkJob[];
-    };
+    }
+  | ({
+      /**
+       * One round of a step in one task per worker: compute `chunks`, wait at the barrier until
+       * every task of the round has, then reduce the slice (one round trip instead of two).
+       */
+      readonly op: "step";
+      readonly session: SessionDescriptor;
+      readonly chunks: readonly ChunkJob[];
+      readonly parties: number;
+      /** The barrier generation when the round was dispatched. */
+      readonly generation: number;
+    } & ReduceWork);
 
 /**
  * What a reduce task returns for the noise scale: squared norms summed per block of NORM_BLOCK

@@ -19,7 +19,7 @@ import {
   type PluginKind,
   shapeProblem,
 } from "@lrsim/core";
-import type { PluginRef, ReduceResult, SessionDescriptor, Task } from "./protocol.ts";
+import type { ChunkJob, PluginRef, ReduceResult, ReduceWork, SessionDescriptor, Task } from "./protocol.ts";
 import { type ReduceKernel, reduceKernel } from "./reduce-kernel.ts";
 
 interface WorkerSession {
@@ -36,6 +36,8 @@ interface WorkerSession {
   readonly indices: Int32Array;
   readonly evalOrder: { readonly train: Int32Array; readonly test: Int32Array };
   readonly out: LossSum;
+  /** Int32 [3]: arrivals, generation, abort flag of the step barrier. */
+  readonly barrier: Int32Array;
 }
 
 const sessions = new Map<number, Promise<WorkerSession>>();
@@ -93,6 +95,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
       ),
     kernel: reduceKernel(d.memory.arena),
     memory: d.memory,
+    barrier: new Int32Array(d.memory.barrier),
     results: new Float64Array(d.memory.results),
     indices: new Int32Array(d.memory.indices),
     evalOrder: { train: identity(data.train.size), test: identity(data.test.size) },
@@ -119,7 +122,7 @@ function blockNorms(kernel: ReduceKernel, base: number, from: number, to: number
   return sums;
 }
 
-function reduce(s: WorkerSession, task: Extract<Task, { op: "reduce" }>): ReduceResult {
+function reduce(s: WorkerSession, task: ReduceWork): ReduceResult {
   const { grad, kernel, memory } = s;
   const { from, to } = task;
   kernel.accumulate(
@@ -151,33 +154,74 @@ function withParams<T>(s: WorkerSession, name: string, work: () => T): T {
   }
 }
 
+/** Computes chunk gradients into their slots (and their squared norms, for the noise scale). */
+function computeChunks(
+  s: WorkerSession,
+  chunks: readonly ChunkJob[],
+  norms: boolean,
+  modelName: string,
+): void {
+  withParams(s, modelName, () => {
+    for (const [slot, start, end] of chunks) {
+      callHook("model", modelName, "gradient", () =>
+        s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
+      );
+      s.results[3 * slot] = s.out.loss;
+      s.results[3 * slot + 1] = s.out.correct;
+      if (norms) {
+        // This thread's fresh chunk, block by block in order: the in-process backend's sum.
+        let norm = 0;
+        for (const block of blockNorms(
+          s.kernel,
+          s.memory.slotsOffset + slot * s.memory.slotStride,
+          0,
+          s.params.length,
+        ))
+          norm += block;
+        s.results[3 * slot + 2] = norm;
+      }
+    }
+  });
+}
+
+/** How long a step task waits for the others before declaring the pool stuck. */
+const BARRIER_TIMEOUT_MS = 120_000;
+/** How long a step task spins at the barrier before it sleeps. */
+const SPIN_MS = 1;
+
+/**
+ * Waits until all `parties` tasks of a round have arrived. Gives up with an error when the main
+ * thread raises the abort flag (another task of the round failed) or the wait times out.
+ */
+function arriveAndWait(barrier: Int32Array, parties: number, generation: number): void {
+  if (Atomics.add(barrier, 0, 1) + 1 === parties) {
+    Atomics.store(barrier, 0, 0);
+    Atomics.add(barrier, 1, 1);
+    Atomics.notify(barrier, 1);
+    return;
+  }
+  // The others usually arrive within a fraction of a millisecond: spin briefly (the main thread
+  // is idle meanwhile), then sleep, since waking a sleeping thread costs ~0.1 ms on this VM.
+  const spinUntil = performance.now() + SPIN_MS;
+  while (Atomics.load(barrier, 1) === generation && performance.now() < spinUntil) {
+    if (Atomics.load(barrier, 2) !== 0) throw new Error("step abandoned: another task of this step failed");
+  }
+  const deadline = Date.now() + BARRIER_TIMEOUT_MS;
+  while (Atomics.load(barrier, 1) === generation) {
+    if (Atomics.load(barrier, 2) !== 0) throw new Error("step abandoned: another task of this step failed");
+    if (Date.now() > deadline) throw new Error(`step barrier timed out after ${BARRIER_TIMEOUT_MS} ms`);
+    Atomics.wait(barrier, 1, generation, 50);
+  }
+}
+
 export default async function run(task: Task): Promise<ReduceResult | null> {
   const s = await session(task.session);
   const modelName = task.session.model.name;
   switch (task.op) {
-    case "compute":
-      return withParams(s, modelName, () => {
-        for (const [slot, start, end] of task.chunks) {
-          callHook("model", modelName, "gradient", () =>
-            s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
-          );
-          s.results[3 * slot] = s.out.loss;
-          s.results[3 * slot + 1] = s.out.correct;
-          if (task.norms) {
-            // This thread's fresh chunk, block by block in order: the in-process backend's sum.
-            let norm = 0;
-            for (const block of blockNorms(
-              s.kernel,
-              s.memory.slotsOffset + slot * s.memory.slotStride,
-              0,
-              s.params.length,
-            ))
-              norm += block;
-            s.results[3 * slot + 2] = norm;
-          }
-        }
-        return null;
-      });
+    case "step":
+      computeChunks(s, task.chunks, task.norms, modelName);
+      arriveAndWait(s.barrier, task.parties, task.generation);
+      return reduce(s, task);
     case "evaluate": {
       const data = s.data[task.split];
       const order = s.evalOrder[task.split];
@@ -192,7 +236,5 @@ export default async function run(task: Task): Promise<ReduceResult | null> {
         return null;
       });
     }
-    case "reduce":
-      return reduce(s, task);
   }
 }

@@ -40,7 +40,7 @@ describe("failures inside workers", () => {
     });
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatch(
-      /^a worker thread exited \(code 3\) during compute for model "\.\/dying-model\.js"; the pool replaced it$/,
+      /^a worker thread exited \(code 3\) while computing gradients for model "\.\/dying-model\.js"; the pool replaced it$/,
     );
     const reference = await new Trainer(createCatalog(), new GradientPool({ workers: 0 }).backend).run(
       healthyRun,
