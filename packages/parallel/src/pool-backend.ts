@@ -11,7 +11,7 @@ import {
   type TrainingBackend,
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
-import type { ChunkJob, PluginRef, ReduceResult, SessionDescriptor, Task } from "./protocol.ts";
+import type { ChunkJob, PluginRef, ReduceResult, ReduceWork, SessionDescriptor, Task } from "./protocol.ts";
 import { createSharedArena } from "./reduce-kernel.ts";
 
 /**
@@ -35,9 +35,18 @@ function pluginRef(
   return { name: chosen.name, source: chosen.source, params: chosen.params };
 }
 
+/**
+ * Below this many chunks per worker in a round, a step uses two round trips (compute, then a
+ * reduce spread over every worker); from it on, one fused task per worker with a barrier.
+ * Measured with `pnpm bench`: fused wins at batch >= 512 (8 chunks on 2 workers), two-phase below.
+ */
+const FUSED_MIN_CHUNKS_PER_WORKER = 4;
+
 /** What each kind of task is doing, for error messages. */
 const DOING: Record<Task["op"], string> = {
+  compute: "computing gradients",
   step: "computing gradients",
+  reduce: "reducing gradients",
   evaluate: "evaluating",
 };
 
@@ -158,38 +167,15 @@ export class PoolBackend implements TrainingBackend {
       const jobs: ChunkJob[] = [];
       for (let c = first; c < last; c++)
         jobs.push([c - first, c * this.chunkSize, Math.min((c + 1) * this.chunkSize, size)]);
-      const ranges = partition(jobs.length, this.pool.workers);
       const finalize =
         last === chunks
           ? { batchSize: size, lr: hyper.lr, momentum: hyper.momentum, step: hyper.step }
           : undefined;
-      // One task per compute range (at most one per worker): its chunks, then, after the
-      // barrier, its parameter slice. A batch of one chunk is one task and needs no barrier.
-      const slices = partition(this.session.parameterCount, ranges.length, NORM_BLOCK);
-      const parties = ranges.length;
-      Atomics.store(this.barrier, 0, 0);
-      Atomics.store(this.barrier, 2, 0);
-      const generation = Atomics.load(this.barrier, 1);
-      const empty: [number, number] = [0, 0];
-      const reduced = await this.settleAll(
-        Array.from({ length: parties }, (_, k) => {
-          const [a, b] = ranges[k] ?? empty;
-          const [sliceFrom, sliceTo] = slices[k] ?? empty;
-          return {
-            op: "step",
-            session: this.session,
-            chunks: jobs.slice(a, b),
-            parties,
-            generation,
-            from: sliceFrom,
-            to: sliceTo,
-            slots: jobs.length,
-            first: first === 0,
-            norms,
-            finalize,
-          } satisfies Task;
-        }),
-      );
+      const work = { slots: jobs.length, first: first === 0, norms, finalize };
+      const reduced =
+        jobs.length >= FUSED_MIN_CHUNKS_PER_WORKER * this.pool.workers
+          ? await this.fusedRound(jobs, work)
+          : await this.twoPhaseRound(jobs, work);
       for (const [s, start, end] of jobs) {
         loss += this.results[3 * s]!;
         correct += this.results[3 * s + 1]!;
@@ -210,6 +196,61 @@ export class PoolBackend implements TrainingBackend {
           }
         : undefined;
     return { loss: loss / size, correct, noise };
+  }
+
+  /**
+   * One task per compute range (at most one per worker): its chunks, then, after the barrier,
+   * its parameter slice. One round trip; best when each worker has several chunks to compute.
+   */
+  private fusedRound(jobs: ChunkJob[], work: Omit<ReduceWork, "from" | "to">): Promise<ReduceResult[]> {
+    const ranges = partition(jobs.length, this.pool.workers);
+    const slices = partition(this.session.parameterCount, ranges.length, NORM_BLOCK);
+    const parties = ranges.length;
+    Atomics.store(this.barrier, 0, 0);
+    Atomics.store(this.barrier, 2, 0);
+    const generation = Atomics.load(this.barrier, 1);
+    const empty: [number, number] = [0, 0];
+    return this.settleAll(
+      ranges.map(([a, b], k) => {
+        const [from, to] = slices[k] ?? empty;
+        return {
+          op: "step",
+          session: this.session,
+          chunks: jobs.slice(a, b),
+          parties,
+          generation,
+          from,
+          to,
+          ...work,
+        } satisfies Task;
+      }),
+    );
+  }
+
+  /**
+   * Compute tasks, then one reduce task per parameter slice of the whole pool. Two round trips,
+   * but the reduction and update are always split over every worker: better for small batches.
+   */
+  private async twoPhaseRound(
+    jobs: ChunkJob[],
+    work: Omit<ReduceWork, "from" | "to">,
+  ): Promise<ReduceResult[]> {
+    await this.settleAll(
+      partition(jobs.length, this.pool.workers).map(
+        ([a, b]) =>
+          ({
+            op: "compute",
+            session: this.session,
+            chunks: jobs.slice(a, b),
+            norms: work.norms,
+          }) satisfies Task,
+      ),
+    );
+    return this.settleAll(
+      partition(this.session.parameterCount, this.pool.workers, NORM_BLOCK).map(
+        ([from, to]) => ({ op: "reduce", session: this.session, from, to, ...work }) satisfies Task,
+      ),
+    );
   }
 
   /**

@@ -73,6 +73,13 @@ export interface ReduceWork {
 
 export type Task =
   | {
+      readonly op: "compute";
+      readonly session: SessionDescriptor;
+      readonly chunks: readonly ChunkJob[];
+      readonly norms: boolean;
+    }
+  | ({ readonly op: "reduce"; readonly session: SessionDescriptor } & ReduceWork)
+  | {
       readonly op: "evaluate";
       readonly session: SessionDescriptor;
       readonly split: "train" | "test";

@@ -218,6 +218,11 @@ export default async function run(task: Task): Promise<ReduceResult | null> {
   const s = await session(task.session);
   const modelName = task.session.model.name;
   switch (task.op) {
+    case "compute":
+      computeChunks(s, task.chunks, task.norms, modelName);
+      return null;
+    case "reduce":
+      return reduce(s, task);
     case "step":
       computeChunks(s, task.chunks, task.norms, modelName);
       arriveAndWait(s.barrier, task.parties, task.generation);

@@ -49,4 +49,20 @@ describe("failures inside workers", () => {
     expect(next.status).toBe("completed");
     expect(next.final).toEqual(reference.final);
   });
+
+  it("a failure inside a fused step (many chunks, workers meeting at a barrier) fails the run promptly", async () => {
+    const started = performance.now();
+    const failed = await new Trainer(createCatalog(fixtures), pool.backend).run({
+      model: "./sample-zero-model.js",
+      dataset: "blobs(n=400)",
+      batchSize: 160,
+      chunkSize: 8, // 20 chunks: one fused task per worker, meeting at the barrier
+      epochs: 2,
+    });
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toBe('model "./sample-zero-model.js" failed in gradient: sample 0 is poison');
+    expect(failed.updates).toBeLessThan(2); // sample 0 is in one of the first epoch's two batches
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect((await new Trainer(createCatalog(), pool.backend).run(healthyRun)).status).toBe("completed");
+  });
 });
