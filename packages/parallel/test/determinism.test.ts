@@ -91,4 +91,20 @@ describe("a run is bit-for-bit identical at any worker count", () => {
       await tight.close();
     }
   });
+
+  it("trains with the whole 80,000-sample training set of teacher(n=100000) as one batch", async () => {
+    const options: RunOptions = {
+      schedule: "constant(lr=0.5)",
+      model: "mlp(hidden=[16])",
+      dataset: "teacher(n=100000)",
+      batchSize: 100_000,
+      epochs: 2,
+    };
+    const reference = await runWith(0, options);
+    const pooled = await runWith(2, options);
+    expect(pooled.updates).toBe(2); // one full-batch update per epoch: the batch is capped at the training set
+    expect(pooled.history.at(-1)!.batchSize).toBe(80_000);
+    expect(fingerprint(pooled)).toBe(fingerprint(reference));
+    expect(pooled.final.trainLoss).toBeLessThan(pooled.history[0]!.trainLoss);
+  });
 });
