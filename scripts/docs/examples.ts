@@ -6,12 +6,15 @@
  *   pnpm docs:examples          rewrite the docs with fresh output
  *   pnpm docs:examples --check  exit 1 and list the blocks whose output has drifted
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CliIo, main } from "lrsim";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+/** Documented runs are recorded in a scratch database, not the repository's ./lrsim.db. */
+const scratchDb = join(mkdtempSync(join(tmpdir(), "lrsim-docs-")), "lrsim.db");
 const BLOCK = /```console\n\$ (lrsim [^\n]*)\n([\s\S]*?)```/g;
 
 /** Splits a command line like a POSIX shell would for simple quoting ('...' and "..."). */
@@ -48,7 +51,7 @@ export async function runExample(commandLine: string): Promise<string> {
     err: (t) => out.push(t.endsWith("\n") ? t : `${t}\n`),
     isTTY: false,
     isErrTTY: false,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", LRSIM_DB: scratchDb },
     cwd: root,
   };
   const code = await main(shellWords(commandLine).slice(1), io);

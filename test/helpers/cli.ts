@@ -1,8 +1,14 @@
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root: the CLI runs from here exactly as `pnpm lrsim` runs it. */
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Runs recorded by CLI tests go to a scratch database, never to the repository's ./lrsim.db. */
+export const scratchDb = join(mkdtempSync(join(tmpdir(), "lrsim-cli-")), "lrsim.db");
 
 export interface CliResult {
   readonly code: number;
@@ -25,7 +31,7 @@ export function runCli(
       ["--conditions=@lrsim/source", "--import", "tsx", entry, ...args],
       {
         cwd: options.cwd ?? repoRoot,
-        env: { ...process.env, NO_COLOR: "1", ...options.env },
+        env: { ...process.env, NO_COLOR: "1", LRSIM_DB: scratchDb, ...options.env },
         maxBuffer: 64 << 20,
       },
       (error, stdout, stderr) => {
@@ -34,4 +40,21 @@ export function runCli(
       },
     );
   });
+}
+
+/** Starts the CLI without waiting for it, for tests that signal or race processes. */
+export function startCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess & { exited: Promise<number | null> } {
+  const entry = fileURLToPath(new URL("../../packages/cli/src/bin.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--conditions=@lrsim/source", "--import", "tsx", entry, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, NO_COLOR: "1", LRSIM_DB: scratchDb, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))),
+  );
+  return Object.assign(child, { exited });
 }

@@ -12,6 +12,8 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** The directory relative paths are taken from (where the user typed the command). */
   readonly cwd: string;
+  /** Sets the exit code of this invocation (130 for an interrupted run); main returns it. */
+  setExitCode?(code: number): void;
 }
 
 /** The real terminal. `INIT_CWD` is where the user ran `pnpm lrsim`, which pnpm moves away from. */

@@ -2,7 +2,9 @@ import { isLrsimError } from "@lrsim/core";
 import yargs from "yargs";
 import { decayCommand } from "./commands/decay.ts";
 import { pluginsCommand } from "./commands/plugins.ts";
+import { queryCommand } from "./commands/query.ts";
 import { runCommand } from "./commands/run.ts";
+import { runsCommand } from "./commands/runs.ts";
 import { scheduleCommand } from "./commands/schedule.ts";
 import { schedulesCommand } from "./commands/schedules.ts";
 import { type CliIo, processIo } from "./io.ts";
@@ -14,14 +16,21 @@ export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 class UsageError extends Error {}
 
 /** Top-level command names, for pointing a usage error at the right --help. */
-const COMMANDS = ["schedule", "schedules", "decay", "run", "plugins"];
+const COMMANDS = ["schedule", "schedules", "decay", "run", "plugins", "runs", "query"];
 
 /**
  * Runs the lrsim command line on `argv` (without `node` and the script) and returns the exit
  * code. Bad input of any kind becomes one line on stderr — a stack trace only with --verbose.
  */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], outerIo: CliIo = processIo()): Promise<number> {
   const verbose = argv.includes("--verbose");
+  let exitCode: number = EXIT.ok;
+  const io: CliIo = {
+    ...outerIo,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
   const parser = yargs([...argv])
     .scriptName("lrsim")
     .usage(
@@ -32,6 +41,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command(decayCommand(io))
     .command(runCommand(io))
     .command(pluginsCommand(io))
+    .command(runsCommand(io))
+    .command(queryCommand(io))
     .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of errors" })
     .demandCommand(1, "Name a command: lrsim --help lists them.")
     .strict()
@@ -53,7 +64,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       output = text;
     });
     if (output) io.out(output);
-    return EXIT.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof UsageError) {
       const command = COMMANDS.includes(argv[0] ?? "") ? `lrsim ${argv[0]}` : "lrsim";

@@ -1,12 +1,17 @@
 import { availableParallelism } from "node:os";
 import { type EpochRecord, RUN_DEFAULTS, type RunResult, Trainer } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
+import { databasePath, openResults, RunWriter } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { createCatalog } from "../catalog.ts";
 import type { CliIo } from "../io.ts";
 import { ProgressLine } from "../render/progress.ts";
 import { formatCell, renderTable } from "../render/table.ts";
+import { version } from "../version.ts";
 import { withInterrupt } from "./interrupt.ts";
+
+/** Exit code of a run that failed (a plugin threw); bad input is 1 too, usage errors 2. */
+const EXIT_FAILED = 1;
 
 interface RunArgs {
   schedule: string;
@@ -19,6 +24,7 @@ interface RunArgs {
   evalEvery: number;
   workers: number;
   devices: number;
+  db: string | undefined;
   json: boolean;
 }
 
@@ -71,6 +77,10 @@ export function trainingOptions(y: Argv) {
       default: RUN_DEFAULTS.devices,
       describe:
         "Devices of the simulated cluster: time per update = slowest device's share of the batch + a ring all-reduce",
+    })
+    .option("db", {
+      type: "string",
+      describe: "Results database to record the run in (default: $LRSIM_DB, else ./lrsim.db)",
     });
 }
 
@@ -113,6 +123,9 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
 
 async function trainAndReport(args: RunArgs, io: CliIo, pool: GradientPool): Promise<void> {
   const trainer = new Trainer(createCatalog(io.cwd), pool.backend);
+  const db = openResults(databasePath(args.db, io.env, io.cwd));
+  const writer = new RunWriter(db, { workers: args.workers, lrsimVersion: version });
+  writer.attach(trainer);
   const progress = new ProgressLine(io);
   trainer.on("stepEnd", (s) =>
     progress.update(
@@ -143,9 +156,14 @@ async function trainAndReport(args: RunArgs, io: CliIo, pool: GradientPool): Pro
     ),
   );
   progress.clear();
+  db.close();
   io.out(args.json ? JSON.stringify(result) : summary(result));
-  if (result.status === "interrupted") process.exitCode = 130;
-  else if (result.status === "failed") process.exitCode = 1;
+  if (io.isErrTTY && writer.id !== undefined)
+    io.err(
+      `recorded as run ${writer.id} in ${databasePath(args.db, io.env, io.cwd)} (lrsim runs show ${writer.id})`,
+    );
+  if (result.status === "interrupted") io.setExitCode?.(130);
+  else if (result.status === "failed") io.setExitCode?.(EXIT_FAILED);
 }
 
 function percent(value: number | null): string {

@@ -40,6 +40,9 @@ export const localBackend: BackendFactory = async (plan) => {
   );
 };
 
+/** How often a run yields to the event loop so signals, timers and I/O get their turn. */
+const YIELD_EVERY_MS = 50;
+
 class StopRun extends Error {
   constructor(
     readonly status: RunStatus,
@@ -116,6 +119,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     );
     // Compute per sample on one thread, measured from the updates so far.
     let stepMs = 0;
+    let lastYield = performance.now();
     const msPerSample = () => (samples > 0 ? (stepMs * backend.threads) / samples : 0);
 
     this.emit("runStart", {
@@ -154,6 +158,12 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       for (let epoch = 0; epoch < config.epochs; epoch++) {
         shuffle.shuffle(order);
         for (let position = 0; position < n; ) {
+          // An in-process step never yields to the event loop by itself; without this, Ctrl-C
+          // (a signal handler, a macrotask) would wait for the whole run to finish.
+          if (performance.now() - lastYield > YIELD_EVERY_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            lastYield = performance.now();
+          }
           if (signal?.aborted) throw new StopRun("interrupted", "interrupted");
           reading = this.read(plan, schedule.unit === "epoch" ? epoch : updates);
           const end = Math.min(position + reading.batchSize, n);

@@ -1,0 +1,233 @@
+import type { EpochRecord, RunResult, RunStatus } from "@lrsim/core";
+import { getRun, listRuns, type RunListing, runEvaluations } from "@lrsim/store";
+import type { Argv } from "yargs";
+import { type CliIo, useColor } from "../io.ts";
+import { renderChart } from "../render/chart.ts";
+import { formatCell, renderTable } from "../render/table.ts";
+import { dbOption, openToRead, toCsv } from "./results-db.ts";
+import { summary } from "./run.ts";
+
+interface ListArgs {
+  db: string | undefined;
+  status: string | undefined;
+  schedule: string | undefined;
+  comparison: number | undefined;
+  json: boolean;
+}
+
+function listing(rows: readonly RunListing[]): string {
+  if (rows.length === 0) return "(no runs)";
+  return renderTable(
+    [
+      "id",
+      "status",
+      "schedule",
+      "model",
+      "dataset",
+      "seed",
+      "updates",
+      "test acc",
+      "test loss",
+      "time",
+      "started",
+    ].map((header) => ({ header })),
+    rows.map((r) => [
+      String(r.id),
+      r.status,
+      r.schedule,
+      r.model,
+      r.dataset,
+      String(r.seed),
+      r.updates === null ? "" : String(r.updates),
+      r.finalTestAccuracy === null ? "" : `${(r.finalTestAccuracy * 100).toFixed(2)}%`,
+      formatCell(r.finalTestLoss ?? undefined),
+      r.wallMs === null ? "" : `${(r.wallMs / 1000).toFixed(1)}s`,
+      r.startedAt.replace("T", " ").slice(0, 19),
+    ]),
+  );
+}
+
+/** Rebuilds the run object of `lrsim run --json` from the database. */
+function storedResult(db: ReturnType<typeof openToRead>, id: number): RunResult {
+  const run = getRun(db, id);
+  const summaryRow = db.prepare("SELECT * FROM run_summaries WHERE run_id = ?").get(id) as
+    | Record<string, number>
+    | undefined;
+  const history: EpochRecord[] = runEvaluations(db, id).map((e) => ({
+    epoch: e.epoch!,
+    updates: e.updates!,
+    samples: e.samples!,
+    lr: e.lr!,
+    batchSize: e.batch_size!,
+    momentum: e.momentum ?? undefined,
+    trainLoss: e.train_loss ?? Number.NaN,
+    trainAccuracy: e.train_accuracy ?? null,
+    testLoss: e.test_loss ?? Number.NaN,
+    testAccuracy: e.test_accuracy ?? null,
+    noiseScale: e.noise_scale ?? null,
+    clusterMs: e.cluster_ms!,
+    wallMs: e.wall_ms!,
+  }));
+  const last = history.at(-1);
+  return {
+    status: run.status as RunStatus,
+    schedule: run.schedule as string,
+    model: run.model as string,
+    dataset: run.dataset as string,
+    optimizer: run.optimizer as string,
+    batchSize: run.batch_size as number,
+    seed: run.seed as number,
+    epochs: summaryRow?.epochs ?? last?.epoch ?? 0,
+    updates: summaryRow?.updates ?? last?.updates ?? 0,
+    samples: summaryRow?.samples ?? last?.samples ?? 0,
+    wallMs: summaryRow?.wall_ms ?? last?.wallMs ?? 0,
+    clusterMs: summaryRow?.cluster_ms ?? last?.clusterMs ?? 0,
+    devices: run.devices as number,
+    final: {
+      trainLoss: last?.trainLoss ?? Number.NaN,
+      testLoss: last?.testLoss ?? Number.NaN,
+      testAccuracy: last?.testAccuracy ?? null,
+    },
+    history,
+    error: (run.error as string | null) ?? null,
+  };
+}
+
+export function runsCommand(io: CliIo) {
+  return {
+    command: "runs",
+    describe: "List, show, export or remove recorded runs",
+    builder: (y: Argv) =>
+      y
+        .command({
+          command: ["list", "$0"],
+          describe: "List runs, newest first",
+          builder: (z: Argv) =>
+            dbOption(z)
+              .option("status", {
+                type: "string",
+                choices: ["running", "completed", "diverged", "failed", "interrupted", "stale"],
+                describe: "Only runs with this status",
+              })
+              .option("schedule", {
+                type: "string",
+                describe: "Only runs of this schedule (a name or a canonical spec)",
+              })
+              .option("comparison", { type: "number", describe: "Only the runs of this comparison" })
+              .option("json", { type: "boolean", default: false, describe: "Print the listing as JSON" }),
+          handler: (args: ListArgs) => {
+            const db = openToRead(args.db, io);
+            const rows = listRuns(db, {
+              status: args.status,
+              schedule: args.schedule,
+              comparison: args.comparison,
+            });
+            db.close();
+            io.out(args.json ? JSON.stringify(rows) : listing(rows));
+          },
+        })
+        .command({
+          command: "show <id>",
+          describe: "A run's config, learning curve and a plot of its test loss",
+          builder: (z: Argv) =>
+            dbOption(z)
+              .positional("id", {
+                type: "number",
+                demandOption: true,
+                describe: "Run id (lrsim runs lists them)",
+              })
+              .option("json", {
+                type: "boolean",
+                default: false,
+                describe: "Print the run object of lrsim run --json",
+              }),
+          handler: (args: { id: number; db: string | undefined; json: boolean }) => {
+            const db = openToRead(args.db, io);
+            const run = getRun(db, args.id);
+            const result = storedResult(db, args.id);
+            db.close();
+            if (args.json) {
+              io.out(JSON.stringify({ id: args.id, config: JSON.parse(run.config as string), ...result }));
+              return;
+            }
+            const rows = result.history;
+            const chart =
+              rows.length > 1
+                ? renderChart(
+                    [{ name: "test loss", x: rows.map((h) => h.epoch), y: rows.map((h) => h.testLoss) }],
+                    { title: "test loss", xLabel: "epoch", color: useColor(io), height: 8 },
+                  )
+                : "";
+            io.out(
+              `run ${args.id}  ${run.status}  started ${String(run.started_at)}  seed ${String(run.seed)}  workers ${String(run.workers)}  lrsim ${String(run.lrsim_version)}\n\n${summary(result)}${chart ? `\n\n${chart}` : ""}`,
+            );
+          },
+        })
+        .command({
+          command: "export <id>",
+          describe: "Print a run's evaluations or steps as CSV or JSON",
+          builder: (z: Argv) =>
+            dbOption(z)
+              .positional("id", { type: "number", demandOption: true, describe: "Run id" })
+              .option("format", {
+                choices: ["csv", "json"] as const,
+                default: "csv" as const,
+                describe: "Output format",
+              })
+              .option("table", {
+                choices: ["evaluations", "steps"] as const,
+                default: "evaluations" as const,
+                describe: "Per-epoch evaluations or per-update steps",
+              }),
+          handler: (args: {
+            id: number;
+            db: string | undefined;
+            format: "csv" | "json";
+            table: "evaluations" | "steps";
+          }) => {
+            const db = openToRead(args.db, io);
+            getRun(db, args.id);
+            const statement = db.prepare(
+              `SELECT * FROM ${args.table} WHERE run_id = ? ORDER BY ${args.table === "steps" ? "step" : "updates"}`,
+            );
+            const columns = statement.columns().map((c) => c.name);
+            const rows = statement.raw().all(args.id) as unknown[][];
+            db.close();
+            io.out(
+              args.format === "csv"
+                ? toCsv(columns, rows)
+                : JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])))),
+            );
+          },
+        })
+        .command({
+          command: "rm [id]",
+          describe: "Remove a run (and its steps and evaluations), or every stale run",
+          builder: (z: Argv) =>
+            dbOption(z)
+              .positional("id", { type: "number", describe: "Run id" })
+              .option("stale", {
+                type: "boolean",
+                default: false,
+                describe: "Remove every run left running by a process that is gone",
+              })
+              .check((a) => (a.id === undefined) !== (a.stale === false) || "give a run id or --stale"),
+          handler: (args: { id: number | undefined; db: string | undefined; stale: boolean }) => {
+            const db = openToRead(args.db, io, true);
+            const ids = args.stale
+              ? listRuns(db, { status: "stale" }).map((r) => r.id)
+              : [getRun(db, args.id!).id as number];
+            const remove = db.prepare("DELETE FROM runs WHERE id = ?");
+            db.transaction(() => {
+              for (const id of ids) remove.run(id);
+            }).immediate();
+            db.close();
+            io.out(
+              ids.length ? `removed run${ids.length > 1 ? "s" : ""} ${ids.join(", ")}` : "no stale runs",
+            );
+          },
+        })
+        .demandCommand(0),
+    handler: () => {},
+  };
+}
