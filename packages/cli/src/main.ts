@@ -1,6 +1,7 @@
 import { isLrsimError } from "@lrsim/core";
 import yargs from "yargs";
 import { decayCommand } from "./commands/decay.ts";
+import { mergeCommand } from "./commands/merge.ts";
 import { pluginsCommand } from "./commands/plugins.ts";
 import { queryCommand } from "./commands/query.ts";
 import { runCommand } from "./commands/run.ts";
@@ -16,7 +17,7 @@ export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 class UsageError extends Error {}
 
 /** Top-level command names, for pointing a usage error at the right --help. */
-const COMMANDS = ["schedule", "schedules", "decay", "run", "plugins", "runs", "query"];
+const COMMANDS = ["schedule", "schedules", "decay", "run", "plugins", "runs", "query", "merge"];
 
 /**
  * Runs the lrsim command line on `argv` (without `node` and the script) and returns the exit
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
     .command(pluginsCommand(io))
     .command(runsCommand(io))
     .command(queryCommand(io))
+    .command(mergeCommand(io))
     .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of errors" })
     .demandCommand(1, "Name a command: lrsim --help lists them.")
     .strict()

@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export { type MergeReport, mergeInto } from "./merge.ts";
 export { type Db, databasePath, openResults } from "./open.ts";
 export {
   getRun,

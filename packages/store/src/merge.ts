@@ -1,0 +1,82 @@
+import { existsSync } from "node:fs";
+import { LrsimError } from "@lrsim/core";
+import { type Db, openResults } from "./open.ts";
+
+export interface MergeReport {
+  readonly source: string;
+  readonly runs: number;
+  readonly comparisons: number;
+  readonly rangeTests: number;
+  /** Runs skipped because the target already had them (same uid): merging twice is harmless. */
+  readonly skipped: number;
+}
+
+const RUN_COLUMNS =
+  "uid, comparison_id, schedule, model, dataset, optimizer, config, seed, batch_size, epochs_planned, workers, devices, parameters, lrsim_version, host, pid, status, error, started_at, ended_at, heartbeat_at";
+const STEP_COLUMNS = "step, epoch, samples, lr, batch_size, momentum, train_loss, accuracy, wall_ms";
+const EVALUATION_COLUMNS =
+  "epoch, updates, samples, lr, batch_size, momentum, train_loss, train_accuracy, test_loss, test_accuracy, noise_scale, cluster_ms, wall_ms";
+const SUMMARY_COLUMNS =
+  "updates, samples, epochs, final_train_loss, final_test_loss, final_test_accuracy, best_test_loss, best_test_accuracy, wall_ms, cluster_ms";
+const prefixed = (alias: string, columns: string) =>
+  columns
+    .split(", ")
+    .map((c) => `${alias}.${c}`)
+    .join(", ");
+
+/**
+ * Copies every run, comparison and range test of `source` into `target`, giving them new ids
+ * there (ids are per file; uids are global), and skips what `target` already has by uid.
+ * One immediate transaction per source: a failed merge leaves the target as it was.
+ */
+export function mergeInto(target: Db, source: string): MergeReport {
+  if (!existsSync(source)) throw new LrsimError("NO_DB", `no results database at ${source}`);
+  const check = openResults(source, { readonly: true });
+  check.close();
+  target.prepare("ATTACH DATABASE ? AS src").run(source);
+  try {
+    return target
+      .transaction((): MergeReport => {
+        const count = (sql: string) => (target.prepare(sql).get() as { n: number }).n;
+        const comparisons = count(
+          "SELECT count(*) n FROM src.comparisons WHERE uid NOT IN (SELECT uid FROM main.comparisons)",
+        );
+        target.exec(
+          "INSERT INTO main.comparisons (uid, name, config, created_at) SELECT uid, name, config, created_at FROM src.comparisons WHERE uid NOT IN (SELECT uid FROM main.comparisons)",
+        );
+        target.exec(
+          "DROP TABLE IF EXISTS temp.new_runs; CREATE TEMP TABLE new_runs AS SELECT id AS old_id, uid FROM src.runs WHERE uid NOT IN (SELECT uid FROM main.runs)",
+        );
+        const runs = count("SELECT count(*) n FROM temp.new_runs");
+        const skipped = count("SELECT count(*) n FROM src.runs") - runs;
+        target.exec(`
+          INSERT INTO main.runs (${RUN_COLUMNS})
+          SELECT ${prefixed("s", RUN_COLUMNS).replace("s.comparison_id", "(SELECT c.id FROM main.comparisons c JOIN src.comparisons sc ON sc.uid = c.uid WHERE sc.id = s.comparison_id)")}
+          FROM src.runs s JOIN temp.new_runs n ON n.old_id = s.id ORDER BY s.id;
+          INSERT INTO main.steps (run_id, ${STEP_COLUMNS})
+          SELECT r.id, ${prefixed("t", STEP_COLUMNS)} FROM src.steps t JOIN temp.new_runs n ON n.old_id = t.run_id JOIN main.runs r ON r.uid = n.uid;
+          INSERT INTO main.evaluations (run_id, ${EVALUATION_COLUMNS})
+          SELECT r.id, ${prefixed("e", EVALUATION_COLUMNS)} FROM src.evaluations e JOIN temp.new_runs n ON n.old_id = e.run_id JOIN main.runs r ON r.uid = n.uid;
+          INSERT INTO main.run_summaries (run_id, ${SUMMARY_COLUMNS})
+          SELECT r.id, ${prefixed("m", SUMMARY_COLUMNS)} FROM src.run_summaries m JOIN temp.new_runs n ON n.old_id = m.run_id JOIN main.runs r ON r.uid = n.uid;
+        `);
+        const rangeTests = count(
+          "SELECT count(*) n FROM src.range_tests WHERE uid NOT IN (SELECT uid FROM main.range_tests)",
+        );
+        target.exec(`
+          DROP TABLE IF EXISTS temp.new_tests;
+          CREATE TEMP TABLE new_tests AS SELECT id AS old_id, uid FROM src.range_tests WHERE uid NOT IN (SELECT uid FROM main.range_tests);
+          INSERT INTO main.range_tests (uid, model, dataset, optimizer, config, suggested_lr, suggestions, created_at)
+          SELECT t.uid, t.model, t.dataset, t.optimizer, t.config, t.suggested_lr, t.suggestions, t.created_at FROM src.range_tests t JOIN temp.new_tests n ON n.old_id = t.id ORDER BY t.id;
+          INSERT INTO main.range_test_points (range_test_id, trial, iteration, lr, loss, smoothed_loss)
+          SELECT r.id, p.trial, p.iteration, p.lr, p.loss, p.smoothed_loss FROM src.range_test_points p
+          JOIN temp.new_tests n ON n.old_id = p.range_test_id JOIN main.range_tests r ON r.uid = n.uid;
+          DROP TABLE temp.new_runs; DROP TABLE temp.new_tests;
+        `);
+        return { source, runs, comparisons, rangeTests, skipped };
+      })
+      .immediate();
+  } finally {
+    target.prepare("DETACH DATABASE src").run();
+  }
+}
