@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Trainer } from "@lrsim/core";
-import { openResults, RunWriter, readOnlyQuery } from "@lrsim/store";
+import { createComparison, openResults, RunWriter, readOnlyQuery } from "@lrsim/store";
 import { createCatalog } from "lrsim/catalog";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -12,11 +12,10 @@ const queries = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!.tri
 /** A real database: a comparison of two schedules x two seeds on blobs, plus one diverged run. */
 async function buildDatabase(): Promise<ReturnType<typeof openResults>> {
   const db = openResults(join(mkdtempSync(join(tmpdir(), "lrsim-docs-db-")), "results.db"));
-  const comparisonId = Number(
-    db
-      .prepare("INSERT INTO comparisons (uid, name, config, created_at) VALUES ('c1', 'docs', '{}', ?)")
-      .run(new Date().toISOString()).lastInsertRowid,
-  );
+  const comparisonId = createComparison(db, {
+    name: "docs",
+    config: { schedules: ["step", "batchramp"], seeds: 2 },
+  });
   const record = async (options: Parameters<Trainer["run"]>[0], inComparison: boolean) => {
     const trainer = new Trainer(createCatalog());
     new RunWriter(db, {

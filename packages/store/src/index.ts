@@ -16,6 +16,7 @@ export {
   readOnlyQuery,
   runEvaluations,
 } from "./queries.ts";
+export { createComparison, type RangeTestRecord, recordRangeTest } from "./records.ts";
 export { type RunContext, RunWriter } from "./run-writer.ts";
 export { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
 export { fromReal, toReal } from "./values.ts";

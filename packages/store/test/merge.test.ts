@@ -45,3 +45,44 @@ describe("merging results databases", () => {
     expect(listRuns(target)).toEqual([]);
   });
 });
+
+describe("comparisons and range tests", () => {
+  it("records a comparison and a range test (with a NaN loss) and merges them with their runs' links", async () => {
+    const { createComparison, recordRangeTest } = await import("../src/index.ts");
+    const source = join(mkdtempSync(join(tmpdir(), "lrsim-records-")), "a.db");
+    const db = openResults(source);
+    const comparison = createComparison(db, { name: "smith", config: { schedules: ["step", "batchramp"] } });
+    const trainer = new Trainer(createCatalog());
+    new RunWriter(db, { workers: 0, lrsimVersion: "test", comparisonId: comparison }).attach(trainer);
+    await trainer.run({
+      schedule: "constant(lr=0.01)",
+      model: "linear",
+      dataset: "line",
+      batchSize: 40,
+      epochs: 1,
+    });
+    const test = recordRangeTest(db, {
+      model: "linear",
+      dataset: "line",
+      optimizer: "sgd",
+      config: { start: 1e-7, end: 10 },
+      suggestedLr: 0.01,
+      suggestions: { steepest: 0.01, valley: 0.02, minimumOverTen: 0.005 },
+      trials: [{ lr: [1e-7, 1e-6, 1e-5], loss: [5, 4, Number.NaN], smoothedLoss: [5, 4.5, Number.NaN] }],
+    });
+    const points = db
+      .prepare("SELECT lr, loss FROM range_test_points WHERE range_test_id = ? ORDER BY iteration")
+      .all(test) as { lr: number; loss: unknown }[];
+    expect(points.map((p) => p.loss)).toEqual([5, 4, "NaN"]);
+    db.close();
+    const target = openResults(join(mkdtempSync(join(tmpdir(), "lrsim-records-")), "all.db"));
+    createComparison(target, { config: {} }); // so ids differ from the source's
+    expect(mergeInto(target, source)).toMatchObject({ runs: 1, comparisons: 1, rangeTests: 1 });
+    const linked = target
+      .prepare("SELECT c.name FROM runs r JOIN comparisons c ON c.id = r.comparison_id")
+      .get();
+    expect(linked).toEqual({ name: "smith" });
+    expect(listRuns(target, { comparison: 2 })).toHaveLength(1);
+    expect(target.prepare("SELECT count(*) n FROM range_test_points").get()).toEqual({ n: 3 });
+  });
+});
