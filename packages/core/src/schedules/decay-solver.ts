@@ -98,7 +98,8 @@ export function solveDecay(
   const decaysBeforeLastStep = Math.floor((totalSteps - 1) / stepSize);
   const lastStepLr = initialLr * gamma ** decaysBeforeLastStep;
   const lr = formatNumber(initialLr);
-  const milestones = Array.from({ length: updates }, (_, i) => (i + 1) * stepSize);
+  // Only spelt out when short: --updates may be 1e8.
+  const milestones = updates <= MAX_LISTED_MILESTONES ? Array.from({ length: updates }, (_, i) => (i + 1) * stepSize) : [];
   const float32 = float32Check(gamma, updates);
   const perStepFloat32 = float32Check(perStepGamma, totalSteps);
 
