@@ -6,4 +6,13 @@
  */
 export { GradientPool, type GradientPoolOptions } from "./gradient-pool.ts";
 export { PoolBackend, partition } from "./pool-backend.ts";
-export type { ChunkJob, PluginRef, ReduceResult, SessionDescriptor, SharedMemory, Task } from "./protocol.ts";
+export type {
+  ChunkJob,
+  Finalize,
+  PluginRef,
+  ReduceResult,
+  ReduceWork,
+  SessionDescriptor,
+  SharedMemory,
+  Task,
+} from "./protocol.ts";

@@ -99,7 +99,8 @@ export function solveDecay(
   const lastStepLr = initialLr * gamma ** decaysBeforeLastStep;
   const lr = formatNumber(initialLr);
   // Only spelt out when short: --updates may be 1e8.
-  const milestones = updates <= MAX_LISTED_MILESTONES ? Array.from({ length: updates }, (_, i) => (i + 1) * stepSize) : [];
+  const milestones =
+    updates <= MAX_LISTED_MILESTONES ? Array.from({ length: updates }, (_, i) => (i + 1) * stepSize) : [];
   const float32 = float32Check(gamma, updates);
   const perStepFloat32 = float32Check(perStepGamma, totalSteps);
 
