@@ -91,6 +91,19 @@ export {
   noiseEstimates,
 } from "./train/noise-scale.ts";
 export { type Chosen, loadDataset, planRun, type RunPlan } from "./train/plan.ts";
+export {
+  findLr,
+  type RangeTestOptions,
+  type RangeTestResult,
+  type RangeTestTrial,
+  rangeTestLr,
+} from "./train/range-test.ts";
+export {
+  type Suggestions,
+  steepestIndex,
+  suggestLearningRates,
+  valleyIndex,
+} from "./train/range-test-suggest.ts";
 export { type BackendFactory, localBackend, Trainer, train } from "./train/trainer.ts";
 export type {
   EpochRecord,
