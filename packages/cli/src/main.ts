@@ -1,6 +1,7 @@
 import { isLrsimError } from "@lrsim/core";
 import yargs from "yargs";
 import { decayCommand } from "./commands/decay.ts";
+import { findLrCommand } from "./commands/find-lr.ts";
 import { mergeCommand } from "./commands/merge.ts";
 import { pluginsCommand } from "./commands/plugins.ts";
 import { queryCommand } from "./commands/query.ts";
@@ -17,7 +18,7 @@ export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 class UsageError extends Error {}
 
 /** Top-level command names, for pointing a usage error at the right --help. */
-const COMMANDS = ["schedule", "schedules", "decay", "run", "plugins", "runs", "query", "merge"];
+const COMMANDS = ["schedule", "schedules", "decay", "run", "plugins", "runs", "query", "merge", "find-lr"];
 
 /**
  * Runs the lrsim command line on `argv` (without `node` and the script) and returns the exit
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
     .command(schedulesCommand(io))
     .command(decayCommand(io))
     .command(runCommand(io))
+    .command(findLrCommand(io))
     .command(pluginsCommand(io))
     .command(runsCommand(io))
     .command(queryCommand(io))

@@ -1,0 +1,192 @@
+import { findLr, formatNumber, type RangeTestResult } from "@lrsim/core";
+import { GradientPool } from "@lrsim/parallel";
+import { databasePath, openResults, recordRangeTest } from "@lrsim/store";
+import type { Argv } from "yargs";
+import { createCatalog } from "../catalog.ts";
+import { type CliIo, useColor } from "../io.ts";
+import { renderChart } from "../render/chart.ts";
+import { formatCell, renderTable } from "../render/table.ts";
+
+interface FindLrArgs {
+  model: string;
+  dataset: string;
+  optimizer: string;
+  batchSize: number;
+  start: number;
+  end: number;
+  iters: number;
+  mode: "exp" | "linear";
+  smoothing: number;
+  stopFactor: number;
+  trials: number;
+  seed: number;
+  workers: number;
+  db: string | undefined;
+  json: boolean;
+}
+
+/** Three significant digits: suggestions are estimates, and specs should read well. */
+const round = (lr: number) => formatNumber(Number(lr.toPrecision(3)));
+
+export function findLrCommand(io: CliIo) {
+  return {
+    command: "find-lr",
+    describe:
+      "The learning-rate range test: grow the lr each mini-batch, plot the loss, suggest learning rates",
+    builder: (y: Argv) =>
+      y
+        .option("model", { type: "string", default: "mlp", describe: "Model spec" })
+        .option("dataset", { type: "string", default: "mnist", describe: "Dataset spec" })
+        .option("optimizer", { type: "string", default: "sgd", describe: "Optimizer spec" })
+        .option("batch-size", { type: "number", default: 64, describe: "Mini-batch size" })
+        .option("start", { type: "number", default: 1e-7, describe: "First lr" })
+        .option("end", { type: "number", default: 10, describe: "Last lr (the test usually stops before)" })
+        .option("iters", { type: "number", default: 100, describe: "Mini-batches (lr values) per trial" })
+        .option("mode", {
+          choices: ["exp", "linear"] as const,
+          default: "exp" as const,
+          describe: "How the lr grows",
+        })
+        .option("smoothing", {
+          type: "number",
+          default: 0.98,
+          describe: "EMA factor of the smoothed loss (bias-corrected)",
+        })
+        .option("stop-factor", {
+          type: "number",
+          default: 4,
+          describe: "Stop when the smoothed loss exceeds this multiple of its best",
+        })
+        .option("trials", {
+          type: "number",
+          default: 1,
+          describe: "Repeat from different initialisations and report the spread",
+        })
+        .option("seed", { type: "number", default: 0, describe: "Seed of the first trial" })
+        .option("workers", {
+          type: "number",
+          default: 0,
+          describe: "Worker threads (0: in-process; small batches are fastest there)",
+        })
+        .option("db", { type: "string", describe: "Results database (default: $LRSIM_DB, else ./lrsim.db)" })
+        .option("json", {
+          type: "boolean",
+          default: false,
+          describe: 'Print {"suggestedLr", "suggestions", "lr", "loss", "smoothedLoss", "trials", ...}',
+        })
+        .example("$0 find-lr --model linear --dataset line --batch-size 80", "Seed 003's line fit")
+        .example("$0 find-lr --model mlp --dataset mnist --trials 3", "The MNIST MLP, three initialisations"),
+    handler: async (args: FindLrArgs) => {
+      const pool = new GradientPool({ workers: args.workers });
+      let result: RangeTestResult;
+      try {
+        result = await findLr(
+          {
+            model: args.model,
+            dataset: args.dataset,
+            optimizer: args.optimizer,
+            batchSize: args.batchSize,
+            start: args.start,
+            end: args.end,
+            iters: args.iters,
+            mode: args.mode,
+            smoothing: args.smoothing,
+            stopFactor: args.stopFactor,
+            trials: args.trials,
+            seed: args.seed,
+          },
+          createCatalog(io.cwd),
+          pool.backend,
+        );
+      } finally {
+        await pool.close();
+      }
+      const db = openResults(databasePath(args.db, io.env, io.cwd));
+      const id = recordRangeTest(db, {
+        ...result,
+        config: result.options,
+        suggestedLr: result.suggestedLr,
+        suggestions: { ...result.suggestions },
+        trials: result.trials,
+      });
+      db.close();
+      const first = result.trials[0]!;
+      if (args.json) {
+        io.out(
+          JSON.stringify({
+            id,
+            suggestedLr: result.suggestedLr,
+            suggestions: result.suggestions,
+            lr: first.lr,
+            loss: first.loss,
+            smoothedLoss: first.smoothedLoss,
+            spread: result.spread,
+            trials: result.trials,
+            model: result.model,
+            dataset: result.dataset,
+            optimizer: result.optimizer,
+          }),
+        );
+        return;
+      }
+      io.out(render(result, useColor(io)));
+      if (io.isErrTTY) io.err(`recorded as range test ${id} in ${databasePath(args.db, io.env, io.cwd)}`);
+    },
+  };
+}
+
+function render(r: RangeTestResult, color: boolean): string {
+  // The point that tripped the stop rule would flatten everything else: leave it out, and use a
+  // log scale for the loss when what is left still spans more than 50x.
+  const series = r.trials.map((t, i) => ({
+    name: `trial ${i + 1}`,
+    x: t.lr.slice(0, -1),
+    y: t.smoothedLoss.slice(0, -1),
+  }));
+  const values = series.flatMap((s) => s.y).filter((v) => v > 0 && Number.isFinite(v));
+  const logY = values.length > 0 && Math.max(...values) / Math.min(...values) > 50;
+  const chart = renderChart(series, {
+    title: `smoothed loss vs lr — ${r.model} on ${r.dataset}, ${r.optimizer}${logY ? " (log loss)" : ""}`,
+    logX: true,
+    logY,
+    xLabel: "lr (log scale)",
+    color,
+    height: 12,
+  });
+  const rules: Array<[keyof RangeTestResult["suggestions"], string]> = [
+    ["valley", "fastai's valley (the suggestion)"],
+    ["steepest", "steepest descent of the loss per log-lr"],
+    ["minimumOverTen", "a tenth of the lr at the minimum (seed 001)"],
+  ];
+  const rows = rules.map(([key, label]) => {
+    const spread = r.spread[key];
+    const range =
+      r.trials.length > 1 && spread ? `${formatCell(spread.min)} – ${formatCell(spread.max)}` : "";
+    return [label, r.suggestions[key] === null ? "—" : formatCell(r.suggestions[key]!), range];
+  });
+  const lr = r.suggestedLr;
+  const specs =
+    lr === null
+      ? ["(no suggestion: the loss never decreased; widen --start/--end or raise --iters)"]
+      : [
+          `onecycle(maxLr=${round(lr)})`,
+          `cyclic(baseLr=${round(lr / 10)}, maxLr=${round(lr)})`,
+          `constant(lr=${round(r.suggestions.minimumOverTen ?? lr)})`,
+        ];
+  const columns = [
+    { header: "rule" },
+    { header: "lr", align: "right" as const },
+    ...(r.trials.length > 1 ? [{ header: `over ${r.trials.length} trials` }] : []),
+  ];
+  return [
+    chart,
+    "",
+    renderTable(
+      columns,
+      rows.map((row) => (r.trials.length > 1 ? row : row.slice(0, 2))),
+    ),
+    "",
+    "ready to use:",
+    ...specs.map((s) => `  ${s}`),
+  ].join("\n");
+}
