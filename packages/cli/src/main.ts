@@ -1,5 +1,6 @@
 import { isLrsimError } from "@lrsim/core";
 import yargs from "yargs";
+import { compareCommand } from "./commands/compare.ts";
 import { decayCommand } from "./commands/decay.ts";
 import { findLrCommand } from "./commands/find-lr.ts";
 import { mergeCommand } from "./commands/merge.ts";
@@ -18,7 +19,18 @@ export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 class UsageError extends Error {}
 
 /** Top-level command names, for pointing a usage error at the right --help. */
-const COMMANDS = ["schedule", "schedules", "decay", "run", "plugins", "runs", "query", "merge", "find-lr"];
+const COMMANDS = [
+  "schedule",
+  "schedules",
+  "decay",
+  "run",
+  "plugins",
+  "runs",
+  "query",
+  "merge",
+  "find-lr",
+  "compare",
+];
 
 /**
  * Runs the lrsim command line on `argv` (without `node` and the script) and returns the exit
@@ -41,6 +53,7 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
     .command(scheduleCommand(io))
     .command(schedulesCommand(io))
     .command(decayCommand(io))
+    .command(compareCommand(io))
     .command(runCommand(io))
     .command(findLrCommand(io))
     .command(pluginsCommand(io))

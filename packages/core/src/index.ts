@@ -29,6 +29,7 @@ export { EXPECTED_SHAPE, type PluginDefinitions, type PluginKind, shapeProblem }
 export { splitSamples } from "./plugins/split.ts";
 export { createRng, type Rng } from "./random.ts";
 export { buildSchedule, fullSchema, type ScheduleRegistry } from "./schedules/build.ts";
+export { smithMilestones } from "./schedules/builtin/common.ts";
 export { builtinSchedules } from "./schedules/builtin/index.ts";
 export {
   type DecaySolution,

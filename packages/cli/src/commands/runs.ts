@@ -48,7 +48,7 @@ function listing(rows: readonly RunListing[]): string {
 }
 
 /** Rebuilds the run object of `lrsim run --json` from the database. */
-function storedResult(db: ReturnType<typeof openToRead>, id: number): RunResult {
+export function storedResult(db: ReturnType<typeof openToRead>, id: number): RunResult {
   const run = getRun(db, id);
   const summaryRow = db.prepare("SELECT * FROM run_summaries WHERE run_id = ?").get(id) as
     | Record<string, number>

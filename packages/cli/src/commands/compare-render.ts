@@ -1,0 +1,103 @@
+import type { RunResult } from "@lrsim/core";
+import { renderChart, type Series } from "../render/chart.ts";
+import { formatCell, renderTable } from "../render/table.ts";
+
+function meanStd(values: number[]): { mean: number; std: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance =
+    values.length > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) : 0;
+  return { mean, std: Math.sqrt(variance) };
+}
+
+const percent = (v: { mean: number; std: number }, seeds: number) =>
+  `${(v.mean * 100).toFixed(2)}%${seeds > 1 ? ` ± ${(v.std * 100).toFixed(2)}` : ""}`;
+
+/** Runs grouped by schedule, in the order they were given. */
+function bySchedule(runs: readonly RunResult[]): Map<string, RunResult[]> {
+  const groups = new Map<string, RunResult[]>();
+  for (const run of runs) groups.set(run.schedule, [...(groups.get(run.schedule) ?? []), run]);
+  return groups;
+}
+
+/** The comparison table: one row per schedule, mean ± std over seeds where there are several. */
+export function comparisonTable(runs: readonly RunResult[]): string {
+  const rows = [...bySchedule(runs)].map(([schedule, group]) => {
+    const seeds = group.length;
+    const accuracy = group.every((r) => r.final.testAccuracy !== null);
+    const final = meanStd(group.map((r) => r.final.testAccuracy ?? Number.NaN));
+    const best = meanStd(
+      group.map((r) => Math.max(...r.history.map((h) => h.testAccuracy ?? Number.NEGATIVE_INFINITY))),
+    );
+    const statuses = [...new Set(group.map((r) => r.status))].join(",");
+    return [
+      schedule,
+      String(seeds),
+      accuracy ? percent(final, seeds) : "",
+      accuracy ? percent(best, seeds) : "",
+      formatCell(meanStd(group.map((r) => r.final.testLoss)).mean),
+      formatCell(Math.round(meanStd(group.map((r) => r.updates)).mean)),
+      formatCell(meanStd(group.map((r) => r.epochs)).mean),
+      `${(meanStd(group.map((r) => r.wallMs)).mean / 1000).toFixed(1)}s`,
+      `${(meanStd(group.map((r) => r.clusterMs)).mean / 1000).toFixed(2)}s`,
+      statuses,
+    ];
+  });
+  const devices = runs[0]?.devices ?? 0;
+  const headers = [
+    "schedule",
+    "seeds",
+    "final test acc",
+    "best test acc",
+    "test loss",
+    "updates",
+    "epochs",
+    "wall",
+    `on ${devices} dev`,
+    "status",
+  ];
+  return renderTable(
+    headers.map((header, i) => ({ header, align: i > 0 && i < 9 ? ("right" as const) : ("left" as const) })),
+    rows,
+  );
+}
+
+/** Charts of the first seed of each schedule: test loss vs epoch and vs updates, lr and batch size vs epoch. */
+export function comparisonCharts(runs: readonly RunResult[], color: boolean): string {
+  const first = [...bySchedule(runs)].map(([schedule, group]) => ({ schedule, run: group[0]! }));
+  const series = (
+    x: (h: RunResult["history"][number]) => number,
+    y: (h: RunResult["history"][number]) => number,
+  ): Series[] =>
+    first.map(({ schedule, run }) => ({ name: schedule, x: run.history.map(x), y: run.history.map(y) }));
+  const options = { color, height: 10 };
+  return [
+    renderChart(
+      series(
+        (h) => h.epoch,
+        (h) => h.testLoss,
+      ),
+      { ...options, title: "test loss vs epoch", xLabel: "epoch" },
+    ),
+    renderChart(
+      series(
+        (h) => h.updates,
+        (h) => h.testLoss,
+      ),
+      { ...options, title: "test loss vs parameter updates", xLabel: "updates" },
+    ),
+    renderChart(
+      series(
+        (h) => h.epoch,
+        (h) => h.lr,
+      ),
+      { ...options, title: "lr vs epoch (log)", xLabel: "epoch", logY: true },
+    ),
+    renderChart(
+      series(
+        (h) => h.epoch,
+        (h) => h.batchSize,
+      ),
+      { ...options, title: "batch size vs epoch (log)", xLabel: "epoch", logY: true },
+    ),
+  ].join("\n\n");
+}

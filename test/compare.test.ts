@@ -1,0 +1,99 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { protocolSchedules } from "../packages/cli/src/commands/compare-protocol.ts";
+import { runCli } from "./helpers/cli.ts";
+
+const protocol = { lr: 0.1, batchSize: 128, factor: 5, epochs: 20 };
+
+describe("the comparison protocol (Smith et al. 2018)", () => {
+  it("fills bare names in: decays and ramps by the same factor at the same milestones", () => {
+    expect(protocolSchedules("step,batchramp,hybrid,onecycle,cosine", protocol)).toEqual([
+      "multistep(lr=0.1, milestones=[6,12,16], gamma=0.2)",
+      "batchramp(lr=0.1, batchSize=128, factor=5, milestones=[6,12,16])",
+      "hybrid(lr=0.1, batchSize=128, factor=5, milestones=[6,12,16])",
+      "onecycle(maxLr=0.1)",
+      "cosine(lr=0.1)",
+    ]);
+  });
+
+  it("lets parameters in the spec win, and leaves other schedules alone", () => {
+    expect(
+      protocolSchedules(
+        "step(gamma=0.5),onecycle(maxLr=0.5),step(stepSize=3),cyclic(stepSizeUp=10)",
+        protocol,
+      ),
+    ).toEqual([
+      "multistep(lr=0.1, milestones=[6,12,16], gamma=0.5)",
+      "onecycle(maxLr=0.5)",
+      "step(lr=0.1, gamma=0.2, stepSize=3)",
+      "cyclic(stepSizeUp=10)",
+    ]);
+  });
+});
+
+describe("lrsim compare", () => {
+  it("runs every schedule with every seed, records one comparison, and --show re-renders it", async () => {
+    const env = { LRSIM_DB: join(mkdtempSync(join(tmpdir(), "lrsim-compare-")), "results.db") };
+    const args = [
+      "compare",
+      "--schedules",
+      "step,batchramp",
+      "--model",
+      "softmax",
+      "--dataset",
+      "blobs(n=1000)",
+      "--epochs",
+      "5",
+      "--batch-size",
+      "16",
+      "--seeds",
+      "2",
+      "--workers",
+      "2",
+    ];
+    const r = await runCli([...args, "--json"], { env });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.comparisonId).toBe(1);
+    expect(out.runs.map((run: { schedule: string; seed: number }) => [run.schedule, run.seed])).toEqual([
+      ["multistep(milestones=[2,3,4], gamma=0.2)", 0],
+      ["multistep(milestones=[2,3,4], gamma=0.2)", 1],
+      ["batchramp(batchSize=16, milestones=[2,3,4])", 0],
+      ["batchramp(batchSize=16, milestones=[2,3,4])", 1],
+    ]);
+    const [step, , ramp] = out.runs;
+    expect(ramp.updates).toBeLessThan(step.updates); // same epochs, fewer updates
+    expect(ramp.epochs).toBe(step.epochs);
+    const shown = JSON.parse((await runCli(["compare", "--show", "1", "--json"], { env })).stdout);
+    expect(shown.runs.map((run: { final: unknown }) => run.final)).toEqual(
+      out.runs.map((run: { final: unknown }) => run.final),
+    );
+    const text = (await runCli(["compare", "--show", "1"], { env })).stdout;
+    expect(text).toContain(
+      "comparison 1: softmax on blobs(n=1000), sgd(momentum=0.9); lr 0.1, batch 16, factor 5 at epochs [2, 3, 4] of 5",
+    );
+    expect(text).toMatch(/batchramp\(batchSize=16, milestones=\[2,3,4\]\)\s+2\s+\d+\.\d\d% ± \d+\.\d\d/);
+    for (const title of [
+      "test loss vs epoch",
+      "test loss vs parameter updates",
+      "lr vs epoch",
+      "batch size vs epoch",
+    ])
+      expect(text).toContain(title);
+  });
+
+  it("refuses a bad schedule list before training or recording anything", async () => {
+    const env = { LRSIM_DB: join(mkdtempSync(join(tmpdir(), "lrsim-compare-")), "results.db") };
+    const r = await runCli(["compare", "--schedules", "step,stpe", "--dataset", "blobs"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toContain('unknown schedule "stpe" (did you mean "step"?)');
+    expect((await runCli(["runs"], { env })).stderr).toContain("no results database");
+    const adagrad = await runCli(
+      ["compare", "--schedules", "step,onecycle", "--dataset", "blobs", "--optimizer", "adagrad"],
+      { env },
+    );
+    expect(adagrad.stderr.trim()).toContain("onecycle: cycles momentum, but adagrad has none to cycle");
+  });
+});
