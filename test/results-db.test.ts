@@ -149,7 +149,15 @@ describe("runs in the results database", () => {
       "0",
     ];
     const [a, b] = [startCli(args("1"), { LRSIM_DB: db }), startCli(args("2"), { LRSIM_DB: db })];
-    expect(await Promise.all([a.exited, b.exited])).toEqual([0, 0]);
+    const stderr = [a, b].map((child) => {
+      let text = "";
+      child.stderr?.on("data", (chunk) => {
+        text += chunk;
+      });
+      return () => text;
+    });
+    const codes = await Promise.all([a.exited, b.exited]);
+    expect(codes, `stderr: ${stderr.map((read) => read()).join(" | ")}`).toEqual([0, 0]);
     const results = openResults(db, { readonly: true });
     const runs = results
       .prepare(

@@ -33,8 +33,31 @@ export function openResults(path: string, options: { readonly?: boolean } = {}):
     checkVersion(db, path);
     return db;
   }
-  db.pragma("journal_mode = WAL");
+  // Two processes creating the same new file at once: switching to WAL needs the file to
+  // itself and can fail busy instead of waiting, so retry the setup for a few seconds.
+  retryWhileBusy(() => db.pragma("journal_mode = WAL"));
   db.pragma("synchronous = NORMAL");
+  retryWhileBusy(() => migrate(db, path));
+  return db;
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? "";
+  return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED");
+}
+
+function retryWhileBusy<T>(work: () => T): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return work();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= 100) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 30);
+    }
+  }
+}
+
+function migrate(db: Db, path: string): void {
   db.transaction(() => {
     const version = db.pragma("user_version", { simple: true }) as number;
     if (version > SCHEMA_VERSION)
@@ -45,7 +68,6 @@ export function openResults(path: string, options: { readonly?: boolean } = {}):
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
-  return db;
 }
 
 function checkVersion(db: Db, path: string): void {
