@@ -11,7 +11,7 @@ import { version } from "../version.ts";
 import { describeProtocol, protocolSchedules } from "./compare-protocol.ts";
 import { comparisonCharts, comparisonTable } from "./compare-render.ts";
 import { withInterrupt } from "./interrupt.ts";
-import { openToRead } from "./results-db.ts";
+import { dbOption, openToRead } from "./results-db.ts";
 import { storedResult } from "./runs.ts";
 
 interface CompareArgs {
@@ -37,7 +37,7 @@ export function compareCommand(io: CliIo) {
     command: "compare",
     describe: "Train the same model under several schedules (and seeds) and compare them",
     builder: (y: Argv) =>
-      y
+      dbOption(y)
         .option("schedules", {
           type: "string",
           default: "step,onecycle,batchramp",
@@ -92,7 +92,6 @@ export function compareCommand(io: CliIo) {
           default: RUN_DEFAULTS.devices,
           describe: "Devices of the simulated cluster",
         })
-        .option("db", { type: "string", describe: "Results database (default: $LRSIM_DB, else ./lrsim.db)" })
         .option("show", { type: "number", describe: "Re-render a stored comparison instead of running one" })
         .option("json", {
           type: "boolean",

@@ -6,6 +6,7 @@ import { createCatalog } from "../catalog.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
+import { dbOption } from "./results-db.ts";
 
 interface FindLrArgs {
   model: string;
@@ -34,7 +35,7 @@ export function findLrCommand(io: CliIo) {
     describe:
       "The learning-rate range test: grow the lr each mini-batch, plot the loss, suggest learning rates",
     builder: (y: Argv) =>
-      y
+      dbOption(y)
         .option("model", { type: "string", default: "mlp", describe: "Model spec" })
         .option("dataset", { type: "string", default: "mnist", describe: "Dataset spec" })
         .option("optimizer", { type: "string", default: "sgd", describe: "Optimizer spec" })
@@ -68,7 +69,6 @@ export function findLrCommand(io: CliIo) {
           default: 0,
           describe: "Worker threads (0: in-process; small batches are fastest there)",
         })
-        .option("db", { type: "string", describe: "Results database (default: $LRSIM_DB, else ./lrsim.db)" })
         .option("json", {
           type: "boolean",
           default: false,

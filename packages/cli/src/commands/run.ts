@@ -9,6 +9,7 @@ import { ProgressLine } from "../render/progress.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { version } from "../version.ts";
 import { withInterrupt } from "./interrupt.ts";
+import { dbOption } from "./results-db.ts";
 
 /** Exit code of a run that failed (a plugin threw); bad input is 1 too, usage errors 2. */
 const EXIT_FAILED = 1;
@@ -30,7 +31,7 @@ interface RunArgs {
 
 /** Options shared by every command that trains (run, and compare later). */
 export function trainingOptions(y: Argv) {
-  return y
+  return dbOption(y)
     .option("model", {
       type: "string",
       default: "mlp",
@@ -77,10 +78,6 @@ export function trainingOptions(y: Argv) {
       default: RUN_DEFAULTS.devices,
       describe:
         "Devices of the simulated cluster: time per update = slowest device's share of the batch + a ring all-reduce",
-    })
-    .option("db", {
-      type: "string",
-      describe: "Results database to record the run in (default: $LRSIM_DB, else ./lrsim.db)",
     });
 }
 

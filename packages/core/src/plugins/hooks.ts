@@ -9,8 +9,8 @@ export function callHook<T>(kind: string, name: string, hook: string, call: () =
   try {
     return call();
   } catch (error) {
-    if (isLrsimError(error) && error.code !== "HOOK_FAILED") throw error;
-    throw isLrsimError(error) ? error : errors.hookFailed(kind, name, hook, error);
+    if (isLrsimError(error)) throw error;
+    throw errors.hookFailed(kind, name, hook, error);
   }
 }
 
