@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "plugins/*/test/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
+    setupFiles: ["./test/helpers/property-seed.ts"],
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

@@ -112,6 +112,19 @@ describe("batch-size schedules (Smith et al. 2018)", () => {
     expect(s.batchSize).toEqual([32, 160, 160]);
   });
 
+  it("hybrid with a factor one ulp above 1 ramps at every milestone and builds at once", () => {
+    // The batch stays within maxBatch for ~1e16 ramps here; counting them all once hung CI.
+    const s = sampleSchedule(
+      buildSchedule(
+        registry,
+        "hybrid(batchSize=1, factor=1.0000000000000002, maxBatch=40, milestones=[1,2])",
+      ),
+      3,
+    );
+    expect(s.batchSize).toEqual([1, 1, 1]);
+    expect(s.lr).toEqual([0.1, 0.1, 0.1]);
+  });
+
   it("milestones default to 30/60/80% of the run, the paper's 60/120/160 of 200 epochs", () => {
     expect(buildSchedule(registry, "multistep", { length: 200 }).spec).toBe(
       "multistep(milestones=[60,120,160])",

@@ -3,15 +3,14 @@ import { checkMaxBatch, rampParams } from "./batch-ramp.ts";
 import { passedMilestones } from "./common.ts";
 
 /**
- * How many times `batchSize` can be multiplied by `factor` (rounding each result) and stay
- * within `cap`. Closed form plus a rounding correction, so a factor barely above 1 cannot
- * turn this into a near-endless count.
+ * How many of the first `limit` milestones can multiply `batchSize` by `factor` (rounding each
+ * result) and stay within `cap`. Ramps beyond the number of milestones never happen, so the
+ * search stops at `limit`: a factor barely above 1 (where the batch stays within the cap for
+ * ~1e16 ramps, past what a double can count) costs at most `limit` steps.
  */
-export function rampsThatFit(batchSize: number, factor: number, cap: number): number {
-  const batchAt = (j: number) => Math.round(batchSize * factor ** j);
-  let fits = Math.max(0, Math.floor(Math.log((cap + 0.5) / batchSize) / Math.log(factor)));
-  while (fits > 0 && batchAt(fits) > cap) fits--;
-  while (batchAt(fits + 1) <= cap) fits++;
+export function rampsThatFit(batchSize: number, factor: number, cap: number, limit: number): number {
+  let fits = 0;
+  while (fits < limit && Math.round(batchSize * factor ** (fits + 1)) <= cap) fits++;
   return fits;
 }
 
@@ -30,7 +29,7 @@ export const hybrid = defineSchedule({
   validate: checkMaxBatch,
   create: ({ lr, batchSize, factor, milestones, maxBatch }) => {
     const cap = maxBatch ?? Math.round(batchSize * factor);
-    const fits = rampsThatFit(batchSize, factor, cap);
+    const fits = rampsThatFit(batchSize, factor, cap, milestones.length);
     return {
       at: (t) => {
         const k = passedMilestones(milestones, t);
