@@ -66,9 +66,9 @@ export function documentedFiles(): string[] {
   return [join(root, "README.md"), ...docs];
 }
 
-/** Durations ("12.3s") differ from run to run; they are compared as placeholders. */
+/** Durations ("12.3s") and file sizes ("(250 KB)") differ from run to run; they are compared as placeholders. */
 export function normalize(output: string): string {
-  return output.replace(/\b\d+(\.\d+)?s\b/g, "#s");
+  return output.replace(/\b\d+(\.\d+)?s\b/g, "#s").replace(/\(\d+ KB\)/g, "(# KB)");
 }
 
 export interface Drift {

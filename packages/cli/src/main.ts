@@ -6,6 +6,7 @@ import { findLrCommand } from "./commands/find-lr.ts";
 import { mergeCommand } from "./commands/merge.ts";
 import { pluginsCommand } from "./commands/plugins.ts";
 import { queryCommand } from "./commands/query.ts";
+import { reportCommand } from "./commands/report.ts";
 import { runCommand } from "./commands/run.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { scheduleCommand } from "./commands/schedule.ts";
@@ -30,6 +31,7 @@ const COMMANDS = [
   "merge",
   "find-lr",
   "compare",
+  "report",
 ];
 
 /**
@@ -60,6 +62,7 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
     .command(runsCommand(io))
     .command(queryCommand(io))
     .command(mergeCommand(io))
+    .command(reportCommand(io))
     .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of errors" })
     .demandCommand(1, "Name a command: lrsim --help lists them.")
     .strict()

@@ -1,0 +1,93 @@
+import { renameSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { errors } from "@lrsim/core";
+import type { Argv } from "yargs";
+import type { CliIo } from "../io.ts";
+import { collectReport, type ReportSelection } from "../report/report-data.ts";
+import { renderReportHtml } from "../report/report-html.ts";
+import { version } from "../version.ts";
+import { parseNumberList } from "./options.ts";
+import { dbOption, openToRead } from "./results-db.ts";
+
+interface ReportArgs {
+  comparison: number | undefined;
+  runs: string | undefined;
+  rangeTest: string | undefined;
+  output: string;
+  db: string | undefined;
+}
+
+/** Parses "3,4,7" into run or range-test ids. */
+function idList(option: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const ids = parseNumberList(option, text);
+  for (const id of ids)
+    if (!Number.isInteger(id) || id < 1)
+      throw errors.invalidOption(option, "a comma-separated list of ids", text);
+  return ids;
+}
+
+/**
+ * `lrsim report`: one self-contained HTML file with interactive charts of stored runs, a
+ * comparison and range tests. Written to a temporary name and renamed, so a half-written
+ * report never replaces a good one.
+ */
+export function reportCommand(io: CliIo) {
+  return {
+    command: "report",
+    describe: "Write an interactive HTML report (one offline file) of a comparison, runs or range tests",
+    builder: (y: Argv) =>
+      dbOption(y)
+        .option("comparison", {
+          type: "number",
+          describe: "A stored comparison (default: the latest, when no --runs or --range-test is given)",
+        })
+        .option("runs", {
+          type: "string",
+          describe: "Run ids to include, comma-separated (lrsim runs lists them)",
+        })
+        .option("range-test", {
+          type: "string",
+          describe: "Range test ids to include, comma-separated (lrsim query 'SELECT * FROM range_tests')",
+        })
+        .option("output", {
+          alias: "o",
+          type: "string",
+          default: "report.html",
+          describe: "The HTML file to write",
+        })
+        .example("$0 report -o report.html", "The latest comparison")
+        .example("$0 report --comparison 2 --range-test 1 -o mnist.html", "A comparison and a range test")
+        .example("$0 report --runs 4,5", "Two runs side by side")
+        .epilog(
+          "The page holds lr, batch size and momentum vs epoch; train/test loss and accuracy vs epoch, parameter updates or simulated cluster time; each range test's loss vs lr with its suggestions; and the summary table. uPlot and the data are inlined: the file opens offline and makes no network request.",
+        ),
+    handler: (args: ReportArgs) => {
+      const selection: ReportSelection = {
+        comparison: args.comparison,
+        runs: idList("--runs", args.runs),
+        rangeTests: idList("--range-test", args.rangeTest),
+      };
+      if (
+        selection.comparison !== undefined &&
+        (!Number.isInteger(selection.comparison) || selection.comparison < 1)
+      )
+        throw errors.invalidOption("--comparison", "a comparison id", String(args.comparison));
+      const db = openToRead(args.db, io);
+      let html: string;
+      let summary: string;
+      try {
+        const data = collectReport(db, selection, version);
+        html = renderReportHtml(data);
+        summary = `${data.title}: ${data.runs.length} run(s), ${data.rangeTests.length} range test(s)`;
+      } finally {
+        db.close();
+      }
+      const path = resolve(io.cwd, args.output);
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, html);
+      renameSync(temporary, path);
+      io.out(`wrote ${args.output} (${Math.round(html.length / 1024)} KB) — ${summary}`);
+    },
+  };
+}
