@@ -70,7 +70,7 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
     .version(version)
     .help()
     .alias("h", "help")
-    .wrap(io.isTTY ? Math.min(110, process.stdout.columns ?? 100) : 100)
+    .wrap(io.isTTY ? Math.min(110, process.stdout.columns || 100) : 100)
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((message, error) => {

@@ -5,8 +5,7 @@ import { createComparison, databasePath, listRuns, openResults, RunWriter } from
 import type { Argv } from "yargs";
 import { createCatalog } from "../catalog.ts";
 import { type CliIo, useColor } from "../io.ts";
-import { ProgressLine } from "../render/progress.ts";
-import { formatCell } from "../render/table.ts";
+import { ProgressBoard } from "../render/progress-board.ts";
 import { version } from "../version.ts";
 import { describeProtocol, protocolSchedules } from "./compare-protocol.ts";
 import { comparisonCharts, comparisonTable } from "./compare-render.ts";
@@ -152,35 +151,47 @@ async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
   });
   const pool = new GradientPool({ workers: args.workers });
   const runs: RunResult[] = [];
-  const progress = new ProgressLine(io);
+  // Short labels (the full specs are in the table): number, schedule name, seed.
+  const labels = schedules.flatMap((schedule, i) =>
+    seeds.map(
+      (seed) => `${i + 1}. ${schedule.replace(/\(.*$/s, "")}${seeds.length > 1 ? ` seed ${seed}` : ""}`,
+    ),
+  );
+  const progress = new ProgressBoard(io, labels);
   try {
     for (const schedule of schedules)
       for (const seed of seeds) {
+        const index = runs.length;
         const trainer = new Trainer(catalog, pool.backend);
         new RunWriter(db, { workers: args.workers, lrsimVersion: version, comparisonId }).attach(trainer);
-        const label = `[${runs.length + 1}/${schedules.length * seeds.length}] ${schedule}${seeds.length > 1 ? ` seed ${seed}` : ""}`;
         const started = performance.now();
+        let shown = "";
+        const show = (epoch: number, force: boolean) => {
+          const done = epoch / args.epochs;
+          const eta = done > 0 ? ((performance.now() - started) * (1 - done)) / done / 1000 : Number.NaN;
+          const etaText = Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)}s` : "";
+          progress.update(index, done, `epoch ${Math.floor(epoch)}/${args.epochs}${shown}${etaText}`, force);
+        };
+        trainer.on("stepEnd", (step) => show(step.epoch, false));
         trainer.on("epochEnd", (row) => {
-          const done = row.epoch / args.epochs;
-          const eta = done > 0 ? ((performance.now() - started) * (1 - done)) / done / 1000 : 0;
-          const accuracy = row.testAccuracy === null ? "" : `  acc ${(row.testAccuracy * 100).toFixed(1)}%`;
-          progress.update(
-            `${label}  epoch ${row.epoch.toFixed(0)}/${args.epochs}  loss ${formatCell(row.testLoss)}${accuracy}  ETA ${eta.toFixed(0)}s`,
-            true,
-          );
+          const accuracy = row.testAccuracy === null ? "" : ` acc ${(row.testAccuracy * 100).toFixed(1)}%`;
+          shown = ` loss ${row.testLoss.toPrecision(4)}${accuracy}`;
+          show(row.epoch, true);
         });
+        show(0, true);
         const result = await withInterrupt((signal) => trainer.run(runOptions(schedule, seed), signal));
         runs.push(result);
-        progress.clear();
-        if (io.isErrTTY)
-          io.err(
-            `${label}: ${result.status}, test loss ${formatCell(result.final.testLoss)}${result.final.testAccuracy === null ? "" : `, accuracy ${(result.final.testAccuracy * 100).toFixed(2)}%`}`,
-          );
+        const wall = `${(result.wallMs / 1000).toFixed(1)}s`;
+        progress.finish(
+          index,
+          `${result.status}  loss ${result.final.testLoss.toPrecision(4)}${result.final.testAccuracy === null ? "" : `  acc ${(result.final.testAccuracy * 100).toFixed(2)}%`}  ${result.updates} updates  ${wall}`,
+        );
         if (result.status === "interrupted") {
           io.setExitCode?.(130);
           break;
         }
       }
+    progress.close();
   } finally {
     await pool.close();
     db.close();

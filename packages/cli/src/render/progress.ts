@@ -16,7 +16,7 @@ export class ProgressLine {
     if (!force && now - this.last < 100) return;
     this.last = now;
     this.shown = true;
-    const width = process.stderr.columns ?? 100;
+    const width = process.stderr.columns || 100; // 0 when the terminal does not say
     process.stderr.write(`\r\x1b[2K${text.slice(0, width - 1)}`);
   }
 
