@@ -7,6 +7,9 @@ import { fileURLToPath } from "node:url";
 /** The repository root: the CLI runs from here exactly as `pnpm lrsim` runs it. */
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
+/** tsx by absolute URL, so the CLI also starts from a user's folder outside the workspace. */
+const tsx = import.meta.resolve("tsx");
+
 /** Runs recorded by CLI tests go to a scratch database, never to the repository's ./lrsim.db. */
 export const scratchDb = join(mkdtempSync(join(tmpdir(), "lrsim-cli-")), "lrsim.db");
 
@@ -28,10 +31,17 @@ export function runCli(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--conditions=@lrsim/source", "--import", "tsx", entry, ...args],
+      ["--conditions=@lrsim/source", "--import", tsx, entry, ...args],
       {
         cwd: options.cwd ?? repoRoot,
-        env: { ...process.env, NO_COLOR: "1", LRSIM_DB: scratchDb, ...options.env },
+        // INIT_CWD (set when vitest runs under pnpm) would tell lrsim to work elsewhere.
+        env: {
+          ...process.env,
+          INIT_CWD: options.cwd ?? repoRoot,
+          NO_COLOR: "1",
+          LRSIM_DB: scratchDb,
+          ...options.env,
+        },
         maxBuffer: 64 << 20,
       },
       (error, stdout, stderr) => {
@@ -48,7 +58,7 @@ export function startCli(
   env: NodeJS.ProcessEnv = {},
 ): ChildProcess & { exited: Promise<number | null> } {
   const entry = fileURLToPath(new URL("../../packages/cli/src/bin.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--conditions=@lrsim/source", "--import", "tsx", entry, ...args], {
+  const child = spawn(process.execPath, ["--conditions=@lrsim/source", "--import", tsx, entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, NO_COLOR: "1", LRSIM_DB: scratchDb, ...env },
     stdio: ["ignore", "pipe", "pipe"],

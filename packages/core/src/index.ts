@@ -19,7 +19,14 @@ export {
   type OptimizerInstance,
   type StepHyper,
 } from "./optim/types.ts";
-export { isPathName, PluginCatalog, type PluginSource, packageNameFor } from "./plugins/catalog.ts";
+export {
+  type DiscoveredPackage,
+  installedPluginPackages,
+  isPathName,
+  PluginCatalog,
+  type PluginSource,
+  packageNameFor,
+} from "./plugins/catalog.ts";
 export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
 export { callHook, callHookAsync } from "./plugins/hooks.ts";

@@ -11,8 +11,9 @@ export function pluginsCommand(io: CliIo) {
     describe: "List models, datasets, optimizers and schedules with their options",
     builder: (y: Argv) =>
       y.option("json", { type: "boolean", default: false, describe: "Machine-readable listing" }),
-    handler: (args: { json: boolean }) => {
+    handler: async (args: { json: boolean }) => {
       const catalog = createCatalog(io.cwd);
+      const packages = await catalog.discover();
       const listing = KINDS.map((kind) => ({
         kind,
         plugins: catalog.registries[kind].list().map((d) => {
@@ -32,14 +33,23 @@ export function pluginsCommand(io: CliIo) {
         io.out(JSON.stringify(listing));
         return;
       }
+      for (const p of packages)
+        if (p.problem)
+          io.err(`lrsim: warning: plugin package ${p.package} (${p.file}) could not be loaded: ${p.problem}`);
       const blocks = listing.map(({ kind, plugins }) => {
         const lines = plugins.map(
           (p) => `  ${p.name.padEnd(15)}${p.summary}\n  ${" ".repeat(15)}${p.signature}`,
         );
         return `${kind}s\n${lines.join("\n")}`;
       });
+      const installed = packages
+        .filter((p) => !p.problem)
+        .map(
+          (p) =>
+            `  ${p.package}: ${p.plugins.map((x) => `${x.kind} ${x.name}`).join(", ") || "no plugin definitions"}`,
+        );
       io.out(
-        `${blocks.join("\n\n")}\n\nYour own: --model ./my-model.ts, or an installed package lrsim-plugin-<name>.`,
+        `${blocks.join("\n\n")}\n\n${installed.length > 0 ? `Installed plugin packages:\n${installed.join("\n")}\n\n` : ""}Your own: --model ./my-model.ts (or .js), a package lrsim-plugin-<name> in node_modules, or plugins in lrsim.config.json.`,
       );
     },
   };

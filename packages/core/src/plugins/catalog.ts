@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { errors, LrsimError } from "../errors.ts";
@@ -26,6 +26,30 @@ export function isPathName(name: string): boolean {
 /** The package a bare plugin name stands for: `foo` -> `lrsim-plugin-foo`. */
 export function packageNameFor(name: string): string {
   return name.startsWith("lrsim-plugin-") || name.includes("/lrsim-plugin-") ? name : `lrsim-plugin-${name}`;
+}
+
+/** A plugin package found in node_modules, and what it holds (or why it could not be loaded). */
+export interface DiscoveredPackage {
+  readonly package: string;
+  readonly file: string;
+  readonly plugins: ReadonlyArray<{ readonly kind: PluginKind; readonly name: string }>;
+  readonly problem?: string;
+}
+
+/** `lrsim-plugin-*` and `@scope/lrsim-plugin-*` package names in the node_modules folders from `from` up. */
+export function installedPluginPackages(from: string): string[] {
+  const names = new Set<string>();
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const modules = join(dir, "node_modules");
+    if (existsSync(modules))
+      for (const entry of readdirSync(modules)) {
+        if (entry.startsWith("lrsim-plugin-")) names.add(entry);
+        else if (entry.startsWith("@") && existsSync(join(modules, entry)))
+          for (const scoped of readdirSync(join(modules, entry)))
+            if (scoped.startsWith("lrsim-plugin-")) names.add(`${entry}/${scoped}`);
+      }
+    if (dirname(dir) === dir) return [...names].sort();
+  }
 }
 
 function findPackageEntry(packageName: string, from: string): string | undefined {
@@ -108,6 +132,39 @@ export class PluginCatalog {
       throw new LrsimError(error.code, `${error.message}; no package ${packageName} is installed either`);
     }
     return this.load(kind, name, pathToFileURL(entry).href);
+  }
+
+  /**
+   * Registers every definition exported by the `lrsim-plugin-*` packages installed where the
+   * catalog looks (node_modules from `cwd` up), under the definitions' own names; built-ins
+   * keep their names. A package that fails to load is reported, not thrown, so one broken
+   * package does not hide the others (`lrsim plugins` lists both).
+   */
+  async discover(): Promise<DiscoveredPackage[]> {
+    const found: DiscoveredPackage[] = [];
+    for (const packageName of installedPluginPackages(this.cwd)) {
+      const entry = findPackageEntry(packageName, this.cwd);
+      if (!entry) continue;
+      const url = pathToFileURL(entry).href;
+      try {
+        const module = (await import(url)) as Record<string, unknown>;
+        const plugins: Array<{ kind: PluginKind; name: string }> = [];
+        for (const [exportName, value] of Object.entries(module))
+          for (const kind of Object.keys(this.registries) as PluginKind[]) {
+            if (shapeProblem(kind, value)) continue;
+            const definition = value as PluginDefinitions[typeof kind];
+            if (!this.registries[kind].has(definition.name))
+              this.register(kind, definition, { module: url, export: exportName });
+            plugins.push({ kind, name: definition.name });
+            break;
+          }
+        found.push({ package: packageName, file: entry, plugins });
+      } catch (cause) {
+        const reason = cause instanceof Error ? cause.message.split("\n")[0]! : String(cause);
+        found.push({ package: packageName, file: entry, plugins: [], problem: reason });
+      }
+    }
+    return found;
   }
 
   /** Resolves every plugin name a spec mentions: its own, and those of nested specs. */
