@@ -106,3 +106,67 @@ describe("the example plugins, from a project outside the workspace, on 2 worker
     expect(out.runs[0]!.schedule).toMatch(/^\.\/warmup-poly\.js\(/);
   });
 });
+
+describe("lrsim.config.*, found like other tools' config files", () => {
+  const project = userProject();
+  const env = { LRSIM_DB: join(project, "results.db") };
+  const sub = join(project, "experiments", "today");
+  mkdirSync(sub, { recursive: true });
+
+  it("takes option defaults from lrsim.config.json in a parent directory, paths relative to it; flags win", async () => {
+    writeFileSync(
+      join(project, "lrsim.config.json"),
+      JSON.stringify({
+        model: "./polynomial.ts(degree=2)",
+        dataset: "sine",
+        workers: 2,
+        run: { schedule: "./warmup-poly.js(lr=0.2)", epochs: 3, batchSize: 16 },
+      }),
+    );
+    const r = await runCli(["run", "--epochs", "2", "--json"], { cwd: sub, env });
+    expect(r.code, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout) as {
+      model: string;
+      schedule: string;
+      dataset: string;
+      epochs: number;
+      batchSize: number;
+    };
+    expect(run.model).toBe("../../polynomial.ts(degree=2)");
+    expect(run.schedule).toMatch(/^\.\.\/\.\.\/warmup-poly\.js\(lr=0\.2, /);
+    expect([run.dataset, run.epochs, run.batchSize]).toEqual(["sine", 2, 16]);
+  });
+
+  it("loads lrsim.config.ts with defineConfig from lrsim, before lrsim.config.json", async () => {
+    writeFileSync(
+      join(project, "lrsim.config.ts"),
+      `import { defineConfig } from "lrsim";\nexport default defineConfig({ model: "./polynomial.ts", dataset: "sine(n=100)", compare: { schedules: "./warmup-poly.js,constant", epochs: 2, workers: 2 } });\n`,
+    );
+    const r = await runCli(["compare", "--json"], { cwd: project, env });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      runs: Array<{ schedule: string; dataset: string; epochs: number }>;
+    };
+    expect(out.runs.map((x) => [x.schedule.replace(/\(.*$/, ""), x.dataset, x.epochs])).toEqual([
+      ["./warmup-poly.js", "sine(n=100)", 2],
+      ["constant", "sine(n=100)", 2],
+    ]);
+  });
+
+  it("says which file and which key is wrong, in one line", async () => {
+    const bad = join(project, "bad.config.json");
+    writeFileSync(bad, JSON.stringify({ run: { epochz: 3 } }));
+    const r = await runCli(["run", "--config", bad], { cwd: project, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`lrsim: ${bad}: lrsim run has no option "epochz" (lrsim run --help lists them)\n`);
+    writeFileSync(bad, "{ not json");
+    expect((await runCli(["run", "--config", bad], { cwd: project, env })).stderr).toMatch(
+      new RegExp(`^lrsim: ${bad}: .*JSON`),
+    );
+    const none = await runCli(["run", "--no-config", "--model", "linear", "--dataset", "line", "--json"], {
+      cwd: project,
+      env,
+    });
+    expect(JSON.parse(none.stdout).schedule).toBe("constant");
+  });
+});

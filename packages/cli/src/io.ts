@@ -1,3 +1,5 @@
+import type { LoadedConfig } from "./config.ts";
+
 /**
  * Where a command writes. Commands never touch `process` directly, so tests can run them
  * in-process and the `--json` contract (results on stdout, everything else on stderr) holds.
@@ -12,6 +14,8 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** The directory relative paths are taken from (where the user typed the command). */
   readonly cwd: string;
+  /** The config file in effect (lrsim.config.*), if any; `main` finds and loads it. */
+  readonly config?: LoadedConfig | undefined;
   /** Sets the exit code of this invocation (130 for an interrupted run); main returns it. */
   setExitCode?(code: number): void;
 }

@@ -1,4 +1,6 @@
-import { isLrsimError } from "@lrsim/core";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { isLrsimError, LrsimError } from "@lrsim/core";
 import yargs from "yargs";
 import { compareCommand } from "./commands/compare.ts";
 import { decayCommand } from "./commands/decay.ts";
@@ -11,6 +13,7 @@ import { runCommand } from "./commands/run.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { scheduleCommand } from "./commands/schedule.ts";
 import { schedulesCommand } from "./commands/schedules.ts";
+import { CONFIG_FILES, findConfig, type LoadedConfig, loadConfig } from "./config.ts";
 import { type CliIo, processIo } from "./io.ts";
 import { version } from "./version.ts";
 
@@ -18,6 +21,17 @@ import { version } from "./version.ts";
 export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
+
+/** The config file `argv` asks for (`--config FILE`, `--no-config`), else the nearest one. */
+async function configFor(argv: readonly string[], cwd: string): Promise<LoadedConfig | undefined> {
+  if (argv.includes("--no-config")) return undefined;
+  const at = argv.findIndex((a) => a === "--config" || a.startsWith("--config="));
+  const given = at < 0 ? undefined : argv[at]!.includes("=") ? argv[at]!.slice(9) : argv[at + 1];
+  if (at >= 0 && !given) return undefined; // yargs reports the missing value
+  const file = given ? resolve(cwd, given) : findConfig(cwd);
+  if (given && !existsSync(file!)) throw new LrsimError("NO_CONFIG", `no config file at ${file}`);
+  return file ? loadConfig(file) : undefined;
+}
 
 /** Top-level command names, for pointing a usage error at the right --help. */
 const COMMANDS = [
@@ -41,8 +55,17 @@ const COMMANDS = [
 export async function main(argv: readonly string[], outerIo: CliIo = processIo()): Promise<number> {
   const verbose = argv.includes("--verbose");
   let exitCode: number = EXIT.ok;
+  let config: LoadedConfig | undefined;
+  try {
+    config = await configFor(argv, outerIo.cwd);
+  } catch (error) {
+    if (!isLrsimError(error)) throw error;
+    outerIo.err(`lrsim: ${error.message}`);
+    return EXIT.error;
+  }
   const io: CliIo = {
     ...outerIo,
+    config,
     setExitCode: (code) => {
       exitCode = code;
     },
@@ -64,6 +87,10 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
     .command(mergeCommand(io))
     .command(reportCommand(io))
     .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of errors" })
+    .option("config", {
+      type: "string",
+      describe: `Config file of option defaults (default: the nearest ${CONFIG_FILES.join(", ")}, from here up; --no-config: none)`,
+    })
     .demandCommand(1, "Name a command: lrsim --help lists them.")
     .strict()
     .recommendCommands()

@@ -1,17 +1,17 @@
 import { availableParallelism } from "node:os";
-import { LrsimError, planRun, RUN_DEFAULTS, type RunResult, resolveRunConfig, Trainer } from "@lrsim/core";
-import { GradientPool } from "@lrsim/parallel";
-import { createComparison, databasePath, listRuns, openResults, RunWriter } from "@lrsim/store";
+import { LrsimError, type RunResult } from "@lrsim/core";
+import { databasePath, listRuns } from "@lrsim/store";
 import type { Argv } from "yargs";
-import { createCatalog } from "../catalog.ts";
+import { compare } from "../api/compare.ts";
+import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
+import { storedResult } from "../api/stored-result.ts";
+import { withConfig } from "../config.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { ProgressBoard } from "../render/progress-board.ts";
-import { version } from "../version.ts";
 import { describeProtocol, protocolSchedules } from "./compare-protocol.ts";
 import { comparisonCharts, comparisonTable } from "./compare-render.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption, openToRead } from "./results-db.ts";
-import { storedResult } from "./runs.ts";
 
 interface CompareArgs {
   schedules: string;
@@ -36,76 +36,84 @@ export function compareCommand(io: CliIo) {
     command: "compare",
     describe: "Train the same model under several schedules (and seeds) and compare them",
     builder: (y: Argv) =>
-      dbOption(y)
-        .option("schedules", {
-          type: "string",
-          default: "step,onecycle,batchramp",
-          describe:
-            "Comma-separated schedules. Bare names follow Smith et al. (2018)'s protocol: step divides the lr by --factor at 30/60/80% of the epochs (multistep), batchramp multiplies the batch by --factor there instead, hybrid ramps the batch once then decays the lr, onecycle and cosine span the run; parameters you give override it",
-        })
-        .option("model", { type: "string", default: "mlp", describe: "Model spec" })
-        .option("dataset", {
-          type: "string",
-          default: "mnist",
-          describe: "Dataset spec (default: the 8,000/2,000 MNIST digits)",
-        })
-        .option("optimizer", {
-          type: "string",
-          default: "sgd(momentum=0.9)",
-          describe: "Optimizer spec (Smith et al. used momentum 0.9)",
-        })
-        .option("batch-size", {
-          type: "number",
-          default: RUN_DEFAULTS.batchSize,
-          describe: "Starting batch size",
-        })
-        .option("epochs", {
-          type: "number",
-          default: 20,
-          describe: "Epoch budget, the same for every schedule",
-        })
-        .option("lr", {
-          type: "number",
-          default: 0.1,
-          describe: "Initial (or peak) learning rate of the protocol",
-        })
-        .option("factor", {
-          type: "number",
-          default: 5,
-          describe: "Decay / batch-growth factor at each milestone",
-        })
-        .option("seeds", {
-          type: "number",
-          default: 1,
-          describe: "Repeat each schedule with this many seeds; report mean ± std",
-        })
-        .option("seed", { type: "number", default: 0, describe: "First seed" })
-        .option("workers", {
-          type: "number",
-          default: availableParallelism(),
-          defaultDescription: "the number of cores",
-          describe: "Worker threads (0: in-process)",
-        })
-        .option("devices", {
-          type: "number",
-          default: RUN_DEFAULTS.devices,
-          describe: "Devices of the simulated cluster",
-        })
-        .option("show", { type: "number", describe: "Re-render a stored comparison instead of running one" })
-        .option("json", {
-          type: "boolean",
-          default: false,
-          describe: 'Print {"comparisonId", "runs": [the run object of lrsim run --json, ...]}',
-        })
-        .example(
-          "$0 compare --schedules step,onecycle,batchramp",
-          "Does increasing the batch size match decaying the lr? (MNIST MLP)",
-        )
-        .example(
-          '$0 compare --schedules "step(gamma=0.2),hybrid,onecycle(maxLr=0.5)" --seeds 3',
-          "Custom specs, three seeds each",
-        )
-        .example("$0 compare --show 1", "Re-render a stored comparison"),
+      withConfig(
+        dbOption(y)
+          .option("schedules", {
+            type: "string",
+            default: COMPARE_DEFAULTS.schedules,
+            describe:
+              "Comma-separated schedules. Bare names follow Smith et al. (2018)'s protocol: step divides the lr by --factor at 30/60/80% of the epochs (multistep), batchramp multiplies the batch by --factor there instead, hybrid ramps the batch once then decays the lr, onecycle and cosine span the run; parameters you give override it",
+          })
+          .option("model", { type: "string", default: COMPARE_DEFAULTS.model, describe: "Model spec" })
+          .option("dataset", {
+            type: "string",
+            default: COMPARE_DEFAULTS.dataset,
+            describe: "Dataset spec (default: the 8,000/2,000 MNIST digits)",
+          })
+          .option("optimizer", {
+            type: "string",
+            default: COMPARE_DEFAULTS.optimizer,
+            describe: "Optimizer spec (Smith et al. used momentum 0.9)",
+          })
+          .option("batch-size", {
+            type: "number",
+            default: COMPARE_DEFAULTS.batchSize,
+            describe: "Starting batch size",
+          })
+          .option("epochs", {
+            type: "number",
+            default: COMPARE_DEFAULTS.epochs,
+            describe: "Epoch budget, the same for every schedule",
+          })
+          .option("lr", {
+            type: "number",
+            default: COMPARE_DEFAULTS.lr,
+            describe: "Initial (or peak) learning rate of the protocol",
+          })
+          .option("factor", {
+            type: "number",
+            default: COMPARE_DEFAULTS.factor,
+            describe: "Decay / batch-growth factor at each milestone",
+          })
+          .option("seeds", {
+            type: "number",
+            default: 1,
+            describe: "Repeat each schedule with this many seeds; report mean ± std",
+          })
+          .option("seed", { type: "number", default: 0, describe: "First seed" })
+          .option("workers", {
+            type: "number",
+            default: availableParallelism(),
+            defaultDescription: "the number of cores",
+            describe: "Worker threads (0: in-process)",
+          })
+          .option("devices", {
+            type: "number",
+            default: COMPARE_DEFAULTS.devices,
+            describe: "Devices of the simulated cluster",
+          })
+          .option("show", {
+            type: "number",
+            describe: "Re-render a stored comparison instead of running one",
+          })
+          .option("json", {
+            type: "boolean",
+            default: false,
+            describe: 'Print {"comparisonId", "runs": [the run object of lrsim run --json, ...]}',
+          })
+          .example(
+            "$0 compare --schedules step,onecycle,batchramp",
+            "Does increasing the batch size match decaying the lr? (MNIST MLP)",
+          )
+          .example(
+            '$0 compare --schedules "step(gamma=0.2),hybrid,onecycle(maxLr=0.5)" --seeds 3',
+            "Custom specs, three seeds each",
+          )
+          .example("$0 compare --show 1", "Re-render a stored comparison"),
+        io.config,
+        "compare",
+        io.cwd,
+      ),
     handler: (args: CompareArgs) =>
       args.show === undefined ? runComparison(args, io) : showComparison(args, io),
   };
@@ -120,88 +128,67 @@ function output(io: CliIo, json: boolean, comparisonId: number, runs: RunResult[
 }
 
 async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
-  const protocol = { lr: args.lr, batchSize: args.batchSize, factor: args.factor, epochs: args.epochs };
-  const schedules = protocolSchedules(args.schedules, protocol);
-  const seeds = Array.from({ length: args.seeds }, (_, i) => args.seed + i);
-  const catalog = createCatalog(io.cwd);
-  const runOptions = (schedule: string, seed: number) => ({
-    schedule,
-    model: args.model,
-    dataset: args.dataset,
-    optimizer: args.optimizer,
-    batchSize: args.batchSize,
-    epochs: args.epochs,
-    seed,
-    devices: args.devices,
-  });
-  // Plan every run first: a bad spec or an incompatible combination fails before anything trains.
-  for (const schedule of schedules) await planRun(resolveRunConfig(runOptions(schedule, args.seed)), catalog);
-  const path = databasePath(args.db, io.env, io.cwd);
-  const db = openResults(path);
-  const comparisonId = createComparison(db, {
-    name: args.schedules,
-    config: {
-      ...protocol,
-      schedules,
-      seeds,
-      model: args.model,
-      dataset: args.dataset,
-      optimizer: args.optimizer,
-    },
-  });
-  const pool = new GradientPool({ workers: args.workers });
-  const runs: RunResult[] = [];
-  // Short labels (the full specs are in the table): number, schedule name, seed.
-  const labels = schedules.flatMap((schedule, i) =>
-    seeds.map(
-      (seed) => `${i + 1}. ${schedule.replace(/\(.*$/s, "")}${seeds.length > 1 ? ` seed ${seed}` : ""}`,
-    ),
-  );
-  const progress = new ProgressBoard(io, labels);
-  try {
-    for (const schedule of schedules)
-      for (const seed of seeds) {
-        const index = runs.length;
-        const trainer = new Trainer(catalog, pool.backend);
-        new RunWriter(db, { workers: args.workers, lrsimVersion: version, comparisonId }).attach(trainer);
-        const started = performance.now();
-        let shown = "";
-        const show = (epoch: number, force: boolean) => {
-          const done = epoch / args.epochs;
-          const eta = done > 0 ? ((performance.now() - started) * (1 - done)) / done / 1000 : Number.NaN;
-          const etaText = Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)}s` : "";
-          progress.update(index, done, `epoch ${Math.floor(epoch)}/${args.epochs}${shown}${etaText}`, force);
-        };
-        trainer.on("stepEnd", (step) => show(step.epoch, false));
-        trainer.on("epochEnd", (row) => {
-          const accuracy = row.testAccuracy === null ? "" : ` acc ${(row.testAccuracy * 100).toFixed(1)}%`;
-          shown = ` loss ${row.testLoss.toPrecision(4)}${accuracy}`;
-          show(row.epoch, true);
-        });
-        show(0, true);
-        const result = await withInterrupt((signal) => trainer.run(runOptions(schedule, seed), signal));
-        runs.push(result);
-        const wall = `${(result.wallMs / 1000).toFixed(1)}s`;
-        progress.finish(
-          index,
-          `${result.status}  loss ${result.final.testLoss.toPrecision(4)}${result.final.testAccuracy === null ? "" : `  acc ${(result.final.testAccuracy * 100).toFixed(2)}%`}  ${result.updates} updates  ${wall}`,
-        );
-        if (result.status === "interrupted") {
-          io.setExitCode?.(130);
-          break;
+  let board: ProgressBoard | undefined;
+  const started: number[] = [];
+  const shown: string[] = [];
+  const show = (index: number, epoch: number, force: boolean) => {
+    const done = epoch / args.epochs;
+    const eta = done > 0 ? ((performance.now() - started[index]!) * (1 - done)) / done / 1000 : Number.NaN;
+    const etaText = Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)}s` : "";
+    board?.update(
+      index,
+      done,
+      `epoch ${Math.floor(epoch)}/${args.epochs}${shown[index] ?? ""}${etaText}`,
+      force,
+    );
+  };
+  const result = await withInterrupt((signal) =>
+    compare({
+      ...args,
+      db: databasePath(args.db, io.env, io.cwd),
+      cwd: io.cwd,
+      signal,
+      onRunStart: (index) => {
+        if (!board) {
+          const schedules = protocolSchedules(args.schedules, args);
+          // Short labels (the full specs are in the table): number, schedule name, seed.
+          board = new ProgressBoard(
+            io,
+            schedules.flatMap((s, i) =>
+              Array.from(
+                { length: args.seeds },
+                (_, k) =>
+                  `${i + 1}. ${s.replace(/\(.*$/s, "")}${args.seeds > 1 ? ` seed ${args.seed + k}` : ""}`,
+              ),
+            ),
+          );
         }
-      }
-    progress.close();
-  } finally {
-    await pool.close();
-    db.close();
-  }
+        started[index] = performance.now();
+        show(index, 0, true);
+      },
+      onStep: (index, step) => show(index, step.epoch, false),
+      onEpoch: (index, row) => {
+        const accuracy = row.testAccuracy === null ? "" : ` acc ${(row.testAccuracy * 100).toFixed(1)}%`;
+        shown[index] = ` loss ${row.testLoss.toPrecision(4)}${accuracy}`;
+        show(index, row.epoch, true);
+      },
+      onRunEnd: (index, r) => {
+        const wall = `${(r.wallMs / 1000).toFixed(1)}s`;
+        board?.finish(
+          index,
+          `${r.status}  loss ${r.final.testLoss.toPrecision(4)}${r.final.testAccuracy === null ? "" : `  acc ${(r.final.testAccuracy * 100).toFixed(2)}%`}  ${r.updates} updates  ${wall}`,
+        );
+      },
+    }),
+  );
+  board?.close();
+  if (result.runs.some((r) => r.status === "interrupted")) io.setExitCode?.(130);
   output(
     io,
     args.json,
-    comparisonId,
-    runs,
-    `comparison ${comparisonId}: ${args.model} on ${args.dataset}, ${args.optimizer}; ${describeProtocol(protocol)}`,
+    result.comparisonId!,
+    result.runs,
+    `comparison ${result.comparisonId}: ${args.model} on ${args.dataset}, ${args.optimizer}; ${describeProtocol(result.protocol)}`,
   );
 }
 

@@ -1,8 +1,8 @@
-import { findLr, formatNumber, type RangeTestResult } from "@lrsim/core";
-import { GradientPool } from "@lrsim/parallel";
-import { databasePath, openResults, recordRangeTest } from "@lrsim/store";
+import { formatNumber, type RangeTestResult } from "@lrsim/core";
+import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
-import { createCatalog } from "../catalog.ts";
+import { findLr } from "../api/find-lr.ts";
+import { withConfig } from "../config.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
@@ -35,81 +35,75 @@ export function findLrCommand(io: CliIo) {
     describe:
       "The learning-rate range test: grow the lr each mini-batch, plot the loss, suggest learning rates",
     builder: (y: Argv) =>
-      dbOption(y)
-        .option("model", { type: "string", default: "mlp", describe: "Model spec" })
-        .option("dataset", { type: "string", default: "mnist", describe: "Dataset spec" })
-        .option("optimizer", { type: "string", default: "sgd", describe: "Optimizer spec" })
-        .option("batch-size", { type: "number", default: 64, describe: "Mini-batch size" })
-        .option("start", { type: "number", default: 1e-7, describe: "First lr" })
-        .option("end", { type: "number", default: 10, describe: "Last lr (the test usually stops before)" })
-        .option("iters", { type: "number", default: 100, describe: "Mini-batches (lr values) per trial" })
-        .option("mode", {
-          choices: ["exp", "linear"] as const,
-          default: "exp" as const,
-          describe: "How the lr grows",
-        })
-        .option("smoothing", {
-          type: "number",
-          default: 0.98,
-          describe: "EMA factor of the smoothed loss (bias-corrected)",
-        })
-        .option("stop-factor", {
-          type: "number",
-          default: 4,
-          describe: "Stop when the smoothed loss exceeds this multiple of its best",
-        })
-        .option("trials", {
-          type: "number",
-          default: 1,
-          describe: "Repeat from different initialisations and report the spread",
-        })
-        .option("seed", { type: "number", default: 0, describe: "Seed of the first trial" })
-        .option("workers", {
-          type: "number",
-          default: 0,
-          describe: "Worker threads (0: in-process; small batches are fastest there)",
-        })
-        .option("json", {
-          type: "boolean",
-          default: false,
-          describe: 'Print {"suggestedLr", "suggestions", "lr", "loss", "smoothedLoss", "trials", ...}',
-        })
-        .example("$0 find-lr --model linear --dataset line --batch-size 80", "Seed 003's line fit")
-        .example("$0 find-lr --model mlp --dataset mnist --trials 3", "The MNIST MLP, three initialisations"),
+      withConfig(
+        dbOption(y)
+          .option("model", { type: "string", default: "mlp", describe: "Model spec" })
+          .option("dataset", { type: "string", default: "mnist", describe: "Dataset spec" })
+          .option("optimizer", { type: "string", default: "sgd", describe: "Optimizer spec" })
+          .option("batch-size", { type: "number", default: 64, describe: "Mini-batch size" })
+          .option("start", { type: "number", default: 1e-7, describe: "First lr" })
+          .option("end", { type: "number", default: 10, describe: "Last lr (the test usually stops before)" })
+          .option("iters", { type: "number", default: 100, describe: "Mini-batches (lr values) per trial" })
+          .option("mode", {
+            choices: ["exp", "linear"] as const,
+            default: "exp" as const,
+            describe: "How the lr grows",
+          })
+          .option("smoothing", {
+            type: "number",
+            default: 0.98,
+            describe: "EMA factor of the smoothed loss (bias-corrected)",
+          })
+          .option("stop-factor", {
+            type: "number",
+            default: 4,
+            describe: "Stop when the smoothed loss exceeds this multiple of its best",
+          })
+          .option("trials", {
+            type: "number",
+            default: 1,
+            describe: "Repeat from different initialisations and report the spread",
+          })
+          .option("seed", { type: "number", default: 0, describe: "Seed of the first trial" })
+          .option("workers", {
+            type: "number",
+            default: 0,
+            describe: "Worker threads (0: in-process; small batches are fastest there)",
+          })
+          .option("json", {
+            type: "boolean",
+            default: false,
+            describe: 'Print {"suggestedLr", "suggestions", "lr", "loss", "smoothedLoss", "trials", ...}',
+          })
+          .example("$0 find-lr --model linear --dataset line --batch-size 80", "Seed 003's line fit")
+          .example(
+            "$0 find-lr --model mlp --dataset mnist --trials 3",
+            "The MNIST MLP, three initialisations",
+          ),
+        io.config,
+        "find-lr",
+        io.cwd,
+      ),
     handler: async (args: FindLrArgs) => {
-      const pool = new GradientPool({ workers: args.workers });
-      let result: RangeTestResult;
-      try {
-        result = await findLr(
-          {
-            model: args.model,
-            dataset: args.dataset,
-            optimizer: args.optimizer,
-            batchSize: args.batchSize,
-            start: args.start,
-            end: args.end,
-            iters: args.iters,
-            mode: args.mode,
-            smoothing: args.smoothing,
-            stopFactor: args.stopFactor,
-            trials: args.trials,
-            seed: args.seed,
-          },
-          createCatalog(io.cwd),
-          pool.backend,
-        );
-      } finally {
-        await pool.close();
-      }
-      const db = openResults(databasePath(args.db, io.env, io.cwd));
-      const id = recordRangeTest(db, {
-        ...result,
-        config: result.options,
-        suggestedLr: result.suggestedLr,
-        suggestions: { ...result.suggestions },
-        trials: result.trials,
+      const path = databasePath(args.db, io.env, io.cwd);
+      const result = await findLr({
+        model: args.model,
+        dataset: args.dataset,
+        optimizer: args.optimizer,
+        batchSize: args.batchSize,
+        start: args.start,
+        end: args.end,
+        iters: args.iters,
+        mode: args.mode,
+        smoothing: args.smoothing,
+        stopFactor: args.stopFactor,
+        trials: args.trials,
+        seed: args.seed,
+        workers: args.workers,
+        db: path,
+        cwd: io.cwd,
       });
-      db.close();
+      const id = result.rangeTestId;
       const first = result.trials[0]!;
       if (args.json) {
         io.out(
@@ -130,7 +124,7 @@ export function findLrCommand(io: CliIo) {
         return;
       }
       io.out(render(result, useColor(io)));
-      if (io.isErrTTY) io.err(`recorded as range test ${id} in ${databasePath(args.db, io.env, io.cwd)}`);
+      if (io.isErrTTY) io.err(`recorded as range test ${id} in ${path}`);
     },
   };
 }

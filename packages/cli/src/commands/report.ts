@@ -2,6 +2,7 @@ import { renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { errors } from "@lrsim/core";
 import type { Argv } from "yargs";
+import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
 import { collectReport, type ReportSelection } from "../report/report-data.ts";
 import { renderReportHtml } from "../report/report-html.ts";
@@ -37,31 +38,36 @@ export function reportCommand(io: CliIo) {
     command: "report",
     describe: "Write an interactive HTML report (one offline file) of a comparison, runs or range tests",
     builder: (y: Argv) =>
-      dbOption(y)
-        .option("comparison", {
-          type: "number",
-          describe: "A stored comparison (default: the latest, when no --runs or --range-test is given)",
-        })
-        .option("runs", {
-          type: "string",
-          describe: "Run ids to include, comma-separated (lrsim runs lists them)",
-        })
-        .option("range-test", {
-          type: "string",
-          describe: "Range test ids to include, comma-separated (lrsim query 'SELECT * FROM range_tests')",
-        })
-        .option("output", {
-          alias: "o",
-          type: "string",
-          default: "report.html",
-          describe: "The HTML file to write",
-        })
-        .example("$0 report -o report.html", "The latest comparison")
-        .example("$0 report --comparison 2 --range-test 1 -o mnist.html", "A comparison and a range test")
-        .example("$0 report --runs 4,5", "Two runs side by side")
-        .epilog(
-          "The page holds lr, batch size and momentum vs epoch; train/test loss and accuracy vs epoch, parameter updates or simulated cluster time; each range test's loss vs lr with its suggestions; and the summary table. uPlot and the data are inlined: the file opens offline and makes no network request.",
-        ),
+      withConfig(
+        dbOption(y)
+          .option("comparison", {
+            type: "number",
+            describe: "A stored comparison (default: the latest, when no --runs or --range-test is given)",
+          })
+          .option("runs", {
+            type: "string",
+            describe: "Run ids to include, comma-separated (lrsim runs lists them)",
+          })
+          .option("range-test", {
+            type: "string",
+            describe: "Range test ids to include, comma-separated (lrsim query 'SELECT * FROM range_tests')",
+          })
+          .option("output", {
+            alias: "o",
+            type: "string",
+            default: "report.html",
+            describe: "The HTML file to write",
+          })
+          .example("$0 report -o report.html", "The latest comparison")
+          .example("$0 report --comparison 2 --range-test 1 -o mnist.html", "A comparison and a range test")
+          .example("$0 report --runs 4,5", "Two runs side by side")
+          .epilog(
+            "The page holds lr, batch size and momentum vs epoch; train/test loss and accuracy vs epoch, parameter updates or simulated cluster time; each range test's loss vs lr with its suggestions; and the summary table. uPlot and the data are inlined: the file opens offline and makes no network request.",
+          ),
+        io.config,
+        "report",
+        io.cwd,
+      ),
     handler: (args: ReportArgs) => {
       const selection: ReportSelection = {
         comparison: args.comparison,

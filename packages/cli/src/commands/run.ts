@@ -1,13 +1,12 @@
 import { availableParallelism } from "node:os";
-import { type EpochRecord, RUN_DEFAULTS, type RunResult, Trainer } from "@lrsim/core";
-import { GradientPool } from "@lrsim/parallel";
-import { databasePath, openResults, RunWriter } from "@lrsim/store";
+import { type EpochRecord, RUN_DEFAULTS, type RunResult } from "@lrsim/core";
+import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
-import { createCatalog } from "../catalog.ts";
+import { run } from "../api/run.ts";
+import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
 import { ProgressLine } from "../render/progress.ts";
 import { formatCell, renderTable } from "../render/table.ts";
-import { version } from "../version.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption } from "./results-db.ts";
 
@@ -86,79 +85,69 @@ export function runCommand(io: CliIo) {
     command: "run",
     describe: "Train one model under one schedule and print its learning curve",
     builder: (y: Argv) =>
-      trainingOptions(y)
-        .option("schedule", {
-          type: "string",
-          default: RUN_DEFAULTS.schedule,
-          describe: "Schedule spec (lrsim schedules lists them)",
-        })
-        .option("json", {
-          type: "boolean",
-          default: false,
-          describe: 'Print {"status", "schedule", ..., "final", "history"}',
-        })
-        .example(
-          '$0 run --schedule "step(lr=0.1, stepSize=5, gamma=0.5)" --model mlp --dataset mnist --epochs 10',
-          "An MLP on real MNIST digits",
-        )
-        .example(
-          '$0 run --schedule "constant(lr=0.01)" --model linear --dataset line --batch-size 10 --epochs 50',
-          "Seed 003's line fit",
-        ),
+      withConfig(
+        trainingOptions(y)
+          .option("schedule", {
+            type: "string",
+            default: RUN_DEFAULTS.schedule,
+            describe: "Schedule spec (lrsim schedules lists them)",
+          })
+          .option("json", {
+            type: "boolean",
+            default: false,
+            describe: 'Print {"status", "schedule", ..., "final", "history"}',
+          })
+          .example(
+            '$0 run --schedule "step(lr=0.1, stepSize=5, gamma=0.5)" --model mlp --dataset mnist --epochs 10',
+            "An MLP on real MNIST digits",
+          )
+          .example(
+            '$0 run --schedule "constant(lr=0.01)" --model linear --dataset line --batch-size 10 --epochs 50',
+            "Seed 003's line fit",
+          ),
+        io.config,
+        "run",
+        io.cwd,
+      ),
     handler: (args: RunArgs) => runOne(args, io),
   };
 }
 
 async function runOne(args: RunArgs, io: CliIo): Promise<void> {
-  const pool = new GradientPool({ workers: args.workers });
-  try {
-    await trainAndReport(args, io, pool);
-  } finally {
-    await pool.close();
-  }
-}
-
-async function trainAndReport(args: RunArgs, io: CliIo, pool: GradientPool): Promise<void> {
-  const trainer = new Trainer(createCatalog(io.cwd), pool.backend);
-  const db = openResults(databasePath(args.db, io.env, io.cwd));
-  const writer = new RunWriter(db, { workers: args.workers, lrsimVersion: version });
-  writer.attach(trainer);
   const progress = new ProgressLine(io);
-  trainer.on("stepEnd", (s) =>
-    progress.update(
-      `epoch ${s.epoch.toFixed(2)}  update ${s.step}  lr ${formatCell(s.lr)}  batch ${s.batchSize}  loss ${formatCell(s.loss)}`,
-    ),
-  );
-  trainer.on("epochEnd", (row) => {
-    if (row.updates > 0)
-      progress.update(
-        `epoch ${row.epoch.toFixed(0)}/${args.epochs}  test loss ${formatCell(row.testLoss)}${row.testAccuracy === null ? "" : `  test acc ${(row.testAccuracy * 100).toFixed(2)}%`}`,
-        true,
-      );
-  });
+  const path = databasePath(args.db, io.env, io.cwd);
   const result = await withInterrupt((signal) =>
-    trainer.run(
-      {
-        schedule: args.schedule,
-        model: args.model,
-        dataset: args.dataset,
-        optimizer: args.optimizer,
-        batchSize: args.batchSize,
-        epochs: args.epochs,
-        seed: args.seed,
-        evalEvery: args.evalEvery,
-        devices: args.devices,
-      },
+    run({
+      schedule: args.schedule,
+      model: args.model,
+      dataset: args.dataset,
+      optimizer: args.optimizer,
+      batchSize: args.batchSize,
+      epochs: args.epochs,
+      seed: args.seed,
+      evalEvery: args.evalEvery,
+      devices: args.devices,
+      workers: args.workers,
+      db: path,
+      cwd: io.cwd,
       signal,
-    ),
+      onStep: (s) =>
+        progress.update(
+          `epoch ${s.epoch.toFixed(2)}  update ${s.step}  lr ${formatCell(s.lr)}  batch ${s.batchSize}  loss ${formatCell(s.loss)}`,
+        ),
+      onEpoch: (row) => {
+        if (row.updates > 0)
+          progress.update(
+            `epoch ${row.epoch.toFixed(0)}/${args.epochs}  test loss ${formatCell(row.testLoss)}${row.testAccuracy === null ? "" : `  test acc ${(row.testAccuracy * 100).toFixed(2)}%`}`,
+            true,
+          );
+      },
+    }),
   );
   progress.clear();
-  db.close();
-  io.out(args.json ? JSON.stringify(result) : summary(result));
-  if (io.isErrTTY && writer.id !== undefined)
-    io.err(
-      `recorded as run ${writer.id} in ${databasePath(args.db, io.env, io.cwd)} (lrsim runs show ${writer.id})`,
-    );
+  const { runId, ...printed } = result;
+  io.out(args.json ? JSON.stringify(printed) : summary(result));
+  if (io.isErrTTY && runId !== null) io.err(`recorded as run ${runId} in ${path} (lrsim runs show ${runId})`);
   if (result.status === "interrupted") io.setExitCode?.(130);
   else if (result.status === "failed") io.setExitCode?.(EXIT_FAILED);
 }

@@ -1,6 +1,6 @@
-import type { EpochRecord, RunResult, RunStatus } from "@lrsim/core";
-import { getRun, listRuns, type RunListing, runEvaluations } from "@lrsim/store";
+import { getRun, listRuns, type RunListing } from "@lrsim/store";
 import type { Argv } from "yargs";
+import { storedResult } from "../api/stored-result.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
@@ -45,52 +45,6 @@ function listing(rows: readonly RunListing[]): string {
       r.startedAt.replace("T", " ").slice(0, 19),
     ]),
   );
-}
-
-/** Rebuilds the run object of `lrsim run --json` from the database. */
-export function storedResult(db: ReturnType<typeof openToRead>, id: number): RunResult {
-  const run = getRun(db, id);
-  const summaryRow = db.prepare("SELECT * FROM run_summaries WHERE run_id = ?").get(id) as
-    | Record<string, number>
-    | undefined;
-  const history: EpochRecord[] = runEvaluations(db, id).map((e) => ({
-    epoch: e.epoch!,
-    updates: e.updates!,
-    samples: e.samples!,
-    lr: e.lr!,
-    batchSize: e.batch_size!,
-    momentum: e.momentum ?? undefined,
-    trainLoss: e.train_loss ?? Number.NaN,
-    trainAccuracy: e.train_accuracy ?? null,
-    testLoss: e.test_loss ?? Number.NaN,
-    testAccuracy: e.test_accuracy ?? null,
-    noiseScale: e.noise_scale ?? null,
-    clusterMs: e.cluster_ms!,
-    wallMs: e.wall_ms!,
-  }));
-  const last = history.at(-1);
-  return {
-    status: run.status as RunStatus,
-    schedule: run.schedule as string,
-    model: run.model as string,
-    dataset: run.dataset as string,
-    optimizer: run.optimizer as string,
-    batchSize: run.batch_size as number,
-    seed: run.seed as number,
-    epochs: summaryRow?.epochs ?? last?.epoch ?? 0,
-    updates: summaryRow?.updates ?? last?.updates ?? 0,
-    samples: summaryRow?.samples ?? last?.samples ?? 0,
-    wallMs: summaryRow?.wall_ms ?? last?.wallMs ?? 0,
-    clusterMs: summaryRow?.cluster_ms ?? last?.clusterMs ?? 0,
-    devices: run.devices as number,
-    final: {
-      trainLoss: last?.trainLoss ?? Number.NaN,
-      testLoss: last?.testLoss ?? Number.NaN,
-      testAccuracy: last?.testAccuracy ?? null,
-    },
-    history,
-    error: (run.error as string | null) ?? null,
-  };
 }
 
 export function runsCommand(io: CliIo) {

@@ -6,6 +6,7 @@ import {
   sampleSchedule,
 } from "@lrsim/core";
 import type { Argv } from "yargs";
+import { withConfig } from "../config.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
@@ -29,52 +30,57 @@ export function scheduleCommand(io: CliIo) {
     command: "schedule <spec>",
     describe: "Print or plot a learning-rate / batch-size / momentum schedule",
     builder: (y: Argv) =>
-      y
-        .positional("spec", {
-          type: "string",
-          demandOption: true,
-          describe: 'A schedule spec, e.g. "onecycle(maxLr=0.5)"',
-        })
-        .option("steps", {
-          type: "number",
-          default: 100,
-          describe:
-            "Evaluate t = 0 .. steps-1; also the run length for derived defaults (tMax, totalSteps, milestones)",
-        })
-        .option("batch-size", {
-          type: "number",
-          default: 128,
-          describe: "The run's batch size, where a batch-size schedule starts",
-        })
-        .option("plot", {
-          type: "boolean",
-          default: false,
-          describe: "Draw lr (and batch size, momentum) as terminal charts",
-        })
-        .option("json", {
-          type: "boolean",
-          default: false,
-          describe: 'Print {"spec", "unit", "steps", "lr", "momentum"?, "batchSize"?}',
-        })
-        .option("all", {
-          type: "boolean",
-          default: false,
-          describe: `Print every row (tables longer than ${MAX_ROWS} rows are thinned otherwise)`,
-        })
-        .option("metrics", {
-          type: "string",
-          describe: "Comma-separated metric per tick, fed to metric-driven schedules such as plateau",
-        })
-        .example('$0 schedule "step(lr=0.1, stepSize=30)" --steps 90', "StepLR over 90 epochs")
-        .example('$0 schedule "onecycle(maxLr=0.8)" --steps 1000 --plot', "PyTorch OneCycleLR, plotted")
-        .example(
-          '$0 schedule "batchramp(milestones=[30,60])" --steps 90 --batch-size 128',
-          "Smith et al.'s batch ramp",
-        )
-        .example(
-          '$0 schedule "plateau(patience=1)" --steps 6 --metrics 1,0.9,0.9,0.9,0.8,0.8',
-          "ReduceLROnPlateau on given losses",
-        ),
+      withConfig(
+        y
+          .positional("spec", {
+            type: "string",
+            demandOption: true,
+            describe: 'A schedule spec, e.g. "onecycle(maxLr=0.5)"',
+          })
+          .option("steps", {
+            type: "number",
+            default: 100,
+            describe:
+              "Evaluate t = 0 .. steps-1; also the run length for derived defaults (tMax, totalSteps, milestones)",
+          })
+          .option("batch-size", {
+            type: "number",
+            default: 128,
+            describe: "The run's batch size, where a batch-size schedule starts",
+          })
+          .option("plot", {
+            type: "boolean",
+            default: false,
+            describe: "Draw lr (and batch size, momentum) as terminal charts",
+          })
+          .option("json", {
+            type: "boolean",
+            default: false,
+            describe: 'Print {"spec", "unit", "steps", "lr", "momentum"?, "batchSize"?}',
+          })
+          .option("all", {
+            type: "boolean",
+            default: false,
+            describe: `Print every row (tables longer than ${MAX_ROWS} rows are thinned otherwise)`,
+          })
+          .option("metrics", {
+            type: "string",
+            describe: "Comma-separated metric per tick, fed to metric-driven schedules such as plateau",
+          })
+          .example('$0 schedule "step(lr=0.1, stepSize=30)" --steps 90', "StepLR over 90 epochs")
+          .example('$0 schedule "onecycle(maxLr=0.8)" --steps 1000 --plot', "PyTorch OneCycleLR, plotted")
+          .example(
+            '$0 schedule "batchramp(milestones=[30,60])" --steps 90 --batch-size 128',
+            "Smith et al.'s batch ramp",
+          )
+          .example(
+            '$0 schedule "plateau(patience=1)" --steps 6 --metrics 1,0.9,0.9,0.9,0.8,0.8',
+            "ReduceLROnPlateau on given losses",
+          ),
+        io.config,
+        "schedule",
+        io.cwd,
+      ),
     handler: (args: ScheduleArgs) => runSchedule(args, io),
   };
 }

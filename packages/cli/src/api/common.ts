@@ -1,0 +1,29 @@
+import { availableParallelism } from "node:os";
+import { type Db, databasePath, openResults as openStore } from "@lrsim/store";
+
+/** What every experiment of the programmatic API accepts besides its own options. */
+export interface ExperimentOptions {
+  /**
+   * Worker threads computing gradients (default: the number of cores; `0` computes in the
+   * calling thread). Results are bit-for-bit the same for any count.
+   */
+  readonly workers?: number;
+  /** Results database to record in (default: `$LRSIM_DB`, else `./lrsim.db`); `false` records nothing. */
+  readonly db?: string | false;
+  /** Where relative plugin paths and the database path are taken from (default: `process.cwd()`). */
+  readonly cwd?: string;
+  /** Stops training between updates; the run ends `interrupted` (and is recorded so). */
+  readonly signal?: AbortSignal;
+}
+
+/** The worker count an experiment uses. */
+export function workersOf(options: ExperimentOptions): number {
+  return options.workers ?? availableParallelism();
+}
+
+/** Opens the results database an experiment records in, or undefined with `db: false`. */
+export function openRecording(options: ExperimentOptions): { db: Db; path: string } | undefined {
+  if (options.db === false) return undefined;
+  const path = databasePath(options.db, process.env, options.cwd ?? process.cwd());
+  return { db: openStore(path), path };
+}

@@ -1,0 +1,60 @@
+import { existsSync } from "node:fs";
+import type { RunResult } from "@lrsim/core";
+import { LrsimError } from "@lrsim/core";
+import {
+  type Db,
+  databasePath,
+  listRuns,
+  openResults as openStore,
+  type RunFilter,
+  type RunListing,
+  readOnlyQuery,
+} from "@lrsim/store";
+import { storedResult } from "./stored-result.ts";
+
+/** A results database opened for reading, as `lrsim runs` and `lrsim query` read it. */
+export interface Results {
+  /** The file. */
+  readonly path: string;
+  /** Runs, newest first, optionally filtered (status, schedule, comparison). */
+  runs(filter?: RunFilter): RunListing[];
+  /** One run as `lrsim run --json` printed it, rebuilt from the database. */
+  run(id: number): RunResult;
+  /** The runs of a comparison, in the order they ran. */
+  comparison(id: number): RunResult[];
+  /** A read-only SQL query; rows as objects keyed by column. */
+  query(sql: string): Array<Record<string, unknown>>;
+  /** The underlying better-sqlite3 connection (read-only), for anything else. */
+  readonly db: Db;
+  close(): void;
+}
+
+/**
+ * Opens a results database (default: `$LRSIM_DB`, else `./lrsim.db`) for reading. A missing
+ * file is an error rather than an empty database.
+ *
+ * @example
+ * const results = openResults("lrsim.db");
+ * for (const r of results.runs({ status: "completed" })) console.log(r.id, r.schedule);
+ * results.close();
+ */
+export function openResults(path?: string): Results {
+  const file = databasePath(path, process.env, process.cwd());
+  if (!existsSync(file)) throw new LrsimError("NO_DB", `no results database at ${file}`);
+  const db = openStore(file, { readonly: true });
+  return {
+    path: file,
+    db,
+    runs: (filter) => listRuns(db, filter),
+    run: (id) => storedResult(db, id),
+    comparison: (id) =>
+      listRuns(db, { comparison: id })
+        .sort((a, b) => a.id - b.id)
+        .map((r) => storedResult(db, r.id)),
+    query: (sql) => {
+      const { columns, rows } = readOnlyQuery(db, sql);
+      return rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));
+    },
+    close: () => db.close(),
+  };
+}

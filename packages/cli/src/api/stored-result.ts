@@ -1,0 +1,48 @@
+import type { EpochRecord, RunResult, RunStatus } from "@lrsim/core";
+import { type Db, getRun, runEvaluations } from "@lrsim/store";
+
+/** Rebuilds the run object of `lrsim run --json` from the database. */
+export function storedResult(db: Db, id: number): RunResult {
+  const run = getRun(db, id);
+  const summaryRow = db.prepare("SELECT * FROM run_summaries WHERE run_id = ?").get(id) as
+    | Record<string, number>
+    | undefined;
+  const history: EpochRecord[] = runEvaluations(db, id).map((e) => ({
+    epoch: e.epoch!,
+    updates: e.updates!,
+    samples: e.samples!,
+    lr: e.lr!,
+    batchSize: e.batch_size!,
+    momentum: e.momentum ?? undefined,
+    trainLoss: e.train_loss ?? Number.NaN,
+    trainAccuracy: e.train_accuracy ?? null,
+    testLoss: e.test_loss ?? Number.NaN,
+    testAccuracy: e.test_accuracy ?? null,
+    noiseScale: e.noise_scale ?? null,
+    clusterMs: e.cluster_ms!,
+    wallMs: e.wall_ms!,
+  }));
+  const last = history.at(-1);
+  return {
+    status: run.status as RunStatus,
+    schedule: run.schedule as string,
+    model: run.model as string,
+    dataset: run.dataset as string,
+    optimizer: run.optimizer as string,
+    batchSize: run.batch_size as number,
+    seed: run.seed as number,
+    epochs: summaryRow?.epochs ?? last?.epoch ?? 0,
+    updates: summaryRow?.updates ?? last?.updates ?? 0,
+    samples: summaryRow?.samples ?? last?.samples ?? 0,
+    wallMs: summaryRow?.wall_ms ?? last?.wallMs ?? 0,
+    clusterMs: summaryRow?.cluster_ms ?? last?.clusterMs ?? 0,
+    devices: run.devices as number,
+    final: {
+      trainLoss: last?.trainLoss ?? Number.NaN,
+      testLoss: last?.testLoss ?? Number.NaN,
+      testAccuracy: last?.testAccuracy ?? null,
+    },
+    history,
+    error: (run.error as string | null) ?? null,
+  };
+}

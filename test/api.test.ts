@@ -1,0 +1,79 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compare, findLr, openResults, run } from "lrsim";
+import { describe, expect, it } from "vitest";
+
+const db = join(mkdtempSync(join(tmpdir(), "lrsim-api-")), "results.db");
+
+describe('the programmatic API: import { compare, run, findLr, openResults } from "lrsim"', () => {
+  it("run trains, reports progress and records the run", async () => {
+    const epochs: number[] = [];
+    let steps = 0;
+    const r = await run({
+      schedule: "step(lr=0.5, stepSize=2)",
+      model: "softmax",
+      dataset: "blobs(n=400)",
+      epochs: 3,
+      workers: 2,
+      db,
+      onStep: () => steps++,
+      onEpoch: (row) => epochs.push(row.epoch),
+    });
+    expect(r.status).toBe("completed");
+    expect(r.runId).toBe(1);
+    expect(epochs).toEqual([0, 1, 2, 3]);
+    expect(steps).toBe(r.updates);
+    expect(r.final.testAccuracy).toBeGreaterThan(0.9);
+  });
+
+  it("compare follows the CLI's protocol and records one comparison", async () => {
+    const started: string[] = [];
+    const c = await compare({
+      schedules: ["step", "batchramp"],
+      model: "softmax",
+      dataset: "blobs(n=400)",
+      batchSize: 16,
+      epochs: 5,
+      workers: 0,
+      db,
+      onRunStart: (_, schedule) => started.push(schedule),
+    });
+    expect(c.comparisonId).toBe(1);
+    expect(c.schedules).toEqual([
+      "multistep(lr=0.1, milestones=[2,3,4], gamma=0.2)",
+      "batchramp(lr=0.1, batchSize=16, factor=5, milestones=[2,3,4])",
+    ]);
+    expect(started).toEqual(c.schedules);
+    expect(c.runs.map((r) => r.status)).toEqual(["completed", "completed"]);
+    expect(c.runs[1]!.updates).toBeLessThan(c.runs[0]!.updates);
+  });
+
+  it("findLr suggests a rate and records the test; db: false records nothing", async () => {
+    const f = await findLr({ model: "linear", dataset: "line", batchSize: 80, db });
+    expect(f.rangeTestId).toBe(1);
+    expect(f.suggestedLr).toBeGreaterThan(0);
+    const unrecorded = await findLr({ model: "linear", dataset: "line", batchSize: 80, db: false });
+    expect(unrecorded.rangeTestId).toBeNull();
+    expect(unrecorded.suggestedLr).toBe(f.suggestedLr);
+  });
+
+  it("openResults reads back what the experiments recorded", () => {
+    const results = openResults(db);
+    try {
+      expect(
+        results
+          .runs()
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual([1, 2, 3]);
+      expect(results.run(1).schedule).toBe("step(lr=0.5, stepSize=2)");
+      expect(results.comparison(1).map((r) => r.schedule.split("(")[0])).toEqual(["multistep", "batchramp"]);
+      expect(results.query("SELECT count(*) AS n FROM range_tests")).toEqual([{ n: 1 }]);
+      expect(() => results.query("DELETE FROM runs")).toThrow(/only reads/);
+    } finally {
+      results.close();
+    }
+    expect(() => openResults(join(tmpdir(), "no-such-dir", "x.db"))).toThrow(/no results database at/);
+  });
+});
