@@ -84,3 +84,55 @@ describe("plugin resolution: built-in name, then path, then lrsim-plugin-<name>"
     );
   });
 });
+
+describe("a user's plugin that misbehaves is caught, naming it, its file and the hook", () => {
+  const run = (model: string, workers: number) =>
+    import("@lrsim/parallel").then(async ({ GradientPool }) => {
+      const pool = new GradientPool({ workers });
+      try {
+        return await new Trainer(createCatalog(fixtures), pool.backend).run({
+          model,
+          dataset: "blobs(n=200)",
+          batchSize: 50,
+          epochs: 2,
+        });
+      } finally {
+        await pool.close();
+      }
+    });
+
+  for (const workers of [0, 2])
+    it(`NaN gradients, wrong counts and unset losses (workers=${workers})`, async () => {
+      const nan = await run("./nan-gradient-model.js", workers);
+      expect(nan.status).toBe("failed");
+      expect(nan.error).toBe(
+        'model "./nan-gradient-model.js" returned a gradient with NaN or infinite entries from gradient at update 1, although its loss was finite (1.000): the gradient of a finite loss is finite, so the hook has a bug',
+      );
+      const miscount = await run("./miscounting-model.js", workers);
+      expect(miscount.status).toBe("failed");
+      expect(miscount.error).toMatch(
+        /^model "\.\/miscounting-model\.js" set out\.correct to \d+, outside 0\.\.\d+ for a chunk of \d+ samples from evaluate$/,
+      );
+      const forgetful = await run("./forgetful-model.js", workers);
+      expect(forgetful.error).toBe(
+        'model "./forgetful-model.js" did not set out.loss (the chunk\'s summed loss, a number) from gradient',
+      );
+    });
+
+  it("names the file of a plugin installed as a package", async () => {
+    const project = mkdtempSync(join(tmpdir(), "lrsim-plugin-"));
+    const pkg = join(project, "node_modules", "lrsim-plugin-grumpy");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(
+      join(pkg, "package.json"),
+      JSON.stringify({ name: "lrsim-plugin-grumpy", type: "module", main: "index.js" }),
+    );
+    writeFileSync(
+      join(pkg, "index.js"),
+      "export default { name: 'grumpy', summary: 'Refuses.', tasks: ['classification'], params: {}, create: () => { throw new Error('not today'); } };",
+    );
+    await expect(
+      new Trainer(createCatalog(project)).run({ model: "grumpy", dataset: "blobs(n=100)" }),
+    ).rejects.toThrow(`model "grumpy" (${join(pkg, "index.js")}) failed in create: not today`);
+  });
+});

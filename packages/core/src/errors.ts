@@ -56,10 +56,12 @@ export const errors = {
     new LrsimError("DUPLICATE_DEFINITION", `a ${kind} named "${name}" is already registered`),
   badDefinition: (kind: string, name: string, problem: string) =>
     new LrsimError("BAD_DEFINITION", `${kind} "${name}" is not a valid ${kind} definition: ${problem}`),
-  hookFailed: (kind: string, name: string, hook: string, cause: unknown) =>
+  hookFailed: (plugin: string, hook: string, cause: unknown) =>
     new LrsimError(
       "HOOK_FAILED",
-      `${kind} "${name}" failed in ${hook}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `${plugin} failed in ${hook}: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause },
     ),
+  badPluginOutput: (plugin: string, hook: string, problem: string) =>
+    new LrsimError("BAD_PLUGIN_OUTPUT", `${plugin} ${problem} from ${hook}`),
 } as const;

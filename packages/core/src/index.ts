@@ -29,7 +29,16 @@ export {
 } from "./plugins/catalog.ts";
 export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
-export { callHook, callHookAsync } from "./plugins/hooks.ts";
+export {
+  callHook,
+  callHookAsync,
+  checkLossSum,
+  nonFiniteGradient,
+  type PluginOrigin,
+  pluginLabel,
+  resetLossSum,
+  UNSET_LOSS,
+} from "./plugins/hooks.ts";
 export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
 export { type Named, Registry } from "./plugins/registry.ts";
 export { EXPECTED_SHAPE, type PluginDefinitions, type PluginKind, shapeProblem } from "./plugins/shapes.ts";

@@ -162,6 +162,7 @@ export class PoolBackend implements TrainingBackend {
     let smallSquared = 0;
     let fullChunks = 0;
     let bigSquared = 0;
+    let gradientFinite = true;
     for (let first = 0; first < chunks; first += this.slotCount) {
       const last = Math.min(chunks, first + this.slotCount);
       const jobs: ChunkJob[] = [];
@@ -184,6 +185,7 @@ export class PoolBackend implements TrainingBackend {
           fullChunks++;
         }
       }
+      if (finalize) for (const r of reduced) gradientFinite &&= r.finite;
       if (norms && finalize) for (const r of reduced) for (const block of r.gradBlocks) bigSquared += block;
     }
     const noise: NoiseSample | undefined =
@@ -195,7 +197,7 @@ export class PoolBackend implements TrainingBackend {
             bigSquared,
           }
         : undefined;
-    return { loss: loss / size, correct, noise };
+    return { loss: loss / size, correct, noise, gradientFinite };
   }
 
   /**

@@ -106,4 +106,6 @@ export type Task =
 export interface ReduceResult {
   /** Blocks of |mean gradient|^2 (after the last round, when `norms` was asked). */
   readonly gradBlocks: readonly number[];
+  /** False when this slice of the mean gradient has a NaN or infinite entry. */
+  readonly finite: boolean;
 }

@@ -6,6 +6,7 @@
  */
 import {
   callHook,
+  checkLossSum,
   type Dataset,
   type DatasetDefinition,
   errors,
@@ -17,6 +18,9 @@ import {
   type OptimizerDefinition,
   type OptimizerInstance,
   type PluginKind,
+  type PluginOrigin,
+  pluginLabel,
+  resetLossSum,
   shapeProblem,
 } from "@lrsim/core";
 import type { ChunkJob, PluginRef, ReduceResult, ReduceWork, SessionDescriptor, Task } from "./protocol.ts";
@@ -24,6 +28,9 @@ import { type ReduceKernel, reduceKernel } from "./reduce-kernel.ts";
 
 interface WorkerSession {
   readonly model: ModelInstance;
+  /** Where the model came from, and how errors name it. */
+  readonly modelOrigin: PluginOrigin;
+  readonly modelLabel: string;
   readonly data: Dataset;
   readonly optimizer: OptimizerInstance;
   readonly params: Float32Array;
@@ -74,8 +81,12 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
   const datasetDefinition = await importPlugin<DatasetDefinition>("dataset", d.dataset);
   const optimizerDefinition = await importPlugin<OptimizerDefinition>("optimizer", d.optimizer);
   const data = await loadDataset(datasetDefinition, d.dataset.spec, d.dataset.params);
-  const model = callHook("model", d.model.name, "create", () =>
-    modelDefinition.create(d.model.params as never, data.shape),
+  const model = callHook(
+    "model",
+    d.model.name,
+    "create",
+    () => modelDefinition.create(d.model.params as never, data.shape),
+    d.model.source,
   );
   const optimizer = callHook("optimizer", d.optimizer.name, "create", () =>
     optimizerDefinition.create(d.optimizer.params as never, d.parameterCount, sharedAllocator(d.memory)),
@@ -83,6 +94,8 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
   const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   return {
     model,
+    modelOrigin: d.model.source,
+    modelLabel: pluginLabel("model", d.model.name, d.model.source),
     data,
     optimizer,
     params: new Float32Array(d.memory.params),
@@ -135,13 +148,19 @@ function reduce(s: WorkerSession, task: ReduceWork): ReduceResult {
     task.first,
   );
   let gradBlocks: number[] = [];
+  let check = 0;
   if (task.finalize) {
     const { batchSize, lr, momentum, step } = task.finalize;
-    for (let i = from; i < to; i++) grad[i] = grad[i]! / batchSize;
+    // The NaN check rides on this pass: the sum is non-finite exactly when an entry is.
+    for (let i = from; i < to; i++) {
+      const g = grad[i]! / batchSize;
+      grad[i] = g;
+      check += g;
+    }
     if (task.norms) gradBlocks = blockNorms(kernel, memory.gradOffset, from, to);
     s.optimizer.step(s.params, grad, from, to, { lr, momentum, step });
   }
-  return { gradBlocks };
+  return { gradBlocks, finite: Number.isFinite(check) };
 }
 
 /** Runs `work` with the model told that the parameters hold still meanwhile. */
@@ -163,9 +182,15 @@ function computeChunks(
 ): void {
   withParams(s, modelName, () => {
     for (const [slot, start, end] of chunks) {
-      callHook("model", modelName, "gradient", () =>
-        s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
+      resetLossSum(s.out);
+      callHook(
+        "model",
+        modelName,
+        "gradient",
+        () => s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
+        s.modelOrigin,
       );
+      checkLossSum(s.out, end - start, s.modelLabel, "gradient");
       s.results[3 * slot] = s.out.loss;
       s.results[3 * slot + 1] = s.out.correct;
       if (norms) {
@@ -232,9 +257,15 @@ export default async function run(task: Task): Promise<ReduceResult | null> {
       const order = s.evalOrder[task.split];
       return withParams(s, modelName, () => {
         for (const [slot, start, end] of task.chunks) {
-          callHook("model", modelName, "evaluate", () =>
-            s.model.evaluate(s.params, data, order, start, end, s.out),
+          resetLossSum(s.out);
+          callHook(
+            "model",
+            modelName,
+            "evaluate",
+            () => s.model.evaluate(s.params, data, order, start, end, s.out),
+            s.modelOrigin,
           );
+          checkLossSum(s.out, end - start, s.modelLabel, "evaluate");
           s.results[3 * slot] = s.out.loss;
           s.results[3 * slot + 1] = s.out.correct;
         }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { errors, LrsimError } from "../errors.ts";
 import type { SpecCall, SpecValue } from "../spec/ast.ts";
 import { suggest } from "../spec/suggest.ts";
@@ -16,6 +16,8 @@ export interface PluginSource {
   readonly module: string;
   /** The export holding the definition (`default` or a named export). */
   readonly export: string;
+  /** The file, for a user's plugin (a path or an installed package): errors name it. */
+  readonly file?: string;
 }
 
 /** Names that are paths rather than plugin names. */
@@ -154,7 +156,7 @@ export class PluginCatalog {
             if (shapeProblem(kind, value)) continue;
             const definition = value as PluginDefinitions[typeof kind];
             if (!this.registries[kind].has(definition.name))
-              this.register(kind, definition, { module: url, export: exportName });
+              this.register(kind, definition, { module: url, export: exportName, file: entry });
             plugins.push({ kind, name: definition.name });
             break;
           }
@@ -206,7 +208,7 @@ export class PluginCatalog {
       );
     }
     const definition = module[exportName] as PluginDefinitions[K];
-    this.register(kind, definition, { module: url, export: exportName }, name);
+    this.register(kind, definition, { module: url, export: exportName, file: fileURLToPath(url) }, name);
     return this.registries[kind].get(name);
   }
 }

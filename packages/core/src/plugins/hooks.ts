@@ -1,16 +1,37 @@
-import { errors, isLrsimError } from "../errors.ts";
+import { errors, isLrsimError, LrsimError } from "../errors.ts";
+import type { LossSum } from "./data.ts";
+
+/** Where a plugin came from, as far as messages care: a user's plugin has a file. */
+export interface PluginOrigin {
+  readonly file?: string | undefined;
+}
+
+/**
+ * How messages name a plugin: `model "mlp"`, and for a user's plugin whose name is not already
+ * its path, the file too: `model "poly" (/home/me/lrsim-plugin-poly/index.js)`.
+ */
+export function pluginLabel(kind: string, name: string, origin?: PluginOrigin): string {
+  const pathLike = name.startsWith(".") || name.startsWith("/") || name.startsWith("file:");
+  return `${kind} "${name}"${origin?.file && !pathLike ? ` (${origin.file})` : ""}`;
+}
 
 /**
  * Every call into a plugin goes through here, so an error thrown inside a plugin comes out
  * naming the plugin kind, its name and the hook ("model "mlp" failed in create: ..."), with
  * the original error as `cause`.
  */
-export function callHook<T>(kind: string, name: string, hook: string, call: () => T): T {
+export function callHook<T>(
+  kind: string,
+  name: string,
+  hook: string,
+  call: () => T,
+  origin?: PluginOrigin,
+): T {
   try {
     return call();
   } catch (error) {
     if (isLrsimError(error)) throw error;
-    throw errors.hookFailed(kind, name, hook, error);
+    throw errors.hookFailed(pluginLabel(kind, name, origin), hook, error);
   }
 }
 
@@ -20,11 +41,51 @@ export async function callHookAsync<T>(
   name: string,
   hook: string,
   call: () => T | Promise<T>,
+  origin?: PluginOrigin,
 ): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (isLrsimError(error)) throw error;
-    throw errors.hookFailed(kind, name, hook, error);
+    throw errors.hookFailed(pluginLabel(kind, name, origin), hook, error);
   }
+}
+
+/** What `out.loss` holds before a model's hook runs: a hook that leaves it there never set it. */
+export const UNSET_LOSS = Number.NEGATIVE_INFINITY;
+
+/** Marks `out` as not yet written, so {@link checkLossSum} can tell whether the hook wrote it. */
+export function resetLossSum(out: LossSum): void {
+  out.loss = UNSET_LOSS;
+  out.correct = -1;
+}
+
+/**
+ * Checks what a model's `gradient` or `evaluate` wrote into `out` for a chunk of `count`
+ * samples: a loss it actually set (NaN is allowed: a diverging run is the trainer's to call),
+ * and a count of correct predictions between 0 and `count`. Cheap: once per chunk.
+ */
+export function checkLossSum(out: LossSum, count: number, plugin: string, hook: string): void {
+  if (typeof out.loss !== "number" || out.loss === UNSET_LOSS)
+    throw errors.badPluginOutput(plugin, hook, `did not set out.loss (the chunk's summed loss, a number)`);
+  const c = out.correct;
+  if (!Number.isInteger(c) || c < 0 || c > count)
+    throw errors.badPluginOutput(
+      plugin,
+      hook,
+      c === -1
+        ? "did not set out.correct (0 for regression)"
+        : `set out.correct to ${c}, outside 0..${count} for a chunk of ${count} samples`,
+    );
+}
+
+/**
+ * The message for a gradient with NaN or infinite entries although the loss was finite — a
+ * bug in the model's `gradient`, not a diverging run (whose loss goes non-finite first).
+ */
+export function nonFiniteGradient(plugin: string, loss: number, update: number): LrsimError {
+  return new LrsimError(
+    "BAD_PLUGIN_OUTPUT",
+    `${plugin} returned a gradient with NaN or infinite entries from gradient at update ${update}, although its loss was finite (${loss.toPrecision(4)}): the gradient of a finite loss is finite, so the hook has a bug`,
+  );
 }

@@ -73,7 +73,7 @@ export function buildSchedule(
     curve = definition.create(values as never, { ...context, unit: values.unit as ScheduleUnit, build });
   } catch (error) {
     if (isLrsimError(error)) throw error;
-    throw errors.hookFailed("schedule", definition.name, "create", error);
+    throw errors.hookFailed(`schedule "${definition.name}"`, "create", error);
   }
 
   const shown = (value: unknown): string => {

@@ -9,6 +9,8 @@ export interface StepOutcome {
   readonly correct: number;
   /** Squared norms of the chunk and batch gradients, for the noise scale (when measured). */
   readonly noise: NoiseSample | undefined;
+  /** False when the batch gradient has a NaN or infinite entry (checked on the way, at no extra pass). */
+  readonly gradientFinite: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { OptimizerInstance, StepHyper } from "../optim/types.ts";
 import type { LossSum } from "../plugins/data.ts";
 import type { Dataset } from "../plugins/dataset.ts";
-import { callHook } from "../plugins/hooks.ts";
+import { callHook, checkLossSum, type PluginOrigin, pluginLabel, resetLossSum } from "../plugins/hooks.ts";
 import type { ModelInstance } from "../plugins/model.ts";
 import type { StepOutcome, TrainingBackend } from "./backend.ts";
 import { blockedSquaredNorm } from "./noise-scale.ts";
@@ -18,6 +18,8 @@ export class LocalBackend implements TrainingBackend {
   private readonly slot: Float32Array;
   private readonly chunkResult: LossSum = { loss: 0, correct: 0 };
   private readonly evalOrder: { train: Int32Array; test: Int32Array };
+  /** How errors name the model. */
+  private readonly label: string;
 
   constructor(
     private readonly model: ModelInstance,
@@ -27,7 +29,9 @@ export class LocalBackend implements TrainingBackend {
     private readonly chunkSize: number,
     params: Float32Array,
     private readonly measureNoise: boolean,
+    private readonly modelOrigin?: PluginOrigin,
   ) {
+    this.label = pluginLabel("model", modelName, modelOrigin);
     this.params = params;
     this.grad = new Float32Array(params.length);
     this.slot = new Float32Array(params.length);
@@ -45,9 +49,15 @@ export class LocalBackend implements TrainingBackend {
     this.model.beginChunks?.(params);
     for (let start = from; start < to; start += this.chunkSize) {
       const end = Math.min(start + this.chunkSize, to);
-      callHook("model", this.modelName, "gradient", () =>
-        this.model.gradient(params, this.dataset.train, indices, start, end, slot, chunkResult),
+      resetLossSum(chunkResult);
+      callHook(
+        "model",
+        this.modelName,
+        "gradient",
+        () => this.model.gradient(params, this.dataset.train, indices, start, end, slot, chunkResult),
+        this.modelOrigin,
       );
+      checkLossSum(chunkResult, end - start, this.label, "gradient");
       for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! + slot[i]!;
       loss += chunkResult.loss;
       correct += chunkResult.correct;
@@ -58,7 +68,14 @@ export class LocalBackend implements TrainingBackend {
     }
     this.model.endChunks?.();
     const size = to - from;
-    for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! / size;
+    // The sum of the entries is non-finite exactly when one is (float32 values cannot overflow
+    // a double sum), so the NaN check rides on this pass.
+    let check = 0;
+    for (let i = 0; i < grad.length; i++) {
+      const g = grad[i]! / size;
+      grad[i] = g;
+      check += g;
+    }
     const noise =
       this.measureNoise && fullChunks > 0
         ? {
@@ -69,7 +86,7 @@ export class LocalBackend implements TrainingBackend {
           }
         : undefined;
     this.optimizer.step(params, grad, 0, params.length, hyper);
-    return { loss: loss / size, correct, noise };
+    return { loss: loss / size, correct, noise, gradientFinite: Number.isFinite(check) };
   }
 
   async evaluate(split: "train" | "test"): Promise<LossSum> {
@@ -78,9 +95,15 @@ export class LocalBackend implements TrainingBackend {
     const total: LossSum = { loss: 0, correct: 0 };
     for (let start = 0; start < data.size; start += this.chunkSize) {
       const end = Math.min(start + this.chunkSize, data.size);
-      callHook("model", this.modelName, "evaluate", () =>
-        this.model.evaluate(this.params, data, order, start, end, this.chunkResult),
+      resetLossSum(this.chunkResult);
+      callHook(
+        "model",
+        this.modelName,
+        "evaluate",
+        () => this.model.evaluate(this.params, data, order, start, end, this.chunkResult),
+        this.modelOrigin,
       );
+      checkLossSum(this.chunkResult, end - start, this.label, "evaluate");
       total.loss += this.chunkResult.loss;
       total.correct += this.chunkResult.correct;
     }

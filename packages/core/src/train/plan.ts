@@ -152,8 +152,12 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
     );
 
   const createModel = () => {
-    const instance = callHook("model", model.name, "create", () =>
-      model.definition.create(model.params as never, data.shape),
+    const instance = callHook(
+      "model",
+      model.name,
+      "create",
+      () => model.definition.create(model.params as never, data.shape),
+      model.source,
     );
     if (!instance || !Number.isInteger(instance.parameterCount) || instance.parameterCount < 1)
       throw new LrsimError(

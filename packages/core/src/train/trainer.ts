@@ -1,7 +1,7 @@
 import { EventEmitter } from "eventemitter3";
 import { allocateLocal } from "../optim/types.ts";
 import type { PluginCatalog } from "../plugins/catalog.ts";
-import { callHook } from "../plugins/hooks.ts";
+import { callHook, nonFiniteGradient, pluginLabel } from "../plugins/hooks.ts";
 import { createRng } from "../random.ts";
 import type { TrainingBackend } from "./backend.ts";
 import { ClusterClock } from "./cluster.ts";
@@ -25,9 +25,19 @@ export type BackendFactory = (plan: RunPlan) => Promise<TrainingBackend>;
 export const localBackend: BackendFactory = async (plan) => {
   const model = plan.createModel();
   const params = new Float32Array(model.parameterCount);
-  callHook("model", plan.model.name, "init", () => model.init(params, createRng(plan.config.seed, "init")));
-  const optimizer = callHook("optimizer", plan.optimizer.name, "create", () =>
-    plan.optimizer.definition.create(plan.optimizer.params as never, params.length, allocateLocal),
+  callHook(
+    "model",
+    plan.model.name,
+    "init",
+    () => model.init(params, createRng(plan.config.seed, "init")),
+    plan.model.source,
+  );
+  const optimizer = callHook(
+    "optimizer",
+    plan.optimizer.name,
+    "create",
+    () => plan.optimizer.definition.create(plan.optimizer.params as never, params.length, allocateLocal),
+    plan.optimizer.source,
   );
   return new LocalBackend(
     model,
@@ -37,6 +47,7 @@ export const localBackend: BackendFactory = async (plan) => {
     plan.config.chunkSize,
     params,
     plan.config.noiseScale,
+    plan.model.source,
   );
 };
 
@@ -193,6 +204,12 @@ export class Trainer extends EventEmitter<TrainerEvents> {
             throw new StopRun(
               "diverged",
               `the training loss became ${outcome.loss} at update ${updates} (epoch ${(samples / n).toFixed(2)})`,
+            );
+          if (!outcome.gradientFinite)
+            throw nonFiniteGradient(
+              pluginLabel("model", plan.model.name, plan.model.source),
+              outcome.loss,
+              updates,
             );
           if (config.evalEvery > 0 && updates % config.evalEvery === 0)
             this.emit("evaluation", {
