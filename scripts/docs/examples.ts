@@ -43,16 +43,22 @@ export function shellWords(line: string): string[] {
   return words;
 }
 
-/** Runs one documented command and returns what a reader would see (stdout, then stderr). */
-export async function runExample(commandLine: string): Promise<string> {
+/**
+ * Runs one documented command and returns what a reader would see (stdout, then stderr).
+ * `where` overrides the directory and database (default: the repository root and a scratch file).
+ */
+export async function runExample(
+  commandLine: string,
+  where: { cwd?: string; db?: string } = {},
+): Promise<string> {
   const out: string[] = [];
   const io: CliIo = {
     out: (t) => out.push(t.endsWith("\n") ? t : `${t}\n`),
     err: (t) => out.push(t.endsWith("\n") ? t : `${t}\n`),
     isTTY: false,
     isErrTTY: false,
-    env: { ...process.env, NO_COLOR: "1", LRSIM_DB: scratchDb },
-    cwd: root,
+    env: { ...process.env, NO_COLOR: "1", LRSIM_DB: where.db ?? scratchDb },
+    cwd: where.cwd ?? root,
   };
   const code = await main(shellWords(commandLine).slice(1), io);
   if (code !== 0) out.push(`(exit ${code})\n`);

@@ -5,7 +5,9 @@ import type { LoadedConfig } from "./config.ts";
  * in-process and the `--json` contract (results on stdout, everything else on stderr) holds.
  */
 export interface CliIo {
+  /** Writes results (stdout): a trailing newline is added if missing. */
   out(text: string): void;
+  /** Writes messages and progress (stderr). */
   err(text: string): void;
   /** Whether stdout is a terminal: colours and charts in colour only then. */
   readonly isTTY: boolean;

@@ -4,6 +4,7 @@ import { Piscina } from "piscina";
 import { PoolBackend } from "./pool-backend.ts";
 import type { ReduceResult, Task } from "./protocol.ts";
 
+/** How to size a {@link GradientPool}. */
 export interface GradientPoolOptions {
   /** Worker threads; default: the number of cores. 0 computes in-process with the same chunking. */
   readonly workers?: number;

@@ -21,6 +21,7 @@ export interface SessionDescriptor {
   readonly memory: SharedMemory;
 }
 
+/** The buffers a run shares between the main thread and the workers (never copied). */
 export interface SharedMemory {
   /** Float32 [P]: the parameters. */
   readonly params: SharedArrayBuffer;
@@ -71,6 +72,7 @@ export interface ReduceWork {
   readonly finalize: Finalize | undefined;
 }
 
+/** A unit of work for a worker: compute chunks, reduce a slice, a fused step, or evaluate. */
 export type Task =
   | {
       readonly op: "compute";

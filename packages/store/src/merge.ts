@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { LrsimError } from "@lrsim/core";
 import { type Db, openResults } from "./open.ts";
 
+/** What `mergeInto` copied from one source database. */
 export interface MergeReport {
   readonly source: string;
   readonly runs: number;

@@ -3,6 +3,7 @@ import { LrsimError } from "@lrsim/core";
 import Database from "better-sqlite3";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
 
+/** A results database connection (better-sqlite3). */
 export type Db = Database.Database;
 
 /** The database file: `--db`, else `LRSIM_DB`, else `./lrsim.db`, relative to `cwd`. */

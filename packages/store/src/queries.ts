@@ -40,6 +40,7 @@ export function isStale(row: { status: string; host: string; pid: number; heartb
   return Date.now() - Date.parse(row.heartbeat_at) > STALE_AFTER_MS;
 }
 
+/** Which runs `listRuns` returns; every field narrows the list. */
 export interface RunFilter {
   readonly status?: string | undefined;
   readonly schedule?: string | undefined;

@@ -110,4 +110,5 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+/** The schema version this lrsim writes and reads (`PRAGMA user_version`). */
 export const SCHEMA_VERSION = MIGRATIONS.length;

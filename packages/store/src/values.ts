@@ -8,6 +8,7 @@ export function toReal(value: number | null | undefined): number | string | null
   return Number.isNaN(value) ? "NaN" : value;
 }
 
+/** Reads a REAL column back: the text 'NaN' as NaN, NULL as null, numbers as themselves. */
 export function fromReal(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   if (value === "NaN") return Number.NaN;

@@ -36,8 +36,11 @@ export interface CompareOptions extends ExperimentOptions {
   readonly devices?: number;
   /** A run is about to start: its index in the comparison, schedule and seed. */
   readonly onRunStart?: (index: number, schedule: string, seed: number) => void;
+  /** After every update of run `index`. */
   readonly onStep?: (index: number, step: StepRecord) => void;
+  /** After every evaluation of run `index`. */
   readonly onEpoch?: (index: number, row: EpochRecord) => void;
+  /** Run `index` has ended (completed or not). */
   readonly onRunEnd?: (index: number, result: RunResult) => void;
 }
 

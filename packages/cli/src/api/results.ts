@@ -26,6 +26,7 @@ export interface Results {
   query(sql: string): Array<Record<string, unknown>>;
   /** The underlying better-sqlite3 connection (read-only), for anything else. */
   readonly db: Db;
+  /** Closes the database. */
   close(): void;
 }
 

@@ -1,6 +1,7 @@
 /** Hidden-layer activations. Derivatives are written in terms of the activation's output. */
 export type Activation = "relu" | "tanh" | "sigmoid";
 
+/** The activations `mlp` accepts, in the order its `activation` parameter lists them. */
 export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid"];
 
 /** Applies the activation to `values[from..to)` in place. */

@@ -20,12 +20,14 @@ export interface StepHyper {
  * needs to know (such as "is this the first step with momentum?") must live in that memory.
  */
 export interface OptimizerInstance {
+  /** Updates `params[from..to)` from the mean gradient `grad` with this step's lr and momentum (a slice, so workers can share the update). */
   step(params: Float32Array, grad: Float32Array, from: number, to: number, hyper: StepHyper): void;
 }
 
 /** Allocates zeroed optimizer state: plain memory in-process, shared memory in the worker pool. */
 export type Allocate = (length: number) => Float32Array;
 
+/** An optimizer plugin: a name, a parameter schema and a `create` that allocates its state (PyTorch's update rules). */
 export interface OptimizerDefinition<S extends ParamSchema = ParamSchema> {
   readonly name: string;
   readonly summary: string;
@@ -34,6 +36,7 @@ export interface OptimizerDefinition<S extends ParamSchema = ParamSchema> {
   readonly scheduledMomentum: "momentum" | "beta1" | undefined;
   /** The PyTorch class whose update rule this is. */
   readonly pytorch: string;
+  /** Allocates zeroed state for `size` parameters through `allocate` (shared memory in the worker pool) and nothing else. */
   create(params: ParamValues<S>, size: number, allocate: Allocate): OptimizerInstance;
 }
 

@@ -19,6 +19,7 @@ export interface DatasetDefinition<S extends ParamSchema = ParamSchema> {
   readonly name: string;
   readonly summary: string;
   readonly params: S;
+  /** Loads (or generates) the data for these parameters: the same data every time for the same parameters. */
   load(params: ParamValues<S>): Dataset | Promise<Dataset>;
 }
 

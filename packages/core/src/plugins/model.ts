@@ -53,6 +53,7 @@ export interface ModelDefinition<S extends ParamSchema = ParamSchema> {
   readonly params: S;
   /** Which tasks the model can learn; a mismatch with the dataset is refused up front. */
   readonly tasks: readonly DataShape["task"][];
+  /** Builds an instance for a dataset of this shape; throw (with a reason) if the shape does not fit. */
   create(params: ParamValues<S>, shape: DataShape): ModelInstance;
 }
 

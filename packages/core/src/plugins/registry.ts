@@ -41,6 +41,7 @@ export class Registry<D extends Named> {
     return this;
   }
 
+  /** Whether a definition of this name is registered. */
   has(name: string): boolean {
     return this.byName.has(name);
   }
@@ -53,10 +54,12 @@ export class Registry<D extends Named> {
     throw errors.unknownName(this.kind, name, known, suggest(name, known));
   }
 
+  /** The registered names, in registration order. */
   names(): string[] {
     return [...this.byName.keys()];
   }
 
+  /** The registered definitions, in registration order. */
   list(): D[] {
     return [...this.byName.values()];
   }

@@ -7,6 +7,7 @@ import { bindParams, type DefaultContext, formatParamValue, type Param, param } 
 import { parseSpec } from "../spec/parse.ts";
 import type { Schedule, ScheduleDefinition, ScheduleUnit } from "./types.ts";
 
+/** The registry schedules are built from: the built-ins plus any registered or resolved plugin. */
 export type ScheduleRegistry = Registry<ScheduleDefinition>;
 
 /** The `unit` parameter every schedule accepts, defaulting to its definition's unit. */

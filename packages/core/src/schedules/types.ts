@@ -28,6 +28,7 @@ export interface Schedule {
   readonly params: Readonly<Record<string, unknown>>;
   /** True when the value depends on `observe` calls (ReduceLROnPlateau). */
   readonly metricDriven: boolean;
+  /** The schedule's values at tick `t` of its clock (0-based). */
   at(t: number): ScheduleValue;
   /**
    * Called by the trainer with the monitored metric after clock tick `t` has finished
@@ -38,7 +39,9 @@ export interface Schedule {
 
 /** What a schedule definition's `create` returns: the evaluation part of a {@link Schedule}. */
 export interface ScheduleCurve {
+  /** The values at tick `t`. */
   at(t: number): ScheduleValue;
+  /** Receives the monitored metric after tick `t` (metric-driven schedules only). */
   observe?(t: number, metric: number): void;
   /** Set when the curve (or a child) reacts to `observe`. */
   readonly metricDriven?: boolean;
@@ -69,6 +72,7 @@ export interface ScheduleDefinition<S extends ParamSchema = ParamSchema> {
   readonly formula?: string;
   /** Cross-parameter checks; return a message saying what is wrong, or undefined. */
   validate?(params: ParamValues<S>): string | undefined;
+  /** Turns bound parameters into a curve; `context` gives the run length and builds nested specs. */
   create(params: ParamValues<S>, context: ScheduleContext): ScheduleCurve;
 }
 

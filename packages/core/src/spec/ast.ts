@@ -4,11 +4,13 @@
  */
 export type SpecValue = SpecNumber | SpecBoolean | SpecString | SpecList | SpecCall;
 
+/** A number in a spec (`0.1`, `1e-3`, `1/3`). */
 export interface SpecNumber {
   readonly kind: "number";
   readonly value: number;
 }
 
+/** `true` or `false` in a spec. */
 export interface SpecBoolean {
   readonly kind: "boolean";
   readonly value: boolean;
@@ -21,6 +23,7 @@ export interface SpecString {
   readonly quoted: boolean;
 }
 
+/** A bracketed list in a spec (`[6,12,16]`, `[constant(lr=0.1), cosine]`). */
 export interface SpecList {
   readonly kind: "list";
   readonly items: readonly SpecValue[];

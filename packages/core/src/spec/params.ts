@@ -70,7 +70,9 @@ export interface SpecListParam extends ParamBase<readonly SpecCall[]> {
   readonly nonEmpty?: boolean;
 }
 
+/** One parameter's descriptor, of any type; built with {@link param}. */
 export type Param = NumberParam | BooleanParam | ChoiceParam | NumberListParam | SpecParam | SpecListParam;
+/** A plugin's parameters: name to descriptor, in the order positional arguments fill them. */
 export type ParamSchema = Readonly<Record<string, Param>>;
 
 /** The value type a parameter descriptor binds to. */
@@ -87,19 +89,26 @@ export type ParamValues<S extends ParamSchema> = {
 
 /** Factories for parameter descriptors, so schemas read like signatures. */
 export const param = {
+  /** A real number parameter (optionally bounded). */
   number: (options: Omit<NumberParam, "type">): NumberParam => ({ type: "number", ...options }),
+  /** An integer parameter (optionally bounded). */
   integer: (options: Omit<NumberParam, "type" | "integer">): NumberParam => ({
     type: "number",
     integer: true,
     ...options,
   }),
+  /** A `true`/`false` parameter. */
   boolean: (options: Omit<BooleanParam, "type">): BooleanParam => ({ type: "boolean", ...options }),
+  /** One of a fixed set of words (`mode=triangular2`). */
   choice: <const C extends string>(
     choices: readonly C[],
     options: Omit<ChoiceParam<C>, "type" | "choices">,
   ): ChoiceParam<C> => ({ type: "choice", choices, ...options }),
+  /** A list of numbers (`milestones=[30,60]`). */
   numbers: (options: Omit<NumberListParam, "type">): NumberListParam => ({ type: "numbers", ...options }),
+  /** A nested schedule spec (`then=cosine(tMax=20)`). */
   spec: (options: Omit<SpecParam, "type">): SpecParam => ({ type: "spec", ...options }),
+  /** A list of nested schedule specs. */
   specs: (options: Omit<SpecListParam, "type">): SpecListParam => ({ type: "specs", ...options }),
 };
 

@@ -13,6 +13,7 @@ export interface ClusterModel {
   readonly bandwidthGBs: number;
 }
 
+/** The simulated cluster unless a run says otherwise: 8 devices, 10 µs latency, 10 GB/s links. */
 export const CLUSTER_DEFAULTS: ClusterModel = { devices: 8, latencyUs: 10, bandwidthGBs: 10 };
 
 /** Milliseconds one ring all-reduce of `parameters` float32 values takes. */
@@ -38,6 +39,7 @@ export class ClusterClock {
     private readonly parameters: number,
   ) {}
 
+  /** Adds one update of `batchSize` samples: compute spread over the devices, then one all-reduce. */
   addUpdate(batchSize: number): void {
     this.deviceSamples += Math.ceil(batchSize / this.model.devices);
     this.updates++;

@@ -28,6 +28,7 @@ export interface RunConfig {
   readonly clusterBandwidthGBs: number;
 }
 
+/** What a run uses for every option it is not given (`lrsim run --help` shows the same). */
 export const RUN_DEFAULTS = {
   schedule: "constant",
   optimizer: "sgd",

@@ -39,6 +39,7 @@ export class NoiseScaleTracker {
 
   constructor(private readonly decay = 0.95) {}
 
+  /** Adds one step's gradient norms (or nothing, when the step could not measure them). */
   add(sample: NoiseSample | undefined): void {
     const estimate = sample && noiseEstimates(sample);
     if (!estimate || !Number.isFinite(estimate.gradSquared) || !Number.isFinite(estimate.trace)) return;

@@ -28,6 +28,7 @@ export interface RangeTestOptions {
   readonly seed?: number;
 }
 
+/** One trial of a range test: lr, raw and smoothed loss per mini-batch, and its own suggestions. */
 export interface RangeTestTrial {
   readonly lr: number[];
   readonly loss: number[];
@@ -35,6 +36,7 @@ export interface RangeTestTrial {
   readonly suggestions: Suggestions;
 }
 
+/** A finished range test: the trials, the suggestions of the first and their spread over all. */
 export interface RangeTestResult {
   readonly model: string;
   readonly dataset: string;
