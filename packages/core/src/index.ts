@@ -98,7 +98,16 @@ export { parseSpec, parseSpecList } from "./spec/parse.ts";
 export { suggest } from "./spec/suggest.ts";
 export type { StepOutcome, TrainingBackend } from "./train/backend.ts";
 export { allReduceMs, CLUSTER_DEFAULTS, ClusterClock, type ClusterModel } from "./train/cluster.ts";
-export { RUN_DEFAULTS, type RunConfig, type RunOptions, resolveRunConfig } from "./train/config.ts";
+export {
+  AUTO_CHUNK_MAX,
+  AUTO_CHUNK_MIN,
+  baseChunkSize,
+  RUN_DEFAULTS,
+  type RunConfig,
+  type RunOptions,
+  resolveRunConfig,
+  stepChunkSize,
+} from "./train/config.ts";
 export { LocalBackend } from "./train/local-backend.ts";
 export {
   blockedSquaredNorm,

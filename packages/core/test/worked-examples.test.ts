@@ -166,3 +166,13 @@ describe("composition", () => {
     expect(s.at(4).lr).toBe(0.05);
   });
 });
+
+describe("automatic chunk size", () => {
+  it("is 64 below 1,024 samples, 128 up to 2,047, 256 from 2,048; a number is used as given", async () => {
+    const { stepChunkSize } = await import("@lrsim/core");
+    expect([1, 64, 1023, 1024, 2047, 2048, 8000].map((b) => stepChunkSize("auto", b))).toEqual([
+      64, 64, 64, 128, 128, 256, 256,
+    ]);
+    expect(stepChunkSize(7, 8000)).toBe(7);
+  });
+});

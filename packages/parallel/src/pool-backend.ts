@@ -1,4 +1,5 @@
 import {
+  baseChunkSize,
   callHook,
   createRng,
   type LossSum,
@@ -8,6 +9,7 @@ import {
   type RunPlan,
   type StepHyper,
   type StepOutcome,
+  stepChunkSize,
   type TrainingBackend,
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
@@ -62,7 +64,7 @@ export class PoolBackend implements TrainingBackend {
   private readonly results: Float64Array;
   private readonly indices: Int32Array;
   private readonly barrier: Int32Array;
-  private readonly chunkSize: number;
+  private readonly chunkSize: number | "auto";
   private readonly slotCount: number;
 
   private constructor(
@@ -88,13 +90,11 @@ export class PoolBackend implements TrainingBackend {
     const model = plan.createModel();
     const P = model.parameterCount;
     const data = plan.dataset.data;
-    const maxChunks = Math.ceil(Math.max(data.train.size, data.test.size) / plan.config.chunkSize);
+    const finest = baseChunkSize(plan.config.chunkSize);
+    const maxChunks = Math.ceil(Math.max(data.train.size, data.test.size) / finest);
     const slots = Math.max(
       pool.workers,
-      Math.min(
-        Math.ceil(data.train.size / plan.config.chunkSize),
-        Math.floor(pool.slotBudgetBytes / (4 * P)),
-      ),
+      Math.min(Math.ceil(data.train.size / finest), Math.floor(pool.slotBudgetBytes / (4 * P))),
     );
     const stateSizes: number[] = [];
     callHook("optimizer", plan.optimizer.name, "create", () =>
@@ -155,7 +155,8 @@ export class PoolBackend implements TrainingBackend {
   async step(order: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome> {
     const size = to - from;
     this.indices.set(order.subarray(from, to));
-    const chunks = Math.ceil(size / this.chunkSize);
+    const chunkSize = stepChunkSize(this.chunkSize, size);
+    const chunks = Math.ceil(size / chunkSize);
     const norms = this.plan.config.noiseScale;
     let loss = 0;
     let correct = 0;
@@ -167,7 +168,7 @@ export class PoolBackend implements TrainingBackend {
       const last = Math.min(chunks, first + this.slotCount);
       const jobs: ChunkJob[] = [];
       for (let c = first; c < last; c++)
-        jobs.push([c - first, c * this.chunkSize, Math.min((c + 1) * this.chunkSize, size)]);
+        jobs.push([c - first, c * chunkSize, Math.min((c + 1) * chunkSize, size)]);
       const finalize =
         last === chunks
           ? { batchSize: size, lr: hyper.lr, momentum: hyper.momentum, step: hyper.step }
@@ -180,7 +181,7 @@ export class PoolBackend implements TrainingBackend {
       for (const [s, start, end] of jobs) {
         loss += this.results[3 * s]!;
         correct += this.results[3 * s + 1]!;
-        if (norms && end - start === this.chunkSize) {
+        if (norms && end - start === chunkSize) {
           smallSquared += this.results[3 * s + 2]!;
           fullChunks++;
         }
@@ -191,8 +192,8 @@ export class PoolBackend implements TrainingBackend {
     const noise: NoiseSample | undefined =
       norms && fullChunks > 0
         ? {
-            small: this.chunkSize,
-            smallSquared: smallSquared / fullChunks / this.chunkSize ** 2,
+            small: chunkSize,
+            smallSquared: smallSquared / fullChunks / chunkSize ** 2,
             big: size,
             bigSquared,
           }
@@ -283,8 +284,9 @@ export class PoolBackend implements TrainingBackend {
   async evaluate(split: "train" | "test"): Promise<LossSum> {
     const size = this.dataset[split].size;
     const jobs: ChunkJob[] = [];
-    for (let c = 0; c * this.chunkSize < size; c++)
-      jobs.push([c, c * this.chunkSize, Math.min((c + 1) * this.chunkSize, size)]);
+    const chunkSize = baseChunkSize(this.chunkSize);
+    for (let c = 0; c * chunkSize < size; c++)
+      jobs.push([c, c * chunkSize, Math.min((c + 1) * chunkSize, size)]);
     await Promise.all(
       partition(jobs.length, this.pool.workers).map(([a, b]) =>
         this.task({ op: "evaluate", session: this.session, split, chunks: jobs.slice(a, b) }),

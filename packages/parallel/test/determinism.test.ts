@@ -49,6 +49,16 @@ describe("a run is bit-for-bit identical at any worker count", () => {
       },
     ],
     [
+      "softmax on teacher data, automatic chunk size changing with the batch (64, 128, 256)",
+      {
+        schedule: "batchramp(lr=0.1, batchSize=256, factor=5, milestones=[1,2])",
+        model: "softmax",
+        dataset: "teacher(n=12000, inputs=8, outputs=4)",
+        optimizer: "sgd(momentum=0.9)",
+        epochs: 3,
+      },
+    ],
+    [
       "linear regression, full-batch",
       {
         schedule: "cosine(lr=0.02)",

@@ -4,6 +4,7 @@ import type { Dataset } from "../plugins/dataset.ts";
 import { callHook, checkLossSum, type PluginOrigin, pluginLabel, resetLossSum } from "../plugins/hooks.ts";
 import type { ModelInstance } from "../plugins/model.ts";
 import type { StepOutcome, TrainingBackend } from "./backend.ts";
+import { baseChunkSize, stepChunkSize } from "./config.ts";
 import { blockedSquaredNorm } from "./noise-scale.ts";
 
 /**
@@ -26,7 +27,7 @@ export class LocalBackend implements TrainingBackend {
     private readonly modelName: string,
     readonly dataset: Dataset,
     private readonly optimizer: OptimizerInstance,
-    private readonly chunkSize: number,
+    private readonly chunkSize: number | "auto",
     params: Float32Array,
     private readonly measureNoise: boolean,
     private readonly modelOrigin?: PluginOrigin,
@@ -46,9 +47,10 @@ export class LocalBackend implements TrainingBackend {
     let correct = 0;
     let smallSquared = 0;
     let fullChunks = 0;
+    const chunkSize = stepChunkSize(this.chunkSize, to - from);
     this.model.beginChunks?.(params);
-    for (let start = from; start < to; start += this.chunkSize) {
-      const end = Math.min(start + this.chunkSize, to);
+    for (let start = from; start < to; start += chunkSize) {
+      const end = Math.min(start + chunkSize, to);
       resetLossSum(chunkResult);
       callHook(
         "model",
@@ -61,7 +63,7 @@ export class LocalBackend implements TrainingBackend {
       for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! + slot[i]!;
       loss += chunkResult.loss;
       correct += chunkResult.correct;
-      if (this.measureNoise && end - start === this.chunkSize) {
+      if (this.measureNoise && end - start === chunkSize) {
         smallSquared += blockedSquaredNorm(slot, slot.length);
         fullChunks++;
       }
@@ -79,8 +81,8 @@ export class LocalBackend implements TrainingBackend {
     const noise =
       this.measureNoise && fullChunks > 0
         ? {
-            small: this.chunkSize,
-            smallSquared: smallSquared / fullChunks / this.chunkSize ** 2,
+            small: chunkSize,
+            smallSquared: smallSquared / fullChunks / chunkSize ** 2,
             big: size,
             bigSquared: blockedSquaredNorm(grad, grad.length),
           }
@@ -93,8 +95,9 @@ export class LocalBackend implements TrainingBackend {
     const data = this.dataset[split];
     const order = this.evalOrder[split];
     const total: LossSum = { loss: 0, correct: 0 };
-    for (let start = 0; start < data.size; start += this.chunkSize) {
-      const end = Math.min(start + this.chunkSize, data.size);
+    const chunkSize = baseChunkSize(this.chunkSize);
+    for (let start = 0; start < data.size; start += chunkSize) {
+      const end = Math.min(start + chunkSize, data.size);
       resetLossSum(this.chunkResult);
       callHook(
         "model",
