@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import { localBackend, planRun, resolveRunConfig, type TrainingBackend } from "@lrsim/core";
-import { GradientPool } from "@lrsim/parallel";
+import { GradientPool, PoolBackend } from "@lrsim/parallel";
 import { createCatalog } from "lrsim/catalog";
 
 const quick = process.argv.includes("--quick");
@@ -92,6 +92,7 @@ const inProcess = await run("wasm SIMD kernel, in-process (--workers 0)", "wasm"
 // the machine hits both; the ratio reported is the median of the per-trial ratios.
 const TRIALS = quick ? 3 : 5;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const phasesByBatch = new Map<string, ReturnType<PoolBackend["phaseTimes"]>>();
 const byBatch = new Map<number, { one: number; two: number; ratio: number; ratios: number[] }>();
 for (const batch of [2048, 1024, 128, 32]) {
   const one = await backendFor("wasm", 1, pools, batch);
@@ -102,6 +103,11 @@ for (const batch of [2048, 1024, 128, 32]) {
     ones.push((await measure(one, batch, seconds / 5)).samplesPerSecond);
     twos.push((await measure(two, batch, seconds / 5)).samplesPerSecond);
   }
+  for (const [workers, backend] of [
+    [1, one],
+    [2, two],
+  ] as const)
+    if (backend instanceof PoolBackend) phasesByBatch.set(`${batch}/${workers}`, backend.phaseTimes());
   await one.close();
   await two.close();
   const ratios = ones.map((o, i) => twos[i]! / o);
@@ -158,6 +164,19 @@ const summary = {
   ratioToBaseline: two2048 / baseline.samplesPerSecond,
   scaling: Object.fromEntries([...byBatch].map(([b, v]) => [b, { median: v.ratio, trials: v.ratios }])),
   stepOverheadMicroseconds: overhead,
+  /** Per fused step, ms: each phase as the mean over workers; `outside` = dispatch and wake-up. */
+  fusedStepPhases: Object.fromEntries(
+    [...phasesByBatch].map(([key, p]) => {
+      const per = (ms: number) => (p.steps > 0 ? ms / p.steps : 0);
+      const [compute, wait, reduce, step] = [p.computeMs, p.waitMs, p.reduceMs, p.stepMs].map(per) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      return [key, { steps: p.steps, compute, wait, reduce, outside: step - compute - wait - reduce, step }];
+    }),
+  ),
   fullBatch: {
     batch: 8000,
     samplesPerSecond: full.samplesPerSecond,
@@ -176,6 +195,13 @@ else {
     log(
       `2 workers / 1 worker at batch ${b.padStart(4)}: ${r.median.toFixed(2)}x  (trials: ${r.trials.map((x) => x.toFixed(2)).join(", ")})`,
     );
+  for (const [key, p] of Object.entries(summary.fusedStepPhases)) {
+    if (p.steps === 0) continue; // small batches take the two-phase path
+    const [batch, workers] = key.split("/");
+    log(
+      `fused step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: compute ${p.compute.toFixed(2)} + barrier wait ${p.wait.toFixed(2)} + reduce/update ${p.reduce.toFixed(2)} + dispatch ${p.outside.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
+    );
+  }
   log(
     `fixed cost per step (tiny model): in-process ${overhead["0"]!.toFixed(0)} µs, 1 worker ${overhead["1"]!.toFixed(0)} µs, 2 workers ${overhead["2"]!.toFixed(0)} µs`,
   );

@@ -110,4 +110,6 @@ export interface ReduceResult {
   readonly gradBlocks: readonly number[];
   /** False when this slice of the mean gradient has a NaN or infinite entry. */
   readonly finite: boolean;
+  /** For a fused step task: ms spent computing chunks, waiting at the barrier, and reducing. */
+  readonly phases?: readonly [compute: number, wait: number, reduce: number];
 }

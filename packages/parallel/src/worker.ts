@@ -248,10 +248,16 @@ export default async function run(task: Task): Promise<ReduceResult | null> {
       return null;
     case "reduce":
       return reduce(s, task);
-    case "step":
+    case "step": {
+      // Three clock reads per step, for PoolBackend.phaseTimes (pnpm bench reports them).
+      const start = performance.now();
       computeChunks(s, task.chunks, task.norms, modelName);
+      const computed = performance.now();
       arriveAndWait(s.barrier, task.parties, task.generation);
-      return reduce(s, task);
+      const met = performance.now();
+      const result = reduce(s, task);
+      return { ...result, phases: [computed - start, met - computed, performance.now() - met] };
+    }
     case "evaluate": {
       const data = s.data[task.split];
       const order = s.evalOrder[task.split];
