@@ -5,14 +5,17 @@
  * @packageDocumentation
  */
 export { GradientPool, type GradientPoolOptions } from "./gradient-pool.ts";
-export { PoolBackend, partition } from "./pool-backend.ts";
+export { partition } from "./partition.ts";
+export { PoolBackend } from "./pool-backend.ts";
 export type {
   ChunkJob,
   Finalize,
   PluginRef,
   ReduceResult,
   ReduceWork,
+  ServeTask,
   SessionDescriptor,
   SharedMemory,
   Task,
 } from "./protocol.ts";
+export { COMMAND, CONTROL, FLAG, VALUES } from "./protocol.ts";

@@ -13,20 +13,16 @@ import {
   type TrainingBackend,
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
-import type { ChunkJob, PluginRef, ReduceResult, ReduceWork, SessionDescriptor, Task } from "./protocol.ts";
+import {
+  COMMAND,
+  CONTROL,
+  FLAG,
+  type PluginRef,
+  type SessionDescriptor,
+  type Task,
+  VALUES,
+} from "./protocol.ts";
 import { createSharedArena } from "./reduce-kernel.ts";
-
-/**
- * Splits `[0, count)` into at most `parts` contiguous, nearly equal ranges, with inner
- * boundaries on multiples of `align` (so SIMD code sees whole vectors).
- */
-export function partition(count: number, parts: number, align = 1): Array<[number, number]> {
-  const n = Math.max(1, Math.min(parts, Math.ceil(count / align)));
-  const cut = (i: number) => (i === n ? count : Math.min(count, Math.round((i * count) / n / align) * align));
-  return Array.from({ length: n }, (_, i) => [cut(i), cut(i + 1)] as [number, number]).filter(
-    ([a, b]) => b > a,
-  );
-}
 
 function pluginRef(
   chosen: RunPlan["model"] | RunPlan["dataset"] | RunPlan["optimizer"],
@@ -37,26 +33,20 @@ function pluginRef(
   return { name: chosen.name, source: chosen.source, params: chosen.params };
 }
 
-/**
- * Below this many chunks per worker in a round, a step uses two round trips (compute, then a
- * reduce spread over every worker); from it on, one fused task per worker with a barrier.
- * Measured with `pnpm bench`: fused wins at batch >= 512 (8 chunks on 2 workers), two-phase below.
- */
-const FUSED_MIN_CHUNKS_PER_WORKER = 4;
+/** A step or evaluation whose serve loops have not all reported within this long means a stuck pool. */
+const COMMAND_TIMEOUT_MS = 600_000;
 
-/** What each kind of task is doing, for error messages. */
-const DOING: Record<Task["op"], string> = {
-  compute: "computing gradients",
-  step: "computing gradients",
-  reduce: "reducing gradients",
-  evaluate: "evaluating",
-};
+/** Whether an error only says that a worker gave up waiting for another that failed. */
+const abandoned = (error: unknown) => String((error as Error)?.message).startsWith("step abandoned");
 
 /**
- * A training backend on the worker pool. A batch is cut into chunks of `chunkSize` samples;
- * compute tasks fill one slot per chunk, then one reduce task per parameter slice adds the
- * slots in chunk order and (after the last round) applies the optimizer to its slice. Two
- * round trips per step, and no thread ever touches the whole parameter vector serially.
+ * A training backend on the worker pool. Each worker runs one long task per run (a serve loop,
+ * see worker.ts) that takes commands from a shared control block, so a step is a handshake in
+ * shared memory rather than a message round trip. A batch is cut into chunks of `chunkSize`
+ * samples; each worker computes its share of the chunks into their slots, meets the others at
+ * a barrier, then adds the slots in chunk order into its own parameter slice and (after the
+ * last round) applies the optimizer there. No thread touches the whole parameter vector
+ * serially, and the arithmetic is the in-process backend's, bit for bit.
  */
 export class PoolBackend implements TrainingBackend {
   readonly params: Float32Array;
@@ -66,7 +56,15 @@ export class PoolBackend implements TrainingBackend {
   private readonly barrier: Int32Array;
   private readonly chunkSize: number | "auto";
   private readonly phases = { steps: 0, computeMs: 0, waitMs: 0, reduceMs: 0, stepMs: 0 };
-  private fusedRounds = 0;
+  private roundsSeen = 0;
+  private readonly control: Int32Array;
+  private readonly values: Float64Array;
+  /** The serve tasks, one per worker, while they run. */
+  private servers: Promise<unknown>[] | undefined;
+  /** The first error a serve task ended with (a plugin's, or a worker's death). */
+  private failure: { error: unknown } | undefined;
+  /** Wakes the main thread's wait when a serve task fails. */
+  private wake: (() => void) | undefined;
   private readonly slotCount: number;
 
   private constructor(
@@ -78,6 +76,8 @@ export class PoolBackend implements TrainingBackend {
     this.results = new Float64Array(session.memory.results);
     this.indices = new Int32Array(session.memory.indices);
     this.barrier = new Int32Array(session.memory.barrier);
+    this.control = new Int32Array(session.memory.control);
+    this.values = new Float64Array(session.memory.values);
     this.chunkSize = plan.config.chunkSize;
     this.slotCount = session.memory.slotCount;
     this.threads = pool.workers;
@@ -119,6 +119,8 @@ export class PoolBackend implements TrainingBackend {
       indices: new SharedArrayBuffer(4 * data.train.size),
       state: new SharedArrayBuffer(4 * stateSizes.reduce((a, b) => a + b, 0)),
       stateSizes,
+      control: new SharedArrayBuffer(4 * CONTROL.length),
+      values: new SharedArrayBuffer(8 * (VALUES.blocks(pool.workers) + Math.ceil(P / NORM_BLOCK))),
     };
     const params = new Float32Array(memory.params);
     callHook("model", plan.model.name, "init", () => model.init(params, createRng(plan.config.seed, "init")));
@@ -148,9 +150,79 @@ export class PoolBackend implements TrainingBackend {
       if (!exit) throw error;
       throw new LrsimError(
         "WORKER_DIED",
-        `a worker thread exited (code ${exit[1]}) while ${DOING[task.op]} for model "${this.session.model.name}"; the pool replaced it`,
+        `a worker thread exited (code ${exit[1]}) while computing gradients for model "${this.session.model.name}"; the pool replaced it`,
         { cause: error },
       );
+    }
+  }
+
+  /** Starts the serve loops (once per run, or again after a failure stopped them). */
+  private startServers(): void {
+    if (this.servers) return;
+    this.failure = undefined;
+    const generation = Atomics.load(this.control, CONTROL.generation);
+    const workers = this.pool.workers;
+    this.servers = Array.from({ length: workers }, (_, worker) =>
+      this.task({ op: "serve", session: this.session, worker, workers, generation }).catch(
+        (error: unknown) => {
+          // Keep the cause, not a worker that merely gave up on the barrier; release the others.
+          if (!this.failure || (abandoned(this.failure.error) && !abandoned(error))) this.failure = { error };
+          Atomics.store(this.barrier, 2, 1);
+          Atomics.notify(this.barrier, 1);
+          this.wake?.();
+        },
+      ),
+    );
+  }
+
+  /** Tells the serve loops to stop and waits until every one has ended. */
+  private async stopServers(): Promise<void> {
+    if (!this.servers) return;
+    Atomics.store(this.control, CONTROL.command, COMMAND.stop);
+    Atomics.add(this.control, CONTROL.generation, 1);
+    Atomics.notify(this.control, CONTROL.generation);
+    await Promise.allSettled(this.servers);
+    this.servers = undefined;
+    Atomics.notify(this.control, CONTROL.done); // settles any wait left pending below
+  }
+
+  /**
+   * Runs one command on every worker: fill the control block, move the generation on, and wait
+   * (without blocking the event loop) until all have counted themselves done. If a worker fails,
+   * the others are stopped and the failure is thrown.
+   */
+  private async command(command: number, fill: (control: Int32Array) => void): Promise<void> {
+    this.startServers();
+    const control = this.control;
+    fill(control);
+    Atomics.store(control, CONTROL.done, 0);
+    Atomics.store(this.barrier, 0, 0);
+    Atomics.store(this.barrier, 2, 0);
+    Atomics.store(control, CONTROL.command, command);
+    Atomics.add(control, CONTROL.generation, 1);
+    Atomics.notify(control, CONTROL.generation);
+    const deadline = performance.now() + COMMAND_TIMEOUT_MS;
+    for (;;) {
+      const done = Atomics.load(control, CONTROL.done);
+      if (this.failure) {
+        // Once every serve task has ended, the cause is known (not a worker that gave up waiting).
+        await this.stopServers();
+        throw this.failure.error;
+      }
+      if (done === this.pool.workers) return;
+      if (performance.now() > deadline)
+        throw new LrsimError(
+          "POOL_STUCK",
+          `the worker pool did not answer within ${COMMAND_TIMEOUT_MS / 1000} s`,
+        );
+      const waiting = Atomics.waitAsync(control, CONTROL.done, done, 1000);
+      if (waiting.async)
+        await Promise.race([
+          waiting.value,
+          new Promise<void>((resolve) => {
+            this.wake = resolve;
+          }),
+        ]);
     }
   }
 
@@ -160,6 +232,9 @@ export class PoolBackend implements TrainingBackend {
     const chunkSize = stepChunkSize(this.chunkSize, size);
     const chunks = Math.ceil(size / chunkSize);
     const norms = this.plan.config.noiseScale;
+    const workers = this.pool.workers;
+    this.values[VALUES.lr] = hyper.lr;
+    this.values[VALUES.momentum] = hyper.momentum ?? Number.NaN;
     let loss = 0;
     let correct = 0;
     let smallSquared = 0;
@@ -168,28 +243,37 @@ export class PoolBackend implements TrainingBackend {
     let gradientFinite = true;
     for (let first = 0; first < chunks; first += this.slotCount) {
       const last = Math.min(chunks, first + this.slotCount);
-      const jobs: ChunkJob[] = [];
-      for (let c = first; c < last; c++)
-        jobs.push([c - first, c * chunkSize, Math.min((c + 1) * chunkSize, size)]);
-      const finalize =
-        last === chunks
-          ? { batchSize: size, lr: hyper.lr, momentum: hyper.momentum, step: hyper.step }
-          : undefined;
-      const work = { slots: jobs.length, first: first === 0, norms, finalize };
-      const reduced =
-        jobs.length >= FUSED_MIN_CHUNKS_PER_WORKER * this.pool.workers
-          ? await this.fusedRound(jobs, work)
-          : await this.twoPhaseRound(jobs, work);
-      for (const [s, start, end] of jobs) {
-        loss += this.results[3 * s]!;
-        correct += this.results[3 * s + 1]!;
-        if (norms && end - start === chunkSize) {
-          smallSquared += this.results[3 * s + 2]!;
+      const finalize = last === chunks;
+      const started = performance.now();
+      await this.command(COMMAND.step, (control) => {
+        control[CONTROL.firstChunk] = first;
+        control[CONTROL.lastChunk] = last;
+        control[CONTROL.chunkSize] = chunkSize;
+        control[CONTROL.size] = size;
+        control[CONTROL.step] = hyper.step;
+        control[CONTROL.flags] =
+          (norms ? FLAG.norms : 0) | (first === 0 ? FLAG.firstRound : 0) | (finalize ? FLAG.finalize : 0);
+      });
+      this.recordPhases(performance.now() - started);
+      for (let c = first; c < last; c++) {
+        const slot = c - first;
+        loss += this.results[3 * slot]!;
+        correct += this.results[3 * slot + 1]!;
+        if (norms && Math.min((c + 1) * chunkSize, size) - c * chunkSize === chunkSize) {
+          smallSquared += this.results[3 * slot + 2]!;
           fullChunks++;
         }
       }
-      if (finalize) for (const r of reduced) gradientFinite &&= r.finite;
-      if (norms && finalize) for (const r of reduced) for (const block of r.gradBlocks) bigSquared += block;
+      if (finalize) {
+        for (let k = 0; k < workers; k++)
+          if (this.values[VALUES.perWorker + VALUES.perWorkerStride * k + 3] === 0) gradientFinite = false;
+        if (norms) {
+          // Blocks in order: the same sum as the in-process backend's.
+          const base = VALUES.blocks(workers);
+          for (let b = 0; b < Math.ceil(this.session.parameterCount / NORM_BLOCK); b++)
+            bigSquared += this.values[base + b]!;
+        }
+      }
     }
     const noise: NoiseSample | undefined =
       norms && fullChunks > 0
@@ -203,129 +287,54 @@ export class PoolBackend implements TrainingBackend {
     return { loss: loss / size, correct, noise, gradientFinite };
   }
 
-  /**
-   * One task per compute range (at most one per worker): its chunks, then, after the barrier,
-   * its parameter slice. One round trip; best when each worker has several chunks to compute.
-   */
-  private async fusedRound(jobs: ChunkJob[], work: Omit<ReduceWork, "from" | "to">): Promise<ReduceResult[]> {
-    const started = performance.now();
-    const results = await this.fusedTasks(jobs, work);
-    // The first round also opens the session in each worker (dataset, kernel): not a step's cost.
-    if (this.fusedRounds++ === 0) return results;
-    const mean = (k: number) => results.reduce((sum, r) => sum + (r.phases?.[k] ?? 0), 0) / results.length;
+  /** Adds a round's phase times (mean over workers) to {@link phaseTimes}; the first round opens the session and is left out. */
+  private recordPhases(stepMs: number): void {
+    if (this.roundsSeen++ === 0) return;
+    const workers = this.pool.workers;
+    const mean = (k: number) => {
+      let sum = 0;
+      for (let w = 0; w < workers; w++)
+        sum += this.values[VALUES.perWorker + VALUES.perWorkerStride * w + k]!;
+      return sum / workers;
+    };
     this.phases.steps++;
     this.phases.computeMs += mean(0);
     this.phases.waitMs += mean(1);
     this.phases.reduceMs += mean(2);
-    this.phases.stepMs += performance.now() - started;
-    return results;
+    this.phases.stepMs += stepMs;
   }
 
   /**
-   * Where fused rounds spent their time so far, in ms summed over rounds: each phase as the
-   * mean over the round's workers (computing chunks, waiting at the barrier, reducing and
-   * updating their slice) and the whole round as the main thread saw it — the difference is
-   * task dispatch and wake-up. The first round (which also opens the session in every worker)
-   * is left out. `pnpm bench` prints it per step.
+   * Where step rounds spent their time so far, in ms summed over rounds: each phase as the mean
+   * over workers (computing chunks, waiting at the barrier, reducing and updating their slice)
+   * and the whole round as the main thread saw it — the difference is the handshake. The first
+   * round (which also opens the session in every worker) is left out. `pnpm bench` prints it.
    */
   phaseTimes(): { steps: number; computeMs: number; waitMs: number; reduceMs: number; stepMs: number } {
     return { ...this.phases };
   }
 
-  private fusedTasks(jobs: ChunkJob[], work: Omit<ReduceWork, "from" | "to">): Promise<ReduceResult[]> {
-    const ranges = partition(jobs.length, this.pool.workers);
-    const slices = partition(this.session.parameterCount, ranges.length, NORM_BLOCK);
-    const parties = ranges.length;
-    Atomics.store(this.barrier, 0, 0);
-    Atomics.store(this.barrier, 2, 0);
-    const generation = Atomics.load(this.barrier, 1);
-    const empty: [number, number] = [0, 0];
-    return this.settleAll(
-      ranges.map(([a, b], k) => {
-        const [from, to] = slices[k] ?? empty;
-        return {
-          op: "step",
-          session: this.session,
-          chunks: jobs.slice(a, b),
-          parties,
-          generation,
-          from,
-          to,
-          ...work,
-        } satisfies Task;
-      }),
-    );
-  }
-
-  /**
-   * Compute tasks, then one reduce task per parameter slice of the whole pool. Two round trips,
-   * but the reduction and update are always split over every worker: better for small batches.
-   */
-  private async twoPhaseRound(
-    jobs: ChunkJob[],
-    work: Omit<ReduceWork, "from" | "to">,
-  ): Promise<ReduceResult[]> {
-    await this.settleAll(
-      partition(jobs.length, this.pool.workers).map(
-        ([a, b]) =>
-          ({
-            op: "compute",
-            session: this.session,
-            chunks: jobs.slice(a, b),
-            norms: work.norms,
-          }) satisfies Task,
-      ),
-    );
-    return this.settleAll(
-      partition(this.session.parameterCount, this.pool.workers, NORM_BLOCK).map(
-        ([from, to]) => ({ op: "reduce", session: this.session, from, to, ...work }) satisfies Task,
-      ),
-    );
-  }
-
-  /**
-   * Runs the step tasks of a round together. If one fails, the others are told (abort flag) so
-   * none stays at the barrier; the first failure is rethrown once all have finished.
-   */
-  private async settleAll(tasks: Task[]): Promise<ReduceResult[]> {
-    const results = await Promise.allSettled(
-      tasks.map((task) =>
-        this.task(task).catch((error: unknown) => {
-          Atomics.store(this.barrier, 2, 1);
-          Atomics.notify(this.barrier, 1);
-          throw error;
-        }),
-      ),
-    );
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failures.length) {
-      // The task that failed first is the cause; the others only gave up on the barrier.
-      const cause =
-        failures.find((f) => !String((f.reason as Error)?.message).startsWith("step abandoned")) ??
-        failures[0]!;
-      throw cause.reason;
-    }
-    return results.map((r) => (r as PromiseFulfilledResult<ReduceResult | null>).value!);
-  }
-
   async evaluate(split: "train" | "test"): Promise<LossSum> {
     const size = this.dataset[split].size;
-    const jobs: ChunkJob[] = [];
     const chunkSize = baseChunkSize(this.chunkSize);
-    for (let c = 0; c * chunkSize < size; c++)
-      jobs.push([c, c * chunkSize, Math.min((c + 1) * chunkSize, size)]);
-    await Promise.all(
-      partition(jobs.length, this.pool.workers).map(([a, b]) =>
-        this.task({ op: "evaluate", session: this.session, split, chunks: jobs.slice(a, b) }),
-      ),
-    );
+    const chunks = Math.ceil(size / chunkSize);
+    await this.command(COMMAND.evaluate, (control) => {
+      control[CONTROL.firstChunk] = 0;
+      control[CONTROL.lastChunk] = chunks;
+      control[CONTROL.chunkSize] = chunkSize;
+      control[CONTROL.size] = size;
+      control[CONTROL.flags] = split === "test" ? FLAG.test : 0;
+    });
     const total: LossSum = { loss: 0, correct: 0 };
-    for (let c = 0; c < jobs.length; c++) {
+    for (let c = 0; c < chunks; c++) {
       total.loss += this.results[3 * c]!;
       total.correct += this.results[3 * c + 1]!;
     }
     return total;
   }
 
-  async close(): Promise<void> {}
+  /** Ends the serve loops, freeing the workers for the next run. */
+  async close(): Promise<void> {
+    await this.stopServers();
+  }
 }

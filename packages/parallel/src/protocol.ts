@@ -45,7 +45,60 @@ export interface SharedMemory {
   readonly state: SharedArrayBuffer;
   /** Lengths of the optimizer's allocations, in order. */
   readonly stateSizes: readonly number[];
+  /** Int32 [CONTROL.length]: the command the workers' serve loops run next (see {@link CONTROL}). */
+  readonly control: SharedArrayBuffer;
+  /** Float64: the step's lr and momentum, what each worker measured, and gradient norm blocks (see {@link VALUES}). */
+  readonly values: SharedArrayBuffer;
 }
+
+/**
+ * Slots of the Int32 control block. The main thread fills in a command, then bumps `generation`
+ * and notifies; every worker's serve loop runs it and adds one to `done`.
+ */
+export const CONTROL = {
+  generation: 0,
+  done: 1,
+  command: 2,
+  /** First and past-the-last chunk index of the round (a batch may take several rounds). */
+  firstChunk: 3,
+  lastChunk: 4,
+  chunkSize: 5,
+  /** Samples in the batch (or in the split being evaluated). */
+  size: 6,
+  flags: 7,
+  /** The optimizer step number (1 for the first update). */
+  step: 8,
+  length: 9,
+} as const;
+
+/** Commands of the control block. */
+export const COMMAND = { step: 1, evaluate: 2, stop: 3 } as const;
+
+/** Bits of `CONTROL.flags`. */
+export const FLAG = {
+  /** Compute chunk and batch gradient norms (noise scale). */
+  norms: 1,
+  /** First round of the batch: the sum starts from zero. */
+  firstRound: 2,
+  /** Last round: divide by the batch size and apply the optimizer. */
+  finalize: 4,
+  /** Evaluate the test split (else the training split). */
+  test: 8,
+} as const;
+
+/**
+ * Layout of the Float64 values block: lr and momentum (NaN: none), then per worker its compute,
+ * barrier-wait and reduce milliseconds and a finite-gradient flag, then |mean gradient|^2 per
+ * NORM_BLOCK block of parameters.
+ */
+export const VALUES = {
+  lr: 0,
+  momentum: 1,
+  perWorker: 2,
+  perWorkerStride: 4,
+  /** Index of the first norm block for `workers` workers. */
+  blocks: (workers: number) => 2 + 4 * workers,
+} as const;
 
 /** `[slot, start, end)`: a chunk of the batch (positions in `indices`) and the slot it fills. */
 export type ChunkJob = readonly [slot: number, start: number, end: number];
@@ -72,33 +125,22 @@ export interface ReduceWork {
   readonly finalize: Finalize | undefined;
 }
 
-/** A unit of work for a worker: compute chunks, reduce a slice, a fused step, or evaluate. */
-export type Task =
-  | {
-      readonly op: "compute";
-      readonly session: SessionDescriptor;
-      readonly chunks: readonly ChunkJob[];
-      readonly norms: boolean;
-    }
-  | ({ readonly op: "reduce"; readonly session: SessionDescriptor } & ReduceWork)
-  | {
-      readonly op: "evaluate";
-      readonly session: SessionDescriptor;
-      readonly split: "train" | "test";
-      readonly chunks: readonly ChunkJob[];
-    }
-  | ({
-      /**
-       * One round of a step in one task per worker: compute `chunks`, wait at the barrier until
-       * every task of the round has, then reduce the slice (one round trip instead of two).
-       */
-      readonly op: "step";
-      readonly session: SessionDescriptor;
-      readonly chunks: readonly ChunkJob[];
-      readonly parties: number;
-      /** The barrier generation when the round was dispatched. */
-      readonly generation: number;
-    } & ReduceWork);
+/**
+ * The one kind of task the pool runs: worker `worker` of `workers` serves the session's commands
+ * (steps and evaluations, through the control block) until told to stop. One serve task per
+ * worker and run replaces a piscina round trip per step with a shared-memory handshake.
+ */
+export interface ServeTask {
+  readonly op: "serve";
+  readonly session: SessionDescriptor;
+  readonly worker: number;
+  readonly workers: number;
+  /** The control block's generation when the task was sent: commands after it are this task's. */
+  readonly generation: number;
+}
+
+/** Every task the pool runs (one kind today). */
+export type Task = ServeTask;
 
 /**
  * What a reduce task returns for the noise scale: squared norms summed per block of NORM_BLOCK
