@@ -164,8 +164,8 @@ const summary = {
   ratioToBaseline: two2048 / baseline.samplesPerSecond,
   scaling: Object.fromEntries([...byBatch].map(([b, v]) => [b, { median: v.ratio, trials: v.ratios }])),
   stepOverheadMicroseconds: overhead,
-  /** Per fused step, ms: each phase as the mean over workers; `outside` = dispatch and wake-up. */
-  fusedStepPhases: Object.fromEntries(
+  /** Per step round, ms: each phase as the mean over workers; `outside` = the handshake (dispatch, wake-up). */
+  stepPhases: Object.fromEntries(
     [...phasesByBatch].map(([key, p]) => {
       const per = (ms: number) => (p.steps > 0 ? ms / p.steps : 0);
       const [compute, wait, reduce, step] = [p.computeMs, p.waitMs, p.reduceMs, p.stepMs].map(per) as [
@@ -195,11 +195,11 @@ else {
     log(
       `2 workers / 1 worker at batch ${b.padStart(4)}: ${r.median.toFixed(2)}x  (trials: ${r.trials.map((x) => x.toFixed(2)).join(", ")})`,
     );
-  for (const [key, p] of Object.entries(summary.fusedStepPhases)) {
-    if (p.steps === 0) continue; // small batches take the two-phase path
+  for (const [key, p] of Object.entries(summary.stepPhases)) {
+    if (p.steps === 0) continue;
     const [batch, workers] = key.split("/");
     log(
-      `fused step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: compute ${p.compute.toFixed(2)} + barrier wait ${p.wait.toFixed(2)} + reduce/update ${p.reduce.toFixed(2)} + dispatch ${p.outside.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
+      `step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: compute ${p.compute.toFixed(2)} + barrier wait ${p.wait.toFixed(2)} + reduce/update ${p.reduce.toFixed(2)} + handshake ${p.outside.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
     );
   }
   log(
