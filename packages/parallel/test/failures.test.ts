@@ -66,3 +66,17 @@ describe("failures inside workers", () => {
     expect((await new Trainer(createCatalog(), pool.backend).run(healthyRun)).status).toBe("completed");
   });
 });
+
+describe("sharing one pool", () => {
+  it("two runs started at once on the same pool take turns and give their sequential results", async () => {
+    const other = { ...healthyRun, schedule: "step(lr=0.2, stepSize=1)", epochs: 3 } as const;
+    const [a, b] = await Promise.all([
+      new Trainer(createCatalog(), pool.backend).run(healthyRun),
+      new Trainer(createCatalog(), pool.backend).run(other),
+    ]);
+    const local = new GradientPool({ workers: 0 });
+    expect(a.final).toEqual((await new Trainer(createCatalog(), local.backend).run(healthyRun)).final);
+    expect(b.final).toEqual((await new Trainer(createCatalog(), local.backend).run(other)).final);
+    expect([a.status, b.status]).toEqual(["completed", "completed"]);
+  });
+});
