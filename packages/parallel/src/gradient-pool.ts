@@ -60,7 +60,7 @@ export class GradientPool {
     return PoolBackend.open(this, plan, this.nextSession++);
   };
 
-  /** Runs one task on whichever worker is free. */
+  /** Runs one task on whichever worker is free (a run's serve tasks: one per worker, see PoolBackend). */
   run(task: Task): Promise<ReduceResult | null> {
     if (!this.piscina) throw new Error("GradientPool with 0 workers has no threads to run tasks");
     return this.piscina.run(task) as Promise<ReduceResult | null>;

@@ -143,15 +143,13 @@ export interface ServeTask {
 export type Task = ServeTask;
 
 /**
- * What a reduce task returns for the noise scale: squared norms summed per block of NORM_BLOCK
- * parameters (its slice is whole blocks), in block order, so the main thread can add all blocks
- * in the same order as the in-process backend.
+ * What a worker's reduction of its parameter slice yields (it copies this into the values
+ * block): squared norms summed per block of NORM_BLOCK parameters (its slice is whole blocks),
+ * in block order, so the main thread can add all blocks in the in-process backend's order.
  */
 export interface ReduceResult {
   /** Blocks of |mean gradient|^2 (after the last round, when `norms` was asked). */
   readonly gradBlocks: readonly number[];
   /** False when this slice of the mean gradient has a NaN or infinite entry. */
   readonly finite: boolean;
-  /** For a fused step task: ms spent computing chunks, waiting at the barrier, and reducing. */
-  readonly phases?: readonly [compute: number, wait: number, reduce: number];
 }
