@@ -12,19 +12,32 @@ export const chromiumPath = process.env.LRSIM_CHROMIUM ?? "/usr/bin/chromium";
 export function ensureChromium(): string {
   if (existsSync(chromiumPath)) return chromiumPath;
   const root = process.getuid?.() === 0;
-  if (!root || !existsSync("/usr/bin/apt-get"))
+  const sudo = !root && canSudo();
+  if ((!root && !sudo) || !existsSync("/usr/bin/apt-get"))
     throw new Error(
       `the report's browser test needs Chromium at ${chromiumPath}: install it (sudo apt-get install chromium) or set LRSIM_CHROMIUM`,
     );
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "ignore", env, timeout: 240_000 });
-  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
-    stdio: "ignore",
-    env,
-    timeout: 480_000,
-  });
+  const aptGet = (args: string[], timeout: number) =>
+    execFileSync(sudo ? "sudo" : "apt-get", sudo ? ["-n", "-E", "apt-get", ...args] : args, {
+      stdio: "ignore",
+      env,
+      timeout,
+    });
+  aptGet(["update", "-qq"], 240_000);
+  aptGet(["install", "-y", "-qq", "--no-install-recommends", "chromium"], 480_000);
   if (!existsSync(chromiumPath)) throw new Error(`apt-get install chromium did not produce ${chromiumPath}`);
   return chromiumPath;
+}
+
+/** Whether `sudo` works here without a password. */
+function canSudo(): boolean {
+  try {
+    execFileSync("sudo", ["-n", "true"], { stdio: "ignore", timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Flags for a quiet, offline, sandbox-less headless Chromium (CI runs as root in a container). */
