@@ -32,7 +32,9 @@ export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/d
 export {
   callHook,
   callHookAsync,
+  callLossHook,
   checkLossSum,
+  type ModelHookTarget,
   nonFiniteGradient,
   type PluginOrigin,
   pluginLabel,
@@ -110,13 +112,22 @@ export {
 } from "./train/config.ts";
 export { LocalBackend } from "./train/local-backend.ts";
 export {
+  averageGradient,
   blockedSquaredNorm,
+  chunkNoiseSample,
   NORM_BLOCK,
   type NoiseSample,
   NoiseScaleTracker,
   noiseEstimates,
 } from "./train/noise-scale.ts";
-export { type Chosen, loadDataset, planRun, type RunPlan } from "./train/plan.ts";
+export {
+  type Chosen,
+  createOptimizer,
+  initParameters,
+  loadDataset,
+  planRun,
+  type RunPlan,
+} from "./train/plan.ts";
 export {
   findLr,
   type RangeTestOptions,

@@ -1,11 +1,11 @@
 import {
   baseChunkSize,
-  callHook,
-  createRng,
+  chunkNoiseSample,
+  createOptimizer,
+  initParameters,
   type LossSum,
   LrsimError,
   NORM_BLOCK,
-  type NoiseSample,
   type RunPlan,
   type StepHyper,
   type StepOutcome,
@@ -96,12 +96,11 @@ export class PoolBackend implements TrainingBackend {
       Math.min(Math.ceil(data.train.size / finest), Math.floor(pool.slotBudgetBytes / (4 * P))),
     );
     const stateSizes: number[] = [];
-    callHook("optimizer", plan.optimizer.name, "create", () =>
-      plan.optimizer.definition.create(plan.optimizer.params as never, P, (n) => {
-        stateSizes.push(n);
-        return new Float32Array(n);
-      }),
-    );
+    // A dry run of the optimizer's allocations, to size its state in shared memory.
+    createOptimizer(plan, P, (n) => {
+      stateSizes.push(n);
+      return new Float32Array(n);
+    });
     // The accumulator, then the slots, each 64-byte aligned, in one shared wasm memory.
     const slotStride = Math.ceil((4 * P) / 64) * 64;
     const memory = {
@@ -120,7 +119,7 @@ export class PoolBackend implements TrainingBackend {
       values: new SharedArrayBuffer(8 * (VALUES.blocks(pool.workers) + Math.ceil(P / NORM_BLOCK))),
     };
     const params = new Float32Array(memory.params);
-    callHook("model", plan.model.name, "init", () => model.init(params, createRng(plan.config.seed, "init")));
+    initParameters(plan, model, params);
     const session: SessionDescriptor = {
       id,
       model: pluginRef(plan.model, "model"),
@@ -136,9 +135,7 @@ export class PoolBackend implements TrainingBackend {
    * Runs a task; a worker that died (a crash, an out-of-memory, a plugin's process.exit) comes
    * back as an error naming the model and the work, instead of piscina's bare exit code.
    */
-  private async task(
-    task: Task,
-  ): Promise<ReturnType<GradientPool["run"]> extends Promise<infer R> ? R : never> {
+  private async task(task: Task): Promise<null> {
     try {
       return await this.pool.run(task);
     } catch (error) {
@@ -268,14 +265,9 @@ export class PoolBackend implements TrainingBackend {
         }
       }
     }
-    const noise: NoiseSample | undefined =
+    const noise =
       norms && fullChunks > 0
-        ? {
-            small: chunkSize,
-            smallSquared: smallSquared / fullChunks / chunkSize ** 2,
-            big: size,
-            bigSquared,
-          }
+        ? chunkNoiseSample(chunkSize, smallSquared, fullChunks, size, bigSquared)
         : undefined;
     return { loss: loss / size, correct, noise, gradientFinite };
   }

@@ -5,22 +5,22 @@
  * shared control block, so a step costs no message round trip.
  */
 import {
+  averageGradient,
   callHook,
-  checkLossSum,
+  callLossHook,
   type Dataset,
   type DatasetDefinition,
   errors,
   type LossSum,
   loadDataset,
   type ModelDefinition,
+  type ModelHookTarget,
   type ModelInstance,
   NORM_BLOCK,
   type OptimizerDefinition,
   type OptimizerInstance,
   type PluginKind,
-  type PluginOrigin,
   pluginLabel,
-  resetLossSum,
   shapeProblem,
 } from "@lrsim/core";
 import { partition } from "./partition.ts";
@@ -40,9 +40,8 @@ import { type ReduceKernel, reduceKernel } from "./reduce-kernel.ts";
 
 interface WorkerSession {
   readonly model: ModelInstance;
-  /** Where the model came from, and how errors name it. */
-  readonly modelOrigin: PluginOrigin;
-  readonly modelLabel: string;
+  /** The model as its hooks are called: name, origin, and how errors name it. */
+  readonly target: ModelHookTarget;
   readonly data: Dataset;
   readonly optimizer: OptimizerInstance;
   readonly params: Float32Array;
@@ -106,8 +105,11 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
   const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   return {
     model,
-    modelOrigin: d.model.source,
-    modelLabel: pluginLabel("model", d.model.name, d.model.source),
+    target: {
+      name: d.model.name,
+      origin: d.model.source,
+      label: pluginLabel("model", d.model.name, d.model.source),
+    },
     data,
     optimizer,
     params: new Float32Array(d.memory.params),
@@ -160,24 +162,19 @@ function reduce(s: WorkerSession, task: ReduceWork): ReduceResult {
     task.first,
   );
   let gradBlocks: number[] = [];
-  let check = 0;
+  let finite = true;
   if (task.finalize) {
     const { batchSize, lr, momentum, step } = task.finalize;
-    // The NaN check rides on this pass: the sum is non-finite exactly when an entry is.
-    for (let i = from; i < to; i++) {
-      const g = grad[i]! / batchSize;
-      grad[i] = g;
-      check += g;
-    }
+    finite = averageGradient(grad, from, to, batchSize);
     if (task.norms) gradBlocks = blockNorms(kernel, memory.gradOffset, from, to);
     s.optimizer.step(s.params, grad, from, to, { lr, momentum, step });
   }
-  return { gradBlocks, finite: Number.isFinite(check) };
+  return { gradBlocks, finite };
 }
 
 /** Runs `work` with the model told that the parameters hold still meanwhile. */
-function withParams<T>(s: WorkerSession, name: string, work: () => T): T {
-  callHook("model", name, "beginChunks", () => s.model.beginChunks?.(s.params));
+function withParams<T>(s: WorkerSession, work: () => T): T {
+  callHook("model", s.target.name, "beginChunks", () => s.model.beginChunks?.(s.params), s.target.origin);
   try {
     return work();
   } finally {
@@ -186,23 +183,12 @@ function withParams<T>(s: WorkerSession, name: string, work: () => T): T {
 }
 
 /** Computes chunk gradients into their slots (and their squared norms, for the noise scale). */
-function computeChunks(
-  s: WorkerSession,
-  chunks: readonly ChunkJob[],
-  norms: boolean,
-  modelName: string,
-): void {
-  withParams(s, modelName, () => {
+function computeChunks(s: WorkerSession, chunks: readonly ChunkJob[], norms: boolean): void {
+  withParams(s, () => {
     for (const [slot, start, end] of chunks) {
-      resetLossSum(s.out);
-      callHook(
-        "model",
-        modelName,
-        "gradient",
-        () => s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
-        s.modelOrigin,
+      callLossHook(s.target, "gradient", s.out, end - start, () =>
+        s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
       );
-      checkLossSum(s.out, end - start, s.modelLabel, "gradient");
       s.results[3 * slot] = s.out.loss;
       s.results[3 * slot + 1] = s.out.correct;
       if (norms) {
@@ -294,7 +280,7 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
   const norms = (flags & FLAG.norms) !== 0;
   const generation = Atomics.load(s.barrier, 1);
   const start = performance.now();
-  computeChunks(s, chunksOf(control, worker, workers), norms, task.session.model.name);
+  computeChunks(s, chunksOf(control, worker, workers), norms);
   const computed = performance.now();
   arriveAndWait(s.barrier, workers, generation);
   const met = performance.now();
@@ -336,18 +322,11 @@ function serveEvaluate(s: WorkerSession, task: ServeTask, control: Int32Array): 
   const split = (control[CONTROL.flags]! & FLAG.test) !== 0 ? "test" : "train";
   const data = s.data[split];
   const order = s.evalOrder[split];
-  const modelName = task.session.model.name;
-  withParams(s, modelName, () => {
+  withParams(s, () => {
     for (const [slot, start, end] of chunksOf(control, task.worker, task.workers)) {
-      resetLossSum(s.out);
-      callHook(
-        "model",
-        modelName,
-        "evaluate",
-        () => s.model.evaluate(s.params, data, order, start, end, s.out),
-        s.modelOrigin,
+      callLossHook(s.target, "evaluate", s.out, end - start, () =>
+        s.model.evaluate(s.params, data, order, start, end, s.out),
       );
-      checkLossSum(s.out, end - start, s.modelLabel, "evaluate");
       s.results[3 * slot] = s.out.loss;
       s.results[3 * slot + 1] = s.out.correct;
     }

@@ -79,6 +79,30 @@ export function checkLossSum(out: LossSum, count: number, plugin: string, hook: 
     );
 }
 
+/** A model as its loss hooks are called: its name, where it came from, and how errors name it. */
+export interface ModelHookTarget {
+  readonly name: string;
+  readonly origin: PluginOrigin | undefined;
+  /** {@link pluginLabel} of the model, computed once. */
+  readonly label: string;
+}
+
+/**
+ * Calls a model's `gradient` or `evaluate` on a chunk of `count` samples the way every backend
+ * does: `out` marked unwritten, the call through {@link callHook}, then {@link checkLossSum}.
+ */
+export function callLossHook(
+  model: ModelHookTarget,
+  hook: "gradient" | "evaluate",
+  out: LossSum,
+  count: number,
+  call: () => void,
+): void {
+  resetLossSum(out);
+  callHook("model", model.name, hook, call, model.origin);
+  checkLossSum(out, count, model.label, hook);
+}
+
 /**
  * The message for a gradient with NaN or infinite entries although the loss was finite — a
  * bug in the model's `gradient`, not a diverging run (whose loss goes non-finite first).

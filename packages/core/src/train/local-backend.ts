@@ -1,11 +1,11 @@
 import type { OptimizerInstance, StepHyper } from "../optim/types.ts";
 import type { LossSum } from "../plugins/data.ts";
 import type { Dataset } from "../plugins/dataset.ts";
-import { callHook, checkLossSum, type PluginOrigin, pluginLabel, resetLossSum } from "../plugins/hooks.ts";
+import { callLossHook, type ModelHookTarget, type PluginOrigin, pluginLabel } from "../plugins/hooks.ts";
 import type { ModelInstance } from "../plugins/model.ts";
 import type { StepOutcome, TrainingBackend } from "./backend.ts";
 import { baseChunkSize, stepChunkSize } from "./config.ts";
-import { blockedSquaredNorm } from "./noise-scale.ts";
+import { averageGradient, blockedSquaredNorm, chunkNoiseSample } from "./noise-scale.ts";
 
 /**
  * Computes gradients in the calling thread, chunk by chunk: each chunk's gradient goes into a
@@ -19,20 +19,24 @@ export class LocalBackend implements TrainingBackend {
   private readonly slot: Float32Array;
   private readonly chunkResult: LossSum = { loss: 0, correct: 0 };
   private readonly evalOrder: { train: Int32Array; test: Int32Array };
-  /** How errors name the model. */
-  private readonly label: string;
+  /** The model as its loss hooks are called (name, origin, label for errors). */
+  private readonly target: ModelHookTarget;
 
   constructor(
     private readonly model: ModelInstance,
-    private readonly modelName: string,
+    modelName: string,
     readonly dataset: Dataset,
     private readonly optimizer: OptimizerInstance,
     private readonly chunkSize: number | "auto",
     params: Float32Array,
     private readonly measureNoise: boolean,
-    private readonly modelOrigin?: PluginOrigin,
+    modelOrigin?: PluginOrigin,
   ) {
-    this.label = pluginLabel("model", modelName, modelOrigin);
+    this.target = {
+      name: modelName,
+      origin: modelOrigin,
+      label: pluginLabel("model", modelName, modelOrigin),
+    };
     this.params = params;
     this.grad = new Float32Array(params.length);
     this.slot = new Float32Array(params.length);
@@ -51,15 +55,9 @@ export class LocalBackend implements TrainingBackend {
     this.model.beginChunks?.(params);
     for (let start = from; start < to; start += chunkSize) {
       const end = Math.min(start + chunkSize, to);
-      resetLossSum(chunkResult);
-      callHook(
-        "model",
-        this.modelName,
-        "gradient",
-        () => this.model.gradient(params, this.dataset.train, indices, start, end, slot, chunkResult),
-        this.modelOrigin,
+      callLossHook(this.target, "gradient", chunkResult, end - start, () =>
+        this.model.gradient(params, this.dataset.train, indices, start, end, slot, chunkResult),
       );
-      checkLossSum(chunkResult, end - start, this.label, "gradient");
       for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! + slot[i]!;
       loss += chunkResult.loss;
       correct += chunkResult.correct;
@@ -70,25 +68,13 @@ export class LocalBackend implements TrainingBackend {
     }
     this.model.endChunks?.();
     const size = to - from;
-    // The sum of the entries is non-finite exactly when one is (float32 values cannot overflow
-    // a double sum), so the NaN check rides on this pass.
-    let check = 0;
-    for (let i = 0; i < grad.length; i++) {
-      const g = grad[i]! / size;
-      grad[i] = g;
-      check += g;
-    }
+    const gradientFinite = averageGradient(grad, 0, grad.length, size);
     const noise =
       this.measureNoise && fullChunks > 0
-        ? {
-            small: chunkSize,
-            smallSquared: smallSquared / fullChunks / chunkSize ** 2,
-            big: size,
-            bigSquared: blockedSquaredNorm(grad, grad.length),
-          }
+        ? chunkNoiseSample(chunkSize, smallSquared, fullChunks, size, blockedSquaredNorm(grad, grad.length))
         : undefined;
     this.optimizer.step(params, grad, 0, params.length, hyper);
-    return { loss: loss / size, correct, noise, gradientFinite: Number.isFinite(check) };
+    return { loss: loss / size, correct, noise, gradientFinite };
   }
 
   async evaluate(split: "train" | "test"): Promise<LossSum> {
@@ -98,15 +84,9 @@ export class LocalBackend implements TrainingBackend {
     const chunkSize = baseChunkSize(this.chunkSize);
     for (let start = 0; start < data.size; start += chunkSize) {
       const end = Math.min(start + chunkSize, data.size);
-      resetLossSum(this.chunkResult);
-      callHook(
-        "model",
-        this.modelName,
-        "evaluate",
-        () => this.model.evaluate(this.params, data, order, start, end, this.chunkResult),
-        this.modelOrigin,
+      callLossHook(this.target, "evaluate", this.chunkResult, end - start, () =>
+        this.model.evaluate(this.params, data, order, start, end, this.chunkResult),
       );
-      checkLossSum(this.chunkResult, end - start, this.label, "evaluate");
       total.loss += this.chunkResult.loss;
       total.correct += this.chunkResult.correct;
     }

@@ -57,6 +57,41 @@ export class NoiseScaleTracker {
   }
 }
 
+/**
+ * What a step measured, from the sum of its `fullChunks` (at least one) full chunks' squared
+ * norms (each chunk gradient a sum over its samples) and the mean batch gradient's squared
+ * norm. Both backends report their steps through this, so they agree to the bit.
+ */
+export function chunkNoiseSample(
+  chunkSize: number,
+  chunkSquaredSum: number,
+  fullChunks: number,
+  batchSize: number,
+  bigSquared: number,
+): NoiseSample {
+  return {
+    small: chunkSize,
+    smallSquared: chunkSquaredSum / fullChunks / chunkSize ** 2,
+    big: batchSize,
+    bigSquared,
+  };
+}
+
+/**
+ * Turns `grad[from..to)`, summed over a batch, into the mean gradient in place; returns false if
+ * an entry is NaN or infinite. The check rides on this pass: the double sum of float32 values is
+ * non-finite exactly when one of them is (they cannot overflow it).
+ */
+export function averageGradient(grad: Float32Array, from: number, to: number, batchSize: number): boolean {
+  let check = 0;
+  for (let i = from; i < to; i++) {
+    const g = grad[i]! / batchSize;
+    grad[i] = g;
+    check += g;
+  }
+  return Number.isFinite(check);
+}
+
 /** Parameters per block of the squared-norm sums: fixed, so sums do not depend on how work is split. */
 export const NORM_BLOCK = 4096;
 

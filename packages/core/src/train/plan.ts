@@ -1,9 +1,10 @@
 import { errors, LrsimError } from "../errors.ts";
-import type { OptimizerDefinition } from "../optim/types.ts";
+import type { Allocate, OptimizerDefinition, OptimizerInstance } from "../optim/types.ts";
 import type { PluginCatalog, PluginSource } from "../plugins/catalog.ts";
 import type { Dataset, DatasetDefinition } from "../plugins/dataset.ts";
 import { callHook, callHookAsync } from "../plugins/hooks.ts";
 import type { ModelDefinition, ModelInstance } from "../plugins/model.ts";
+import { createRng } from "../random.ts";
 import { buildSchedule } from "../schedules/build.ts";
 import type { Schedule, ScheduleUnit } from "../schedules/types.ts";
 import type { SpecCall } from "../spec/ast.ts";
@@ -168,4 +169,29 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
   };
   createModel();
   return { config, schedule, model, dataset: { ...datasetChoice, data }, optimizer, createModel };
+}
+
+/**
+ * Fills `params` with the model's initial values for the run's seed. Every backend starts a run
+ * through this, so their parameters start identical.
+ */
+export function initParameters(plan: RunPlan, model: ModelInstance, params: Float32Array): void {
+  callHook(
+    "model",
+    plan.model.name,
+    "init",
+    () => model.init(params, createRng(plan.config.seed, "init")),
+    plan.model.source,
+  );
+}
+
+/** Creates the run's optimizer for `size` parameters, its state allocated through `allocate`. */
+export function createOptimizer(plan: RunPlan, size: number, allocate: Allocate): OptimizerInstance {
+  return callHook(
+    "optimizer",
+    plan.optimizer.name,
+    "create",
+    () => plan.optimizer.definition.create(plan.optimizer.params as never, size, allocate),
+    plan.optimizer.source,
+  );
 }

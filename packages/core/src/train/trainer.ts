@@ -1,14 +1,14 @@
 import { EventEmitter } from "eventemitter3";
 import { allocateLocal } from "../optim/types.ts";
 import type { PluginCatalog } from "../plugins/catalog.ts";
-import { callHook, nonFiniteGradient, pluginLabel } from "../plugins/hooks.ts";
+import { nonFiniteGradient, pluginLabel } from "../plugins/hooks.ts";
 import { createRng } from "../random.ts";
 import type { TrainingBackend } from "./backend.ts";
 import { ClusterClock } from "./cluster.ts";
 import { type RunConfig, type RunOptions, resolveRunConfig } from "./config.ts";
 import { LocalBackend } from "./local-backend.ts";
 import { NoiseScaleTracker } from "./noise-scale.ts";
-import { planRun, type RunPlan } from "./plan.ts";
+import { createOptimizer, initParameters, planRun, type RunPlan } from "./plan.ts";
 import type {
   EpochRecord,
   Evaluation,
@@ -25,20 +25,8 @@ export type BackendFactory = (plan: RunPlan) => Promise<TrainingBackend>;
 export const localBackend: BackendFactory = async (plan) => {
   const model = plan.createModel();
   const params = new Float32Array(model.parameterCount);
-  callHook(
-    "model",
-    plan.model.name,
-    "init",
-    () => model.init(params, createRng(plan.config.seed, "init")),
-    plan.model.source,
-  );
-  const optimizer = callHook(
-    "optimizer",
-    plan.optimizer.name,
-    "create",
-    () => plan.optimizer.definition.create(plan.optimizer.params as never, params.length, allocateLocal),
-    plan.optimizer.source,
-  );
+  initParameters(plan, model, params);
+  const optimizer = createOptimizer(plan, params.length, allocateLocal);
   return new LocalBackend(
     model,
     plan.model.name,
