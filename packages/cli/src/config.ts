@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { LrsimError } from "@lrsim/core";
+import { ancestorDirs, LrsimError } from "@lrsim/core";
 import type { Argv } from "yargs";
 
 /**
@@ -47,10 +47,9 @@ export interface LoadedConfig {
 
 /** The nearest config file: in `cwd`, else its parent, and so on up to the root (like ESLint or Prettier). */
 export function findConfig(cwd: string): string | undefined {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+  for (const dir of ancestorDirs(cwd))
     for (const name of CONFIG_FILES) if (existsSync(join(dir, name))) return join(dir, name);
-    if (dirname(dir) === dir) return undefined;
-  }
+  return undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

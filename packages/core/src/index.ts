@@ -19,6 +19,7 @@ export {
   type OptimizerInstance,
   type StepHyper,
 } from "./optim/types.ts";
+export { ancestorDirs } from "./paths.ts";
 export {
   type DiscoveredPackage,
   installedPluginPackages,

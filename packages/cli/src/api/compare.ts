@@ -34,6 +34,8 @@ export interface CompareOptions extends ExperimentOptions {
   readonly seed?: number;
   /** Devices of the simulated cluster. */
   readonly devices?: number;
+  /** Every run is planned: the schedules as they will run (protocol filled in) and the seeds; run `i` is schedule `floor(i / seeds.length)` with seed `i % seeds.length`. */
+  readonly onPlanned?: (schedules: readonly string[], seeds: readonly number[]) => void;
   /** A run is about to start: its index in the comparison, schedule and seed. */
   readonly onRunStart?: (index: number, schedule: string, seed: number) => void;
   /** After every update of run `index`. */
@@ -85,6 +87,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     devices: o.devices,
   });
   for (const schedule of schedules) await planRun(resolveRunConfig(runOptions(schedule, o.seed)), catalog);
+  options.onPlanned?.(schedules, seeds);
   const workers = workersOf(options);
   const recording = openRecording(options);
   const comparisonId = recording

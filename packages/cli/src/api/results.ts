@@ -1,16 +1,14 @@
-import { existsSync } from "node:fs";
 import type { RunResult } from "@lrsim/core";
-import { LrsimError } from "@lrsim/core";
 import {
   type Db,
   databasePath,
   listRuns,
-  openResults as openStore,
   type RunFilter,
   type RunListing,
   readOnlyQuery,
 } from "@lrsim/store";
-import { storedResult } from "./stored-result.ts";
+import { openExisting } from "../commands/results-db.ts";
+import { comparisonRunIds, storedResult } from "./stored-result.ts";
 
 /** A results database opened for reading, as `lrsim runs` and `lrsim query` read it. */
 export interface Results {
@@ -41,17 +39,13 @@ export interface Results {
  */
 export function openResults(path?: string): Results {
   const file = databasePath(path, process.env, process.cwd());
-  if (!existsSync(file)) throw new LrsimError("NO_DB", `no results database at ${file}`);
-  const db = openStore(file, { readonly: true });
+  const db = openExisting(file);
   return {
     path: file,
     db,
     runs: (filter) => listRuns(db, filter),
     run: (id) => storedResult(db, id),
-    comparison: (id) =>
-      listRuns(db, { comparison: id })
-        .sort((a, b) => a.id - b.id)
-        .map((r) => storedResult(db, r.id)),
+    comparison: (id) => comparisonRunIds(db, id).map((runId) => storedResult(db, runId)),
     query: (sql) => {
       const { columns, rows } = readOnlyQuery(db, sql);
       return rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));

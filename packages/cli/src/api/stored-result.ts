@@ -1,5 +1,5 @@
-import type { EpochRecord, RunResult, RunStatus } from "@lrsim/core";
-import { type Db, getRun, runEvaluations } from "@lrsim/store";
+import { type EpochRecord, LrsimError, type RunResult, type RunStatus } from "@lrsim/core";
+import { type Db, getRun, listRuns, runEvaluations } from "@lrsim/store";
 
 /** Rebuilds the run object of `lrsim run --json` from the database. */
 export function storedResult(db: Db, id: number): RunResult {
@@ -44,5 +44,32 @@ export function storedResult(db: Db, id: number): RunResult {
     },
     history,
     error: (run.error as string | null) ?? null,
+  };
+}
+
+/** A stored comparison: its name, its config (as `lrsim compare` recorded it) and its runs' ids in the order they ran. */
+export interface StoredComparison {
+  readonly name: string | null;
+  readonly config: Record<string, unknown>;
+  readonly runIds: number[];
+}
+
+/** The ids of a comparison's runs, in the order they ran (none for an unknown id). */
+export function comparisonRunIds(db: Db, id: number): number[] {
+  return listRuns(db, { comparison: id })
+    .map((r) => r.id)
+    .sort((a, b) => a - b);
+}
+
+/** Reads a stored comparison; an unknown id is a one-line error. */
+export function storedComparison(db: Db, id: number): StoredComparison {
+  const row = db.prepare("SELECT name, config FROM comparisons WHERE id = ?").get(id) as
+    | { name: string | null; config: string }
+    | undefined;
+  if (!row) throw new LrsimError("NO_SUCH_COMPARISON", `no comparison with id ${id} in this database`);
+  return {
+    name: row.name,
+    config: JSON.parse(row.config) as Record<string, unknown>,
+    runIds: comparisonRunIds(db, id),
   };
 }

@@ -1,14 +1,14 @@
 import { availableParallelism } from "node:os";
-import { LrsimError, type RunResult } from "@lrsim/core";
-import { databasePath, listRuns } from "@lrsim/store";
+import type { RunResult } from "@lrsim/core";
+import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { compare } from "../api/compare.ts";
 import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
-import { storedResult } from "../api/stored-result.ts";
+import { storedComparison, storedResult } from "../api/stored-result.ts";
 import { withConfig } from "../config.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { ProgressBoard } from "../render/progress-board.ts";
-import { describeProtocol, protocolSchedules } from "./compare-protocol.ts";
+import { describeProtocol } from "./compare-protocol.ts";
 import { comparisonCharts, comparisonTable } from "./compare-render.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption, openToRead } from "./results-db.ts";
@@ -148,21 +148,18 @@ async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
       db: databasePath(args.db, io.env, io.cwd),
       cwd: io.cwd,
       signal,
-      onRunStart: (index) => {
-        if (!board) {
-          const schedules = protocolSchedules(args.schedules, args);
-          // Short labels (the full specs are in the table): number, schedule name, seed.
-          board = new ProgressBoard(
-            io,
-            schedules.flatMap((s, i) =>
-              Array.from(
-                { length: args.seeds },
-                (_, k) =>
-                  `${i + 1}. ${s.replace(/\(.*$/s, "")}${args.seeds > 1 ? ` seed ${args.seed + k}` : ""}`,
-              ),
+      onPlanned: (schedules, seeds) => {
+        // Short labels (the full specs are in the table): number, schedule name, seed.
+        board = new ProgressBoard(
+          io,
+          schedules.flatMap((s, i) =>
+            seeds.map(
+              (seed) => `${i + 1}. ${s.replace(/\(.*$/s, "")}${seeds.length > 1 ? ` seed ${seed}` : ""}`,
             ),
-          );
-        }
+          ),
+        );
+      },
+      onRunStart: (index) => {
         started[index] = performance.now();
         show(index, 0, true);
       },
@@ -196,14 +193,9 @@ function showComparison(args: CompareArgs, io: CliIo): void {
   const db = openToRead(args.db, io);
   try {
     const id = args.show!;
-    const row = db.prepare("SELECT name, config FROM comparisons WHERE id = ?").get(id) as
-      | { name: string; config: string }
-      | undefined;
-    if (!row) throw new LrsimError("NO_SUCH_COMPARISON", `no comparison with id ${id} in this database`);
-    const runs = listRuns(db, { comparison: id })
-      .sort((a, b) => a.id - b.id)
-      .map((r) => storedResult(db, r.id));
-    const config = JSON.parse(row.config) as {
+    const stored = storedComparison(db, id);
+    const runs = stored.runIds.map((runId) => storedResult(db, runId));
+    const config = stored.config as {
       model?: string;
       dataset?: string;
       optimizer?: string;

@@ -14,12 +14,16 @@ export function dbOption<T>(y: Argv<T>) {
 
 /** Opens the results database to read; a missing file is a one-line error, not an empty database. */
 export function openToRead(option: string | undefined, io: CliIo, forWriting = false): Db {
-  const path = databasePath(option, io.env, io.cwd);
-  if (!existsSync(path))
-    throw new LrsimError(
-      "NO_DB",
-      `no results database at ${path} (lrsim run records runs there; --db or LRSIM_DB picks another)`,
-    );
+  return openExisting(
+    databasePath(option, io.env, io.cwd),
+    " (lrsim run records runs there; --db or LRSIM_DB picks another)",
+    forWriting,
+  );
+}
+
+/** Opens an existing results database (read-only unless `forWriting`); a missing file is an error, `hint` appended. */
+export function openExisting(path: string, hint = "", forWriting = false): Db {
+  if (!existsSync(path)) throw new LrsimError("NO_DB", `no results database at ${path}${hint}`);
   return forWriting ? openResults(path) : openResults(path, { readonly: true });
 }
 

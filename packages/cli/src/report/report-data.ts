@@ -1,5 +1,6 @@
 import { LrsimError } from "@lrsim/core";
-import { type Db, fromReal, getRun, listRuns } from "@lrsim/store";
+import { type Db, fromReal, getRun } from "@lrsim/store";
+import { storedComparison } from "../api/stored-result.ts";
 
 /** Columns of numbers, one array per quantity, all the same length (`null` where unknown). */
 type Columns<K extends string> = Record<K, Array<number | null>>;
@@ -89,15 +90,10 @@ export function collectReport(db: Db, selection: ReportSelection, lrsimVersion: 
   const ids = [...runIds];
   let title = runIds.length > 0 ? `runs ${runIds.join(", ")}` : "";
   if (comparison !== undefined) {
-    const row = db.prepare("SELECT name, config FROM comparisons WHERE id = ?").get(comparison) as
-      | { name: string | null; config: string }
-      | undefined;
-    if (!row)
-      throw new LrsimError("NO_SUCH_COMPARISON", `no comparison with id ${comparison} in this database`);
-    const config = JSON.parse(row.config) as { model?: string; dataset?: string };
-    title = `comparison ${comparison}${row.name ? ` “${row.name}”` : ""}: ${config.model ?? "?"} on ${config.dataset ?? "?"}`;
-    for (const r of listRuns(db, { comparison }).sort((a, b) => a.id - b.id))
-      if (!ids.includes(r.id)) ids.push(r.id);
+    const stored = storedComparison(db, comparison);
+    const config = stored.config as { model?: string; dataset?: string };
+    title = `comparison ${comparison}${stored.name ? ` “${stored.name}”` : ""}: ${config.model ?? "?"} on ${config.dataset ?? "?"}`;
+    for (const id of stored.runIds) if (!ids.includes(id)) ids.push(id);
   }
   const runs = ids.map((id) => reportRun(db, id));
   labelRuns(runs);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { errors, LrsimError } from "../errors.ts";
+import { ancestorDirs } from "../paths.ts";
 import type { SpecCall, SpecValue } from "../spec/ast.ts";
 import { suggest } from "../spec/suggest.ts";
 import { Registry } from "./registry.ts";
@@ -41,7 +42,7 @@ export interface DiscoveredPackage {
 /** `lrsim-plugin-*` and `@scope/lrsim-plugin-*` package names in the node_modules folders from `from` up. */
 export function installedPluginPackages(from: string): string[] {
   const names = new Set<string>();
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
+  for (const dir of ancestorDirs(from)) {
     const modules = join(dir, "node_modules");
     if (existsSync(modules))
       for (const entry of readdirSync(modules)) {
@@ -50,12 +51,12 @@ export function installedPluginPackages(from: string): string[] {
           for (const scoped of readdirSync(join(modules, entry)))
             if (scoped.startsWith("lrsim-plugin-")) names.add(`${entry}/${scoped}`);
       }
-    if (dirname(dir) === dir) return [...names].sort();
   }
+  return [...names].sort();
 }
 
 function findPackageEntry(packageName: string, from: string): string | undefined {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
+  for (const dir of ancestorDirs(from)) {
     const manifest = join(dir, "node_modules", packageName, "package.json");
     if (existsSync(manifest)) {
       const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { exports?: unknown; main?: string };
@@ -74,8 +75,8 @@ function findPackageEntry(packageName: string, from: string): string | undefined
             : undefined;
       return join(dirname(manifest), entry ?? pkg.main ?? "index.js");
     }
-    if (dirname(dir) === dir) return undefined;
   }
+  return undefined;
 }
 
 /**
