@@ -1,4 +1,4 @@
-import { formatNumber, type RangeTestResult } from "@lrsim/core";
+import { formatNumber, type RangeTestOptions, type RangeTestResult } from "@lrsim/core";
 import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { findLr } from "../api/find-lr.ts";
@@ -8,19 +8,8 @@ import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { dbOption } from "./results-db.ts";
 
-interface FindLrArgs {
-  model: string;
-  dataset: string;
-  optimizer: string;
-  batchSize: number;
-  start: number;
-  end: number;
-  iters: number;
-  mode: "exp" | "linear";
-  smoothing: number;
-  stopFactor: number;
-  trials: number;
-  seed: number;
+/** The range test's own options (all given, with the CLI's defaults), and the command's. */
+interface FindLrArgs extends Required<RangeTestOptions> {
   workers: number;
   db: string | undefined;
   json: boolean;

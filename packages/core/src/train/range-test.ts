@@ -137,15 +137,9 @@ export async function findLr(
 
 async function oneTrial(
   backend: Awaited<ReturnType<BackendFactory>>,
-  o: {
-    batchSize: number;
-    start: number;
-    end: number;
-    iters: number;
-    mode: "exp" | "linear";
-    smoothing: number;
-    stopFactor: number;
-  },
+  o: Required<
+    Pick<RangeTestOptions, "batchSize" | "start" | "end" | "iters" | "mode" | "smoothing" | "stopFactor">
+  >,
   seed: number,
 ): Promise<RangeTestTrial> {
   const n = backend.dataset.train.size;
