@@ -5,12 +5,7 @@ export default defineConfig({
   resolve: { conditions: ["@lrsim/source"] },
   ssr: { resolve: { conditions: ["@lrsim/source"] } },
   test: {
-    include: [
-      "packages/*/test/**/*.test.ts",
-      "plugins/*/test/**/*.test.ts",
-      "examples/*/*.test.ts",
-      "test/**/*.test.ts",
-    ],
+    include: ["packages/*/test/**/*.test.ts", "examples/*/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
     setupFiles: ["./test/helpers/property-seed.ts"],
     reporters: ["default", "./test/helpers/summary-reporter.ts"],

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createCatalog } from "@lrsim/builtins";
 import { Trainer } from "@lrsim/core";
 import { createComparison, openResults, RunWriter, readOnlyQuery } from "@lrsim/store";
-import { createCatalog } from "lrsim/catalog";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const doc = readFileSync(new URL("../docs/results-db.md", import.meta.url), "utf8");

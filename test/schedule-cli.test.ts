@@ -120,7 +120,7 @@ describe("lrsim schedules", () => {
 });
 
 describe("lrsim decay", () => {
-  it("solves seed 004's example", async () => {
+  it("solves the step-decay reverse-engineering article's example", async () => {
     const r = await runCli([
       "decay",
       "--initial-lr",

@@ -1,4 +1,5 @@
-import { buildSchedule, createScheduleRegistry, sampleSchedule } from "@lrsim/core";
+import { createScheduleRegistry } from "@lrsim/builtins";
+import { buildSchedule, sampleSchedule } from "@lrsim/core";
 import { describe, expect, it } from "vitest";
 import warmupPoly from "./warmup-poly.js";
 

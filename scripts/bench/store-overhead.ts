@@ -6,10 +6,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createCatalog } from "@lrsim/builtins";
 import { type RunOptions, Trainer } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { openResults, RunWriter } from "@lrsim/store";
-import { createCatalog } from "lrsim/catalog";
 
 const pool = new GradientPool({ workers: 2 });
 const db = openResults(join(mkdtempSync(join(tmpdir(), "lrsim-bench-")), "bench.db"));

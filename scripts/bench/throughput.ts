@@ -5,9 +5,9 @@
  * Only optimizer steps are timed (no evaluation). Options: --quick (fewer repetitions), --json.
  */
 import { availableParallelism } from "node:os";
+import { createCatalog } from "@lrsim/builtins";
 import { localBackend, planRun, resolveRunConfig, type TrainingBackend } from "@lrsim/core";
 import { GradientPool, PoolBackend } from "@lrsim/parallel";
-import { createCatalog } from "lrsim/catalog";
 
 const quick = process.argv.includes("--quick");
 const json = process.argv.includes("--json");

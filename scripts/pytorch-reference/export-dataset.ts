@@ -6,8 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createCatalog } from "@lrsim/builtins";
 import { bindParams, canonicalSpec, loadDataset, parseSpec } from "@lrsim/core";
-import { createCatalog } from "lrsim/catalog";
 
 const [spec = "mnist", out = "/tmp/lrsim-export"] = process.argv.slice(2);
 const catalog = createCatalog();

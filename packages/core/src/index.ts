@@ -10,7 +10,6 @@ export { DenseNetwork } from "./nn/dense-network.ts";
 export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
 export { WasmDenseNetwork } from "./nn/wasm-dense-network.ts";
 export { loadWasmModule } from "./nn/wasm-module.ts";
-export { builtinOptimizers } from "./optim/index.ts";
 export {
   type Allocate,
   allocateLocal,
@@ -48,15 +47,13 @@ export { EXPECTED_SHAPE, type PluginDefinitions, type PluginKind, shapeProblem }
 export { splitSamples } from "./plugins/split.ts";
 export { createRng, type Rng } from "./random.ts";
 export { buildSchedule, fullSchema, type ScheduleRegistry } from "./schedules/build.ts";
-export { smithMilestones } from "./schedules/builtin/common.ts";
-export { builtinSchedules } from "./schedules/builtin/index.ts";
 export {
   type DecaySolution,
   FLOAT32_SPACING_BELOW_ONE,
   type Float32Check,
   solveDecay,
 } from "./schedules/decay-solver.ts";
-export { checkScheduleShape, createScheduleRegistry } from "./schedules/registry.ts";
+export { checkScheduleShape } from "./schedules/registry.ts";
 export { type ScheduleSamples, sampleSchedule } from "./schedules/sample.ts";
 export {
   defineSchedule,

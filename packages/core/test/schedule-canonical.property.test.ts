@@ -1,6 +1,6 @@
+import { createScheduleRegistry } from "@lrsim/builtins";
 import {
   buildSchedule,
-  createScheduleRegistry,
   formatCall,
   isLrsimError,
   type Param,

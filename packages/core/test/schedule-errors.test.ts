@@ -1,11 +1,5 @@
-import {
-  buildSchedule,
-  createScheduleRegistry,
-  defineSchedule,
-  isLrsimError,
-  param,
-  Registry,
-} from "@lrsim/core";
+import { createScheduleRegistry } from "@lrsim/builtins";
+import { buildSchedule, defineSchedule, isLrsimError, param, Registry } from "@lrsim/core";
 import { describe, expect, it } from "vitest";
 
 const registry = createScheduleRegistry();

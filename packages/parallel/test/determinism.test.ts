@@ -1,5 +1,5 @@
+import { createCatalog } from "@lrsim/builtins";
 import { type RunOptions, type RunResult, Trainer } from "@lrsim/core";
-import { createCatalog } from "lrsim/catalog";
 import { afterAll, describe, expect, it } from "vitest";
 import { GradientPool } from "../src/index.ts";
 

@@ -1,10 +1,10 @@
 import { fileURLToPath } from "node:url";
+import { createCatalog } from "@lrsim/builtins";
 import { Trainer } from "@lrsim/core";
-import { createCatalog } from "lrsim/catalog";
 import { afterAll, describe, expect, it } from "vitest";
 import { GradientPool } from "../src/index.ts";
 
-const fixtures = fileURLToPath(new URL("../../../test/fixtures/plugins/", import.meta.url));
+const fixtures = fileURLToPath(new URL("../../core/test/fixtures/plugins/", import.meta.url));
 const pool = new GradientPool({ workers: 2 });
 afterAll(() => pool.close());
 

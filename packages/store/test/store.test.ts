@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
+import { createCatalog } from "@lrsim/builtins";
 import { Trainer } from "@lrsim/core";
-import { createCatalog } from "lrsim/catalog";
 import { describe, expect, it } from "vitest";
 import {
   fromReal,

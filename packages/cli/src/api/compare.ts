@@ -1,3 +1,4 @@
+import { createCatalog } from "@lrsim/builtins";
 import {
   type EpochRecord,
   planRun,
@@ -8,7 +9,6 @@ import {
 } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { createComparison, RunWriter } from "@lrsim/store";
-import { createCatalog } from "../catalog.ts";
 import { type Protocol, protocolSchedules } from "../commands/compare-protocol.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";

@@ -1,7 +1,7 @@
+import { createCatalog } from "@lrsim/builtins";
 import { type RangeTestOptions, type RangeTestResult, findLr as rangeTest } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { recordRangeTest } from "@lrsim/store";
-import { createCatalog } from "../catalog.ts";
 import { type ExperimentOptions, openRecording } from "./common.ts";
 
 /** Options of {@link findLr}: those of `lrsim find-lr`, camelCased. */

@@ -1,7 +1,7 @@
+import { createCatalog } from "@lrsim/builtins";
 import { type EpochRecord, type RunOptions, type RunResult, type StepRecord, Trainer } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { RunWriter } from "@lrsim/store";
-import { createCatalog } from "../catalog.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 

@@ -1,11 +1,5 @@
-import {
-  formatCall,
-  formatNumber,
-  parseSpecList,
-  type SpecArg,
-  type SpecCall,
-  smithMilestones,
-} from "@lrsim/core";
+import { smithMilestones } from "@lrsim/builtins";
+import { formatCall, formatNumber, parseSpecList, type SpecArg, type SpecCall } from "@lrsim/core";
 
 /** The shared settings every schedule of a comparison is filled in from. */
 export interface Protocol {

@@ -44,7 +44,7 @@ export function decayCommand(io: CliIo) {
         })
         .example(
           "$0 decay --initial-lr 0.1 --final-lr 0.0001 --total-steps 1000000 --updates 10000",
-          "Seed 004's example: gamma ~= 0.99930946, n = 100",
+          "the step-decay reverse-engineering article's example: gamma ~= 0.99930946, n = 100",
         ),
     handler: (args: DecayArgs) => {
       const solution = solveDecay(args.initialLr, args.finalLr, args.totalSteps, args.updates);

@@ -64,7 +64,10 @@ export function findLrCommand(io: CliIo) {
             default: false,
             describe: 'Print {"suggestedLr", "suggestions", "lr", "loss", "smoothedLoss", "trials", ...}',
           })
-          .example("$0 find-lr --model linear --dataset line --batch-size 80", "Seed 003's line fit")
+          .example(
+            "$0 find-lr --model linear --dataset line --batch-size 80",
+            "the Learning Rate Finder article's line fit",
+          )
           .example(
             "$0 find-lr --model mlp --dataset mnist --trials 3",
             "The MNIST MLP, three initialisations",
@@ -139,7 +142,7 @@ function render(r: RangeTestResult, color: boolean): string {
   const rules: Array<[keyof RangeTestResult["suggestions"], string]> = [
     ["valley", "fastai's valley (the suggestion)"],
     ["steepest", "steepest descent of the loss per log-lr"],
-    ["minimumOverTen", "a tenth of the lr at the minimum (seed 001)"],
+    ["minimumOverTen", "a tenth of the lr at the minimum (the one-cycle article)"],
   ];
   const rows = rules.map(([key, label]) => {
     const spread = r.spread[key];

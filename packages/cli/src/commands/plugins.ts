@@ -1,6 +1,6 @@
+import { createCatalog } from "@lrsim/builtins";
 import { type ParamSchema, type PluginKind, signatureOf, typeOf } from "@lrsim/core";
 import type { Argv } from "yargs";
-import { createCatalog } from "../catalog.ts";
 import type { CliIo } from "../io.ts";
 
 const KINDS: readonly PluginKind[] = ["model", "dataset", "optimizer", "schedule"];

@@ -103,7 +103,7 @@ export function runCommand(io: CliIo) {
           )
           .example(
             '$0 run --schedule "constant(lr=0.01)" --model linear --dataset line --batch-size 10 --epochs 50',
-            "Seed 003's line fit",
+            "the Learning Rate Finder article's line fit",
           ),
         io.config,
         "run",

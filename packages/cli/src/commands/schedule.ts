@@ -1,10 +1,5 @@
-import {
-  buildSchedule,
-  createScheduleRegistry,
-  errors,
-  type ScheduleSamples,
-  sampleSchedule,
-} from "@lrsim/core";
+import { createScheduleRegistry } from "@lrsim/builtins";
+import { buildSchedule, errors, type ScheduleSamples, sampleSchedule } from "@lrsim/core";
 import type { Argv } from "yargs";
 import { withConfig } from "../config.ts";
 import { type CliIo, useColor } from "../io.ts";

@@ -1,10 +1,5 @@
-import {
-  createScheduleRegistry,
-  fullSchema,
-  type ScheduleDefinition,
-  signatureOf,
-  typeOf,
-} from "@lrsim/core";
+import { createScheduleRegistry } from "@lrsim/builtins";
+import { fullSchema, type ScheduleDefinition, signatureOf, typeOf } from "@lrsim/core";
 import type { Argv } from "yargs";
 import type { CliIo } from "../io.ts";
 import { renderTable } from "../render/table.ts";

@@ -21,7 +21,7 @@ export interface Float32Check {
   readonly faithful: boolean;
 }
 
-/** The solution of seed 004's problem: a step decay from `initialLr` to `finalLr` in `updates` decays. */
+/** The solution of the step-decay reverse-engineering article's problem: a step decay from `initialLr` to `finalLr` in `updates` decays. */
 export interface DecaySolution {
   readonly initialLr: number;
   readonly finalLr: number;
@@ -77,7 +77,7 @@ function positive(option: string, value: number, integer: boolean): void {
 
 /**
  * Solves for the step decay that takes the lr from `initialLr` to `finalLr` with `updates`
- * multiplications spread evenly over `totalSteps` steps (seed 004), and checks whether the
+ * multiplications spread evenly over `totalSteps` steps (the step-decay reverse-engineering article), and checks whether the
  * decay survives float32.
  */
 export function solveDecay(

@@ -1,5 +1,3 @@
-import { Registry } from "../plugins/registry.ts";
-import { builtinSchedules } from "./builtin/index.ts";
 import type { ScheduleDefinition } from "./types.ts";
 
 const PARAM_TYPES = new Set(["number", "boolean", "choice", "numbers", "spec", "specs"]);
@@ -17,11 +15,4 @@ export function checkScheduleShape(definition: ScheduleDefinition): string | und
   }
   if ("unit" in definition.params) return "`unit` is reserved: every schedule takes it";
   return undefined;
-}
-
-/** A registry holding the built-in schedules; register your own with `.register(defineSchedule(...))`. */
-export function createScheduleRegistry(): Registry<ScheduleDefinition> {
-  const registry = new Registry<ScheduleDefinition>("schedule", checkScheduleShape);
-  for (const definition of builtinSchedules) registry.register(definition);
-  return registry;
 }

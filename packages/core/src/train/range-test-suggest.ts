@@ -3,10 +3,10 @@
  * practitioners use all three and they disagree:
  *
  * - `steepest`: the lr where the smoothed loss falls fastest per unit of log10(lr)
- *   (pytorch-lr-finder's suggestion; seed 003's "largest change in loss for a given lr").
+ *   (pytorch-lr-finder's suggestion; the Learning Rate Finder article's "largest change in loss for a given lr").
  * - `valley`: fastai's default — inside the longest stretch over which the loss keeps
  *   decreasing, the point half a third past its first third.
- * - `minimumOverTen`: a tenth of the lr at the lowest loss (seed 001, Smith's rule of thumb).
+ * - `minimumOverTen`: a tenth of the lr at the lowest loss (the one-cycle article, Smith's rule of thumb).
  */
 export interface Suggestions {
   readonly steepest: number | null;

@@ -17,13 +17,13 @@ export interface RangeTestOptions {
   readonly end?: number;
   /** Mini-batches per trial (lr values). */
   readonly iters?: number;
-  /** `exp`: lr grows geometrically (seed 001's lr_i = start * (end/start)^(i/n)); `linear`: arithmetically. */
+  /** `exp`: lr grows geometrically (the one-cycle article's lr_i = start * (end/start)^(i/n)); `linear`: arithmetically. */
   readonly mode?: "exp" | "linear";
   /** EMA factor of the smoothed loss (bias-corrected). */
   readonly smoothing?: number;
   /** Stop when the smoothed loss exceeds this multiple of its best. */
   readonly stopFactor?: number;
-  /** Repetitions from different initialisations (seed 003), each from a fresh model. */
+  /** Repetitions from different initialisations (the Learning Rate Finder article), each from a fresh model. */
   readonly trials?: number;
   readonly seed?: number;
 }

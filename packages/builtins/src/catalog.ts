@@ -1,0 +1,56 @@
+import {
+  type DatasetDefinition,
+  type ModelDefinition,
+  type OptimizerDefinition,
+  PluginCatalog,
+  type PluginKind,
+  type Registry,
+  type ScheduleDefinition,
+} from "@lrsim/core";
+import { blobs, line, mnist, spirals, teacher } from "./datasets/index.ts";
+import { linear, mlp, softmax } from "./models/index.ts";
+import { builtinOptimizers } from "./optimizers/index.ts";
+import { builtinSchedules } from "./schedules/index.ts";
+
+/**
+ * The module workers import built-ins from: this package's entry point, which exports every
+ * built-in under the name used below.
+ */
+const BUILTINS_MODULE = new URL("./index.ts", import.meta.url).href;
+
+/** The built-in plugins as one readable list: kind, definition, and the export a worker imports it from. */
+const BUILTINS: ReadonlyArray<readonly [PluginKind, { name: string }, string]> = [
+  ...builtinSchedules.map((d) => ["schedule", d, "builtinSchedules"] as const),
+  ...builtinOptimizers.map((d) => ["optimizer", d, "builtinOptimizers"] as const),
+  ["model", linear, "linear"],
+  ["model", softmax, "softmax"],
+  ["model", mlp as unknown as ModelDefinition, "mlp"],
+  ["dataset", line as unknown as DatasetDefinition, "line"],
+  ["dataset", blobs as unknown as DatasetDefinition, "blobs"],
+  ["dataset", spirals as unknown as DatasetDefinition, "spirals"],
+  ["dataset", teacher as unknown as DatasetDefinition, "teacher"],
+  ["dataset", mnist as unknown as DatasetDefinition, "mnist"],
+];
+
+/**
+ * A catalog holding every built-in schedule, optimizer, model and dataset, registered through
+ * the same `register` a user's plugin goes through. Paths and `lrsim-plugin-*` packages named
+ * on the command line are resolved relative to `cwd`. Every command, the programmatic API and
+ * the workers resolve plugins through one of these.
+ */
+export function createCatalog(cwd: string = process.cwd()): PluginCatalog {
+  const catalog = new PluginCatalog(cwd);
+  for (const [kind, definition, exportName] of BUILTINS)
+    catalog.register(kind, definition as never, { module: BUILTINS_MODULE, export: exportName });
+  return catalog;
+}
+
+/** The built-in schedules alone, as a registry (for tests and tools that only evaluate schedules). */
+export function createScheduleRegistry(): Registry<ScheduleDefinition> {
+  return createCatalog().registries.schedule;
+}
+
+/** The built-in optimizers alone, as a registry. */
+export function createOptimizerRegistry(): Registry<OptimizerDefinition> {
+  return createCatalog().registries.optimizer;
+}

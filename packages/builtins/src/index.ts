@@ -1,0 +1,13 @@
+/**
+ * @lrsim/builtins — every built-in plugin (schedules, optimizers, models, datasets), each
+ * written against the public plugin API exactly as a user's plugin is, and the catalog that
+ * registers them for every command and worker.
+ *
+ * @packageDocumentation
+ */
+export { createCatalog, createOptimizerRegistry, createScheduleRegistry } from "./catalog.ts";
+export { blobs, line, loadAllDigits, mnist, spirals, teacher } from "./datasets/index.ts";
+export { linear, mlp, softmax } from "./models/index.ts";
+export { builtinOptimizers } from "./optimizers/index.ts";
+export { smithMilestones } from "./schedules/common.ts";
+export { builtinSchedules } from "./schedules/index.ts";

@@ -1,0 +1,3 @@
+export { linear } from "./linear.ts";
+export { mlp } from "./mlp.ts";
+export { softmax } from "./softmax.ts";

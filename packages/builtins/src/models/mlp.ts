@@ -1,0 +1,18 @@
+import { ACTIVATIONS, createDenseNetwork, defineModel, kernelParam, param } from "@lrsim/core";
+
+/**
+ * A multi-layer perceptron: `hidden` fully connected layers with `activation`, then a linear
+ * output layer; softmax cross-entropy for classification, mean squared error for regression.
+ */
+export const mlp = defineModel({
+  name: "mlp",
+  summary: "Multi-layer perceptron: hidden layers with an activation, softmax or MSE output.",
+  tasks: ["classification", "regression"],
+  params: {
+    hidden: param.numbers({ doc: "Sizes of the hidden layers.", integer: true, min: 1, default: [128] }),
+    activation: param.choice(ACTIVATIONS, { doc: "Activation between layers.", default: "relu" }),
+    kernel: kernelParam,
+  },
+  create: ({ hidden, activation, kernel }, shape) =>
+    createDenseNetwork([shape.inputs, ...hidden, shape.outputs], activation, shape, kernel),
+});

@@ -1,0 +1,16 @@
+import { param } from "@lrsim/core";
+
+export const weightDecayParam = param.number({
+  doc: "L2 penalty added to the gradient (PyTorch weight_decay).",
+  default: 0,
+  min: 0,
+});
+export const epsParam = (value: number) =>
+  param.number({ doc: "Term added for numerical stability.", default: value, min: 0 });
+export const lrParam = (value: number) =>
+  param.number({
+    doc: "Learning rate when no schedule sets one (a schedule always does in lrsim).",
+    default: value,
+    min: 0,
+    exclusiveMin: true,
+  });

@@ -1,0 +1,16 @@
+import type { OptimizerDefinition } from "@lrsim/core";
+import { adadelta } from "./adadelta.ts";
+import { adagrad } from "./adagrad.ts";
+import { adam, adamw } from "./adam.ts";
+import { rmsprop } from "./rmsprop.ts";
+import { sgd } from "./sgd.ts";
+
+/** Every built-in optimizer, in the order `lrsim plugins` lists them. */
+export const builtinOptimizers: readonly OptimizerDefinition[] = [
+  sgd,
+  adagrad,
+  adadelta,
+  rmsprop,
+  adam,
+  adamw,
+] as unknown as readonly OptimizerDefinition[];

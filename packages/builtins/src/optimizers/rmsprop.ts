@@ -1,0 +1,46 @@
+import { defineOptimizer, param } from "@lrsim/core";
+import { epsParam, weightDecayParam } from "./common.ts";
+
+/** PyTorch's RMSprop, with its optional centring and momentum. */
+export const rmsprop = defineOptimizer({
+  name: "rmsprop",
+  summary: "Gradients divided by a running RMS, optionally centred and with momentum (PyTorch RMSprop).",
+  pytorch: "torch.optim.RMSprop",
+  scheduledMomentum: "momentum",
+  params: {
+    alpha: param.number({ doc: "Smoothing constant of the running average.", default: 0.99, min: 0, max: 1 }),
+    eps: epsParam(1e-8),
+    weightDecay: weightDecayParam,
+    momentum: param.number({ doc: "Momentum factor.", default: 0, min: 0, max: 1 }),
+    centered: param.boolean({
+      doc: "Normalise by the estimated variance instead of the second moment.",
+      default: false,
+    }),
+  },
+  create: ({ alpha, eps, weightDecay, momentum, centered }, size, allocate) => {
+    const squareAvg = allocate(size);
+    const gradAvg = centered ? allocate(size) : undefined;
+    const buffer = allocate(size);
+    return {
+      step: (p, g, from, to, hyper) => {
+        const mu = hyper.momentum ?? momentum;
+        for (let i = from; i < to; i++) {
+          const d = g[i]! + weightDecay * p[i]!;
+          const sq = Math.fround(alpha * squareAvg[i]! + (1 - alpha) * d * d);
+          squareAvg[i] = sq;
+          let avg: number;
+          if (gradAvg) {
+            const ga = Math.fround(alpha * gradAvg[i]! + (1 - alpha) * d);
+            gradAvg[i] = ga;
+            avg = Math.sqrt(sq - ga * ga) + eps;
+          } else avg = Math.sqrt(sq) + eps;
+          if (mu > 0) {
+            const b = Math.fround(mu * buffer[i]! + d / avg);
+            buffer[i] = b;
+            p[i] = p[i]! - hyper.lr * b;
+          } else p[i] = p[i]! - (hyper.lr * d) / avg;
+        }
+      },
+    };
+  },
+});

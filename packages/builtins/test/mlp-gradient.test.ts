@@ -1,0 +1,65 @@
+import { bindParams, createRng, type LossSum, parseSpec } from "@lrsim/core";
+import { describe, expect, it } from "vitest";
+import { mlp } from "../src/index.ts";
+import { expectGradientMatchesFiniteDifferences, randomSplit } from "./gradient-check.ts";
+
+const build = (spec: string, inputs: number, outputs: number, task: "regression" | "classification") =>
+  mlp.create(bindParams("mlp", mlp.params, parseSpec(spec)) as never, { inputs, outputs, task });
+
+for (const kernel of ["js", "wasm"]) {
+  describe(`mlp gradients equal finite differences (${kernel} kernel)`, () => {
+    for (const activation of ["tanh", "sigmoid", "relu"]) {
+      it(`classification, two hidden layers, ${activation}`, () => {
+        expectGradientMatchesFiniteDifferences(
+          build(`mlp(hidden=[5,4], activation=${activation}, kernel=${kernel})`, 3, 4, "classification"),
+          randomSplit(40, 3, 4, "classification"),
+        );
+      });
+    }
+    it("regression with two outputs", () => {
+      expectGradientMatchesFiniteDifferences(
+        build(`mlp(hidden=[6], activation=tanh, kernel=${kernel})`, 4, 2, "regression"),
+        randomSplit(37, 4, 2, "regression"),
+      );
+    });
+    it("more samples than one block, odd sizes", () => {
+      expectGradientMatchesFiniteDifferences(
+        build(`mlp(hidden=[3], activation=tanh, kernel=${kernel})`, 2, 3, "classification"),
+        randomSplit(150, 2, 3, "classification"),
+      );
+    });
+  });
+}
+
+describe("the WebAssembly SIMD and portable kernels agree", () => {
+  it.each([
+    ["mlp(hidden=[128])", 784, 10, "classification", 200],
+    ["mlp(hidden=[33,17], activation=tanh)", 29, 7, "classification", 131],
+    ["mlp(hidden=[9], activation=sigmoid)", 6, 3, "regression", 70],
+  ] as const)(
+    "%s on %i inputs: losses, accuracy and gradients match to float32 rounding",
+    (spec, inputs, outputs, task, n) => {
+      const data = randomSplit(n, inputs, outputs, task, 3);
+      const js = build(spec.replace(")", ", kernel=js)"), inputs, outputs, task);
+      const wasm = build(spec.replace(")", ", kernel=wasm)"), inputs, outputs, task);
+      const params = new Float32Array(js.parameterCount);
+      js.init(params, createRng(2, "init"));
+      const indices = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
+      const gJs = new Float32Array(params.length);
+      const gWasm = new Float32Array(params.length);
+      const oJs: LossSum = { loss: 0, correct: 0 };
+      const oWasm: LossSum = { loss: 0, correct: 0 };
+      js.gradient(params, data, indices, 5, n, gJs, oJs);
+      wasm.gradient(params, data, indices, 5, n, gWasm, oWasm);
+      expect(oWasm.loss).toBeCloseTo(oJs.loss, 3);
+      expect(oWasm.correct).toBe(oJs.correct);
+      let diff = 0;
+      let norm = 0;
+      for (let i = 0; i < params.length; i++) {
+        diff += (gWasm[i]! - gJs[i]!) ** 2;
+        norm += gJs[i]! ** 2;
+      }
+      expect(Math.sqrt(diff / norm)).toBeLessThan(1e-5);
+    },
+  );
+});

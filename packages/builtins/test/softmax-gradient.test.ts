@@ -1,0 +1,12 @@
+import { describe, it } from "vitest";
+import { softmax } from "../src/index.ts";
+import { expectGradientMatchesFiniteDifferences, randomSplit } from "./gradient-check.ts";
+
+describe("softmax regression gradients equal finite differences", () => {
+  it("4 features, 5 classes", () => {
+    expectGradientMatchesFiniteDifferences(
+      softmax.create({ kernel: "js" }, { inputs: 4, outputs: 5, task: "classification" }),
+      randomSplit(60, 4, 5, "classification"),
+    );
+  });
+});

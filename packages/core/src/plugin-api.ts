@@ -1,0 +1,45 @@
+/**
+ * The plugin API: everything a model, dataset, schedule or optimizer plugin needs, and
+ * nothing else. Published as `lrsim/plugin`; the built-ins in `@lrsim/builtins` import only
+ * what is listed here, exactly as a user's plugin does.
+ *
+ * @packageDocumentation
+ */
+export { ACTIVATIONS, type Activation, activate, backpropActivation } from "./nn/activations.ts";
+export { DenseNetwork } from "./nn/dense-network.ts";
+export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
+export { meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
+export {
+  type Allocate,
+  defineOptimizer,
+  type OptimizerDefinition,
+  type OptimizerInstance,
+  type StepHyper,
+} from "./optim/types.ts";
+export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
+export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
+export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
+export { splitSamples } from "./plugins/split.ts";
+export { createRng, type Rng } from "./random.ts";
+export {
+  defineSchedule,
+  type Schedule,
+  type ScheduleContext,
+  type ScheduleCurve,
+  type ScheduleDefinition,
+  type ScheduleUnit,
+  type ScheduleValue,
+} from "./schedules/types.ts";
+export {
+  type BooleanParam,
+  type ChoiceParam,
+  type DefaultContext,
+  type NumberListParam,
+  type NumberParam,
+  type Param,
+  type ParamSchema,
+  type ParamValues,
+  param,
+  type SpecListParam,
+  type SpecParam,
+} from "./spec/params.ts";
