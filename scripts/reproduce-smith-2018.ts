@@ -45,7 +45,7 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.le
 const stat = (name: string) => {
   const runs = [...bySchedule].find(([schedule]) => schedule.startsWith(name))?.[1] ?? [];
   return {
-    accuracy: mean(runs.map((r) => r.final.testAccuracy ?? Number.NaN)),
+    accuracy: mean(runs.map((r) => r.final?.testAccuracy ?? Number.NaN)),
     updates: mean(runs.map((r) => r.updates)),
     cluster: mean(runs.map((r) => r.clusterMs)),
     seeds: runs.length,

@@ -24,7 +24,7 @@ describe('the programmatic API: import { compare, run, findLr, openResults } fro
     expect(r.runId).toBe(1);
     expect(epochs).toEqual([0, 1, 2, 3]);
     expect(steps).toBe(r.updates);
-    expect(r.final.testAccuracy).toBeGreaterThan(0.9);
+    expect(r.final?.testAccuracy).toBeGreaterThan(0.9);
   });
 
   it("compare follows the CLI's protocol and records one comparison", async () => {

@@ -61,13 +61,9 @@ describe("worked examples from the seed articles", () => {
   });
 
   it("rejects solver input that makes no sense", () => {
-    expect(() => solveDecay(0, 0.1, 10, 2)).toThrow("--initial-lr must be a positive number, got 0");
-    expect(() => solveDecay(0.1, 0.01, 10, 20)).toThrow(
-      "--updates must be at most --total-steps (10), got 20",
-    );
-    expect(() => solveDecay(0.1, 0.01, 10.5, 2)).toThrow(
-      "--total-steps must be a positive integer, got 10.5",
-    );
+    expect(() => solveDecay(0, 0.1, 10, 2)).toThrow("initialLr must be a positive number, got 0");
+    expect(() => solveDecay(0.1, 0.01, 10, 20)).toThrow("updates must be at most totalSteps (10), got 20");
+    expect(() => solveDecay(0.1, 0.01, 10.5, 2)).toThrow("totalSteps must be a positive integer, got 10.5");
   });
 });
 

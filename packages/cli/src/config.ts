@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ancestorDirs, LrsimError } from "@lrsim/core";
+import { ancestorDirs, errors } from "@lrsim/core";
 import type { Argv } from "yargs";
 
 /**
@@ -66,13 +66,13 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
       values = module.default;
     }
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
-    throw new LrsimError("BAD_CONFIG", `${file}: ${reason}`, { cause });
+    const reason = cause instanceof Error ? cause.message.split("\n")[0]! : String(cause);
+    throw errors.badConfig(file, reason, cause);
   }
   if (!isObject(values))
-    throw new LrsimError(
-      "BAD_CONFIG",
-      `${file} must ${file.endsWith(".json") ? "hold a JSON object" : "export default an object (defineConfig({...}))"} of option defaults`,
+    throw errors.badConfig(
+      file,
+      `it must ${file.endsWith(".json") ? "hold a JSON object" : "export default an object (defineConfig({...}))"} of option defaults`,
     );
   return { file, values };
 }
@@ -105,18 +105,15 @@ export function configDefaults(
   const knownNames = new Set(known.flatMap((k) => [k, camel(k)]));
   const section = config.values[command];
   if (section !== undefined && !isObject(section))
-    throw new LrsimError(
-      "BAD_CONFIG",
-      `${config.file}: "${command}" must be an object of ${command} options`,
-    );
+    throw errors.badConfig(config.file, `"${command}" must be an object of ${command} options`);
   const defaults: Record<string, unknown> = {};
   const take = (source: Record<string, unknown>, strict: boolean) => {
     for (const [key, value] of Object.entries(source)) {
       if (knownNames.has(key)) defaults[camel(key)] = rebase(value, dirname(config.file), cwd);
       else if (strict)
-        throw new LrsimError(
-          "BAD_CONFIG",
-          `${config.file}: lrsim ${command} has no option "${key}" (lrsim ${command} --help lists them)`,
+        throw errors.badConfig(
+          config.file,
+          `lrsim ${command} has no option "${key}" (lrsim ${command} --help lists them)`,
         );
     }
   };

@@ -43,6 +43,7 @@ export { COMPARE_DEFAULTS } from "./api/compare-defaults.ts";
 export type { FindLrOptions, FindLrResult } from "./api/find-lr.ts";
 export { openResults, type Results } from "./api/results.ts";
 export type { RunExperimentOptions, RunExperimentResult } from "./api/run.ts";
+export type { StoredRunResult, UnfinishedRun } from "./api/stored-result.ts";
 export { defineConfig, type LrsimConfig } from "./config.ts";
 export type { CliIo } from "./io.ts";
 

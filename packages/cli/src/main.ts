@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { isLrsimError, LrsimError } from "@lrsim/core";
+import { describeOptionProblem, errors, isLrsimError, type LrsimError, type OptionNamer } from "@lrsim/core";
 import yargs from "yargs";
 import { compareCommand } from "./commands/compare.ts";
 import { decayCommand } from "./commands/decay.ts";
@@ -17,8 +17,40 @@ import { CONFIG_FILES, findConfig, type LoadedConfig, loadConfig } from "./confi
 import { type CliIo, processIo } from "./io.ts";
 import { version } from "./version.ts";
 
-/** Exit codes: 0 success, 1 bad input or a failed run, 2 a usage error (unknown option, missing argument). */
-export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 success; 1 bad input or a failed run (a plugin's error); 2 a usage error
+ * (unknown option, missing argument); 70 an internal error, a bug in lrsim or a database
+ * failure mid-run (sysexits' EX_SOFTWARE), to be reported.
+ */
+export const EXIT = { ok: 0, error: 1, usage: 2, internal: 70 } as const;
+
+/** How the CLI names an option of the programmatic API: `batchSize` is `--batch-size`. */
+export const flagName: OptionNamer = (option) =>
+  `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** An LrsimError's one line as the CLI prints it: options named as flags. */
+export function cliMessage(error: LrsimError): string {
+  return error.option ? describeOptionProblem(error.option, flagName) : error.message;
+}
+
+/**
+ * Prints an error that ended the command and returns the exit code: an LrsimError as one line
+ * (bad input, a plugin's fault), anything else as an internal error to report.
+ */
+function reportError(io: CliIo, error: unknown, verbose: boolean): number {
+  if (isLrsimError(error)) {
+    io.err(`lrsim: ${cliMessage(error)}`);
+    if (verbose && error.stack) io.err(error.stack);
+    return EXIT.error;
+  }
+  io.err(`lrsim: internal error: ${error instanceof Error ? error.message : String(error)}`);
+  io.err(
+    verbose && error instanceof Error && error.stack
+      ? error.stack
+      : `(exit code ${EXIT.internal}: a bug in lrsim or a failing database; run again with --verbose for the stack trace, and please report it)`,
+  );
+  return EXIT.internal;
+}
 
 class UsageError extends Error {}
 
@@ -29,7 +61,7 @@ async function configFor(argv: readonly string[], cwd: string): Promise<LoadedCo
   const given = at < 0 ? undefined : argv[at]!.includes("=") ? argv[at]!.slice(9) : argv[at + 1];
   if (at >= 0 && !given) return undefined; // yargs reports the missing value
   const file = given ? resolve(cwd, given) : findConfig(cwd);
-  if (given && !existsSync(file!)) throw new LrsimError("NO_CONFIG", `no config file at ${file}`);
+  if (given && !existsSync(file!)) throw errors.noConfig(file!);
   return file ? loadConfig(file) : undefined;
 }
 
@@ -59,9 +91,7 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
   try {
     config = await configFor(argv, outerIo.cwd);
   } catch (error) {
-    if (!isLrsimError(error)) throw error;
-    outerIo.err(`lrsim: ${error.message}`);
-    return EXIT.error;
+    return reportError(outerIo, error, verbose);
   }
   const io: CliIo = {
     ...outerIo,
@@ -120,17 +150,6 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
       io.err(`lrsim: ${unknown}${message} (${command} --help shows the options)`);
       return EXIT.usage;
     }
-    if (isLrsimError(error)) {
-      io.err(`lrsim: ${error.message}`);
-      if (verbose && error.stack) io.err(error.stack);
-      return EXIT.error;
-    }
-    io.err(`lrsim: internal error: ${error instanceof Error ? error.message : String(error)}`);
-    io.err(
-      verbose && error instanceof Error && error.stack
-        ? error.stack
-        : "(run again with --verbose for the stack trace, and please report it)",
-    );
-    return EXIT.error;
+    return reportError(io, error, verbose);
   }
 }

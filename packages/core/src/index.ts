@@ -4,7 +4,19 @@
  *
  * @packageDocumentation
  */
-export { errors, isLrsimError, LrsimError } from "./errors.ts";
+export {
+  describeOptionProblem,
+  ERROR_CODES,
+  type ErrorCode,
+  errorFromWire,
+  errors,
+  errorToWire,
+  isLrsimError,
+  LrsimError,
+  type OptionNamer,
+  type OptionProblem,
+  type WireError,
+} from "./errors.ts";
 export { ACTIVATIONS, type Activation } from "./nn/activations.ts";
 export { DenseNetwork } from "./nn/dense-network.ts";
 export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
@@ -139,12 +151,19 @@ export {
   suggestLearningRates,
   valleyIndex,
 } from "./train/range-test-suggest.ts";
-export { type BackendFactory, localBackend, Trainer, train } from "./train/trainer.ts";
+export { finalOf, runResultOf } from "./train/result.ts";
+export { type BackendFactory, localBackend, Trainer, type TrainerObserver, train } from "./train/trainer.ts";
 export type {
+  CompletedRun,
+  DivergedRun,
   EpochRecord,
   Evaluation,
+  FailedRun,
+  FinalMetrics,
+  InterruptedRun,
   RunResult,
   RunStatus,
+  RunSummary,
   ScheduleReading,
   StepRecord,
   TrainerEvents,

@@ -21,7 +21,7 @@ describe("plugin resolution: built-in name, then path, then lrsim-plugin-<name>"
     expect(r.status).toBe("completed");
     expect(r.model).toBe("./quadratic-model.ts(scale=1)");
     expect(catalog.sourceOf("model", "./quadratic-model.ts")?.module).toMatch(/^file:.*quadratic-model\.ts$/);
-    expect(r.final.testLoss).toBeLessThan(r.history[0]!.testLoss);
+    expect(r.final?.testLoss).toBeLessThan(r.history[0]!.testLoss);
   });
 
   it("finds an installed lrsim-plugin-<name> package by its short name", async () => {

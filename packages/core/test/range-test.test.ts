@@ -39,7 +39,7 @@ describe("the learning-rate range test", () => {
         epochs: 300,
       });
       expect(run.status).toBe("completed");
-      expect(run.final.testLoss).toBeLessThan(run.history[0]!.testLoss / 20);
+      expect(run.final?.testLoss).toBeLessThan(run.history[0]!.testLoss / 20);
     }
   });
 
@@ -60,9 +60,9 @@ describe("the learning-rate range test", () => {
   it("refuses nonsense up front", async () => {
     await expect(
       findLr({ model: "linear", dataset: "line", start: 1, end: 0.1 }, createCatalog()),
-    ).rejects.toThrow("--end must be a number above --start (1), got 0.1");
+    ).rejects.toThrow("end must be a number above start (1), got 0.1");
     await expect(findLr({ model: "linear", dataset: "line", iters: 2 }, createCatalog())).rejects.toThrow(
-      "--iters must be an integer >= 5, got 2",
+      "iters must be an integer >= 5, got 2",
     );
   });
 });

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { type BackendFactory, errors, localBackend } from "@lrsim/core";
 import { Piscina } from "piscina";
 import { PoolBackend } from "./pool-backend.ts";
-import type { Task } from "./protocol.ts";
+import type { ServeEnd, Task } from "./protocol.ts";
 
 /** How to size a {@link GradientPool}. */
 export interface GradientPoolOptions {
@@ -61,9 +61,9 @@ export class GradientPool {
   };
 
   /** Runs one task on whichever worker is free (a run's serve tasks: one per worker, see PoolBackend). */
-  run(task: Task): Promise<null> {
+  run(task: Task): Promise<ServeEnd> {
     if (!this.piscina) throw new Error("GradientPool with 0 workers has no threads to run tasks");
-    return this.piscina.run(task) as Promise<null>;
+    return this.piscina.run(task) as Promise<ServeEnd>;
   }
 
   /** Ends every worker thread; the pool is unusable afterwards. */

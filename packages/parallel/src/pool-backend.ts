@@ -2,9 +2,10 @@ import {
   baseChunkSize,
   chunkNoiseSample,
   createOptimizer,
+  errorFromWire,
+  errors,
   initParameters,
   type LossSum,
-  LrsimError,
   NORM_BLOCK,
   type RunPlan,
   type StepHyper,
@@ -18,6 +19,7 @@ import {
   CONTROL,
   FLAG,
   type PluginRef,
+  type ServeEnd,
   type SessionDescriptor,
   type Task,
   VALUES,
@@ -32,9 +34,6 @@ function pluginRef(
     throw new Error(`${kind} "${chosen.name}" has no module reference, so worker threads cannot load it`);
   return { name: chosen.name, source: chosen.source, params: chosen.params };
 }
-
-/** Whether an error only says that a worker gave up waiting for another that failed. */
-const abandoned = (error: unknown) => String((error as Error)?.message).startsWith("step abandoned");
 
 /**
  * A training backend on the worker pool. Each worker runs one long task per run (a serve loop,
@@ -58,8 +57,11 @@ export class PoolBackend implements TrainingBackend {
   private readonly values: Float64Array;
   /** The serve tasks, one per worker, while they run. */
   private servers: Promise<unknown>[] | undefined;
-  /** The first error a serve task ended with (a plugin's, or a worker's death). */
-  private failure: { error: unknown } | undefined;
+  /**
+   * The first error a serve task ended with (a plugin's, or a worker's death); `abandoned`
+   * while the only news is a task that gave up waiting for a failing one.
+   */
+  private failure: { error: unknown; abandoned: boolean } | undefined;
   /** Wakes the main thread's wait when a serve task fails. */
   private wake: (() => void) | undefined;
   private readonly slotCount: number;
@@ -135,18 +137,14 @@ export class PoolBackend implements TrainingBackend {
    * Runs a task; a worker that died (a crash, an out-of-memory, a plugin's process.exit) comes
    * back as an error naming the model and the work, instead of piscina's bare exit code.
    */
-  private async task(task: Task): Promise<null> {
+  private async task(task: Task): Promise<ServeEnd> {
     try {
       return await this.pool.run(task);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const exit = /worker exited with code:? ?(-?\d+)/i.exec(message);
       if (!exit) throw error;
-      throw new LrsimError(
-        "WORKER_DIED",
-        `a worker thread exited (code ${exit[1]}) while computing gradients for model "${this.session.model.name}"; the pool replaced it`,
-        { cause: error },
-      );
+      throw errors.workerDied(exit[1]!, this.session.model.name, error);
     }
   }
 
@@ -157,16 +155,26 @@ export class PoolBackend implements TrainingBackend {
     const generation = Atomics.load(this.control, CONTROL.generation);
     const workers = this.pool.workers;
     this.servers = Array.from({ length: workers }, (_, worker) =>
-      this.task({ op: "serve", session: this.session, worker, workers, generation }).catch(
-        (error: unknown) => {
-          // Keep the cause, not a worker that merely gave up on the barrier; release the others.
-          if (!this.failure || (abandoned(this.failure.error) && !abandoned(error))) this.failure = { error };
-          Atomics.store(this.barrier, 2, 1);
-          Atomics.notify(this.barrier, 1);
-          this.wake?.();
+      this.task({ op: "serve", session: this.session, worker, workers, generation }).then(
+        (end) => {
+          if (end.end === "failed") this.fail(errorFromWire(end.error), false);
+          else if (end.end === "abandoned")
+            this.fail(
+              new Error("a worker gave up at the step barrier although no task of the step failed"),
+              true,
+            );
         },
+        (error: unknown) => this.fail(error, false),
       ),
     );
+  }
+
+  /** Records a serve task's failure (the cause, not a task that merely gave up) and releases the others. */
+  private fail(error: unknown, abandoned: boolean): void {
+    if (!this.failure || (this.failure.abandoned && !abandoned)) this.failure = { error, abandoned };
+    Atomics.store(this.barrier, 2, 1);
+    Atomics.notify(this.barrier, 1);
+    this.wake?.();
   }
 
   /** Tells the serve loops to stop and waits until every one has ended. */

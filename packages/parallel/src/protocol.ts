@@ -1,4 +1,4 @@
-import type { PluginSource } from "@lrsim/core";
+import type { PluginSource, WireError } from "@lrsim/core";
 
 /** A plugin as a worker receives it: where to import it from and its plain, bound parameters. */
 export interface PluginRef {
@@ -141,6 +141,17 @@ export interface ServeTask {
 
 /** Every task the pool runs (one kind today). */
 export type Task = ServeTask;
+
+/**
+ * How a serve task ends, as its result (a task never throws on purpose: structured clone would
+ * strip an LrsimError to a bare Error). `stopped`: told to stop. `abandoned`: gave up waiting at
+ * the barrier for a task of the same step that failed, so its own end says nothing. `failed`:
+ * the error, as plain data the main thread rebuilds with its code (see `errorFromWire`).
+ */
+export type ServeEnd =
+  | { readonly end: "stopped" }
+  | { readonly end: "abandoned" }
+  | { readonly end: "failed"; readonly error: WireError };
 
 /**
  * What a worker's reduction of its parameter slice yields (it copies this into the values

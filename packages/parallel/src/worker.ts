@@ -11,6 +11,7 @@ import {
   type Dataset,
   type DatasetDefinition,
   errors,
+  errorToWire,
   type LossSum,
   loadDataset,
   type ModelDefinition,
@@ -32,6 +33,7 @@ import {
   type PluginRef,
   type ReduceResult,
   type ReduceWork,
+  type ServeEnd,
   type ServeTask,
   type SessionDescriptor,
   VALUES,
@@ -207,6 +209,13 @@ function computeChunks(s: WorkerSession, chunks: readonly ChunkJob[], norms: boo
   });
 }
 
+/** Thrown at the barrier when the main thread raised the abort flag: another task of the step failed. */
+class StepAbandoned extends Error {
+  constructor() {
+    super("step abandoned: another task of this step failed");
+  }
+}
+
 /** How long a step task waits for the others before declaring the pool stuck. */
 const BARRIER_TIMEOUT_MS = 120_000;
 /** How long a step task spins at the barrier before it sleeps. */
@@ -227,11 +236,11 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
   // is idle meanwhile), then sleep, since waking a sleeping thread costs ~0.1 ms on this VM.
   const spinUntil = performance.now() + SPIN_MS;
   while (Atomics.load(barrier, 1) === generation && performance.now() < spinUntil) {
-    if (Atomics.load(barrier, 2) !== 0) throw new Error("step abandoned: another task of this step failed");
+    if (Atomics.load(barrier, 2) !== 0) throw new StepAbandoned();
   }
   const deadline = Date.now() + BARRIER_TIMEOUT_MS;
   while (Atomics.load(barrier, 1) === generation) {
-    if (Atomics.load(barrier, 2) !== 0) throw new Error("step abandoned: another task of this step failed");
+    if (Atomics.load(barrier, 2) !== 0) throw new StepAbandoned();
     if (Date.now() > deadline) throw new Error(`step barrier timed out after ${BARRIER_TIMEOUT_MS} ms`);
     Atomics.wait(barrier, 1, generation, 50);
   }
@@ -335,10 +344,25 @@ function serveEvaluate(s: WorkerSession, task: ServeTask, control: Int32Array): 
 
 /**
  * The task each worker runs for the whole of a run: wait for a command in the control block,
- * run it, count itself done, repeat until told to stop. A failure raises the barrier's abort
- * flag first, so no other worker waits for this one, and ends the task with the error.
+ * run it, count itself done, repeat until told to stop. A failure (opening the session too)
+ * raises the barrier's abort flag first, so no other worker waits for this one, and ends the
+ * task with the error as data (see {@link ServeEnd}), so its code survives the thread boundary.
  */
-export default async function run(task: ServeTask): Promise<null> {
+export default async function run(task: ServeTask): Promise<ServeEnd> {
+  try {
+    await serve(task);
+    return { end: "stopped" };
+  } catch (error) {
+    const barrier = new Int32Array(task.session.memory.barrier);
+    Atomics.store(barrier, 2, 1);
+    Atomics.notify(barrier, 1);
+    if (error instanceof StepAbandoned) return { end: "abandoned" };
+    return { end: "failed", error: errorToWire(error) };
+  }
+}
+
+/** The serve loop of {@link run}; returns when told to stop, throws what a command threw. */
+async function serve(task: ServeTask): Promise<void> {
   const s = await session(task.session);
   const control = new Int32Array(task.session.memory.control);
   const values = new Float64Array(task.session.memory.values);
@@ -346,15 +370,9 @@ export default async function run(task: ServeTask): Promise<null> {
   for (;;) {
     seen = nextCommand(control, seen);
     const command = control[CONTROL.command];
-    if (command === COMMAND.stop) return null;
-    try {
-      if (command === COMMAND.step) serveStep(s, task, control, values);
-      else serveEvaluate(s, task, control);
-    } catch (error) {
-      Atomics.store(s.barrier, 2, 1);
-      Atomics.notify(s.barrier, 1);
-      throw error;
-    }
+    if (command === COMMAND.stop) return;
+    if (command === COMMAND.step) serveStep(s, task, control, values);
+    else serveEvaluate(s, task, control);
     Atomics.add(control, CONTROL.done, 1);
     Atomics.notify(control, CONTROL.done);
   }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { LrsimError } from "@lrsim/core";
+import { errors } from "@lrsim/core";
 import { type Db, openResults } from "./open.ts";
 
 /** What `mergeInto` copied from one source database. */
@@ -31,7 +31,7 @@ const prefixed = (alias: string, columns: string) =>
  * One immediate transaction per source: a failed merge leaves the target as it was.
  */
 export function mergeInto(target: Db, source: string): MergeReport {
-  if (!existsSync(source)) throw new LrsimError("NO_DB", `no results database at ${source}`);
+  if (!existsSync(source)) throw errors.noDb(source);
   const check = openResults(source, { readonly: true });
   check.close();
   target.prepare("ATTACH DATABASE ? AS src").run(source);

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import { LrsimError } from "@lrsim/core";
+import { errors } from "@lrsim/core";
 import Database from "better-sqlite3";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
 
@@ -25,8 +25,7 @@ export function openResults(path: string, options: { readonly?: boolean } = {}):
       fileMustExist: options.readonly ?? false,
     });
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new LrsimError("DB_OPEN", `cannot open the results database ${path}: ${reason}`, { cause });
+    throw errors.dbOpen(path, cause);
   }
   db.pragma("busy_timeout = 10000");
   db.pragma("foreign_keys = ON");
@@ -62,9 +61,10 @@ function migrate(db: Db, path: string): void {
   db.transaction(() => {
     const version = db.pragma("user_version", { simple: true }) as number;
     if (version > SCHEMA_VERSION)
-      throw new LrsimError(
-        "DB_VERSION",
-        `${path} has schema version ${version}, newer than this lrsim understands (${SCHEMA_VERSION}); upgrade lrsim`,
+      throw errors.dbVersion(
+        path,
+        version,
+        `newer than this lrsim understands (${SCHEMA_VERSION}); upgrade lrsim`,
       );
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -74,8 +74,9 @@ function migrate(db: Db, path: string): void {
 function checkVersion(db: Db, path: string): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version !== SCHEMA_VERSION)
-    throw new LrsimError(
-      "DB_VERSION",
-      `${path} has schema version ${version}, this lrsim expects ${SCHEMA_VERSION}; open it once for writing to migrate`,
+    throw errors.dbVersion(
+      path,
+      version,
+      `this lrsim expects ${SCHEMA_VERSION}; open it once for writing to migrate`,
     );
 }

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { LrsimError } from "@lrsim/core";
+import { errors } from "@lrsim/core";
 import type { Db } from "./open.ts";
 import { fromReal } from "./values.ts";
 
@@ -102,8 +102,7 @@ export function runEvaluations(db: Db, runId: number): Array<Record<string, numb
 /** One run's full row, or a one-line error naming the id. */
 export function getRun(db: Db, runId: number): Record<string, unknown> {
   const row = db.prepare("SELECT * FROM runs WHERE id = ?").get(runId) as Record<string, unknown> | undefined;
-  if (!row)
-    throw new LrsimError("NO_SUCH_RUN", `no run with id ${runId} in this database (lrsim runs lists them)`);
+  if (!row) throw errors.noSuchRun(runId);
   return row;
 }
 
@@ -116,13 +115,9 @@ export function readOnlyQuery(db: Db, sql: string): { columns: string[]; rows: u
   try {
     statement = db.prepare(sql);
   } catch (cause) {
-    throw new LrsimError("BAD_SQL", `the query is not valid SQL: ${(cause as Error).message}`, { cause });
+    throw errors.badSql(cause);
   }
-  if (!statement.readonly)
-    throw new LrsimError(
-      "READ_ONLY",
-      "lrsim query only reads; this statement would change the database (use lrsim runs rm, or any SQLite client)",
-    );
+  if (!statement.readonly) throw errors.readOnly();
   if (!statement.reader) return { columns: [], rows: [] };
   const columns = statement.columns().map((c) => c.name);
   return { columns, rows: statement.raw().all() as unknown[][] };

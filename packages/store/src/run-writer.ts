@@ -48,20 +48,18 @@ export class RunWriter {
     return this.runId;
   }
 
-  /** Hooks the writer onto a trainer's events; returns a function that unhooks it. */
+  /**
+   * Hooks the writer onto a trainer's events as an observer, so a database error ends the run
+   * (the trainer rejects with it) instead of being reported and lost like a listener's.
+   * Returns a function that unhooks it.
+   */
   attach(trainer: Trainer): () => void {
-    const handlers: { [K in keyof TrainerEvents]?: TrainerEvents[K] } = {
+    return trainer.observe({
       runStart: (info) => this.start(info),
       stepEnd: (step) => this.step(step),
       epochEnd: (row) => this.epoch(row),
       runEnd: (result) => this.end(result),
-    };
-    for (const [event, handler] of Object.entries(handlers))
-      trainer.on(event as keyof TrainerEvents, handler as never);
-    return () => {
-      for (const [event, handler] of Object.entries(handlers))
-        trainer.off(event as keyof TrainerEvents, handler as never);
-    };
+    });
   }
 
   private start(info: Parameters<TrainerEvents["runStart"]>[0]): void {
@@ -166,9 +164,9 @@ export class RunWriter {
           result.updates,
           result.samples,
           result.epochs,
-          toReal(result.final.trainLoss),
-          toReal(result.final.testLoss),
-          toReal(result.final.testAccuracy),
+          toReal(result.final?.trainLoss ?? null),
+          toReal(result.final?.testLoss ?? null),
+          toReal(result.final?.testAccuracy ?? null),
           tests.length ? Math.min(...tests) : null,
           accuracies.length ? Math.max(...accuracies) : null,
           result.wallMs,

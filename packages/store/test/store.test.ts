@@ -76,7 +76,7 @@ describe("the results database", () => {
       id,
       status: "completed",
       updates: result.updates,
-      finalTestAccuracy: result.final.testAccuracy,
+      finalTestAccuracy: result.final?.testAccuracy,
     });
   });
 

@@ -1,4 +1,3 @@
-import type { RunResult } from "@lrsim/core";
 import {
   type Db,
   databasePath,
@@ -8,7 +7,7 @@ import {
   readOnlyQuery,
 } from "@lrsim/store";
 import { openExisting } from "../commands/results-db.ts";
-import { comparisonRunIds, storedResult } from "./stored-result.ts";
+import { comparisonRunIds, type StoredRunResult, storedResult } from "./stored-result.ts";
 
 /** A results database opened for reading, as `lrsim runs` and `lrsim query` read it. */
 export interface Results {
@@ -17,9 +16,9 @@ export interface Results {
   /** Runs, newest first, optionally filtered (status, schedule, comparison). */
   runs(filter?: RunFilter): RunListing[];
   /** One run as `lrsim run --json` printed it, rebuilt from the database. */
-  run(id: number): RunResult;
+  run(id: number): StoredRunResult;
   /** The runs of a comparison, in the order they ran. */
-  comparison(id: number): RunResult[];
+  comparison(id: number): StoredRunResult[];
   /** A read-only SQL query; rows as objects keyed by column. */
   query(sql: string): Array<Record<string, unknown>>;
   /** The underlying better-sqlite3 connection (read-only), for anything else. */

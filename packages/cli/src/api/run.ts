@@ -14,10 +14,10 @@ export interface RunExperimentOptions extends RunOptions, ExperimentOptions {
 }
 
 /** A finished run: what `lrsim run --json` prints, and where it was recorded. */
-export interface RunExperimentResult extends RunResult {
+export type RunExperimentResult = RunResult & {
   /** Its id in the results database, or null when `db: false`. */
   readonly runId: number | null;
-}
+};
 
 /**
  * Trains one model under one schedule, as `lrsim run` does: data-parallel on a worker pool,

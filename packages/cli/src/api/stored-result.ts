@@ -1,8 +1,30 @@
-import { type EpochRecord, LrsimError, type RunResult, type RunStatus } from "@lrsim/core";
-import { type Db, getRun, listRuns, runEvaluations } from "@lrsim/store";
+import {
+  type EpochRecord,
+  errors,
+  type FinalMetrics,
+  finalOf,
+  type RunResult,
+  type RunSummary,
+  runResultOf,
+} from "@lrsim/core";
+import { type Db, getRun, isStale, listRuns, runEvaluations } from "@lrsim/store";
+
+/**
+ * A run that has not ended as the database holds it: `running` (its process is training it)
+ * or `stale` (its process died before it ended).
+ */
+export interface UnfinishedRun extends RunSummary {
+  readonly status: "running" | "stale";
+  /** The last evaluation recorded, if any. */
+  readonly final: FinalMetrics | null;
+  readonly error: null;
+}
+
+/** A run read back from the database: a finished one's {@link RunResult}, or an unfinished one. */
+export type StoredRunResult = RunResult | UnfinishedRun;
 
 /** Rebuilds the run object of `lrsim run --json` from the database. */
-export function storedResult(db: Db, id: number): RunResult {
+export function storedResult(db: Db, id: number): StoredRunResult {
   const run = getRun(db, id);
   const summaryRow = db.prepare("SELECT * FROM run_summaries WHERE run_id = ?").get(id) as
     | Record<string, number>
@@ -23,8 +45,7 @@ export function storedResult(db: Db, id: number): RunResult {
     wallMs: e.wall_ms!,
   }));
   const last = history.at(-1);
-  return {
-    status: run.status as RunStatus,
+  const summary: RunSummary = {
     schedule: run.schedule as string,
     model: run.model as string,
     dataset: run.dataset as string,
@@ -37,14 +58,21 @@ export function storedResult(db: Db, id: number): RunResult {
     wallMs: summaryRow?.wall_ms ?? last?.wallMs ?? 0,
     clusterMs: summaryRow?.cluster_ms ?? last?.clusterMs ?? 0,
     devices: run.devices as number,
-    final: {
-      trainLoss: last?.trainLoss ?? Number.NaN,
-      testLoss: last?.testLoss ?? Number.NaN,
-      testAccuracy: last?.testAccuracy ?? null,
-    },
     history,
-    error: (run.error as string | null) ?? null,
   };
+  const status = run.status as StoredRunResult["status"];
+  const final = finalOf(history);
+  const error = (run.error as string | null) ?? null;
+  if (status === "running" || status === "stale" || (status !== "failed" && !final)) {
+    const row = run as { status: string; host: string; pid: number; heartbeat_at: string };
+    return {
+      ...summary,
+      status: status === "running" && !isStale(row) ? "running" : "stale",
+      final,
+      error: null,
+    };
+  }
+  return runResultOf(summary, final, status, error);
 }
 
 /** A stored comparison: its name, its config (as `lrsim compare` recorded it) and its runs' ids in the order they ran. */
@@ -66,7 +94,7 @@ export function storedComparison(db: Db, id: number): StoredComparison {
   const row = db.prepare("SELECT name, config FROM comparisons WHERE id = ?").get(id) as
     | { name: string | null; config: string }
     | undefined;
-  if (!row) throw new LrsimError("NO_SUCH_COMPARISON", `no comparison with id ${id} in this database`);
+  if (!row) throw errors.noSuchComparison(id);
   return {
     name: row.name,
     config: JSON.parse(row.config) as Record<string, unknown>,

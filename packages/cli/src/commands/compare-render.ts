@@ -1,4 +1,4 @@
-import type { RunResult } from "@lrsim/core";
+import type { StoredRunResult } from "../api/stored-result.ts";
 import { renderChart, type Series } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 
@@ -13,18 +13,18 @@ const percent = (v: { mean: number; std: number }, seeds: number) =>
   `${(v.mean * 100).toFixed(2)}%${seeds > 1 ? ` ± ${(v.std * 100).toFixed(2)}` : ""}`;
 
 /** Runs grouped by schedule, in the order they were given. */
-function bySchedule(runs: readonly RunResult[]): Map<string, RunResult[]> {
-  const groups = new Map<string, RunResult[]>();
+function bySchedule(runs: readonly StoredRunResult[]): Map<string, StoredRunResult[]> {
+  const groups = new Map<string, StoredRunResult[]>();
   for (const run of runs) groups.set(run.schedule, [...(groups.get(run.schedule) ?? []), run]);
   return groups;
 }
 
 /** The comparison table: one row per schedule, mean ± std over seeds where there are several. */
-export function comparisonTable(runs: readonly RunResult[]): string {
+export function comparisonTable(runs: readonly StoredRunResult[]): string {
   const rows = [...bySchedule(runs)].map(([schedule, group]) => {
     const seeds = group.length;
-    const accuracy = group.every((r) => r.final.testAccuracy !== null);
-    const final = meanStd(group.map((r) => r.final.testAccuracy ?? Number.NaN));
+    const accuracy = group.every((r) => r.final !== null && r.final.testAccuracy !== null);
+    const final = meanStd(group.map((r) => r.final?.testAccuracy ?? Number.NaN));
     const best = meanStd(
       group.map((r) => Math.max(...r.history.map((h) => h.testAccuracy ?? Number.NEGATIVE_INFINITY))),
     );
@@ -34,7 +34,7 @@ export function comparisonTable(runs: readonly RunResult[]): string {
       String(seeds),
       accuracy ? percent(final, seeds) : "",
       accuracy ? percent(best, seeds) : "",
-      formatCell(meanStd(group.map((r) => r.final.testLoss)).mean),
+      formatCell(meanStd(group.map((r) => r.final?.testLoss ?? Number.NaN)).mean),
       formatCell(Math.round(meanStd(group.map((r) => r.updates)).mean)),
       formatCell(meanStd(group.map((r) => r.epochs)).mean),
       `${(meanStd(group.map((r) => r.wallMs)).mean / 1000).toFixed(1)}s`,
@@ -62,11 +62,11 @@ export function comparisonTable(runs: readonly RunResult[]): string {
 }
 
 /** Charts of the first seed of each schedule: test loss vs epoch and vs updates, lr and batch size vs epoch. */
-export function comparisonCharts(runs: readonly RunResult[], color: boolean): string {
+export function comparisonCharts(runs: readonly StoredRunResult[], color: boolean): string {
   const first = [...bySchedule(runs)].map(([schedule, group]) => ({ schedule, run: group[0]! }));
   const series = (
-    x: (h: RunResult["history"][number]) => number,
-    y: (h: RunResult["history"][number]) => number,
+    x: (h: StoredRunResult["history"][number]) => number,
+    y: (h: StoredRunResult["history"][number]) => number,
   ): Series[] =>
     first.map(({ schedule, run }) => ({ name: schedule, x: run.history.map(x), y: run.history.map(y) }));
   const options = { color, height: 10 };

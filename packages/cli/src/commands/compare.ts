@@ -1,10 +1,10 @@
 import { availableParallelism } from "node:os";
-import type { RunResult } from "@lrsim/core";
+import type { FinalMetrics } from "@lrsim/core";
 import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { compare } from "../api/compare.ts";
 import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
-import { storedComparison, storedResult } from "../api/stored-result.ts";
+import { type StoredRunResult, storedComparison, storedResult } from "../api/stored-result.ts";
 import { withConfig } from "../config.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { ProgressBoard } from "../render/progress-board.ts";
@@ -119,7 +119,20 @@ export function compareCommand(io: CliIo) {
   };
 }
 
-function output(io: CliIo, json: boolean, comparisonId: number, runs: RunResult[], header: string): void {
+/** `  loss 0.1234  acc 97.50%` for a run's progress line; nothing for a run that failed before its first evaluation. */
+function finalText(final: FinalMetrics | null): string {
+  if (!final) return "";
+  const accuracy = final.testAccuracy === null ? "" : `  acc ${(final.testAccuracy * 100).toFixed(2)}%`;
+  return `  loss ${final.testLoss.toPrecision(4)}${accuracy}`;
+}
+
+function output(
+  io: CliIo,
+  json: boolean,
+  comparisonId: number,
+  runs: StoredRunResult[],
+  header: string,
+): void {
   if (json) {
     io.out(JSON.stringify({ comparisonId, runs }));
     return;
@@ -171,10 +184,7 @@ async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
       },
       onRunEnd: (index, r) => {
         const wall = `${(r.wallMs / 1000).toFixed(1)}s`;
-        board?.finish(
-          index,
-          `${r.status}  loss ${r.final.testLoss.toPrecision(4)}${r.final.testAccuracy === null ? "" : `  acc ${(r.final.testAccuracy * 100).toFixed(2)}%`}  ${r.updates} updates  ${wall}`,
-        );
+        board?.finish(index, `${r.status}${finalText(r.final)}  ${r.updates} updates  ${wall}`);
       },
     }),
   );

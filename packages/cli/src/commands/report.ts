@@ -71,14 +71,14 @@ export function reportCommand(io: CliIo) {
     handler: (args: ReportArgs) => {
       const selection: ReportSelection = {
         comparison: args.comparison,
-        runs: idList("--runs", args.runs),
-        rangeTests: idList("--range-test", args.rangeTest),
+        runs: idList("runs", args.runs),
+        rangeTests: idList("rangeTest", args.rangeTest),
       };
       if (
         selection.comparison !== undefined &&
         (!Number.isInteger(selection.comparison) || selection.comparison < 1)
       )
-        throw errors.invalidOption("--comparison", "a comparison id", String(args.comparison));
+        throw errors.invalidOption("comparison", "a comparison id", String(args.comparison));
       const db = openToRead(args.db, io);
       let html: string;
       let summary: string;

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { LrsimError } from "@lrsim/core";
+import { errors } from "@lrsim/core";
 import { type Db, databasePath, openResults } from "@lrsim/store";
 import type { Argv } from "yargs";
 import type { CliIo } from "../io.ts";
@@ -23,7 +23,7 @@ export function openToRead(option: string | undefined, io: CliIo, forWriting = f
 
 /** Opens an existing results database (read-only unless `forWriting`); a missing file is an error, `hint` appended. */
 export function openExisting(path: string, hint = "", forWriting = false): Db {
-  if (!existsSync(path)) throw new LrsimError("NO_DB", `no results database at ${path}${hint}`);
+  if (!existsSync(path)) throw errors.noDb(path, hint);
   return forWriting ? openResults(path) : openResults(path, { readonly: true });
 }
 

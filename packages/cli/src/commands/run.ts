@@ -1,8 +1,9 @@
 import { availableParallelism } from "node:os";
-import { type EpochRecord, RUN_DEFAULTS, type RunResult } from "@lrsim/core";
+import { type EpochRecord, RUN_DEFAULTS } from "@lrsim/core";
 import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { run } from "../api/run.ts";
+import type { StoredRunResult } from "../api/stored-result.ts";
 import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
 import { ProgressLine } from "../render/progress.ts";
@@ -157,8 +158,8 @@ function percent(value: number | null): string {
 }
 
 /** The per-epoch learning curve and a one-line verdict. */
-export function summary(r: RunResult): string {
-  const classify = r.final.testAccuracy !== null;
+export function summary(r: StoredRunResult): string {
+  const classify = r.history.some((h) => h.testAccuracy !== null);
   const columns = [
     { header: "epoch", align: "right" as const },
     { header: "updates", align: "right" as const },
@@ -186,7 +187,9 @@ export function summary(r: RunResult): string {
   const verdict =
     `${r.status}: ${r.updates} updates, ${r.samples} samples in ${(r.wallMs / 1000).toFixed(1)}s ` +
     `(${(r.clusterMs / 1000).toFixed(2)}s simulated on ${r.devices} devices); ` +
-    `final test loss ${formatCell(r.final.testLoss)}${classify ? `, test accuracy ${percent(r.final.testAccuracy)}` : ""}` +
+    (r.final
+      ? `final test loss ${formatCell(r.final.testLoss)}${classify ? `, test accuracy ${percent(r.final.testAccuracy)}` : ""}`
+      : "no evaluation") +
     (r.error ? `\n${r.error}` : "");
   return [
     `schedule ${r.schedule}  model ${r.model}  dataset ${r.dataset}  optimizer ${r.optimizer}`,

@@ -82,14 +82,14 @@ export function scheduleCommand(io: CliIo) {
 
 function runSchedule(args: ScheduleArgs, io: CliIo): void {
   if (!Number.isInteger(args.steps) || args.steps < 1)
-    throw errors.invalidOption("--steps", "a positive integer", String(args.steps));
+    throw errors.invalidOption("steps", "a positive integer", String(args.steps));
   if (!Number.isInteger(args.batchSize) || args.batchSize < 1)
-    throw errors.invalidOption("--batch-size", "a positive integer", String(args.batchSize));
+    throw errors.invalidOption("batchSize", "a positive integer", String(args.batchSize));
   const schedule = buildSchedule(createScheduleRegistry(), args.spec, {
     length: args.steps,
     batchSize: args.batchSize,
   });
-  const metrics = args.metrics === undefined ? undefined : parseNumberList("--metrics", args.metrics);
+  const metrics = args.metrics === undefined ? undefined : parseNumberList("metrics", args.metrics);
   if (metrics && !schedule.metricDriven)
     io.err(`note: ${schedule.name} does not react to metrics; --metrics is ignored`);
   const samples = metrics
@@ -109,7 +109,7 @@ function sampleWithMetrics(
   metrics: number[],
 ): ScheduleSamples {
   if (metrics.length < steps)
-    throw errors.invalidOption("--metrics", `one value per tick (${steps})`, `${metrics.length} values`);
+    throw errors.invalidOption("metrics", `one value per tick (${steps})`, `${metrics.length} values`);
   const lr: number[] = [];
   for (let t = 0; t < steps; t++) {
     lr.push(schedule.at(t).lr);

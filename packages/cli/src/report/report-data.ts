@@ -1,4 +1,4 @@
-import { LrsimError } from "@lrsim/core";
+import { errors } from "@lrsim/core";
 import { type Db, fromReal, getRun } from "@lrsim/store";
 import { storedComparison } from "../api/stored-result.ts";
 
@@ -79,11 +79,7 @@ export function collectReport(db: Db, selection: ReportSelection, lrsimVersion: 
     comparison = latestId(db, "comparisons");
     if (comparison === undefined) {
       const latestRange = latestId(db, "range_tests");
-      if (latestRange === undefined)
-        throw new LrsimError(
-          "EMPTY_REPORT",
-          "nothing to report: this database has no comparison and no range test (lrsim compare or lrsim find-lr records them)",
-        );
+      if (latestRange === undefined) throw errors.emptyReport();
       rangeIds = [latestRange];
     }
   }
@@ -196,7 +192,7 @@ function reportRangeTest(db: Db, id: number): ReportRangeTest {
   const row = db.prepare("SELECT * FROM range_tests WHERE id = ?").get(id) as
     | Record<string, unknown>
     | undefined;
-  if (!row) throw new LrsimError("NO_SUCH_RANGE_TEST", `no range test with id ${id} in this database`);
+  if (!row) throw errors.noSuchRangeTest(id);
   const points = db
     .prepare("SELECT * FROM range_test_points WHERE range_test_id = ? ORDER BY trial, iteration")
     .all(id) as Array<Record<string, unknown>>;

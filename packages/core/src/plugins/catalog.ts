@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { errors, LrsimError } from "../errors.ts";
+import { errors } from "../errors.ts";
 import { ancestorDirs } from "../paths.ts";
 import type { SpecCall, SpecValue } from "../spec/ast.ts";
 import { suggest } from "../spec/suggest.ts";
@@ -131,8 +131,7 @@ export class PluginCatalog {
     const entry = findPackageEntry(packageName, this.cwd);
     if (!entry) {
       const known = registry.names();
-      const error = errors.unknownName(kind, name, known, suggest(name, known));
-      throw new LrsimError(error.code, `${error.message}; no package ${packageName} is installed either`);
+      throw errors.unknownName(kind, name, known, suggest(name, known), packageName);
     }
     return this.load(kind, name, pathToFileURL(entry).href);
   }
@@ -192,21 +191,13 @@ export class PluginCatalog {
     try {
       module = (await import(url)) as Record<string, unknown>;
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
-      throw new LrsimError(
-        "PLUGIN_LOAD",
-        `${kind} plugin "${name}" could not be loaded from ${url}: ${reason}`,
-        { cause },
-      );
+      throw errors.pluginLoad(kind, name, url, cause);
     }
     const candidates = ["default", kind, ...Object.keys(module)];
     const exportName = candidates.find((key) => key in module && !shapeProblem(kind, module[key]));
     if (!exportName) {
       const problem = "default" in module ? shapeProblem(kind, module.default) : "it has no default export";
-      throw new LrsimError(
-        "PLUGIN_SHAPE",
-        `${kind} plugin "${name}" (${url}) does not export a ${kind} definition: ${problem}; expected ${EXPECTED_SHAPE[kind]}`,
-      );
+      throw errors.pluginShape(kind, name, url, problem ?? "", EXPECTED_SHAPE[kind]);
     }
     const definition = module[exportName] as PluginDefinitions[K];
     this.register(kind, definition, { module: url, export: exportName, file: fileURLToPath(url) }, name);

@@ -1,4 +1,4 @@
-import { errors, isLrsimError, LrsimError } from "../errors.ts";
+import { errors, isLrsimError, type LrsimError } from "../errors.ts";
 import type { LossSum } from "./data.ts";
 
 /** Where a plugin came from, as far as messages care: a user's plugin has a file. */
@@ -108,8 +108,10 @@ export function callLossHook(
  * bug in the model's `gradient`, not a diverging run (whose loss goes non-finite first).
  */
 export function nonFiniteGradient(plugin: string, loss: number, update: number): LrsimError {
-  return new LrsimError(
-    "BAD_PLUGIN_OUTPUT",
-    `${plugin} returned a gradient with NaN or infinite entries from gradient at update ${update}, although its loss was finite (${loss.toPrecision(4)}): the gradient of a finite loss is finite, so the hook has a bug`,
+  return errors.badPluginOutput(
+    plugin,
+    "gradient",
+    "returned a gradient with NaN or infinite entries",
+    ` at update ${update}, although its loss was finite (${loss.toPrecision(4)}): the gradient of a finite loss is finite, so the hook has a bug`,
   );
 }

@@ -86,12 +86,15 @@ export function solveDecay(
   totalSteps: number,
   updates: number,
 ): DecaySolution {
-  positive("--initial-lr", initialLr, false);
-  positive("--final-lr", finalLr, false);
-  positive("--total-steps", totalSteps, true);
-  positive("--updates", updates, true);
+  positive("initialLr", initialLr, false);
+  positive("finalLr", finalLr, false);
+  positive("totalSteps", totalSteps, true);
+  positive("updates", updates, true);
   if (updates > totalSteps)
-    throw errors.invalidOption("--updates", `at most --total-steps (${totalSteps})`, String(updates));
+    throw errors.invalidOption("updates", "at most", String(updates), {
+      option: "totalSteps",
+      value: String(totalSteps),
+    });
 
   const gamma = (finalLr / initialLr) ** (1 / updates);
   const stepSize = Math.floor(totalSteps / updates);

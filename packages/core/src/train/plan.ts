@@ -1,4 +1,4 @@
-import { errors, LrsimError } from "../errors.ts";
+import { errors } from "../errors.ts";
 import type { Allocate, OptimizerDefinition, OptimizerInstance } from "../optim/types.ts";
 import type { PluginCatalog, PluginSource } from "../plugins/catalog.ts";
 import type { Dataset, DatasetDefinition } from "../plugins/dataset.ts";
@@ -62,8 +62,7 @@ export function loadDataset(
 
 /** A dataset of the wrong shape is caught here, with what was wrong. */
 function checkDataset(name: string, data: Dataset): void {
-  const bad = (problem: string) =>
-    new LrsimError("BAD_PLUGIN_OUTPUT", `dataset "${name}" returned ${problem} from load`);
+  const bad = (problem: string) => errors.badPluginOutput(`dataset "${name}"`, "load", `returned ${problem}`);
   if (!data?.shape || !data.train || !data.test) throw bad("no { shape, train, test }");
   const { inputs, outputs, task } = data.shape;
   if (!(Number.isInteger(inputs) && inputs > 0 && Number.isInteger(outputs) && outputs > 0))
@@ -161,9 +160,10 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
       model.source,
     );
     if (!instance || !Number.isInteger(instance.parameterCount) || instance.parameterCount < 1)
-      throw new LrsimError(
-        "BAD_PLUGIN_OUTPUT",
-        `model "${model.name}" returned an instance without a positive integer parameterCount from create`,
+      throw errors.badPluginOutput(
+        `model "${model.name}"`,
+        "create",
+        "returned an instance without a positive integer parameterCount",
       );
     return instance;
   };

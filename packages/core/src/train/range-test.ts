@@ -85,16 +85,19 @@ export async function findLr(
     seed: options.seed ?? 0,
   } as const;
   if (!(o.start > 0 && Number.isFinite(o.start)))
-    throw errors.invalidOption("--start", "a positive number", String(o.start));
+    throw errors.invalidOption("start", "a positive number", String(o.start));
   if (!(o.end > o.start && Number.isFinite(o.end)))
-    throw errors.invalidOption("--end", `a number above --start (${o.start})`, String(o.end));
+    throw errors.invalidOption("end", "a number above", String(o.end), {
+      option: "start",
+      value: String(o.start),
+    });
   if (!(Number.isInteger(o.iters) && o.iters >= 5))
-    throw errors.invalidOption("--iters", "an integer >= 5", String(o.iters));
+    throw errors.invalidOption("iters", "an integer >= 5", String(o.iters));
   if (!(o.smoothing >= 0 && o.smoothing < 1))
-    throw errors.invalidOption("--smoothing", "a number in [0, 1)", String(o.smoothing));
-  if (!(o.stopFactor > 1)) throw errors.invalidOption("--stop-factor", "a number > 1", String(o.stopFactor));
+    throw errors.invalidOption("smoothing", "a number in [0, 1)", String(o.smoothing));
+  if (!(o.stopFactor > 1)) throw errors.invalidOption("stopFactor", "a number > 1", String(o.stopFactor));
   if (!(Number.isInteger(o.trials) && o.trials >= 1))
-    throw errors.invalidOption("--trials", "a positive integer", String(o.trials));
+    throw errors.invalidOption("trials", "a positive integer", String(o.trials));
 
   const trials: RangeTestTrial[] = [];
   let specs = { model: options.model, dataset: options.dataset, optimizer: o.optimizer };

@@ -1,4 +1,5 @@
 import { EventEmitter } from "eventemitter3";
+import { isLrsimError } from "../errors.ts";
 import { allocateLocal } from "../optim/types.ts";
 import type { PluginCatalog } from "../plugins/catalog.ts";
 import { nonFiniteGradient, pluginLabel } from "../plugins/hooks.ts";
@@ -9,6 +10,7 @@ import { type RunConfig, type RunOptions, resolveRunConfig } from "./config.ts";
 import { LocalBackend } from "./local-backend.ts";
 import { NoiseScaleTracker } from "./noise-scale.ts";
 import { createOptimizer, initParameters, planRun, type RunPlan } from "./plan.ts";
+import { finalOf, runResultOf } from "./result.ts";
 import type {
   EpochRecord,
   Evaluation,
@@ -42,9 +44,17 @@ export const localBackend: BackendFactory = async (plan) => {
 /** How often a run yields to the event loop so signals, timers and I/O get their turn. */
 const YIELD_EVERY_MS = 50;
 
+/** An observer's error, carried past the trainer's classification of failures to `run()`'s caller. */
+class ObserverFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/** Hooks on a trainer's events whose errors end the run (see {@link Trainer.observe}). */
+export type TrainerObserver = { readonly [E in keyof TrainerEvents]?: TrainerEvents[E] };
+
 class StopRun extends Error {
   constructor(
-    readonly status: RunStatus,
+    readonly status: Exclude<RunStatus, "completed">,
     message: string,
   ) {
     super(message);
@@ -55,15 +65,69 @@ class StopRun extends Error {
  * Trains one model under one schedule. Each epoch is a seeded shuffle of the training set
  * cut into mini-batches; before every update the schedule is asked for `{lr, batchSize,
  * momentum}` at its clock (`t` = epochs completed or updates so far) and all three are
- * honoured. Emits {@link TrainerEvents}; a diverged, failed or interrupted run resolves with
- * that status instead of throwing. Same config, same result, bit for bit.
+ * honoured. Emits {@link TrainerEvents}; a diverged or interrupted run, and one a plugin's
+ * error (an LrsimError) failed, resolves with that status instead of throwing. Anything else
+ * (a bug in a backend, a failing observer such as the database writer) rejects. Same config,
+ * same result, bit for bit.
  */
 export class Trainer extends EventEmitter<TrainerEvents> {
+  private readonly observers: TrainerObserver[] = [];
+
   constructor(
     private readonly catalog: PluginCatalog,
     private readonly backendFactory: BackendFactory = localBackend,
   ) {
     super();
+  }
+
+  /**
+   * Adds an observer: its hooks run before the listeners' for every event, and an error thrown
+   * in one ends the run — `run()` rejects with it — where a listener's would only be reported.
+   * For what must not silently stop, like recording the run. Returns a function removing it.
+   */
+  observe(observer: TrainerObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      const at = this.observers.indexOf(observer);
+      if (at >= 0) this.observers.splice(at, 1);
+    };
+  }
+
+  /** Calls the observers (their errors end the run), then the listeners (theirs are reported). */
+  private notify<E extends Exclude<keyof TrainerEvents, "listenerError">>(
+    event: E,
+    ...args: Parameters<TrainerEvents[E]>
+  ): void {
+    for (const observer of this.observers) {
+      const hook = observer[event] as ((...a: Parameters<TrainerEvents[E]>) => void) | undefined;
+      try {
+        hook?.(...args);
+      } catch (error) {
+        throw new ObserverFailed(error);
+      }
+    }
+    for (const listener of this.listeners(event) as Array<(...a: Parameters<TrainerEvents[E]>) => void>) {
+      try {
+        listener(...args);
+      } catch (error) {
+        this.reportListenerError(event, error);
+      }
+    }
+  }
+
+  private reportListenerError(event: keyof TrainerEvents, error: unknown): void {
+    if (this.listenerCount("listenerError") === 0) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.warn(`lrsim: a ${event} listener threw (training goes on): ${message}`);
+      return;
+    }
+    for (const listener of this.listeners("listenerError")) {
+      try {
+        listener({ event, error });
+      } catch {
+        // A failing error reporter has nowhere left to report to.
+      }
+    }
   }
 
   /** Plans the run (bad specs throw here, before anything is trained), then trains it. */
@@ -73,6 +137,8 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     const backend = await this.backendFactory(plan);
     try {
       return await this.train(plan, backend, signal);
+    } catch (error) {
+      throw error instanceof ObserverFailed ? error.error : error;
     } finally {
       await backend.close();
     }
@@ -105,8 +171,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     let updates = 0;
     let samples = 0;
     let reading: ScheduleReading = this.read(plan, 0);
-    let status: RunStatus = "completed";
-    let error: string | null = null;
+    let ending: { status: Exclude<RunStatus, "completed">; error: string | null } | undefined;
     const noise = new NoiseScaleTracker();
     const cluster = new ClusterClock(
       {
@@ -121,7 +186,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     let lastYield = performance.now();
     const msPerSample = () => (samples > 0 ? (stepMs * backend.threads) / samples : 0);
 
-    this.emit("runStart", {
+    this.notify("runStart", {
       config,
       parameterCount: backend.params.length,
       trainSize: n,
@@ -145,7 +210,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
         clusterMs: cluster.ms(msPerSample()),
       };
       history.push(row);
-      this.emit("epochEnd", row);
+      this.notify("epochEnd", row);
       return row;
     };
 
@@ -179,7 +244,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
           samples += end - position;
           const size = end - position;
           position = end;
-          this.emit("stepEnd", {
+          this.notify("stepEnd", {
             step: updates,
             epoch: samples / n,
             samples,
@@ -200,7 +265,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
               updates,
             );
           if (config.evalEvery > 0 && updates % config.evalEvery === 0)
-            this.emit("evaluation", {
+            this.notify("evaluation", {
               step: updates,
               epoch: samples / n,
               evaluation: await this.evaluate(backend, plan),
@@ -219,26 +284,26 @@ export class Trainer extends EventEmitter<TrainerEvents> {
           schedule.observe(schedule.unit === "epoch" ? epoch : updates - 1, row.testLoss);
       }
     } catch (caught) {
-      if (caught instanceof StopRun) {
-        status = caught.status;
-        error = caught.status === "interrupted" ? null : caught.message;
-      } else {
-        status = "failed";
-        error = caught instanceof Error ? caught.message : String(caught);
-      }
+      // Only a diverged or interrupted run, or a plugin's or the input's error, is a result;
+      // a bug (a TypeError in a backend) or a failing observer (the database) is not.
+      if (caught instanceof ObserverFailed) throw caught;
+      if (caught instanceof StopRun)
+        ending = { status: caught.status, error: caught.status === "interrupted" ? null : caught.message };
+      else if (isLrsimError(caught)) ending = { status: "failed", error: caught.message };
+      else throw caught;
       const last = history.at(-1);
-      if (status !== "failed" && last && last.samples !== samples) {
+      if (ending.status !== "failed" && last && last.samples !== samples) {
         try {
           record(await this.evaluate(backend, plan));
-        } catch {
-          // The run is over either way; the rows recorded so far stand.
+        } catch (late) {
+          if (late instanceof ObserverFailed) throw late;
+          // Otherwise the run is over either way; the rows recorded so far stand.
         }
       }
     }
 
-    const last = history.at(-1);
-    const result: RunResult = {
-      status,
+    const final = finalOf(history);
+    const summary = {
       schedule: schedule.spec,
       model: plan.model.spec,
       dataset: plan.dataset.spec,
@@ -251,15 +316,10 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       wallMs: elapsed(),
       clusterMs: cluster.ms(msPerSample()),
       devices: config.devices,
-      final: {
-        trainLoss: last?.trainLoss ?? Number.NaN,
-        testLoss: last?.testLoss ?? Number.NaN,
-        testAccuracy: last?.testAccuracy ?? null,
-      },
       history,
-      error,
     };
-    this.emit("runEnd", result);
+    const result = runResultOf(summary, final, ending?.status ?? "completed", ending?.error ?? null);
+    this.notify("runEnd", result);
     return result;
   }
 

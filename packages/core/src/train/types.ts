@@ -42,9 +42,15 @@ export interface StepRecord extends ScheduleReading {
   readonly wallMs: number;
 }
 
-/** The summary of a run: what `lrsim run --json` prints. */
-export interface RunResult {
-  readonly status: RunStatus;
+/** The last evaluation of a run: its losses and test accuracy (null for regression). */
+export interface FinalMetrics {
+  readonly trainLoss: number;
+  readonly testLoss: number;
+  readonly testAccuracy: number | null;
+}
+
+/** What every run's summary holds, whatever its status. */
+export interface RunSummary {
   readonly schedule: string;
   readonly model: string;
   readonly dataset: string;
@@ -59,17 +65,55 @@ export interface RunResult {
   /** Simulated time of the whole run on `devices` devices, in ms. */
   readonly clusterMs: number;
   readonly devices: number;
-  readonly final: {
-    readonly trainLoss: number;
-    readonly testLoss: number;
-    readonly testAccuracy: number | null;
-  };
+  /** One row per evaluation, epoch 0 (before training) first. */
   readonly history: readonly EpochRecord[];
-  /** Why the run failed or diverged. */
-  readonly error: string | null;
 }
 
-/** Typed events a trainer emits; the store and progress display hook into them. */
+/** A run that trained every epoch. */
+export interface CompletedRun extends RunSummary {
+  readonly status: "completed";
+  readonly final: FinalMetrics;
+  readonly error: null;
+}
+
+/** A run stopped because its loss went non-finite or exploded: a result, not a crash. */
+export interface DivergedRun extends RunSummary {
+  readonly status: "diverged";
+  /** The evaluation after the update that diverged (its losses may be NaN or Infinity: they are what was measured). */
+  readonly final: FinalMetrics;
+  /** What diverged, and when. */
+  readonly error: string;
+}
+
+/** A run stopped by its signal (Ctrl-C) between updates. */
+export interface InterruptedRun extends RunSummary {
+  readonly status: "interrupted";
+  /** The evaluation at the update where it stopped. */
+  readonly final: FinalMetrics;
+  readonly error: null;
+}
+
+/** A run ended by a plugin's error or bad input found mid-run (an LrsimError). */
+export interface FailedRun extends RunSummary {
+  readonly status: "failed";
+  /** The last evaluation before the failure; null when it failed before the first one. */
+  readonly final: FinalMetrics | null;
+  /** The error's one-line message. */
+  readonly error: string;
+}
+
+/**
+ * The summary of a run, a union on `status` (what `lrsim run --json` prints): a completed,
+ * diverged or interrupted run has its final evaluation; a failed one carries its error and the
+ * last evaluation it reached, if any. A bug in lrsim is not a status: `Trainer.run` rejects.
+ */
+export type RunResult = CompletedRun | DivergedRun | InterruptedRun | FailedRun;
+
+/**
+ * Typed events a trainer emits. Listeners (`trainer.on`) are best-effort: one that throws is
+ * reported through `listenerError` and the run goes on. Observers (`trainer.observe`), such as
+ * the store's RunWriter, get the same calls first and their errors end the run.
+ */
 export interface TrainerEvents {
   /** Before the first update, once plugins are built and the data is loaded. */
   runStart: (info: {
@@ -85,6 +129,11 @@ export interface TrainerEvents {
   evaluation: (info: { step: number; epoch: number; evaluation: Evaluation }) => void;
   /** After each epoch's evaluation (and once for epoch 0, before training). */
   epochEnd: (record: EpochRecord) => void;
-  /** Once, whatever the status. */
+  /** Once, whatever the status (not when the run rejects with an internal error). */
   runEnd: (result: RunResult) => void;
+  /**
+   * When a listener of another event threw. A listener's error does not fail the run (training
+   * goes on); with no listener for this event it is written to the console as a warning.
+   */
+  listenerError: (info: { event: keyof TrainerEvents; error: unknown }) => void;
 }
