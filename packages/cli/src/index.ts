@@ -54,7 +54,7 @@ export type { CliIo } from "./io.ts";
  *
  * @example
  * const r = await run({ schedule: "onecycle(maxLr=0.5)", model: "mlp", dataset: "mnist", epochs: 5 });
- * console.log(r.status, r.final.testAccuracy, r.updates);
+ * console.log(r.status, r.final?.testAccuracy, r.updates);
  */
 export async function run(options: RunExperimentOptions): Promise<RunExperimentResult> {
   return (await import("./api/run.ts")).run(options);
@@ -66,7 +66,7 @@ export async function run(options: RunExperimentOptions): Promise<RunExperimentR
  *
  * @example
  * const { runs } = await compare({ schedules: ["step", "batchramp"], epochs: 10 });
- * for (const r of runs) console.log(r.schedule, r.final.testAccuracy, r.updates);
+ * for (const r of runs) console.log(r.schedule, r.final?.testAccuracy, r.updates);
  */
 export async function compare(options: CompareOptions = {}): Promise<CompareResult> {
   return (await import("./api/compare.ts")).compare(options);

@@ -121,6 +121,9 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
       type: "string",
       describe: `Config file of option defaults (default: the nearest ${CONFIG_FILES.join(", ")}, from here up; --no-config: none)`,
     })
+    .epilogue(
+      `Exit codes: 0 success; 1 bad input or a failed run; 2 a usage error; 130 interrupted; ${EXIT.internal} an internal error (a bug in lrsim or a database failing mid-run: please report it).`,
+    )
     .demandCommand(1, "Name a command: lrsim --help lists them.")
     .strict()
     .recommendCommands()

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { createCatalog } from "@lrsim/builtins";
-import { Trainer } from "@lrsim/core";
+import { isLrsimError, planRun, resolveRunConfig, Trainer } from "@lrsim/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { GradientPool } from "../src/index.ts";
 
@@ -17,6 +17,28 @@ const healthyRun = {
 } as const;
 
 describe("failures inside workers", () => {
+  it("an error thrown in a worker arrives in the main thread as an LrsimError with its code", async () => {
+    const plan = await planRun(
+      resolveRunConfig({ model: "./sample-zero-model.js", dataset: "blobs(n=400)", batchSize: 64 }),
+      createCatalog(fixtures),
+    );
+    const backend = await pool.backend(plan);
+    try {
+      const order = Int32Array.from({ length: plan.dataset.data.train.size }, (_, i) => i); // sample 0 first
+      const error = await backend.step(order, 0, 64, { lr: 0.1, momentum: undefined, step: 1 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isLrsimError(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: "HOOK_FAILED",
+        message: 'model "./sample-zero-model.js" failed in gradient: sample 0 is poison',
+      });
+    } finally {
+      await backend.close();
+    }
+  });
+
   it("a plugin that throws in a worker fails its run with the plugin's message; the next run goes on", async () => {
     const trainer = new Trainer(createCatalog(fixtures), pool.backend);
     const failed = await trainer.run({

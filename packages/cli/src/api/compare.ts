@@ -60,12 +60,12 @@ export interface CompareResult {
 /**
  * Trains the same model under several schedules (and seeds), as `lrsim compare` does, and
  * records them as one comparison. Every run is planned before the first trains, so a bad
- * spec rejects at once; a failed run does not stop the others; an abort stops after the
- * current run's update.
+ * spec rejects at once; a failed run does not stop the others (a bug or a database failing
+ * mid-run rejects); an abort stops after the current run's update.
  *
  * @example
  * const { runs } = await compare({ schedules: ["step", "batchramp"], epochs: 10 });
- * for (const r of runs) console.log(r.schedule, r.final.testAccuracy, r.updates);
+ * for (const r of runs) console.log(r.schedule, r.final?.testAccuracy, r.updates);
  */
 export async function compare(options: CompareOptions = {}): Promise<CompareResult> {
   const o = { ...COMPARE_DEFAULTS, ...options };

@@ -22,11 +22,12 @@ export type RunExperimentResult = RunResult & {
 /**
  * Trains one model under one schedule, as `lrsim run` does: data-parallel on a worker pool,
  * recorded in the results database. A failed or diverged run resolves with that status (and
- * its error); only bad options reject.
+ * its error); bad options reject with an LrsimError, and a bug or a database failing mid-run
+ * rejects with its own error. A throwing `onStep`/`onEpoch` is reported, not fatal.
  *
  * @example
  * const r = await run({ schedule: "onecycle(maxLr=0.5)", model: "mlp", dataset: "mnist", epochs: 5 });
- * console.log(r.status, r.final.testAccuracy, r.updates);
+ * console.log(r.status, r.final?.testAccuracy, r.updates);
  */
 export async function run(options: RunExperimentOptions): Promise<RunExperimentResult> {
   const workers = workersOf(options);
