@@ -14,7 +14,7 @@ const catalog = createCatalog();
 const call = parseSpec(spec);
 await catalog.prepare("dataset", call);
 const definition = catalog.registries.dataset.get(call.name);
-const params = bindParams(definition.name, definition.params, call) as Record<string, unknown>;
+const params = bindParams(definition.name, definition.params, call);
 const data = await loadDataset(definition, canonicalSpec(definition.name, definition.params, params), params);
 mkdirSync(out, { recursive: true });
 const write = (name: string, array: Float32Array) =>

@@ -1,8 +1,7 @@
 import {
-  type DatasetDefinition,
-  type ModelDefinition,
   type OptimizerDefinition,
   PluginCatalog,
+  type PluginDefinitions,
   type PluginKind,
   type Registry,
   type ScheduleDefinition,
@@ -18,19 +17,32 @@ import { builtinSchedules } from "./schedules/index.ts";
  */
 const BUILTINS_MODULE = new URL("./index.ts", import.meta.url).href;
 
+/** One built-in: its kind, its definition (of that kind), and the export a worker imports it from. */
+type Builtin<K extends PluginKind = PluginKind> = {
+  [P in K]: readonly [kind: P, definition: PluginDefinitions[P], exportName: string];
+}[K];
+
 /** The built-in plugins as one readable list: kind, definition, and the export a worker imports it from. */
-const BUILTINS: ReadonlyArray<readonly [PluginKind, { name: string }, string]> = [
+const BUILTINS: readonly Builtin[] = [
   ...builtinSchedules.map((d) => ["schedule", d, "builtinSchedules"] as const),
   ...builtinOptimizers.map((d) => ["optimizer", d, "builtinOptimizers"] as const),
   ["model", linear, "linear"],
   ["model", softmax, "softmax"],
-  ["model", mlp as unknown as ModelDefinition, "mlp"],
-  ["dataset", line as unknown as DatasetDefinition, "line"],
-  ["dataset", blobs as unknown as DatasetDefinition, "blobs"],
-  ["dataset", spirals as unknown as DatasetDefinition, "spirals"],
-  ["dataset", teacher as unknown as DatasetDefinition, "teacher"],
-  ["dataset", mnist as unknown as DatasetDefinition, "mnist"],
+  ["model", mlp, "mlp"],
+  ["dataset", line, "line"],
+  ["dataset", blobs, "blobs"],
+  ["dataset", spirals, "spirals"],
+  ["dataset", teacher, "teacher"],
+  ["dataset", mnist, "mnist"],
 ];
+
+/** Registers one built-in; generic in its kind, so the definition is checked against that kind. */
+function registerBuiltin<K extends PluginKind>(
+  catalog: PluginCatalog,
+  [kind, definition, exportName]: Builtin<K>,
+) {
+  catalog.register(kind, definition, { module: BUILTINS_MODULE, export: exportName });
+}
 
 /**
  * A catalog holding every built-in schedule, optimizer, model and dataset, registered through
@@ -40,8 +52,7 @@ const BUILTINS: ReadonlyArray<readonly [PluginKind, { name: string }, string]> =
  */
 export function createCatalog(cwd: string = process.cwd()): PluginCatalog {
   const catalog = new PluginCatalog(cwd);
-  for (const [kind, definition, exportName] of BUILTINS)
-    catalog.register(kind, definition as never, { module: BUILTINS_MODULE, export: exportName });
+  for (const builtin of BUILTINS) registerBuiltin(catalog, builtin);
   return catalog;
 }
 

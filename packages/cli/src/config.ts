@@ -122,6 +122,16 @@ export function configDefaults(
   return defaults;
 }
 
+declare module "yargs" {
+  interface Argv<T> {
+    /**
+     * The options declared so far (yargs has it at run time; its typings leave it out): `key`
+     * holds one entry per option name and alias.
+     */
+    getOptions(): { key: Record<string, unknown> };
+  }
+}
+
 /**
  * Applies the config's defaults to a command's options (call it last in the command's builder,
  * when all options are declared). Options given on the command line still win.
@@ -133,8 +143,6 @@ export function withConfig<T>(
   cwd: string,
 ): Argv<T> {
   if (!config) return y;
-  const known = Object.keys(
-    (y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key,
-  );
+  const known = Object.keys(y.getOptions().key);
   return y.config(configDefaults(config, command, known, cwd));
 }

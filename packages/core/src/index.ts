@@ -89,6 +89,7 @@ export { canonicalSpec } from "./spec/canonical.ts";
 export { formatCall, formatNumber, formatValue } from "./spec/format.ts";
 export {
   type BooleanParam,
+  type BoundParams,
   bindParams,
   type ChoiceParam,
   type DefaultContext,

@@ -32,6 +32,7 @@ export {
 } from "./schedules/types.ts";
 export {
   type BooleanParam,
+  type BoundParams,
   type ChoiceParam,
   type DefaultContext,
   type NumberListParam,

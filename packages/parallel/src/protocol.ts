@@ -1,10 +1,10 @@
-import type { PluginSource, WireError } from "@lrsim/core";
+import type { BoundParams, PluginSource, WireError } from "@lrsim/core";
 
 /** A plugin as a worker receives it: where to import it from and its plain, bound parameters. */
 export interface PluginRef {
   readonly name: string;
   readonly source: PluginSource;
-  readonly params: Readonly<Record<string, unknown>>;
+  readonly params: BoundParams;
 }
 
 /**

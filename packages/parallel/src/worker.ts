@@ -98,11 +98,11 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     "model",
     d.model.name,
     "create",
-    () => modelDefinition.create(d.model.params as never, data.shape),
+    () => modelDefinition.create(d.model.params, data.shape),
     d.model.source,
   );
   const optimizer = callHook("optimizer", d.optimizer.name, "create", () =>
-    optimizerDefinition.create(d.optimizer.params as never, d.parameterCount, sharedAllocator(d.memory)),
+    optimizerDefinition.create(d.optimizer.params, d.parameterCount, sharedAllocator(d.memory)),
   );
   const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   return {

@@ -15,6 +15,7 @@ export {
   type RunListing,
   readOnlyQuery,
   runEvaluations,
+  type StalenessColumns,
 } from "./queries.ts";
 export { createComparison, type RangeTestRecord, recordRangeTest } from "./records.ts";
 export { type RunContext, RunWriter } from "./run-writer.ts";

@@ -33,11 +33,19 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The columns of a `runs` row that say whether it is stale. */
+export interface StalenessColumns {
+  readonly status?: unknown;
+  readonly host?: unknown;
+  readonly pid?: unknown;
+  readonly heartbeat_at?: unknown;
+}
+
 /** `running` in the database, but the process that wrote it is gone (or silent for a minute). */
-export function isStale(row: { status: string; host: string; pid: number; heartbeat_at: string }): boolean {
+export function isStale(row: StalenessColumns): boolean {
   if (row.status !== "running") return false;
-  if (row.host === hostname() && !alive(row.pid)) return true;
-  return Date.now() - Date.parse(row.heartbeat_at) > STALE_AFTER_MS;
+  if (row.host === hostname() && !alive(Number(row.pid))) return true;
+  return Date.now() - Date.parse(String(row.heartbeat_at)) > STALE_AFTER_MS;
 }
 
 /** Which runs `listRuns` returns; every field narrows the list. */
@@ -74,7 +82,7 @@ export function listRuns(db: Db, filter: RunFilter = {}): RunListing[] {
   return rows
     .map((r) => ({
       id: r.id as number,
-      status: (isStale(r as never) ? "stale" : r.status) as RunListing["status"],
+      status: (isStale(r) ? "stale" : r.status) as RunListing["status"],
       schedule: r.schedule as string,
       model: r.model as string,
       dataset: r.dataset as string,

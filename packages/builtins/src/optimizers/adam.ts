@@ -80,7 +80,7 @@ export const adam: OptimizerDefinition = defineOptimizer({
   scheduledMomentum: "beta1",
   params: adamParams(0),
   create: adamUpdate(false),
-}) as unknown as OptimizerDefinition;
+});
 
 export const adamw: OptimizerDefinition = defineOptimizer({
   name: "adamw",
@@ -89,4 +89,4 @@ export const adamw: OptimizerDefinition = defineOptimizer({
   scheduledMomentum: "beta1",
   params: adamParams(0.01),
   create: adamUpdate(true),
-}) as unknown as OptimizerDefinition;
+});

@@ -13,4 +13,4 @@ export const builtinOptimizers: readonly OptimizerDefinition[] = [
   rmsprop,
   adam,
   adamw,
-] as unknown as readonly OptimizerDefinition[];
+];

@@ -36,4 +36,4 @@ export const builtinSchedules: readonly ScheduleDefinition[] = [
   plateau,
   batchRamp,
   hybrid,
-] as unknown as readonly ScheduleDefinition[];
+];

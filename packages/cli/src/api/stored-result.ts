@@ -64,10 +64,9 @@ export function storedResult(db: Db, id: number): StoredRunResult {
   const final = finalOf(history);
   const error = (run.error as string | null) ?? null;
   if (status === "running" || status === "stale" || (status !== "failed" && !final)) {
-    const row = run as { status: string; host: string; pid: number; heartbeat_at: string };
     return {
       ...summary,
-      status: status === "running" && !isStale(row) ? "running" : "stale",
+      status: status === "running" && !isStale(run) ? "running" : "stale",
       final,
       error: null,
     };

@@ -38,7 +38,7 @@ export function shapeProblem(kind: PluginKind, value: unknown): string | undefin
   if (typeof d.name !== "string" || !d.name) return `expected ${EXPECTED_SHAPE[kind]}: \`name\` is missing`;
   switch (kind) {
     case "schedule":
-      return checkScheduleShape(d as unknown as ScheduleDefinition);
+      return checkScheduleShape(d);
     case "model":
       if (typeof d.create !== "function")
         return `expected ${EXPECTED_SHAPE.model}: \`create\` is not a function`;

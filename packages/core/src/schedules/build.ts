@@ -58,8 +58,8 @@ export function buildSchedule(
   const call = typeof spec === "string" ? parseSpec(spec) : spec;
   const definition = registry.get(call.name);
   const schema = fullSchema(definition);
-  const values = bindParams(definition.name, schema, call, context) as Record<string, unknown>;
-  const problem = definition.validate?.(values as never);
+  const values = bindParams(definition.name, schema, call, context);
+  const problem = definition.validate?.(values);
   if (problem) throw errors.invalidParams(definition.name, problem);
 
   const children = new Map<SpecCall, Schedule>();
@@ -71,7 +71,7 @@ export function buildSchedule(
   };
   let curve: ReturnType<ScheduleDefinition["create"]>;
   try {
-    curve = definition.create(values as never, { ...context, unit: values.unit as ScheduleUnit, build });
+    curve = definition.create(values, { ...context, unit: values.unit as ScheduleUnit, build });
   } catch (error) {
     if (isLrsimError(error)) throw error;
     throw errors.hookFailed(`schedule "${definition.name}"`, "create", error);

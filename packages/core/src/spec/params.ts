@@ -87,6 +87,13 @@ export type ParamValues<S extends ParamSchema> = {
     : ParamValueOf<S[K]>;
 };
 
+/**
+ * Bound values of a schema not known statically: what the catalog, the trainer and the worker
+ * protocol pass around. Every definition's hooks accept it, whatever its own schema (hooks are
+ * declared as methods, so `ModelDefinition<S>` is a `ModelDefinition` without a cast).
+ */
+export type BoundParams = ParamValues<ParamSchema>;
+
 /** Factories for parameter descriptors, so schemas read like signatures. */
 export const param = {
   /** A real number parameter (optionally bounded). */

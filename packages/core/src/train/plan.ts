@@ -4,12 +4,13 @@ import type { PluginCatalog, PluginSource } from "../plugins/catalog.ts";
 import type { Dataset, DatasetDefinition } from "../plugins/dataset.ts";
 import { callHook, callHookAsync } from "../plugins/hooks.ts";
 import type { ModelDefinition, ModelInstance } from "../plugins/model.ts";
+import type { PluginDefinitions } from "../plugins/shapes.ts";
 import { createRng } from "../random.ts";
 import { buildSchedule } from "../schedules/build.ts";
 import type { Schedule, ScheduleUnit } from "../schedules/types.ts";
 import type { SpecCall } from "../spec/ast.ts";
 import { canonicalSpec } from "../spec/canonical.ts";
-import { bindParams, type ParamSchema } from "../spec/params.ts";
+import { type BoundParams, bindParams } from "../spec/params.ts";
 import { parseSpec } from "../spec/parse.ts";
 import type { RunConfig } from "./config.ts";
 
@@ -17,7 +18,7 @@ import type { RunConfig } from "./config.ts";
 export interface Chosen<D> {
   readonly definition: D;
   readonly name: string;
-  readonly params: Readonly<Record<string, unknown>>;
+  readonly params: BoundParams;
   readonly spec: string;
   readonly source: PluginSource | undefined;
 }
@@ -39,7 +40,7 @@ const datasetCache = new WeakMap<DatasetDefinition, Map<string, Promise<Dataset>
 export function loadDataset(
   definition: DatasetDefinition,
   spec: string,
-  params: Readonly<Record<string, unknown>>,
+  params: BoundParams,
 ): Promise<Dataset> {
   let bySpec = datasetCache.get(definition);
   if (!bySpec) {
@@ -48,7 +49,7 @@ export function loadDataset(
   }
   let loading = bySpec.get(spec);
   if (!loading) {
-    loading = callHookAsync("dataset", definition.name, "load", () => definition.load(params as never)).then(
+    loading = callHookAsync("dataset", definition.name, "load", () => definition.load(params)).then(
       (data) => {
         checkDataset(definition.name, data);
         return data;
@@ -88,11 +89,11 @@ async function choose<K extends "model" | "dataset" | "optimizer">(
   catalog: PluginCatalog,
   kind: K,
   spec: string,
-) {
+): Promise<Chosen<PluginDefinitions[K]>> {
   const call = parseSpec(spec);
   await catalog.prepare(kind, call);
-  const definition = catalog.registries[kind].get(call.name) as { name: string; params: ParamSchema };
-  const params = bindParams(definition.name, definition.params, call) as Record<string, unknown>;
+  const definition: PluginDefinitions[K] = catalog.registries[kind].get(call.name);
+  const params = bindParams(definition.name, definition.params, call);
   return {
     definition,
     name: definition.name,
@@ -116,17 +117,9 @@ function unitOf(call: SpecCall, defaultUnit: ScheduleUnit): ScheduleUnit {
  * momentum meets an optimizer that has one.
  */
 export async function planRun(config: RunConfig, catalog: PluginCatalog): Promise<RunPlan> {
-  const model = (await choose(catalog, "model", config.model)) as unknown as Chosen<ModelDefinition>;
-  const datasetChoice = (await choose(
-    catalog,
-    "dataset",
-    config.dataset,
-  )) as unknown as Chosen<DatasetDefinition>;
-  const optimizer = (await choose(
-    catalog,
-    "optimizer",
-    config.optimizer,
-  )) as unknown as Chosen<OptimizerDefinition>;
+  const model = await choose(catalog, "model", config.model);
+  const datasetChoice = await choose(catalog, "dataset", config.dataset);
+  const optimizer = await choose(catalog, "optimizer", config.optimizer);
   const data = await loadDataset(datasetChoice.definition, datasetChoice.spec, datasetChoice.params);
 
   if (!model.definition.tasks.includes(data.shape.task))
@@ -156,7 +149,7 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
       "model",
       model.name,
       "create",
-      () => model.definition.create(model.params as never, data.shape),
+      () => model.definition.create(model.params, data.shape),
       model.source,
     );
     if (!instance || !Number.isInteger(instance.parameterCount) || instance.parameterCount < 1)
@@ -191,7 +184,7 @@ export function createOptimizer(plan: RunPlan, size: number, allocate: Allocate)
     "optimizer",
     plan.optimizer.name,
     "create",
-    () => plan.optimizer.definition.create(plan.optimizer.params as never, size, allocate),
+    () => plan.optimizer.definition.create(plan.optimizer.params, size, allocate),
     plan.optimizer.source,
   );
 }
