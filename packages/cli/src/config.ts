@@ -80,15 +80,24 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
- * Rewrites plugin paths (`./x.ts`, `../y.js`, also inside spec lists) from the config file's
- * directory to `cwd`, so a config found in a parent directory points at the same files.
+ * Rewrites relative paths (`./x.ts`, `../y.js`, also inside spec lists, and quoted ones such as
+ * `path="./my data/train.idx"`) from the config file's directory to `cwd`, so a config found in
+ * a parent directory points at the same files — plugins and `param.string({ path: true })`
+ * values alike (the catalog then resolves them from `cwd`).
  */
 function rebase(value: unknown, configDir: string, cwd: string): unknown {
   if (typeof value !== "string" || configDir === resolve(cwd)) return value;
-  return value.replace(/(^|[\s,[(=])(\.\.?\/[^\s,()[\]]+)/g, (_, before: string, path: string) => {
-    const moved = relative(cwd, resolve(configDir, path));
-    return `${before}${moved.startsWith(".") ? moved : `./${moved}`}`;
-  });
+  const moved = (path: string) => {
+    const to = relative(cwd, resolve(configDir, path));
+    return to.startsWith(".") ? to : `./${to}`;
+  };
+  return value.replace(
+    /(^|[\s,[(=])(?:(["'])(\.\.?\/[^"'\\]*)\2|(\.\.?\/[^\s,()[\]"']+))/g,
+    (_, before: string, quote: string | undefined, quoted: string | undefined, bare: string | undefined) =>
+      quote && quoted !== undefined
+        ? `${before}${quote}${moved(quoted)}${quote}`
+        : `${before}${moved(bare ?? "")}`,
+  );
 }
 
 /**

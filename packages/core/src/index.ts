@@ -86,7 +86,7 @@ export type {
   SpecValue,
 } from "./spec/ast.ts";
 export { canonicalSpec } from "./spec/canonical.ts";
-export { formatCall, formatNumber, formatValue } from "./spec/format.ts";
+export { formatCall, formatNumber, formatString, formatValue } from "./spec/format.ts";
 export {
   type BooleanParam,
   type BoundParams,
@@ -104,6 +104,7 @@ export {
   param,
   type SpecListParam,
   type SpecParam,
+  type StringParam,
   signatureOf,
   typeOf,
 } from "./spec/params.ts";

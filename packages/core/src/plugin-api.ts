@@ -43,4 +43,5 @@ export {
   param,
   type SpecListParam,
   type SpecParam,
+  type StringParam,
 } from "./spec/params.ts";

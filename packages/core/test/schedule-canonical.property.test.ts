@@ -2,6 +2,7 @@ import { createScheduleRegistry } from "@lrsim/builtins";
 import {
   buildSchedule,
   formatCall,
+  formatString,
   isLrsimError,
   type Param,
   type ScheduleDefinition,
@@ -35,6 +36,8 @@ function arbitraryFor(p: Param): fc.Arbitrary<string> {
       return fc.boolean().map(String);
     case "choice":
       return fc.constantFrom(...p.choices);
+    case "string":
+      return fc.string({ maxLength: 8 }).map(formatString);
     case "numbers":
       return fc
         .uniqueArray(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 4 })

@@ -64,10 +64,12 @@ export function storedResult(db: Db, id: number): StoredRunResult {
   const final = finalOf(history);
   const error = (run.error as string | null) ?? null;
   if (status === "running" || status === "stale" || (status !== "failed" && !final)) {
+    const { history: rows, ...head } = summary;
     return {
-      ...summary,
       status: status === "running" && !isStale(run) ? "running" : "stale",
+      ...head,
       final,
+      history: rows,
       error: null,
     };
   }

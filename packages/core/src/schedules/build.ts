@@ -65,7 +65,11 @@ export function buildSchedule(
   const children = new Map<SpecCall, Schedule>();
   const build = (child: SpecCall, childContext: DefaultContext = {}): Schedule => {
     const onClock = onParentClock(child, values.unit as ScheduleUnit, definition.name);
-    const built = buildSchedule(registry, onClock, { batchSize: context.batchSize, ...childContext });
+    const built = buildSchedule(registry, onClock, {
+      batchSize: context.batchSize,
+      cwd: context.cwd,
+      ...childContext,
+    });
     children.set(child, built);
     return built;
   };

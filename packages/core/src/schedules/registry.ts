@@ -1,4 +1,4 @@
-const PARAM_TYPES = new Set(["number", "boolean", "choice", "numbers", "spec", "specs"]);
+const PARAM_TYPES = new Set(["number", "boolean", "choice", "string", "numbers", "spec", "specs"]);
 
 /** What a schedule plugin must look like; the message says what is missing. */
 export function checkScheduleShape(definition: {

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from "node:path";
 import { errors } from "../errors.ts";
 import type { SpecCall, SpecValue } from "./ast.ts";
 import { formatCall, formatNumber, formatString, formatValue } from "./format.ts";
@@ -15,6 +16,11 @@ export interface DefaultContext {
   readonly length?: number | undefined;
   /** The run's batch size, for batch-size schedules that start from it. */
   readonly batchSize?: number | undefined;
+  /**
+   * The folder relative `path` parameters are resolved from: the catalog's (the config file's
+   * folder or the working directory). Without it, relative paths are left as written.
+   */
+  readonly cwd?: string | undefined;
 }
 
 /** What every parameter descriptor has. */
@@ -60,6 +66,20 @@ export interface NumberListParam extends ParamBase<readonly number[]> {
   readonly nonEmpty?: boolean;
 }
 
+/**
+ * A text parameter: a word (`label=digits`) or a quoted string (`path="./my data/train.idx"`).
+ * With `path: true` it names a file, and a relative path is resolved from the catalog's folder
+ * (where the config file is, else the working directory), so the bound value — and the run's
+ * canonical spec — holds an absolute path that means the same file from anywhere.
+ */
+export interface StringParam extends ParamBase<string> {
+  readonly type: "string";
+  /** The value is a file path: resolve it relative to the catalog's folder. */
+  readonly path?: boolean;
+  /** Refuse the empty string. */
+  readonly nonEmpty?: boolean;
+}
+
 /** A nested spec, kept as syntax: the owner builds it when it knows the context. */
 export interface SpecParam extends ParamBase<SpecCall> {
   readonly type: "spec";
@@ -71,7 +91,14 @@ export interface SpecListParam extends ParamBase<readonly SpecCall[]> {
 }
 
 /** One parameter's descriptor, of any type; built with {@link param}. */
-export type Param = NumberParam | BooleanParam | ChoiceParam | NumberListParam | SpecParam | SpecListParam;
+export type Param =
+  | NumberParam
+  | BooleanParam
+  | ChoiceParam
+  | StringParam
+  | NumberListParam
+  | SpecParam
+  | SpecListParam;
 /** A plugin's parameters: name to descriptor, in the order positional arguments fill them. */
 export type ParamSchema = Readonly<Record<string, Param>>;
 
@@ -111,6 +138,11 @@ export const param = {
     choices: readonly C[],
     options: Omit<ChoiceParam<C>, "type" | "choices">,
   ): ChoiceParam<C> => ({ type: "choice", choices, ...options }),
+  /**
+   * Text, bare or quoted (`path="./data/train.idx"`); `path: true` resolves a relative path
+   * from the catalog's folder (see {@link StringParam}).
+   */
+  string: (options: Omit<StringParam, "type">): StringParam => ({ type: "string", ...options }),
   /** A list of numbers (`milestones=[30,60]`). */
   numbers: (options: Omit<NumberListParam, "type">): NumberListParam => ({ type: "numbers", ...options }),
   /** A nested schedule spec (`then=cosine(tMax=20)`). */
@@ -118,6 +150,12 @@ export const param = {
   /** A list of nested schedule specs. */
   specs: (options: Omit<SpecListParam, "type">): SpecListParam => ({ type: "specs", ...options }),
 };
+
+/** `value` as an absolute path: relative ones from `cwd`; `file:` URLs and absolute paths as given. */
+function resolvePath(cwd: string, value: string): string {
+  if (value === "" || value.startsWith("file:") || isAbsolute(value)) return value;
+  return resolve(cwd, value);
+}
 
 function describe(value: SpecValue): string {
   switch (value.kind) {
@@ -160,8 +198,25 @@ function asSpec(owner: string, name: string, value: SpecValue): SpecCall {
 }
 
 /** Converts one syntax value to the parameter's type, or throws a one-line error. */
-export function coerce(owner: string, name: string, p: Param, value: SpecValue): unknown {
+export function coerce(
+  owner: string,
+  name: string,
+  p: Param,
+  value: SpecValue,
+  context: DefaultContext = {},
+): unknown {
   switch (p.type) {
+    case "string": {
+      if (value.kind !== "string")
+        throw errors.paramType(
+          owner,
+          name,
+          p.path ? 'a path such as "./data/train.idx"' : 'a string such as "text"',
+          describe(value),
+        );
+      if (p.nonEmpty && value.value === "") throw errors.paramRange(owner, name, "a non-empty string", '""');
+      return p.path && context.cwd !== undefined ? resolvePath(context.cwd, value.value) : value.value;
+    }
     case "number": {
       if (value.kind !== "number")
         throw errors.paramType(owner, name, p.integer ? "an integer" : "a number", describe(value));
@@ -229,13 +284,17 @@ export function bindParams<S extends ParamSchema>(
       if (!(name in schema)) throw errors.unknownParam(owner, name, names, suggest(name, names));
     }
     if (name in bound) throw errors.duplicateParam(owner, name);
-    bound[name] = coerce(owner, name, schema[name]!, arg.value);
+    bound[name] = coerce(owner, name, schema[name]!, arg.value, context);
   }
   for (const name of names) {
     if (name in bound) continue;
     const p = schema[name]!;
     const fallback = typeof p.default === "function" ? p.default(context) : p.default;
-    if (fallback !== undefined) bound[name] = fallback;
+    if (fallback !== undefined)
+      bound[name] =
+        p.type === "string" && p.path && context.cwd !== undefined && typeof fallback === "string"
+          ? resolvePath(context.cwd, fallback)
+          : fallback;
     else if (!p.optional) throw errors.missingParam(owner, name, p.hint ?? `give ${name}=...`);
   }
   return bound as ParamValues<S>;
@@ -275,6 +334,8 @@ export function typeOf(p: Param): string {
       return "boolean";
     case "choice":
       return p.choices.join("|");
+    case "string":
+      return p.path ? "path" : "string";
     case "numbers":
       return `list of ${p.integer ? "integers" : "numbers"}${p.increasing ? ", increasing" : ""}`;
     case "spec":

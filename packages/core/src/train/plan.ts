@@ -93,7 +93,7 @@ async function choose<K extends "model" | "dataset" | "optimizer">(
   const call = parseSpec(spec);
   await catalog.prepare(kind, call);
   const definition: PluginDefinitions[K] = catalog.registries[kind].get(call.name);
-  const params = bindParams(definition.name, definition.params, call);
+  const params = bindParams(definition.name, definition.params, call, { cwd: catalog.cwd });
   return {
     definition,
     name: definition.name,
@@ -136,6 +136,7 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
   const schedule = buildSchedule(catalog.registries.schedule, scheduleCall, {
     length,
     batchSize: config.batchSize,
+    cwd: catalog.cwd,
   });
 
   if (schedule.at(0).momentum !== undefined && optimizer.definition.scheduledMomentum === undefined)

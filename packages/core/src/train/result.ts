@@ -11,10 +11,12 @@ export function runResultOf(
   status: RunStatus,
   error: string | null,
 ): RunResult {
-  if (status === "failed") return { ...summary, status, final, error: error ?? "" };
+  // Keys in the order `lrsim run --json` has always printed them.
+  const { history, ...head } = summary;
+  if (status === "failed") return { status, ...head, final, history, error: error ?? "" };
   if (!final) throw new Error(`a ${status} run has no evaluation`);
-  if (status === "diverged") return { ...summary, status, final, error: error ?? "" };
-  return { ...summary, status, final, error: null };
+  if (status === "diverged") return { status, ...head, final, history, error: error ?? "" };
+  return { status, ...head, final, history, error: null };
 }
 
 /** The final metrics of a history: its last row's, or null when it is empty. */
