@@ -4,7 +4,9 @@
  * - the experiments, as the CLI runs them: {@link run}, {@link compare}, {@link findLr}, and
  *   {@link openResults} to read what they recorded;
  * - the plugin API for your own models, datasets and schedules: {@link defineModel},
- *   {@link defineDataset}, {@link defineSchedule}, {@link param}, {@link createRng};
+ *   {@link defineDataset}, {@link defineSchedule}, {@link param}, {@link createRng}, and the
+ *   dense-network kernels the built-in `mlp` is made of ({@link denseForward},
+ *   {@link denseBackward}, {@link activate}, {@link outputLoss}, ...);
  * - the command line itself, in-process: {@link main}.
  *
  * The experiments and the CLI are loaded on first use, so a plugin that imports
@@ -18,23 +20,40 @@ import type { RunExperimentOptions, RunExperimentResult } from "./api/run.ts";
 import type { CliIo } from "./io.ts";
 
 export {
+  ACTIVATIONS,
+  type Activation,
+  activate,
+  axpy,
+  backpropActivation,
+  createDenseNetwork,
   createRng,
   type DataShape,
   type DataSplit,
   type DatasetDefinition,
+  type DenseLayer,
   defineDataset,
   defineModel,
   defineSchedule,
+  denseBackward,
+  denseForward,
+  denseLayers,
+  denseLayout,
   type EpochRecord,
+  gatherRows,
+  initDense,
+  kernelParam,
   type LossSum,
   type ModelDefinition,
   type ModelInstance,
+  meanSquaredError,
+  outputLoss,
   param,
   type RangeTestResult,
   type Rng,
   type RunResult,
   type ScheduleDefinition,
   type StepRecord,
+  softmaxCrossEntropy,
 } from "@lrsim/core";
 export type { RunFilter, RunListing } from "@lrsim/store";
 export type { ExperimentOptions } from "./api/common.ts";

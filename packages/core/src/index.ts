@@ -17,9 +17,13 @@ export {
   type OptionProblem,
   type WireError,
 } from "./errors.ts";
-export { ACTIVATIONS, type Activation } from "./nn/activations.ts";
+export { ACTIVATIONS, type Activation, activate, backpropActivation } from "./nn/activations.ts";
+export { type DenseLayer, denseBackward, denseForward, gatherRows } from "./nn/dense-layer.ts";
 export { DenseNetwork } from "./nn/dense-network.ts";
 export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
+export { axpy, dot } from "./nn/kernels.ts";
+export { type DenseLayout, denseLayers, denseLayout, initDense, outputLoss } from "./nn/layout.ts";
+export { meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
 export { WasmDenseNetwork } from "./nn/wasm-dense-network.ts";
 export { loadWasmModule } from "./nn/wasm-module.ts";
 export {

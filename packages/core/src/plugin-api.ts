@@ -1,13 +1,18 @@
 /**
  * The plugin API: everything a model, dataset, schedule or optimizer plugin needs, and
- * nothing else. Published as `lrsim/plugin`; the built-ins in `@lrsim/builtins` import only
+ * nothing else — including the dense-network kernels the built-in `mlp` is made of (layers
+ * forward and backward, activations, losses, parameter layout and initialisation), so a
+ * model of your own is built from them rather than from hand-written loops. Published as `lrsim/plugin`; the built-ins in `@lrsim/builtins` import only
  * what is listed here, exactly as a user's plugin does.
  *
  * @packageDocumentation
  */
 export { ACTIVATIONS, type Activation, activate, backpropActivation } from "./nn/activations.ts";
+export { type DenseLayer, denseBackward, denseForward, gatherRows } from "./nn/dense-layer.ts";
 export { DenseNetwork } from "./nn/dense-network.ts";
 export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
+export { axpy, dot } from "./nn/kernels.ts";
+export { type DenseLayout, denseLayers, denseLayout, initDense, outputLoss } from "./nn/layout.ts";
 export { meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
 export {
   type Allocate,

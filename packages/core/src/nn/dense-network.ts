@@ -2,8 +2,8 @@ import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
 import type { ModelInstance } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { type Activation, activate, backpropActivation } from "./activations.ts";
-import { axpy, dot } from "./kernels.ts";
-import { type DenseLayout, denseLayout, initDense, outputLoss } from "./layout.ts";
+import { type DenseLayer, denseBackward, denseForward, gatherRows } from "./dense-layer.ts";
+import { type DenseLayout, denseLayers, denseLayout, initDense, outputLoss } from "./layout.ts";
 
 /** Rows processed together, so each weight row is reused from cache across a block of samples. */
 const BLOCK = 32;
@@ -21,8 +21,8 @@ const BLOCK = 32;
 export class DenseNetwork implements ModelInstance {
   readonly parameterCount: number;
   private readonly layout: DenseLayout;
-  private readonly weightOffsets: readonly number[];
-  private readonly biasOffsets: readonly number[];
+  /** The layers, as the dense-layer kernels take them. */
+  private readonly layers: readonly DenseLayer[];
   /** activations[l]: BLOCK x sizes[l] (activations[0] is the gathered input block). */
   private readonly activations: Float32Array[];
   /** deltas[l]: BLOCK x sizes[l], dLoss/d(pre-activation) of layer l's output. */
@@ -36,8 +36,7 @@ export class DenseNetwork implements ModelInstance {
   ) {
     const layout = denseLayout(sizes);
     this.layout = layout;
-    this.weightOffsets = layout.weightOffsets;
-    this.biasOffsets = layout.biasOffsets;
+    this.layers = denseLayers(sizes, layout);
     this.parameterCount = layout.parameterCount;
     this.activations = sizes.map((n) => new Float32Array(BLOCK * n));
     this.deltas = sizes.map((n) => new Float32Array(BLOCK * n));
@@ -92,27 +91,12 @@ export class DenseNetwork implements ModelInstance {
     start: number,
     rows: number,
   ): void {
-    const inputs = this.sizes[0]!;
-    const input = this.activations[0]!;
-    for (let r = 0; r < rows; r++)
-      input.set(
-        data.x.subarray(indices[start + r]! * inputs, (indices[start + r]! + 1) * inputs),
-        r * inputs,
-      );
-    const layers = this.sizes.length - 1;
+    gatherRows(data.x, this.sizes[0]!, indices, start, rows, this.activations[0]!);
+    const layers = this.layers.length;
     for (let l = 0; l < layers; l++) {
-      const nIn = this.sizes[l]!;
-      const nOut = this.sizes[l + 1]!;
-      const a = this.activations[l]!;
       const z = this.activations[l + 1]!;
-      const wOff = this.weightOffsets[l]!;
-      const bOff = this.biasOffsets[l]!;
-      for (let o = 0; o < nOut; o++) {
-        const bias = params[bOff + o]!;
-        const row = wOff + o * nIn;
-        for (let r = 0; r < rows; r++) z[r * nOut + o] = bias + dot(a, r * nIn, params, row, nIn);
-      }
-      if (l + 1 < layers) activate(this.activation, z, 0, rows * nOut);
+      denseForward(this.layers[l]!, params, this.activations[l]!, z, rows);
+      if (l + 1 < layers) activate(this.activation, z, 0, rows * this.layers[l]!.nOut);
     }
   }
 
@@ -140,34 +124,11 @@ export class DenseNetwork implements ModelInstance {
   }
 
   private backward(params: Float32Array, rows: number, grad: Float32Array): void {
-    for (let l = this.sizes.length - 2; l >= 0; l--) {
-      const nIn = this.sizes[l]!;
-      const nOut = this.sizes[l + 1]!;
+    for (let l = this.layers.length - 1; l >= 0; l--) {
       const a = this.activations[l]!;
-      const delta = this.deltas[l + 1]!;
-      const wOff = this.weightOffsets[l]!;
-      const bOff = this.biasOffsets[l]!;
-      for (let o = 0; o < nOut; o++) {
-        const row = wOff + o * nIn;
-        let biasGrad = 0;
-        for (let r = 0; r < rows; r++) {
-          const d = delta[r * nOut + o]!;
-          if (d === 0) continue;
-          biasGrad += d;
-          axpy(d, a, r * nIn, grad, row, nIn);
-        }
-        grad[bOff + o] = grad[bOff + o]! + biasGrad;
-      }
-      if (l === 0) break;
-      const below = this.deltas[l]!;
-      below.fill(0, 0, rows * nIn);
-      for (let r = 0; r < rows; r++) {
-        for (let o = 0; o < nOut; o++) {
-          const d = delta[r * nOut + o]!;
-          if (d !== 0) axpy(d, params, wOff + o * nIn, below, r * nIn, nIn);
-        }
-      }
-      backpropActivation(this.activation, a, 0, below, 0, rows * nIn);
+      const below = l === 0 ? undefined : this.deltas[l]!;
+      denseBackward(this.layers[l]!, params, a, this.deltas[l + 1]!, rows, grad, below);
+      if (below) backpropActivation(this.activation, a, 0, below, 0, rows * this.layers[l]!.nIn);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
 import type { Rng } from "../random.ts";
+import type { DenseLayer } from "./dense-layer.ts";
 import { meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
 
 /**
@@ -13,6 +14,7 @@ export interface DenseLayout {
   readonly parameterCount: number;
 }
 
+/** The layout of a dense network `sizes[0] -> ... -> sizes[L]`; see {@link DenseLayout}. */
 export function denseLayout(sizes: readonly number[]): DenseLayout {
   const weightOffsets: number[] = [];
   const biasOffsets: number[] = [];
@@ -24,6 +26,19 @@ export function denseLayout(sizes: readonly number[]): DenseLayout {
     offset += sizes[l + 1]!;
   }
   return { weightOffsets, biasOffsets, parameterCount: offset };
+}
+
+/** The layers of a dense network as the dense-layer kernels take them (`denseForward`, `denseBackward`). */
+export function denseLayers(
+  sizes: readonly number[],
+  layout: DenseLayout = denseLayout(sizes),
+): DenseLayer[] {
+  return layout.weightOffsets.map((weights, l) => ({
+    weights,
+    bias: layout.biasOffsets[l]!,
+    nIn: sizes[l]!,
+    nOut: sizes[l + 1]!,
+  }));
 }
 
 /** PyTorch's `nn.Linear` default: weights and biases uniform in ±1/sqrt(fan_in). */
