@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createCatalog } from "@lrsim/builtins";
 import { Trainer } from "@lrsim/core";
@@ -75,5 +76,13 @@ describe("example model plugin: residual-mlp, built from the dense-layer kernels
         testAccuracy,
       }));
     expect(learned(pooled)).toEqual(learned(local));
+  });
+
+  it("is shown whole in docs/plugins.md, as it is in this folder", () => {
+    const docs = readFileSync(new URL("../../docs/plugins.md", import.meta.url), "utf8");
+    const code = readFileSync(new URL("./residual-mlp.ts", import.meta.url), "utf8");
+    const section = docs.slice(docs.indexOf("## A model from the dense kernels"));
+    const block = section.slice(section.indexOf("```ts\n") + 6, section.indexOf("```\n\n## A dataset"));
+    expect(block).toBe(code.slice(code.indexOf("import {")));
   });
 });

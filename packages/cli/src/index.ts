@@ -54,6 +54,7 @@ export {
   type ScheduleDefinition,
   type StepRecord,
   softmaxCrossEntropy,
+  splitSamples,
 } from "@lrsim/core";
 export type { RunFilter, RunListing } from "@lrsim/store";
 export type { ExperimentOptions } from "./api/common.ts";
