@@ -6,10 +6,11 @@ import { compare } from "../api/compare.ts";
 import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
 import { storedComparison, storedResult } from "../api/stored-result.ts";
 import { withConfig } from "../config.ts";
-import { type CliIo, useColor } from "../io.ts";
+import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { ProgressBoard } from "../render/progress-board.ts";
 import { describeProtocol } from "./compare-protocol.ts";
-import { comparisonCharts, comparisonTable } from "./compare-render.ts";
+import { comparisonCharts } from "./compare-charts.ts";
+import { comparisonTable } from "./compare-render.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption, openToRead } from "./results-db.ts";
 
@@ -124,7 +125,7 @@ function output(io: CliIo, json: boolean, comparisonId: number, runs: RunResult[
     io.out(JSON.stringify({ comparisonId, runs }));
     return;
   }
-  io.out(`${header}\n\n${comparisonTable(runs)}\n\n${comparisonCharts(runs, useColor(io))}`);
+  io.out(`${header}\n\n${comparisonTable(runs)}\n\n${comparisonCharts(runs, { color: useColor(io), width: outputWidth(io) })}`);
 }
 
 async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {

@@ -1,7 +1,7 @@
 import { getRun, listRuns, type RunListing } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { storedResult } from "../api/stored-result.ts";
-import { type CliIo, useColor } from "../io.ts";
+import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { dbOption, openToRead, toCsv } from "./results-db.ts";
@@ -109,7 +109,7 @@ export function runsCommand(io: CliIo) {
               rows.length > 1
                 ? renderChart(
                     [{ name: "test loss", x: rows.map((h) => h.epoch), y: rows.map((h) => h.testLoss) }],
-                    { title: "test loss", xLabel: "epoch", color: useColor(io), height: 8 },
+                    { title: "test loss vs epoch", yLabel: "test loss", xLabel: "epoch", color: useColor(io), width: outputWidth(io), height: 8 },
                   )
                 : "";
             io.out(

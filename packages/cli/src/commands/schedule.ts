@@ -2,7 +2,7 @@ import { createScheduleRegistry } from "@lrsim/builtins";
 import { buildSchedule, errors, type ScheduleSamples, sampleSchedule } from "@lrsim/core";
 import type { Argv } from "yargs";
 import { withConfig } from "../config.ts";
-import { type CliIo, useColor } from "../io.ts";
+import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { parseNumberList } from "./options.ts";
@@ -100,7 +100,7 @@ function runSchedule(args: ScheduleArgs, io: CliIo): void {
     io.out(JSON.stringify(samples));
     return;
   }
-  io.out(args.plot ? plots(samples, useColor(io)) : table(samples, args.all));
+  io.out(args.plot ? plots(samples, { color: useColor(io), width: outputWidth(io) }) : table(samples, args.all));
 }
 
 function sampleWithMetrics(
@@ -149,10 +149,10 @@ function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
-function plots(s: ScheduleSamples, color: boolean): string {
+function plots(s: ScheduleSamples, look: { color: boolean; width: number }): string {
   const t = s.lr.map((_, i) => i);
   const chart = (name: string, y: number[]) =>
-    renderChart([{ name, x: t, y }], { title: `${name} — ${s.spec}`, xLabel: s.unit, color, height: 10 });
+    renderChart([{ name, x: t, y }], { title: `${name} — ${s.spec}`, yLabel: name, xLabel: s.unit, ...look, height: 10 });
   const parts = [chart("lr", s.lr)];
   if (s.batchSize) parts.push(chart("batch size", s.batchSize));
   if (s.momentum) parts.push(chart("momentum", s.momentum));
