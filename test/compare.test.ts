@@ -101,7 +101,14 @@ describe("lrsim compare", () => {
     const colored = await runCli(["compare", "--show", "1"], { env: { ...env, FORCE_COLOR: "1" } });
     expect(colored.stdout).toContain("\x1b[36m●");
     const wide = await runCli(["compare", "--show", "1"], { env: { ...env, COLUMNS: "140" } });
-    expect(Math.max(...wide.stdout.split("\n").filter((l) => l.includes("└")).map((l) => l.length))).toBe(140);
+    expect(
+      Math.max(
+        ...wide.stdout
+          .split("\n")
+          .filter((l) => l.includes("└"))
+          .map((l) => l.length),
+      ),
+    ).toBe(140);
   });
 
   it("refuses a bad schedule list before training or recording anything", async () => {

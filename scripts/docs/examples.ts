@@ -58,7 +58,13 @@ export async function runExample(
     isTTY: false,
     isErrTTY: false,
     // Documented output is what a pipe gets: no colour, 80 columns.
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, COLUMNS: undefined, LRSIM_DB: where.db ?? scratchDb },
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      FORCE_COLOR: undefined,
+      COLUMNS: undefined,
+      LRSIM_DB: where.db ?? scratchDb,
+    },
     cwd: where.cwd ?? root,
   };
   const code = await main(shellWords(commandLine).slice(1), io);

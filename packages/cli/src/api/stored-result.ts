@@ -1,5 +1,5 @@
 import { type EpochRecord, LrsimError, type RunResult, type RunStatus } from "@lrsim/core";
-import { type Db, getRun, listRuns, runEvaluations } from "@lrsim/store";
+import { type Db, getRun, runEvaluations } from "@lrsim/store";
 
 /** Rebuilds the run object of `lrsim run --json` from the database. */
 export function storedResult(db: Db, id: number): RunResult {
@@ -54,11 +54,45 @@ export interface StoredComparison {
   readonly runIds: number[];
 }
 
-/** The ids of a comparison's runs, in the order they ran (none for an unknown id). */
+/** One run of a comparison: its id, the schedule as planned (before canonicalisation), seed and status. */
+export interface ComparisonRun {
+  readonly id: number;
+  readonly schedule: string;
+  readonly seed: number;
+  readonly status: string;
+}
+
+/**
+ * A comparison's runs in the order it plans them, schedule by schedule, seed by seed (so a
+ * resumed comparison reads as if it had run at once); runs outside the plan follow by id.
+ * None for an unknown id.
+ */
+export function comparisonRuns(db: Db, id: number): ComparisonRun[] {
+  const row = db.prepare("SELECT config FROM comparisons WHERE id = ?").get(id) as
+    | { config: string }
+    | undefined;
+  const plan = row ? (JSON.parse(row.config) as { schedules?: unknown; seeds?: unknown }) : {};
+  const schedules = Array.isArray(plan.schedules) ? (plan.schedules as string[]) : [];
+  const seeds = Array.isArray(plan.seeds) ? (plan.seeds as number[]) : [];
+  const runs = db
+    .prepare(
+      "SELECT id, json_extract(config, '$.schedule') AS schedule, seed, status FROM runs WHERE comparison_id = ? ORDER BY id",
+    )
+    .all(id) as ComparisonRun[];
+  const place = (r: ComparisonRun) => {
+    const s = schedules.indexOf(r.schedule);
+    const k = seeds.indexOf(r.seed);
+    return s < 0 || k < 0 ? Number.POSITIVE_INFINITY : s * seeds.length + k;
+  };
+  return runs
+    .map((r, order) => ({ r, at: place(r), order }))
+    .sort((a, b) => a.at - b.at || a.order - b.order)
+    .map(({ r }) => r);
+}
+
+/** The ids of a comparison's runs, in plan order ({@link comparisonRuns}). */
 export function comparisonRunIds(db: Db, id: number): number[] {
-  return listRuns(db, { comparison: id })
-    .map((r) => r.id)
-    .sort((a, b) => a - b);
+  return comparisonRuns(db, id).map((r) => r.id);
 }
 
 /** Reads a stored comparison; an unknown id is a one-line error. */

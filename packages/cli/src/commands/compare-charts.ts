@@ -76,7 +76,10 @@ export function comparisonCharts(runs: readonly RunResult[], options: Comparison
   const ofSeeds = seeds > 1 ? ` — mean of ${seeds} seeds per schedule` : "";
   const epochs = Math.max(...curves.map((c) => c.rows[c.rows.length - 1]!.epoch));
   const fitEpoch = Math.max(1, Math.ceil(epochs / 5));
-  const fitFrom = Math.max(0, curves[0]!.rows.findIndex((r) => r.epoch >= fitEpoch));
+  const fitFrom = Math.max(
+    0,
+    curves[0]!.rows.findIndex((r) => r.epoch >= fitEpoch),
+  );
   const series = (
     x: (r: MeanCurve["rows"][number]) => number,
     y: (r: MeanCurve["rows"][number]) => number,

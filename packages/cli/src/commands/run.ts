@@ -7,6 +7,7 @@ import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
 import { ProgressLine } from "../render/progress.ts";
 import { formatCell, renderTable } from "../render/table.ts";
+import { MAX_ROWS, thinnedNote, thinRows } from "../render/thin.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption } from "./results-db.ts";
 
@@ -15,6 +16,7 @@ const EXIT_FAILED = 1;
 
 interface RunArgs {
   schedule: string;
+  lr: number | undefined;
   model: string;
   dataset: string;
   optimizer: string;
@@ -26,6 +28,7 @@ interface RunArgs {
   devices: number;
   db: string | undefined;
   json: boolean;
+  all: boolean;
 }
 
 /** Options shared by every command that trains (run, and compare later). */
@@ -92,10 +95,21 @@ export function runCommand(io: CliIo) {
             default: RUN_DEFAULTS.schedule,
             describe: "Schedule spec (lrsim schedules lists them)",
           })
+          .option("lr", {
+            type: "number",
+            defaultDescription: "the schedule's own, 0.1 for the built-ins (as compare)",
+            describe:
+              "Learning rate of the schedule (its lr, or maxLr for onecycle) unless the spec sets one",
+          })
+          .option("all", {
+            type: "boolean",
+            default: false,
+            describe: `Print every epoch (tables longer than ${MAX_ROWS} rows are thinned otherwise)`,
+          })
           .option("json", {
             type: "boolean",
             default: false,
-            describe: 'Print {"status", "schedule", ..., "final", "history"}',
+            describe: 'Print {"runId", "status", "schedule", ..., "final", "history"}',
           })
           .example(
             '$0 run --schedule "step(lr=0.1, stepSize=5, gamma=0.5)" --model mlp --dataset mnist --epochs 10',
@@ -119,6 +133,7 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
   const result = await withInterrupt((signal) =>
     run({
       schedule: args.schedule,
+      ...(args.lr === undefined ? {} : { lr: args.lr }),
       model: args.model,
       dataset: args.dataset,
       optimizer: args.optimizer,
@@ -145,9 +160,10 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
     }),
   );
   progress.clear();
-  const { runId, ...printed } = result;
-  io.out(args.json ? JSON.stringify(printed) : summary(result));
-  if (io.isErrTTY && runId !== null) io.err(`recorded as run ${runId} in ${path} (lrsim runs show ${runId})`);
+  const { runId, ...rest } = result;
+  const recorded = runId === null ? "" : `\nrecorded as run ${runId} (lrsim runs show ${runId})`;
+  io.out(args.json ? JSON.stringify({ runId, ...rest }) : `${summary(result, args.all)}${recorded}`);
+  if (io.isErrTTY && runId !== null) io.err(`results database: ${path}`);
   if (result.status === "interrupted") io.setExitCode?.(130);
   else if (result.status === "failed") io.setExitCode?.(EXIT_FAILED);
 }
@@ -156,8 +172,8 @@ function percent(value: number | null): string {
   return value === null ? "" : `${(value * 100).toFixed(2)}%`;
 }
 
-/** The per-epoch learning curve and a one-line verdict. */
-export function summary(r: RunResult): string {
+/** The per-epoch learning curve (thinned past {@link MAX_ROWS} rows unless `all`) and a one-line verdict. */
+export function summary(r: RunResult, all = false): string {
   const classify = r.final.testAccuracy !== null;
   const columns = [
     { header: "epoch", align: "right" as const },
@@ -171,18 +187,21 @@ export function summary(r: RunResult): string {
     { header: "time", align: "right" as const },
     { header: `on ${r.devices} dev`, align: "right" as const },
   ];
-  const rows = r.history.map((h: EpochRecord) => [
-    Number.isInteger(h.epoch) ? String(h.epoch) : h.epoch.toFixed(2),
-    String(h.updates),
-    formatCell(h.lr),
-    String(h.batchSize),
-    formatCell(h.trainLoss),
-    formatCell(h.testLoss),
-    ...(classify ? [percent(h.testAccuracy)] : []),
-    h.noiseScale === null ? "" : formatCell(Math.round(h.noiseScale)),
-    `${(h.wallMs / 1000).toFixed(1)}s`,
-    `${(h.clusterMs / 1000).toFixed(2)}s`,
-  ]);
+  const { indices, every } = thinRows(r.history.length, all);
+  const rows = indices
+    .map((i) => r.history[i]!)
+    .map((h: EpochRecord) => [
+      Number.isInteger(h.epoch) ? String(h.epoch) : h.epoch.toFixed(2),
+      String(h.updates),
+      formatCell(h.lr),
+      String(h.batchSize),
+      formatCell(h.trainLoss),
+      formatCell(h.testLoss),
+      ...(classify ? [percent(h.testAccuracy)] : []),
+      h.noiseScale === null ? "" : formatCell(Math.round(h.noiseScale)),
+      `${(h.wallMs / 1000).toFixed(1)}s`,
+      `${(h.clusterMs / 1000).toFixed(2)}s`,
+    ]);
   const verdict =
     `${r.status}: ${r.updates} updates, ${r.samples} samples in ${(r.wallMs / 1000).toFixed(1)}s ` +
     `(${(r.clusterMs / 1000).toFixed(2)}s simulated on ${r.devices} devices); ` +
@@ -191,7 +210,7 @@ export function summary(r: RunResult): string {
   return [
     `schedule ${r.schedule}  model ${r.model}  dataset ${r.dataset}  optimizer ${r.optimizer}`,
     "",
-    renderTable(columns, rows),
+    renderTable(columns, rows) + thinnedNote(every, "evaluation", r.history.length),
     "",
     verdict,
   ].join("\n");

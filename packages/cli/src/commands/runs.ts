@@ -109,7 +109,14 @@ export function runsCommand(io: CliIo) {
               rows.length > 1
                 ? renderChart(
                     [{ name: "test loss", x: rows.map((h) => h.epoch), y: rows.map((h) => h.testLoss) }],
-                    { title: "test loss vs epoch", yLabel: "test loss", xLabel: "epoch", color: useColor(io), width: outputWidth(io), height: 8 },
+                    {
+                      title: "test loss vs epoch",
+                      yLabel: "test loss",
+                      xLabel: "epoch",
+                      color: useColor(io),
+                      width: outputWidth(io),
+                      height: 8,
+                    },
                   )
                 : "";
             io.out(

@@ -113,10 +113,7 @@ export function renderChart(series: readonly Series[], options: ChartOptions = {
     owner[cy]![cx] = index;
   };
   const mark = (px: number, py: number, index: number) => {
-    if (py < 0 || py >= rows) {
-      clipped++;
-      return;
-    }
+    if (py < 0 || py >= rows) return;
     const cy = Math.floor(py / 4);
     const cx = Math.min(width - 1, Math.max(0, Math.floor(px / 2)));
     const current = marks[cy]![cx]!;
@@ -145,6 +142,7 @@ export function renderChart(series: readonly Series[], options: ChartOptions = {
         return;
       }
       const point = toPixel(x, y);
+      if (point[1] < 0 || point[1] >= rows) clipped++;
       if (previous && options.steps) {
         // The value held since the previous point: a jump there, then flat.
         line(previous, [previous[0], point[1]], index);
