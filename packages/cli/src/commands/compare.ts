@@ -55,7 +55,7 @@ export function compareCommand(io: CliIo) {
           .option("optimizer", {
             type: "string",
             default: COMPARE_DEFAULTS.optimizer,
-            describe: "Optimizer spec (Smith et al. used momentum 0.9)",
+            describe: "Optimizer spec (Smith et al. used momentum 0.9; run and find-lr default to plain sgd)",
           })
           .option("batch-size", {
             type: "number",
@@ -65,7 +65,8 @@ export function compareCommand(io: CliIo) {
           .option("epochs", {
             type: "number",
             default: COMPARE_DEFAULTS.epochs,
-            describe: "Epoch budget, the same for every schedule",
+            describe:
+              "Epoch budget, the same for every schedule (20 rather than run's 10, so the protocol's three milestones are epochs apart)",
           })
           .option("lr", {
             type: "number",

@@ -29,7 +29,12 @@ export function findLrCommand(io: CliIo) {
           .option("model", { type: "string", default: "mlp", describe: "Model spec" })
           .option("dataset", { type: "string", default: "mnist", describe: "Dataset spec" })
           .option("optimizer", { type: "string", default: "sgd", describe: "Optimizer spec" })
-          .option("batch-size", { type: "number", default: 64, describe: "Mini-batch size" })
+          .option("batch-size", {
+            type: "number",
+            default: 64,
+            describe:
+              "Mini-batch size. Smaller than run's 128 so the test's 100 mini-batches cost little; the lr found depends on it, so give the batch size you will train with",
+          })
           .option("start", { type: "number", default: 1e-7, describe: "First lr" })
           .option("end", { type: "number", default: 10, describe: "Last lr (the test usually stops before)" })
           .option("iters", { type: "number", default: 100, describe: "Mini-batches (lr values) per trial" })

@@ -1,12 +1,7 @@
+import { ordinal } from "@lrsim/core";
+
 /** Rows a table prints before it is thinned (`--all` prints every one). */
 export const MAX_ROWS = 40;
-
-/** 2nd, 3rd, 11th, 21st. */
-export function ordinal(n: number): string {
-  const teen = n % 100 >= 11 && n % 100 <= 13;
-  const suffix = teen ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th");
-  return `${n}${suffix}`;
-}
 
 /**
  * Which of `count` rows a long table prints: every k-th and the last, so at most about

@@ -203,9 +203,11 @@ export class PluginCatalog {
     const exportName = candidates.find((key) => key in module && !shapeProblem(kind, module[key]));
     if (!exportName) {
       const problem = "default" in module ? shapeProblem(kind, module.default) : "it has no default export";
+      // Most problems already say what was expected; say it once.
+      const expected = problem?.includes(EXPECTED_SHAPE[kind]) ? "" : `; expected ${EXPECTED_SHAPE[kind]}`;
       throw new LrsimError(
         "PLUGIN_SHAPE",
-        `${kind} plugin "${name}" (${url}) does not export a ${kind} definition: ${problem}; expected ${EXPECTED_SHAPE[kind]}`,
+        `${kind} plugin "${name}" (${url}) does not export a ${kind} definition: ${problem}${expected}`,
       );
     }
     const definition = module[exportName] as PluginDefinitions[K];
