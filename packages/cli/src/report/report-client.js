@@ -18,6 +18,10 @@
     "#bcbd22",
   ];
   const colorOf = (i) => palette[i % palette.length];
+  // One colour per schedule, whatever its seeds: the summary's order picks it.
+  const scheduleIndex = new Map(data.schedules.map((s) => [s.schedule, s.index]));
+  const runColor = (run) => colorOf(scheduleIndex.get(run.schedule) ?? 0);
+  const many = (n, one, more = `${one}s`) => `${n} ${n === 1 ? one : more}`;
 
   /** Creates an element with text content (never HTML) and optional attributes. */
   function el(tag, text, attrs) {
@@ -44,16 +48,78 @@
   app.append(
     el(
       "p",
-      `lrsim ${data.lrsimVersion} · generated ${data.generatedAt} · ${data.runs.length} run(s), ${data.rangeTests.length} range test(s)`,
+      `lrsim ${data.lrsimVersion} · generated ${data.generatedAt} · ${many(data.runs.length, "run")}, ${many(data.rangeTests.length, "range test")}`,
       { class: "note" },
     ),
   );
 
+  /** "95.50% ± 0.12" over seeds, or the one value. */
+  const pm = (v, format, formatStd = format) =>
+    v === null ? "" : v.n > 1 && v.std > 0 ? `${format(v.mean)} ± ${formatStd(v.std)}` : format(v.mean);
+  const twoDigits = (v) => Number(v.toPrecision(2)).toString();
+  const pct = (v) => `${(v * 100).toFixed(2)}%`;
+  const times = (r) => (r === null ? "" : `${r.toFixed(2)}×`);
+  /** A colour swatch and a schedule's name, as in every chart's legend. */
+  const swatch = (name, color) => {
+    const span = el("span", null, { class: "swatch-name" });
+    span.append(el("span", "■ ", { style: `color:${color}` }), el("span", name, { class: "spec" }));
+    return span;
+  };
+
   if (data.runs.length > 0) {
     const devices = data.runs[0].devices;
-    const s = section("Summary");
-    const table = el("table", null, { id: "summary" });
+    const control = data.schedules.find((s) => s.control);
+    const seeds = Math.max(...data.schedules.map((s) => s.seeds.length));
+    const s = section(
+      "Summary",
+      `${seeds > 1 ? `Mean ± std over ${seeds} seeds. ` : ""}Updates and simulated time are relative to ${control ? control.schedule : "the first schedule"}, the control (step decay in Smith et al., ICLR 2018).`,
+    );
+    const table = el("table", null, { id: "by-schedule" });
     const head = el("tr");
+    for (const h of [
+      "schedule",
+      "seeds",
+      "final test acc",
+      "best test acc",
+      "final test loss",
+      "updates",
+      "vs control",
+      `simulated time on ${devices} devices`,
+      "vs control",
+      "status",
+    ])
+      head.append(el("th", h));
+    table.append(el("thead"));
+    table.tHead.append(head);
+    const body = el("tbody");
+    for (const row of data.schedules) {
+      const tr = el("tr", null, { "data-schedule": row.schedule });
+      const name = el("td", null, { class: "schedule-name" });
+      name.append(swatch(row.schedule, colorOf(row.index)));
+      tr.append(name);
+      const cells = [
+        ["seeds", String(row.seeds.length)],
+        ["final-acc", pm(row.finalTestAccuracy, pct)],
+        ["best-acc", pm(row.bestTestAccuracy, pct)],
+        ["final-loss", pm(row.finalTestLoss, number, twoDigits)],
+        ["updates", pm(row.updates, (v) => String(Math.round(v)))],
+        ["updates-vs", row.control ? "control" : times(row.updatesVsControl)],
+        ["time", pm(row.clusterMs, seconds)],
+        ["time-vs", row.control ? "control" : times(row.clusterMsVsControl)],
+      ];
+      for (const [key, text] of cells) tr.append(el("td", text, { class: "num", "data-key": key }));
+      tr.append(el("td", row.statuses.join(", "), { class: `status-${row.statuses[0]}` }));
+      body.append(tr);
+    }
+    table.append(body);
+    s.append(table);
+
+    // Every run, seed by seed, folded away unless one of them failed.
+    const failed = data.runs.some((r) => r.error);
+    const details = el("details", null, failed ? { open: "" } : {});
+    details.append(el("summary", `Every run (${many(data.runs.length, "run")})`));
+    const runs = el("table", null, { id: "summary" });
+    const runHead = el("tr");
     for (const h of [
       "run",
       "schedule",
@@ -67,14 +133,14 @@
       "wall",
       `simulated on ${devices} devices`,
     ])
-      head.append(el("th", h));
-    table.append(el("thead"));
-    table.tHead.append(head);
-    const body = el("tbody");
-    data.runs.forEach((run, i) => {
+      runHead.append(el("th", h));
+    runs.append(el("thead"));
+    runs.tHead.append(runHead);
+    const runBody = el("tbody");
+    for (const run of data.runs) {
       const tr = el("tr");
       const name = el("td");
-      name.append(el("span", "■ ", { style: `color:${colorOf(i)}` }), el("span", run.id));
+      name.append(el("span", "■ ", { style: `color:${runColor(run)}` }), el("span", run.id));
       tr.append(name);
       tr.append(el("td", run.label, { class: "spec run-label" }));
       tr.append(el("td", run.seed));
@@ -92,15 +158,16 @@
         seconds(m.clusterMs),
       ])
         tr.append(el("td", v, { class: "num" }));
-      body.append(tr);
+      runBody.append(tr);
       if (run.error) {
         const err = el("tr");
         err.append(el("td", `run ${run.id}: ${run.error}`, { colspan: "11", class: "error" }));
-        body.append(err);
+        runBody.append(err);
       }
-    });
-    table.append(body);
-    s.append(table);
+    }
+    runs.append(runBody);
+    details.append(runs);
+    s.append(details);
   }
 
   // ---- charts ----
@@ -110,10 +177,36 @@
       v === null ? "" : v >= 0.01 && v < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(0),
     );
 
+  /** One compact legend for a section's charts: a swatch and a name per schedule, on one line. */
+  function legend(parent, entries) {
+    const box = el("div", null, { class: "legend" });
+    for (const { name, color } of entries) box.append(swatch(name, color));
+    parent.append(box);
+  }
+
+  /**
+   * The y range of the points at or after `fromX` (the curves once the untrained first
+   * evaluations are past), padded a little; multiplicative padding on log axes.
+   */
+  function fittedRange(series, fromX, log) {
+    const ys = [];
+    for (const s of series)
+      s.x.forEach((x, i) => {
+        const y = finite(s.y[i]);
+        if (finite(x) !== null && x >= fromX && y !== null && (!log || y > 0)) ys.push(y);
+      });
+    if (ys.length === 0) return undefined;
+    const low = Math.min(...ys);
+    const high = Math.max(...ys);
+    if (log) return high > low ? [low / 1.05, high * 1.05] : [low / 1.5, high * 1.5];
+    const pad = high > low ? 0.05 * (high - low) : Math.abs(high) * 0.05 || 0.05;
+    return [low - pad, high + pad];
+  }
+
   /** One uPlot line chart of several (x, y) series with different x values, joined on x. */
-  function lineChart(parent, { title, xLabel, yLabel, series, logX, logY, stepped, yRange }) {
+  function lineChart(parent, { title, xLabel, yLabel, series, logX, logY, stepped, yRange, full, markers }) {
     const usable = series.filter((s) => s.x.some((x, i) => finite(x) !== null && finite(s.y[i]) !== null));
-    const box = el("div", null, { class: "chart" });
+    const box = el("div", null, { class: full ? "chart full" : "chart" });
     parent.append(box);
     if (usable.length === 0) {
       box.append(el("p", `${title}: nothing recorded`, { class: "note" }));
@@ -133,10 +226,12 @@
       return [xs, ys];
     });
     const joined = uPlot.join(tables);
+    const pageWidth = app.clientWidth || 1100;
     const opts = {
       title,
-      width: Math.min(560, Math.max(320, (app.clientWidth || 1100) / 2 - 24)),
-      height: 260,
+      width: full ? Math.max(320, pageWidth - 16) : Math.min(560, Math.max(320, pageWidth / 2 - 24)),
+      height: full ? 320 : 260,
+      legend: { show: false },
       scales: {
         x: { time: false, distr: logX ? 3 : 1 },
         y: yRange ? { distr: logY ? 3 : 1, range: () => yRange } : { distr: logY ? 3 : 1 },
@@ -152,28 +247,37 @@
           stroke: s.color,
           width: s.width || 1.5,
           dash: s.dash,
+          alpha: s.alpha,
           spanGaps: true,
           points: { show: false },
           paths: stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
         })),
       ],
-      hooks: usable.some((s) => s.markers)
+      hooks: markers
         ? {
+            // Dashed vertical lines, each labelled at the top (the range test's suggestions).
             draw: [
               (u) => {
                 const ctx = u.ctx;
-                for (const s of usable)
-                  for (const m of s.markers || []) {
-                    const x = Math.round(u.valToPos(m.x, "x", true));
-                    ctx.save();
-                    ctx.strokeStyle = m.color;
-                    ctx.setLineDash([4, 4]);
-                    ctx.beginPath();
-                    ctx.moveTo(x, u.bbox.top);
-                    ctx.lineTo(x, u.bbox.top + u.bbox.height);
-                    ctx.stroke();
-                    ctx.restore();
-                  }
+                markers.forEach((m, k) => {
+                  const x = Math.round(u.valToPos(m.x, "x", true));
+                  ctx.save();
+                  ctx.strokeStyle = m.color;
+                  ctx.fillStyle = m.color;
+                  ctx.lineWidth = 1.5 * devicePixelRatio;
+                  ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
+                  ctx.beginPath();
+                  ctx.moveTo(x, u.bbox.top);
+                  ctx.lineTo(x, u.bbox.top + u.bbox.height);
+                  ctx.stroke();
+                  ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+                  ctx.fillText(
+                    m.label,
+                    x + 4 * devicePixelRatio,
+                    u.bbox.top + (14 + 15 * k) * devicePixelRatio,
+                  );
+                  ctx.restore();
+                });
               },
             ],
           }
@@ -182,17 +286,34 @@
     new uPlot(opts, joined, box);
   }
 
+  /** The first run of each schedule (its schedule is the same for every seed). */
+  const firstOfEach = data.schedules.map((s) => data.runs.find((r) => r.schedule === s.schedule));
+  const seedCount = Math.max(0, ...data.schedules.map((s) => s.seeds.length));
+  const scheduleLegend = data.schedules.map((s) => ({ name: s.schedule, color: colorOf(s.index) }));
+
+  /** Mean over a schedule's seeds of an evaluation column, row by row while every seed has the row. */
+  function meanColumn(schedule, key, scale) {
+    const group = data.runs.filter((r) => r.schedule === schedule);
+    const length = Math.min(...group.map((r) => r.evaluations[key].length));
+    return Array.from({ length }, (_, i) => {
+      const values = group.map((r) => r.evaluations[key][i]);
+      if (values.some((v) => finite(v) === null)) return null;
+      return (values.reduce((a, b) => a + b, 0) / values.length) * (scale || 1);
+    });
+  }
+
   if (data.runs.length > 0) {
     const s = section(
       "Schedules",
-      "What each run trained with, per recorded step: drag to zoom, double-click to reset.",
+      "What each schedule trained with, per recorded step: drag to zoom, double-click to reset.",
     );
+    legend(s, scheduleLegend);
     const grid = el("div", null, { class: "grid" });
     s.append(grid);
-    const perRun = (key) =>
-      data.runs.map((run, i) => ({
-        name: run.label,
-        color: colorOf(i),
+    const perSchedule = (key) =>
+      firstOfEach.map((run) => ({
+        name: run.schedule,
+        color: runColor(run),
         x: run.steps.epoch,
         y: run.steps[key],
       }));
@@ -200,14 +321,15 @@
       title: "learning rate vs epoch",
       xLabel: "epoch",
       yLabel: "lr",
-      series: perRun("lr"),
+      series: perSchedule("lr"),
       stepped: true,
+      logY: true,
     });
     lineChart(grid, {
       title: "batch size vs epoch",
       xLabel: "epoch",
       yLabel: "batch size",
-      series: perRun("batchSize"),
+      series: perSchedule("batchSize"),
       stepped: true,
       logY: true,
     });
@@ -216,14 +338,19 @@
         title: "momentum vs epoch",
         xLabel: "epoch",
         yLabel: "momentum",
-        series: perRun("momentum"),
+        series: perSchedule("momentum"),
         stepped: true,
       });
 
+    const lastEpoch = Math.max(
+      ...data.runs.map((r) => Math.max(0, ...r.evaluations.epoch.filter((e) => e !== null))),
+    );
+    const fitEpoch = Math.max(1, Math.ceil(lastEpoch / 5));
     const curves = section(
       "Training curves",
-      "Loss and accuracy at each evaluation, against the clock you choose.",
+      `Loss and accuracy at each evaluation, against the clock you choose. ${seedCount > 1 ? `Thick lines: the mean of ${seedCount} seeds; thin lines: each seed. ` : ""}The y axes are fitted to epoch ${fitEpoch} on, where the schedules differ (the untrained first evaluations run off the top).`,
     );
+    legend(curves, scheduleLegend);
     const axes = [
       { key: "epoch", label: "epoch" },
       { key: "updates", label: "parameter updates" },
@@ -236,19 +363,50 @@
       grid2.replaceChildren();
       for (const b of picker.children) b.setAttribute("aria-pressed", String(b.dataset.axis === axis.key));
       const x = (run) => run.evaluations[axis.key].map((v) => (v === null ? null : v * (axis.scale || 1)));
-      const quantity = (title, key, yLabel) =>
+      const quantity = (title, key, yLabel) => {
+        const series = [];
+        for (const summary of data.schedules) {
+          const color = colorOf(summary.index);
+          const group = data.runs.filter((r) => r.schedule === summary.schedule);
+          for (const run of group)
+            series.push({
+              name: run.label,
+              color,
+              x: x(run),
+              y: run.evaluations[key],
+              width: group.length > 1 ? 1 : 2,
+              alpha: group.length > 1 ? 0.45 : 1,
+            });
+          if (group.length > 1)
+            series.push({
+              name: `${summary.schedule} (mean)`,
+              color,
+              x: meanColumn(summary.schedule, axis.key, axis.scale),
+              y: meanColumn(summary.schedule, key),
+              width: 2.5,
+            });
+        }
+        // The fit is by epoch whatever the clock: the same evaluations on every x axis.
+        const fitX = [];
+        for (const summary of data.schedules) {
+          const group = data.runs.filter((r) => r.schedule === summary.schedule);
+          for (const run of group) fitX.push(run.evaluations.epoch);
+          if (group.length > 1) fitX.push(meanColumn(summary.schedule, "epoch"));
+        }
+        // Losses on a log axis only when the fitted range spans more than a decade (uPlot's log
+        // axes want whole decades); otherwise linear, zoomed to the data.
+        const fitted = series.map((s, i) => ({ ...s, x: fitX[i] }));
+        const logRange = key.endsWith("Loss") ? fittedRange(fitted, fitEpoch, true) : undefined;
+        const logY = logRange !== undefined && logRange[1] / logRange[0] > 10;
         lineChart(grid2, {
           title: `${title} vs ${axis.label.replace(/ \(s\)$/, "")}`,
           xLabel: axis.label,
           yLabel,
-          logY: key.endsWith("Loss"),
-          series: data.runs.map((run, i) => ({
-            name: run.label,
-            color: colorOf(i),
-            x: x(run),
-            y: run.evaluations[key],
-          })),
+          logY,
+          series,
+          yRange: logY ? undefined : fittedRange(fitted, fitEpoch, false),
         });
+      };
       quantity("test loss", "testLoss", "loss");
       quantity("test accuracy", "testAccuracy", "accuracy");
       quantity("train loss", "trainLoss", "loss");
@@ -263,26 +421,32 @@
     draw(axes[0]);
   }
 
+  const SUGGESTIONS = {
+    valley: { label: "valley (suggested)", color: "#ff7f0e" },
+    steepest: { label: "steepest", color: "#2ca02c" },
+    minimumOverTen: { label: "minimum / 10", color: "#9467bd" },
+  };
   for (const test of data.rangeTests) {
     const s = section(
       `Range test ${test.id}: ${test.model} on ${test.dataset}, ${test.optimizer}`,
-      "Loss per mini-batch as the lr grows (log axis); dashed lines mark the suggestions.",
+      "Loss per mini-batch as the lr grows (log axis): thin dashed, each mini-batch; solid, smoothed. Dashed vertical lines mark the suggestions.",
     );
-    const list = el("ul", null, { class: "suggestions" });
-    const markerColors = { steepest: "#2ca02c", valley: "#ff7f0e", minimumOverTen: "#9467bd" };
     const markers = [];
+    const entries = [];
     for (const [name, lr] of Object.entries(test.suggestions)) {
-      list.append(
-        el(
-          "li",
-          `${name}: ${lr === null ? "none" : number(lr)}${lr === test.suggestedLr ? " (suggested)" : ""}`,
-        ),
-      );
-      if (finite(lr) !== null) markers.push({ x: lr, color: markerColors[name] || "#555" });
+      const look = SUGGESTIONS[name] || { label: name, color: "#555" };
+      const text = `${look.label}: ${lr === null ? "none" : number(lr)}`;
+      entries.push({ name: text, color: look.color });
+      if (finite(lr) !== null)
+        markers.push({ x: lr, color: look.color, label: `${look.label} ${number(lr)}` });
     }
-    s.append(list);
-    const grid = el("div", null, { class: "grid" });
-    s.append(grid);
+    legend(s, [
+      ...test.trials.map((_, t) => ({
+        name: test.trials.length > 1 ? `trial ${t + 1}` : "loss",
+        color: colorOf(t),
+      })),
+      ...entries,
+    ]);
     const series = [];
     test.trials.forEach((trial, t) => {
       const suffix = test.trials.length > 1 ? ` (trial ${t + 1})` : "";
@@ -300,7 +464,6 @@
         x: trial.lr,
         y: trial.smoothedLoss,
         width: 2,
-        markers: t === 0 ? markers : undefined,
       });
     });
     // Losses explode at the end of a range test; show from the lowest smoothed loss to twice the
@@ -312,13 +475,15 @@
     const low = Math.min(...smoothed);
     const high = Math.min(Math.max(...smoothed), 2 * Math.max(...first));
     const yRange = smoothed.length > 0 && high > low ? [low - 0.05 * (high - low), high] : undefined;
-    lineChart(grid, {
+    lineChart(s, {
       title: "loss vs learning rate",
       xLabel: "lr",
       yLabel: "loss",
       series,
       logX: true,
       yRange,
+      full: true,
+      markers,
     });
   }
   document.body.dataset.rendered = "true";

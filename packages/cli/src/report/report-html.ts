@@ -58,6 +58,13 @@ td.error { color: #b00020; font-size: 12px; }
 .picker button { margin: 0 6px 10px 0; padding: 4px 10px; border: 1px solid #bbb; background: #fafafa; border-radius: 4px; cursor: pointer; }
 .picker button[aria-pressed="true"] { background: #1f77b4; color: #fff; border-color: #1f77b4; }
 ul.suggestions { margin: 4px 0 8px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 2px 0 8px; font-size: 13px; }
+.swatch-name { display: inline-flex; gap: 2px; align-items: baseline; }
+.legend .spec, td.schedule-name .spec { font-family: ui-monospace, monospace; font-size: 12px; }
+.chart.full { flex-basis: 100%; }
+details { margin: 10px 0 0; }
+details summary { cursor: pointer; color: #444; }
+details table { margin-top: 6px; }
 `;
 
 /**
