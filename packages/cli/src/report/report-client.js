@@ -271,11 +271,13 @@
                   ctx.lineTo(x, u.bbox.top + u.bbox.height);
                   ctx.stroke();
                   ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
-                  ctx.fillText(
-                    m.label,
-                    x + 4 * devicePixelRatio,
-                    u.bbox.top + (14 + 15 * k) * devicePixelRatio,
-                  );
+                  // Beside the line, on whichever side has room; stacked so labels do not overlap.
+                  const width = ctx.measureText(m.label).width;
+                  const right = x + (4 * devicePixelRatio + width) < u.bbox.left + u.bbox.width;
+                  ctx.textAlign = right ? "left" : "right";
+                  ctx.textBaseline = "alphabetic";
+                  const dx = (right ? 4 : -4) * devicePixelRatio;
+                  ctx.fillText(m.label, x + dx, u.bbox.top + (14 + 15 * k) * devicePixelRatio);
                   ctx.restore();
                 });
               },
