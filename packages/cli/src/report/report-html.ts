@@ -59,6 +59,8 @@ td.error { color: #b00020; font-size: 12px; }
 .picker button[aria-pressed="true"] { background: #1f77b4; color: #fff; border-color: #1f77b4; }
 ul.suggestions { margin: 4px 0 8px; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 2px 0 8px; font-size: 13px; }
+#by-schedule td.schedule-name { max-width: 280px; }
+#by-schedule th, #by-schedule td { padding: 4px 8px; }
 .swatch-name { display: inline-flex; gap: 2px; align-items: baseline; }
 .legend .spec, td.schedule-name .spec { font-family: ui-monospace, monospace; font-size: 12px; }
 .chart.full { flex-basis: 100%; }
