@@ -61,3 +61,20 @@ describe("renderChart", () => {
     expect(chart).toMatch(/0\.001 ┤/);
   });
 });
+
+describe("renderChart's x marks", () => {
+  it("points at each mark under the x axis, with its label", () => {
+    const chart = renderChart([{ name: "loss", x: [1e-6, 1e-3, 1], y: [2, 1, 3] }], {
+      logX: true,
+      width: 60,
+      xMarks: [{ x: 1e-3, label: "valley 0.001" }],
+    });
+    const line = chart.split("\n").find((l) => l.includes("valley"))!;
+    const axis = chart.split("\n").find((l) => l.includes("└"))!;
+    // Half way along a log axis from 1e-6 to 1.
+    const column = line.indexOf("▲") - axis.indexOf("└") - 1;
+    const plotWidth = axis.length - axis.indexOf("└") - 1;
+    expect(Math.abs(column - plotWidth / 2)).toBeLessThanOrEqual(1);
+    expect(line).toContain("▲ valley 0.001");
+  });
+});

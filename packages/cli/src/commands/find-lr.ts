@@ -144,6 +144,16 @@ function render(r: RangeTestResult, look: { color: boolean; width: number }): st
     xLabel: "lr (log scale)",
     ...look,
     height: 12,
+    xMarks: [
+      ["valley", "valley"],
+      ["steepest", "steepest"],
+      ["minimumOverTen", "minimum / 10"],
+    ].flatMap(([key, name]) => {
+      const lr = r.suggestions[key as keyof RangeTestResult["suggestions"]];
+      return lr === null || lr === undefined
+        ? []
+        : [{ x: lr, label: `${name} ${formatCell(Number(lr.toPrecision(3)))}` }];
+    }),
   });
   const rules: Array<[keyof RangeTestResult["suggestions"], string]> = [
     ["valley", "fastai's valley (the suggestion)"],

@@ -31,6 +31,8 @@ export interface ChartOptions {
   readonly fitNote?: string;
   /** Draw each point's value back to the previous x (values that hold over an interval). */
   readonly steps?: boolean;
+  /** x values pointed at under the x axis, each with its label (a range test's suggestions). */
+  readonly xMarks?: ReadonlyArray<{ readonly x: number; readonly label: string }>;
   /** ANSI colours per series, on top of the markers; off for pipes and NO_COLOR. */
   readonly color?: boolean;
 }
@@ -185,6 +187,17 @@ export function renderChart(series: readonly Series[], options: ChartOptions = {
   lines.push(
     `${" ".repeat(labelWidth + 2)}${left}${" ".repeat(half)}${middle}${" ".repeat(gap - half)}${right}`,
   );
+  for (const m of options.xMarks ?? []) {
+    if (!usable(m.x, 1)) continue;
+    const column = Math.floor(toPixel(m.x, y0)[0] / 2);
+    if (column < 0 || column >= width) continue;
+    // "▲ label" from the column, or "label ▲" ending there when it would run past the edge.
+    const text =
+      column + 2 + m.label.length <= width
+        ? `${" ".repeat(column)}▲ ${m.label}`
+        : `${" ".repeat(Math.max(0, column - m.label.length - 1))}${m.label} ▲`;
+    lines.push(`${" ".repeat(labelWidth + 2)}${text}`);
+  }
   lines.push(...legend(series, labelWidth, width, marks, paint));
   return lines.join("\n");
 }
