@@ -14,9 +14,14 @@ function uplotAssets(): { script: string; css: string; license: string } {
   };
 }
 
-/** The page's own script (see report-client.js): it draws the page from the embedded JSON. */
+/**
+ * The page's own script, drawn from the embedded JSON: report-client.js (helpers, header,
+ * summary) then report-charts.js (the charts), in one function so they share its names and
+ * leave no globals.
+ */
 function clientScript(): string {
-  return readFileSync(new URL("./report-client.js", import.meta.url), "utf8");
+  const read = (file: string) => readFileSync(new URL(file, import.meta.url), "utf8");
+  return `(() => {\n"use strict";\n${read("./report-client.js")}\n${read("./report-charts.js")}\n})();`;
 }
 
 /** Text for an HTML text node or attribute value. */
@@ -93,7 +98,7 @@ export function renderReportHtml(data: ReportData): string {
 <!-- uPlot (https://github.com/leeoniya/uPlot), inlined:
 ${escapeHtml(uplot.license)}-->
 ${inlineScript(uplot.script, "uPlot")}
-${inlineScript(clientScript(), "report-client.js")}
+${inlineScript(clientScript(), "the page script (report-client.js, report-charts.js)")}
 </body>
 </html>
 `;
