@@ -47,7 +47,8 @@ export function trainingOptions(y: Argv) {
     .option("optimizer", {
       type: "string",
       default: RUN_DEFAULTS.optimizer,
-      describe: "Optimizer spec: sgd(momentum=0.9), adam, adamw, rmsprop, adagrad, adadelta",
+      describe:
+        "Optimizer spec: sgd(momentum=0.9), adam, adamw, rmsprop, adagrad, adadelta (default plain sgd, PyTorch's; compare uses sgd(momentum=0.9) as Smith et al. did)",
     })
     .option("batch-size", {
       type: "number",
@@ -57,7 +58,7 @@ export function trainingOptions(y: Argv) {
     .option("epochs", {
       type: "number",
       default: RUN_DEFAULTS.epochs,
-      describe: "Passes over the training set",
+      describe: "Passes over the training set (compare: 20, for its protocol's three milestones)",
     })
     .option("seed", {
       type: "number",
