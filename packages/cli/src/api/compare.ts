@@ -82,7 +82,9 @@ export interface CompareResult {
  * for (const r of runs) console.log(r.schedule, r.final.testAccuracy, r.updates);
  */
 export async function compare(options: CompareOptions = {}): Promise<CompareResult> {
-  const recording = openRecording(options);
+  // A new comparison opens its database only once every run is planned, so bad input leaves
+  // nothing behind; resuming reads its plan from the database first.
+  let recording = options.resume === undefined ? undefined : openRecording(options);
   try {
     const resumed = options.resume === undefined ? undefined : resumeFrom(recording, options.resume);
     const o = { ...COMPARE_DEFAULTS, ...options, ...resumed?.settings };
@@ -105,6 +107,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     for (const schedule of schedules)
       await planRun(resolveRunConfig(runOptions(schedule, seeds[0]!)), catalog);
     options.onPlanned?.(schedules, seeds, o.epochs);
+    recording ??= openRecording(options);
     const workers = workersOf(options);
     if (recording && resumed) removeUnfinished(recording.db, resumed.unfinished);
     const comparisonId =
