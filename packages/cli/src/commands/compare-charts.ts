@@ -58,9 +58,9 @@ export function meanCurves(runs: readonly RunResult[]): MeanCurve[] {
 /** Integers as they are, other values to 4 significant digits. */
 const short = (v: number, digits: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(digits));
 
-/** Mean, and ± std when there are several values: "0.2247 ± 0.0031". */
+/** Mean, and ± std when the values differ: "0.2247 ± 0.0031", "504". */
 const plusMinus = (values: readonly number[]) =>
-  `${short(mean(values), 4)}${values.length > 1 ? ` ± ${short(std(values), 2)}` : ""}`;
+  `${short(mean(values), 4)}${std(values) > 0 ? ` ± ${short(std(values), 2)}` : ""}`;
 
 /**
  * The comparison's charts: test loss vs epoch and vs parameter updates (the question of Smith
