@@ -47,6 +47,16 @@ describe('the programmatic API: import { compare, run, findLr, openResults } fro
     expect(started).toEqual(c.schedules);
     expect(c.runs.map((r) => r.status)).toEqual(["completed", "completed"]);
     expect(c.runs[1]!.updates).toBeLessThan(c.runs[0]!.updates);
+    // Each run carries the id it was recorded under.
+    const results = openResults(db);
+    expect(c.runs.map((r) => r.runId)).toEqual(
+      results
+        .runs({ comparison: 1 })
+        .map((r) => r.id)
+        .reverse(),
+    );
+    results.close();
+    expect(c.planned).toBe(2);
   });
 
   it("findLr suggests a rate and records the test; db: false records nothing", async () => {

@@ -82,6 +82,33 @@ describe("lrsim compare", () => {
       "batch size vs epoch",
     ])
       expect(text).toContain(title);
+    // Piped: no colour, yet each schedule has its own marker, the seeds are averaged and said so,
+    // and the loss vs updates chart is not the loss vs epoch chart (batchramp makes fewer updates).
+    expect(text).not.toContain("\x1b[");
+    expect(text).toContain("● multistep(milestones=[2,3,4], gamma=0.2)");
+    expect(text).toContain("■ batchramp(batchSize=16, milestones=[2,3,4])");
+    expect(text).toContain("test loss vs epoch — mean of 2 seeds per schedule");
+    expect(text).toMatch(/final \d\.\d+ ± \d/);
+    const chart = (title: string) => {
+      const start = text.indexOf(`${title}${" — mean of 2 seeds per schedule"}`);
+      const block = text.slice(start).split("\n\n")[0]!;
+      return block.split("\n").filter((line) => line.includes("┤"));
+    };
+    const byEpoch = chart("test loss vs epoch");
+    const byUpdates = chart("test loss vs parameter updates");
+    expect(byEpoch.length).toBeGreaterThan(5);
+    expect(byUpdates).not.toEqual(byEpoch);
+    const colored = await runCli(["compare", "--show", "1"], { env: { ...env, FORCE_COLOR: "1" } });
+    expect(colored.stdout).toContain("\x1b[36m●");
+    const wide = await runCli(["compare", "--show", "1"], { env: { ...env, COLUMNS: "140" } });
+    expect(
+      Math.max(
+        ...wide.stdout
+          .split("\n")
+          .filter((l) => l.includes("└"))
+          .map((l) => l.length),
+      ),
+    ).toBe(140);
   });
 
   it("refuses a bad schedule list before training or recording anything", async () => {

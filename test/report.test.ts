@@ -29,6 +29,8 @@ beforeAll(async () => {
       "5",
       "--batch-size",
       "16",
+      "--seeds",
+      "2",
       "--workers",
       "0",
     ],
@@ -41,8 +43,8 @@ beforeAll(async () => {
   expect(findLr.code, findLr.stderr).toBe(0);
   // A user can name things anything (a plugin path, a comparison name, an error message).
   const db = openResults(env.LRSIM_DB);
-  db.prepare("UPDATE runs SET schedule = ? WHERE id = 1").run(hostile);
-  db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE id = 2").run(`<b>${hostile}</b>`);
+  db.prepare("UPDATE runs SET schedule = ? WHERE id IN (1, 2)").run(hostile);
+  db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE id = 3").run(`<b>${hostile}</b>`);
   db.prepare("UPDATE comparisons SET name = ? WHERE id = 1").run(hostile);
   db.close();
   browser = await chromium.launch({ executablePath: ensureChromium(), args: chromiumArgs });
@@ -74,7 +76,7 @@ describe("lrsim report", () => {
     const result = await runCli(["report", "--comparison", "1", "--range-test", "1", "-o", file], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
-      /^wrote .*report\.html \(\d+ KB\) — comparison 1 .*: 3 run\(s\), 1 range test\(s\)\n$/,
+      /^wrote .*report\.html \(\d+ KB\) — comparison 1 .*: 6 runs, 1 range test\n$/,
     );
     const html = readFileSync(file, "utf8");
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i); // nothing to fetch
@@ -95,7 +97,14 @@ describe("lrsim report", () => {
       "train accuracy vs epoch",
       "loss vs learning rate",
     ]);
-    expect(await page.locator("#summary tbody tr").count()).toBe(3 + 1); // 3 runs + run 2's error row
+    expect(await page.locator("#summary tbody tr").count()).toBe(6 + 1); // 6 runs + run 3's error row
+    expect(await page.locator("#by-schedule tbody tr").count()).toBe(3); // one row per schedule
+    // One compact legend per section, not a "name: --" row per series under every chart.
+    expect(await page.locator(".u-legend").count()).toBe(0);
+    expect(await page.locator(".legend").count()).toBe(3);
+    // The range test spans the page.
+    const widths = await page.locator(".uplot").evaluateAll((nodes) => nodes.map((n) => n.clientWidth));
+    expect(widths.at(-1)!).toBeGreaterThan(1.5 * widths[0]!);
 
     // The clock picker redraws the curves against updates and against simulated time.
     await page.getByRole("button", { name: "vs parameter updates" }).click();
@@ -111,6 +120,65 @@ describe("lrsim report", () => {
     await page.close();
   });
 
+  it("summarises each schedule over its seeds with the database's numbers, relative to step decay", async () => {
+    const file = join(dir, "summary.html");
+    expect((await runCli(["report", "--comparison", "1", "-o", file], { env })).code).toBe(0);
+    const { page, problems } = await open(file);
+    expect(problems).toEqual([]);
+    const db = openResults(env.LRSIM_DB, { readonly: true });
+    const rows = db
+      .prepare(
+        `SELECT json_extract(r.config, '$.schedule') AS planned, r.schedule, s.final_test_accuracy AS acc, s.best_test_accuracy AS best,
+                s.final_test_loss AS loss, s.updates, s.cluster_ms AS cluster
+         FROM runs r JOIN run_summaries s ON s.run_id = r.id WHERE r.comparison_id = 1 ORDER BY r.id`,
+      )
+      .all() as Array<Record<string, number | string>>;
+    db.close();
+    const groups = new Map<string, Array<Record<string, number | string>>>();
+    for (const row of rows)
+      groups.set(String(row.schedule), [...(groups.get(String(row.schedule)) ?? []), row]);
+    expect(groups.size).toBe(3);
+    const stats = (values: number[]) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+      return { mean, std };
+    };
+    const two = (v: number) => Number(v.toPrecision(2)).toString();
+    const four = (v: number) => Number(v.toPrecision(4)).toString();
+    const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+    const pm = (v: { mean: number; std: number }, f: (x: number) => string, g = f) =>
+      v.std > 0 ? `${f(v.mean)} ± ${g(v.std)}` : f(v.mean);
+    const control = [...groups.values()].find((g) => String(g[0]!.planned).startsWith("multistep"))!;
+    const controlUpdates = stats(control.map((r) => Number(r.updates))).mean;
+    const controlTime = stats(control.map((r) => Number(r.cluster))).mean;
+    for (const [schedule, group] of groups) {
+      const row = page
+        .locator("#by-schedule tbody tr")
+        .filter({ has: page.getByText(schedule, { exact: true }) });
+      const cell = async (key: string) => (await row.locator(`td[data-key=${key}]`).textContent())!.trim();
+      const col = (name: string) => group.map((r) => Number(r[name]));
+      expect(await cell("seeds")).toBe("2");
+      expect(await cell("final-acc")).toBe(pm(stats(col("acc")), pct));
+      expect(await cell("best-acc")).toBe(pm(stats(col("best")), pct));
+      expect(await cell("final-loss")).toBe(pm(stats(col("loss")), four, two));
+      const updates = stats(col("updates"));
+      expect(await cell("updates")).toBe(pm(updates, (v) => String(Math.round(v))));
+      const isControl = group === control;
+      expect(await cell("updates-vs")).toBe(
+        isControl ? "control" : `${(updates.mean / controlUpdates).toFixed(2)}×`,
+      );
+      expect(await cell("time-vs")).toBe(
+        isControl ? "control" : `${(stats(col("cluster")).mean / controlTime).toFixed(2)}×`,
+      );
+    }
+    // batchramp made fewer updates than step decay: the summary says so at a glance.
+    const ramp = page.locator("#by-schedule tbody tr").filter({ hasText: "batchramp" });
+    expect(
+      Number((await ramp.locator("td[data-key=updates-vs]").textContent())!.replace("×", "")),
+    ).toBeLessThan(1);
+    await page.close();
+  });
+
   it("shows run names, errors and comparison names as text, never as markup", async () => {
     const file = join(dir, "hostile.html");
     expect((await runCli(["report", "-o", file], { env })).code).toBe(0); // default: the latest comparison
@@ -119,8 +187,9 @@ describe("lrsim report", () => {
     expect(await page.evaluate("window.__pwned")).toBeUndefined();
     expect(await page.locator("img").count()).toBe(0);
     expect(await page.locator("main script").count()).toBe(0);
-    expect(await page.locator(".run-label").first().textContent()).toBe(hostile);
-    expect(await page.locator("td.error").textContent()).toBe(`run 2: <b>${hostile}</b>`);
+    expect(await page.locator(".run-label").first().textContent()).toBe(`${hostile} seed 0`);
+    expect(await page.locator("#by-schedule .schedule-name .spec").first().textContent()).toBe(hostile);
+    expect(await page.locator("td.error").textContent()).toBe(`run 3: <b>${hostile}</b>`);
     expect(await page.locator("h1").textContent()).toContain(hostile);
     expect(await page.title()).toContain(hostile);
     await page.close();

@@ -129,6 +129,64 @@ describe("runs in the results database", () => {
     results.close();
   });
 
+  it("Ctrl-C during compare shows only the finished runs, and --resume trains the rest into the same comparison", async () => {
+    const db = freshDb();
+    const env = { LRSIM_DB: db };
+    // The first run is short; the second long enough to be interrupted mid-way.
+    const args = [
+      "compare",
+      "--schedules",
+      "step,constant",
+      "--model",
+      "mlp(hidden=[32])",
+      "--dataset",
+      "teacher(n=20000)",
+      "--batch-size",
+      "8",
+      "--epochs",
+      "5",
+      "--workers",
+      "0",
+    ];
+    const child = startCli(args, env);
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    // Wait until the second run has recorded steps, then interrupt.
+    for (let i = 0; i < 600; i++) {
+      const n = (() => {
+        try {
+          const r = openResults(db, { readonly: true });
+          const row = r.prepare("SELECT count(*) n FROM steps WHERE run_id = 2").get() as { n: number };
+          r.close();
+          return row.n;
+        } catch {
+          return 0;
+        }
+      })();
+      if (n >= 20) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill("SIGINT");
+    expect(await child.exited).toBe(130);
+    expect(out).toContain(
+      "interrupted: 1 of 2 runs finished (shown below); lrsim compare --resume 1 runs the other 1 into this comparison",
+    );
+    expect(out).toMatch(/^multistep\(/m); // the finished run is in the table
+    expect(out).not.toMatch(/^constant\s/m); // the interrupted one is not
+    const resumed = await runCli(["compare", "--resume", "1", "--workers", "0", "--json"], { env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const result = JSON.parse(resumed.stdout);
+    expect(result.comparisonId).toBe(1);
+    expect(result.runs.map((r: { status: string }) => r.status)).toEqual(["completed", "completed"]);
+    expect(result.runs[0].runId).toBe(1); // kept, not trained again
+    const listed = JSON.parse((await runCli(["runs", "--json", "--comparison", "1"], { env })).stdout);
+    expect(listed.map((r: { status: string }) => r.status)).toEqual(["completed", "completed"]);
+    const shown = (await runCli(["compare", "--show", "1"], { env })).stdout;
+    expect(shown).not.toContain("interrupted");
+    expect(shown, shown).toMatch(/^constant\s/m);
+    expect((await runCli(["runs"], { env })).stdout.split("\n")[0]).toMatch(/optimizer\s+seed\s+comparison/);
+  });
+
   it("two lrsim processes writing the same database at once both succeed", async () => {
     const db = freshDb();
     const args = (seed: string) => [

@@ -67,6 +67,52 @@ describe("lrsim run", () => {
     expect(r.stdout).toMatch(/^completed: 14 updates, 1600 samples/m);
   });
 
+  it("--lr sets the schedule's lr (maxLr for onecycle), the spec wins, and --json carries the run id", async () => {
+    const base = ["run", "--model", "linear", "--dataset", "line", "--batch-size", "10", "--epochs", "2"];
+    const constant = JSON.parse((await runCli([...base, "--lr", "0.005", "--json"])).stdout);
+    expect(constant.schedule).toBe("constant(lr=0.005)");
+    expect(constant.history[1].lr).toBe(0.005);
+    expect(Number.isInteger(constant.runId)).toBe(true);
+    const cycle = JSON.parse(
+      (await runCli([...base, "--schedule", "onecycle", "--lr", "0.2", "--json"])).stdout,
+    );
+    expect(cycle.schedule).toMatch(/^onecycle\(maxLr=0\.2/);
+    const given = JSON.parse(
+      (await runCli([...base, "--schedule", "constant(lr=0.001)", "--lr", "0.2", "--json"])).stdout,
+    );
+    expect(given.schedule).toBe("constant(lr=0.001)");
+    expect(given.runId).toBe(cycle.runId + 1);
+    const bad = await runCli([...base, "--lr", "0"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe("lrsim: --lr must be a positive number, got 0\n");
+    const text = await runCli([...base, "--lr", "0.005"]);
+    expect(text.stdout).toMatch(
+      new RegExp(`^recorded as run ${given.runId + 1} \\(lrsim runs show ${given.runId + 1}\\)$`, "m"),
+    );
+  });
+
+  it("thins a long learning curve like lrsim schedule, --all prints every row", async () => {
+    const base = [
+      "run",
+      "--model",
+      "linear",
+      "--dataset",
+      "line",
+      "--batch-size",
+      "80",
+      "--epochs",
+      "120",
+      "--lr",
+      "0.01",
+    ];
+    const thinned = (await runCli(base)).stdout;
+    const rows = (out: string) => out.split("\n").filter((l) => /^\s+\d+\s+\d+\s/.test(l)).length;
+    expect(rows(thinned)).toBeLessThanOrEqual(42);
+    expect(thinned).toContain("(every 4th evaluation of 121 and the last; --all prints every one)");
+    expect(thinned).toMatch(/^\s+120\s+120\s/m); // the last epoch is always there
+    expect(rows((await runCli([...base, "--all"])).stdout)).toBe(121);
+  });
+
   it("refuses a model that cannot learn the dataset, in one line", async () => {
     const r = await runCli(["run", "--model", "softmax", "--dataset", "line"]);
     expect(r.code).toBe(1);

@@ -57,7 +57,14 @@ export async function runExample(
     err: (t) => out.push(t.endsWith("\n") ? t : `${t}\n`),
     isTTY: false,
     isErrTTY: false,
-    env: { ...process.env, NO_COLOR: "1", LRSIM_DB: where.db ?? scratchDb },
+    // Documented output is what a pipe gets: no colour, 80 columns.
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      FORCE_COLOR: undefined,
+      COLUMNS: undefined,
+      LRSIM_DB: where.db ?? scratchDb,
+    },
     cwd: where.cwd ?? root,
   };
   const code = await main(shellWords(commandLine).slice(1), io);

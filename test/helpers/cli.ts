@@ -39,6 +39,8 @@ export function runCli(
           ...process.env,
           INIT_CWD: options.cwd ?? repoRoot,
           NO_COLOR: "1",
+          FORCE_COLOR: undefined,
+          COLUMNS: undefined,
           LRSIM_DB: scratchDb,
           ...options.env,
         },
@@ -60,7 +62,14 @@ export function startCli(
   const entry = fileURLToPath(new URL("../../packages/cli/src/bin.ts", import.meta.url));
   const child = spawn(process.execPath, ["--conditions=@lrsim/source", "--import", tsx, entry, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, NO_COLOR: "1", LRSIM_DB: scratchDb, ...env },
+    env: {
+      ...process.env,
+      NO_COLOR: "1",
+      FORCE_COLOR: undefined,
+      COLUMNS: undefined,
+      LRSIM_DB: scratchDb,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | null>((resolve) =>

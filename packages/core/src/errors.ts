@@ -197,7 +197,8 @@ export const errors = {
   pluginShape: (kind: string, name: string, url: string, problem: string, expected: string) =>
     new LrsimError(
       "PLUGIN_SHAPE",
-      `${kind} plugin "${name}" (${url}) does not export a ${kind} definition: ${problem}; expected ${expected}`,
+      // Most problems already say what was expected; say it once.
+      `${kind} plugin "${name}" (${url}) does not export a ${kind} definition: ${problem}${problem.includes(expected) ? "" : `; expected ${expected}`}`,
     ),
   /** A statement given to `lrsim query` that would write. */
   readOnly: () =>

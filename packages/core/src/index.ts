@@ -114,6 +114,7 @@ export {
 } from "./spec/params.ts";
 export { parseSpec, parseSpecList } from "./spec/parse.ts";
 export { suggest } from "./spec/suggest.ts";
+export { ordinal, plural } from "./text.ts";
 export type { StepOutcome, TrainingBackend } from "./train/backend.ts";
 export { allReduceMs, CLUSTER_DEFAULTS, ClusterClock, type ClusterModel } from "./train/cluster.ts";
 export {

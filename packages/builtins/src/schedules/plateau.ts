@@ -8,7 +8,7 @@ import { lrParam } from "./common.ts";
 export const plateau = defineSchedule({
   name: "plateau",
   summary:
-    "Divide the lr by 1/factor when the monitored metric stops improving for patience epochs (PyTorch ReduceLROnPlateau).",
+    "Multiply the lr by factor (< 1) when the monitored metric stops improving for patience epochs (PyTorch ReduceLROnPlateau).",
   unit: "epoch",
   pytorch: "ReduceLROnPlateau",
   formula: "after more than `patience` ticks without improvement: lr = max(lr * factor, minLr)",

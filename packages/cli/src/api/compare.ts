@@ -1,6 +1,7 @@
 import { createCatalog } from "@lrsim/builtins";
 import {
   type EpochRecord,
+  errors,
   planRun,
   type RunResult,
   resolveRunConfig,
@@ -13,6 +14,9 @@ import { type Protocol, protocolSchedules } from "../commands/compare-protocol.t
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { COMPARE_DEFAULTS } from "./compare-defaults.ts";
+import { cellKey, removeUnfinished, resumePlan } from "./compare-resume.ts";
+import type { RunExperimentResult } from "./run.ts";
+import { hasEnded, storedResult } from "./stored-result.ts";
 
 /** Options of {@link compare}: those of `lrsim compare`, camelCased, plus progress callbacks. */
 export interface CompareOptions extends ExperimentOptions {
@@ -34,8 +38,14 @@ export interface CompareOptions extends ExperimentOptions {
   readonly seed?: number;
   /** Devices of the simulated cluster. */
   readonly devices?: number;
-  /** Every run is planned: the schedules as they will run (protocol filled in) and the seeds; run `i` is schedule `floor(i / seeds.length)` with seed `i % seeds.length`. */
-  readonly onPlanned?: (schedules: readonly string[], seeds: readonly number[]) => void;
+  /**
+   * Finish a stored comparison instead of starting one (`lrsim compare --resume ID`): its
+   * recorded settings are used (the options above are ignored), its finished runs are kept,
+   * and its interrupted or missing runs are trained into it.
+   */
+  readonly resume?: number;
+  /** Every run is planned: the schedules as they will run (protocol filled in), the seeds and the epoch budget; run `i` is schedule `floor(i / seeds.length)` with seed `i % seeds.length`. */
+  readonly onPlanned?: (schedules: readonly string[], seeds: readonly number[], epochs: number) => void;
   /** A run is about to start: its index in the comparison, schedule and seed. */
   readonly onRunStart?: (index: number, schedule: string, seed: number) => void;
   /** After every update of run `index`. */
@@ -50,11 +60,15 @@ export interface CompareOptions extends ExperimentOptions {
 export interface CompareResult {
   /** Its id in the results database, or null when `db: false`. */
   readonly comparisonId: number | null;
-  /** Every run, schedule by schedule, seed by seed. */
-  readonly runs: RunResult[];
+  /** Every run, schedule by schedule, seed by seed, each with its id in the database. */
+  readonly runs: RunExperimentResult[];
+  /** How many runs the comparison plans (schedules × seeds); fewer ran if it was interrupted. */
+  readonly planned: number;
   /** The schedules as run, after the protocol filled bare names in. */
   readonly schedules: string[];
   readonly protocol: Protocol;
+  /** The model, dataset and optimizer it trained (the recorded ones when resumed). */
+  readonly settings: { readonly model: string; readonly dataset: string; readonly optimizer: string };
 }
 
 /**
@@ -68,59 +82,111 @@ export interface CompareResult {
  * for (const r of runs) console.log(r.schedule, r.final?.testAccuracy, r.updates);
  */
 export async function compare(options: CompareOptions = {}): Promise<CompareResult> {
-  const o = { ...COMPARE_DEFAULTS, ...options };
-  const protocol: Protocol = { lr: o.lr, batchSize: o.batchSize, factor: o.factor, epochs: o.epochs };
-  const schedules = protocolSchedules(
-    typeof o.schedules === "string" ? o.schedules : o.schedules.join(","),
-    protocol,
-  );
-  const seeds = Array.from({ length: o.seeds }, (_, i) => o.seed + i);
-  const catalog = createCatalog(options.cwd ?? process.cwd());
-  const runOptions = (schedule: string, seed: number) => ({
-    schedule,
-    model: o.model,
-    dataset: o.dataset,
-    optimizer: o.optimizer,
-    batchSize: o.batchSize,
-    epochs: o.epochs,
-    seed,
-    devices: o.devices,
-  });
-  for (const schedule of schedules) await planRun(resolveRunConfig(runOptions(schedule, o.seed)), catalog);
-  options.onPlanned?.(schedules, seeds);
-  const workers = workersOf(options);
-  const recording = openRecording(options);
-  const comparisonId = recording
-    ? createComparison(recording.db, {
-        name: typeof o.schedules === "string" ? o.schedules : o.schedules.join(","),
-        config: { ...protocol, schedules, seeds, model: o.model, dataset: o.dataset, optimizer: o.optimizer },
-      })
-    : null;
-  const pool = new GradientPool({ workers });
-  const runs: RunResult[] = [];
+  // A new comparison opens its database only once every run is planned, so bad input leaves
+  // nothing behind; resuming reads its plan from the database first.
+  let recording = options.resume === undefined ? undefined : openRecording(options);
   try {
+    const resumed = options.resume === undefined ? undefined : resumeFrom(recording, options.resume);
+    const o = { ...COMPARE_DEFAULTS, ...options, ...resumed?.settings };
+    const protocol: Protocol = { lr: o.lr, batchSize: o.batchSize, factor: o.factor, epochs: o.epochs };
+    const schedules =
+      resumed?.plan.schedules ??
+      protocolSchedules(typeof o.schedules === "string" ? o.schedules : o.schedules.join(","), protocol);
+    const seeds = resumed?.plan.seeds ?? Array.from({ length: o.seeds }, (_, i) => o.seed + i);
+    const catalog = createCatalog(options.cwd ?? process.cwd());
+    const runOptions = (schedule: string, seed: number) => ({
+      schedule,
+      model: o.model,
+      dataset: o.dataset,
+      optimizer: o.optimizer,
+      batchSize: o.batchSize,
+      epochs: o.epochs,
+      seed,
+      devices: o.devices,
+    });
     for (const schedule of schedules)
-      for (const seed of seeds) {
-        if (options.signal?.aborted) break;
-        const index = runs.length;
-        const trainer = new Trainer(catalog, pool.backend);
-        if (recording)
-          new RunWriter(recording.db, {
-            workers,
-            lrsimVersion: version,
-            comparisonId: comparisonId ?? undefined,
-          }).attach(trainer);
-        if (options.onStep) trainer.on("stepEnd", (step) => options.onStep?.(index, step));
-        if (options.onEpoch) trainer.on("epochEnd", (row) => options.onEpoch?.(index, row));
-        options.onRunStart?.(index, schedule, seed);
-        const result = await trainer.run(runOptions(schedule, seed), options.signal);
-        runs.push(result);
-        options.onRunEnd?.(index, result);
-        if (result.status === "interrupted") break;
-      }
+      await planRun(resolveRunConfig(runOptions(schedule, seeds[0]!)), catalog);
+    options.onPlanned?.(schedules, seeds, o.epochs);
+    recording ??= openRecording(options);
+    const workers = workersOf(options);
+    if (recording && resumed) removeUnfinished(recording.db, resumed.unfinished);
+    const comparisonId =
+      options.resume ??
+      (recording
+        ? createComparison(recording.db, {
+            name: typeof o.schedules === "string" ? o.schedules : o.schedules.join(","),
+            config: {
+              ...protocol,
+              schedules,
+              seeds,
+              model: o.model,
+              dataset: o.dataset,
+              optimizer: o.optimizer,
+              devices: o.devices,
+            },
+          })
+        : null);
+    const pool = new GradientPool({ workers });
+    const runs: RunExperimentResult[] = [];
+    try {
+      let index = 0;
+      for (const schedule of schedules)
+        for (const seed of seeds) {
+          if (options.signal?.aborted) break;
+          const i = index++;
+          const kept = resumed?.finished.get(cellKey(schedule, seed));
+          const stored = kept !== undefined && recording ? storedResult(recording.db, kept) : undefined;
+          if (stored && hasEnded(stored)) {
+            const result = { ...stored, runId: kept! };
+            runs.push(result);
+            options.onRunEnd?.(i, result);
+            continue;
+          }
+          const trainer = new Trainer(catalog, pool.backend);
+          const writer = recording
+            ? new RunWriter(recording.db, {
+                workers,
+                lrsimVersion: version,
+                comparisonId: comparisonId ?? undefined,
+              })
+            : undefined;
+          writer?.attach(trainer);
+          if (options.onStep) trainer.on("stepEnd", (step) => options.onStep?.(i, step));
+          if (options.onEpoch) trainer.on("epochEnd", (row) => options.onEpoch?.(i, row));
+          options.onRunStart?.(i, schedule, seed);
+          const result = {
+            ...(await trainer.run(runOptions(schedule, seed), options.signal)),
+            runId: writer?.id ?? null,
+          };
+          runs.push(result);
+          options.onRunEnd?.(i, result);
+          if (result.status === "interrupted") break;
+        }
+    } finally {
+      await pool.close();
+    }
+    return {
+      comparisonId,
+      runs,
+      planned: schedules.length * seeds.length,
+      schedules,
+      protocol,
+      settings: { model: o.model, dataset: o.dataset, optimizer: o.optimizer },
+    };
   } finally {
-    await pool.close();
     recording?.db.close();
   }
-  return { comparisonId, runs, schedules, protocol };
+}
+
+/** The plan and finished runs of the comparison to resume; resuming needs the database it is in. */
+function resumeFrom(recording: ReturnType<typeof openRecording>, id: number) {
+  if (!recording)
+    throw errors.invalidOption(
+      "resume",
+      "used with a results database (db: false records nothing)",
+      String(id),
+    );
+  const resumed = resumePlan(recording.db, id);
+  const { schedules: _, seeds: __, devices, ...settings } = resumed.plan;
+  return { ...resumed, settings: devices === undefined ? settings : { ...settings, devices } };
 }

@@ -17,8 +17,8 @@ export interface Results {
   runs(filter?: RunFilter): RunListing[];
   /** One run as `lrsim run --json` printed it, rebuilt from the database. */
   run(id: number): StoredRunResult;
-  /** The runs of a comparison, in the order they ran. */
-  comparison(id: number): StoredRunResult[];
+  /** The runs of a comparison, schedule by schedule, seed by seed, each with its `runId`. */
+  comparison(id: number): Array<StoredRunResult & { readonly runId: number }>;
   /** A read-only SQL query; rows as objects keyed by column. */
   query(sql: string): Array<Record<string, unknown>>;
   /** The underlying better-sqlite3 connection (read-only), for anything else. */
@@ -44,7 +44,7 @@ export function openResults(path?: string): Results {
     db,
     runs: (filter) => listRuns(db, filter),
     run: (id) => storedResult(db, id),
-    comparison: (id) => comparisonRunIds(db, id).map((runId) => storedResult(db, runId)),
+    comparison: (id) => comparisonRunIds(db, id).map((runId) => ({ ...storedResult(db, runId), runId })),
     query: (sql) => {
       const { columns, rows } = readOnlyQuery(db, sql);
       return rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));

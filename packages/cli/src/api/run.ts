@@ -1,12 +1,26 @@
 import { createCatalog } from "@lrsim/builtins";
-import { type EpochRecord, type RunOptions, type RunResult, type StepRecord, Trainer } from "@lrsim/core";
+import {
+  type EpochRecord,
+  RUN_DEFAULTS,
+  type RunOptions,
+  type RunResult,
+  type StepRecord,
+  Trainer,
+} from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { RunWriter } from "@lrsim/store";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
+import { withScheduleLr } from "./schedule-lr.ts";
 
 /** Options of {@link run}: those of `lrsim run`, camelCased, plus progress callbacks. */
 export interface RunExperimentOptions extends RunOptions, ExperimentOptions {
+  /**
+   * The schedule's learning rate (its `lr`, or `maxLr` for onecycle), as `lrsim run --lr`
+   * sets it; an lr written in the schedule spec wins. Default: the schedule's own (0.1 for
+   * the built-ins, the same as compare's).
+   */
+  readonly lr?: number;
   /** Called after every parameter update. */
   readonly onStep?: (step: StepRecord) => void;
   /** Called after every evaluation (each epoch end, and before the first update). */
@@ -34,12 +48,18 @@ export async function run(options: RunExperimentOptions): Promise<RunExperimentR
   const pool = new GradientPool({ workers });
   const recording = openRecording(options);
   try {
-    const trainer = new Trainer(createCatalog(options.cwd ?? process.cwd()), pool.backend);
+    const catalog = createCatalog(options.cwd ?? process.cwd());
+    const { lr, ...runOptions } = options;
+    const schedule =
+      lr === undefined
+        ? undefined
+        : await withScheduleLr(options.schedule ?? RUN_DEFAULTS.schedule, lr, catalog);
+    const trainer = new Trainer(catalog, pool.backend);
     const writer = recording ? new RunWriter(recording.db, { workers, lrsimVersion: version }) : undefined;
     writer?.attach(trainer);
     if (options.onStep) trainer.on("stepEnd", options.onStep);
     if (options.onEpoch) trainer.on("epochEnd", options.onEpoch);
-    const result = await trainer.run(options, options.signal);
+    const result = await trainer.run(schedule ? { ...runOptions, schedule } : runOptions, options.signal);
     return { ...result, runId: writer?.id ?? null };
   } finally {
     recording?.db.close();

@@ -7,7 +7,7 @@ import {
   type RunSummary,
   runResultOf,
 } from "@lrsim/core";
-import { type Db, getRun, isStale, listRuns, runEvaluations } from "@lrsim/store";
+import { type Db, getRun, isStale, runEvaluations } from "@lrsim/store";
 
 /**
  * A run that has not ended as the database holds it: `running` (its process is training it)
@@ -22,6 +22,11 @@ export interface UnfinishedRun extends RunSummary {
 
 /** A run read back from the database: a finished one's {@link RunResult}, or an unfinished one. */
 export type StoredRunResult = RunResult | UnfinishedRun;
+
+/** True for a run that has ended (completed, diverged, failed or interrupted). */
+export function hasEnded(run: StoredRunResult): run is RunResult {
+  return run.status !== "running" && run.status !== "stale";
+}
 
 /** Rebuilds the run object of `lrsim run --json` from the database. */
 export function storedResult(db: Db, id: number): StoredRunResult {
@@ -83,11 +88,45 @@ export interface StoredComparison {
   readonly runIds: number[];
 }
 
-/** The ids of a comparison's runs, in the order they ran (none for an unknown id). */
+/** One run of a comparison: its id, the schedule as planned (before canonicalisation), seed and status. */
+export interface ComparisonRun {
+  readonly id: number;
+  readonly schedule: string;
+  readonly seed: number;
+  readonly status: string;
+}
+
+/**
+ * A comparison's runs in the order it plans them, schedule by schedule, seed by seed (so a
+ * resumed comparison reads as if it had run at once); runs outside the plan follow by id.
+ * None for an unknown id.
+ */
+export function comparisonRuns(db: Db, id: number): ComparisonRun[] {
+  const row = db.prepare("SELECT config FROM comparisons WHERE id = ?").get(id) as
+    | { config: string }
+    | undefined;
+  const plan = row ? (JSON.parse(row.config) as { schedules?: unknown; seeds?: unknown }) : {};
+  const schedules = Array.isArray(plan.schedules) ? (plan.schedules as string[]) : [];
+  const seeds = Array.isArray(plan.seeds) ? (plan.seeds as number[]) : [];
+  const runs = db
+    .prepare(
+      "SELECT id, json_extract(config, '$.schedule') AS schedule, seed, status FROM runs WHERE comparison_id = ? ORDER BY id",
+    )
+    .all(id) as ComparisonRun[];
+  const place = (r: ComparisonRun) => {
+    const s = schedules.indexOf(r.schedule);
+    const k = seeds.indexOf(r.seed);
+    return s < 0 || k < 0 ? Number.POSITIVE_INFINITY : s * seeds.length + k;
+  };
+  return runs
+    .map((r, order) => ({ r, at: place(r), order }))
+    .sort((a, b) => a.at - b.at || a.order - b.order)
+    .map(({ r }) => r);
+}
+
+/** The ids of a comparison's runs, in plan order ({@link comparisonRuns}). */
 export function comparisonRunIds(db: Db, id: number): number[] {
-  return listRuns(db, { comparison: id })
-    .map((r) => r.id)
-    .sort((a, b) => a - b);
+  return comparisonRuns(db, id).map((r) => r.id);
 }
 
 /** Reads a stored comparison; an unknown id is a one-line error. */

@@ -1,5 +1,4 @@
 import type { StoredRunResult } from "../api/stored-result.ts";
-import { renderChart, type Series } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 
 function meanStd(values: number[]): { mean: number; std: number } {
@@ -59,45 +58,4 @@ export function comparisonTable(runs: readonly StoredRunResult[]): string {
     headers.map((header, i) => ({ header, align: i > 0 && i < 9 ? ("right" as const) : ("left" as const) })),
     rows,
   );
-}
-
-/** Charts of the first seed of each schedule: test loss vs epoch and vs updates, lr and batch size vs epoch. */
-export function comparisonCharts(runs: readonly StoredRunResult[], color: boolean): string {
-  const first = [...bySchedule(runs)].map(([schedule, group]) => ({ schedule, run: group[0]! }));
-  const series = (
-    x: (h: StoredRunResult["history"][number]) => number,
-    y: (h: StoredRunResult["history"][number]) => number,
-  ): Series[] =>
-    first.map(({ schedule, run }) => ({ name: schedule, x: run.history.map(x), y: run.history.map(y) }));
-  const options = { color, height: 10 };
-  return [
-    renderChart(
-      series(
-        (h) => h.epoch,
-        (h) => h.testLoss,
-      ),
-      { ...options, title: "test loss vs epoch", xLabel: "epoch" },
-    ),
-    renderChart(
-      series(
-        (h) => h.updates,
-        (h) => h.testLoss,
-      ),
-      { ...options, title: "test loss vs parameter updates", xLabel: "updates" },
-    ),
-    renderChart(
-      series(
-        (h) => h.epoch,
-        (h) => h.lr,
-      ),
-      { ...options, title: "lr vs epoch (log)", xLabel: "epoch", logY: true },
-    ),
-    renderChart(
-      series(
-        (h) => h.epoch,
-        (h) => h.batchSize,
-      ),
-      { ...options, title: "batch size vs epoch (log)", xLabel: "epoch", logY: true },
-    ),
-  ].join("\n\n");
 }

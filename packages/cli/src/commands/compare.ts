@@ -6,10 +6,11 @@ import { compare } from "../api/compare.ts";
 import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
 import { type StoredRunResult, storedComparison, storedResult } from "../api/stored-result.ts";
 import { withConfig } from "../config.ts";
-import { type CliIo, useColor } from "../io.ts";
+import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { ProgressBoard } from "../render/progress-board.ts";
+import { comparisonCharts } from "./compare-charts.ts";
 import { describeProtocol } from "./compare-protocol.ts";
-import { comparisonCharts, comparisonTable } from "./compare-render.ts";
+import { comparisonTable } from "./compare-render.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption, openToRead } from "./results-db.ts";
 
@@ -28,6 +29,7 @@ interface CompareArgs {
   devices: number;
   db: string | undefined;
   show: number | undefined;
+  resume: number | undefined;
   json: boolean;
 }
 
@@ -53,7 +55,7 @@ export function compareCommand(io: CliIo) {
           .option("optimizer", {
             type: "string",
             default: COMPARE_DEFAULTS.optimizer,
-            describe: "Optimizer spec (Smith et al. used momentum 0.9)",
+            describe: "Optimizer spec (Smith et al. used momentum 0.9; run and find-lr default to plain sgd)",
           })
           .option("batch-size", {
             type: "number",
@@ -63,7 +65,8 @@ export function compareCommand(io: CliIo) {
           .option("epochs", {
             type: "number",
             default: COMPARE_DEFAULTS.epochs,
-            describe: "Epoch budget, the same for every schedule",
+            describe:
+              "Epoch budget, the same for every schedule (20 rather than run's 10, so the protocol's three milestones are epochs apart)",
           })
           .option("lr", {
             type: "number",
@@ -96,10 +99,17 @@ export function compareCommand(io: CliIo) {
             type: "number",
             describe: "Re-render a stored comparison instead of running one",
           })
+          .option("resume", {
+            type: "number",
+            describe:
+              "Finish an interrupted comparison: train its missing runs into it, with its recorded settings (other options but --workers are ignored)",
+          })
+          .conflicts("show", "resume")
           .option("json", {
             type: "boolean",
             default: false,
-            describe: 'Print {"comparisonId", "runs": [the run object of lrsim run --json, ...]}',
+            describe:
+              'Print {"comparisonId", "planned", "runs": [the run object of lrsim run --json, with its runId, ...]}',
           })
           .example(
             "$0 compare --schedules step,onecycle,batchramp",
@@ -109,7 +119,8 @@ export function compareCommand(io: CliIo) {
             '$0 compare --schedules "step(gamma=0.2),hybrid,onecycle(maxLr=0.5)" --seeds 3',
             "Custom specs, three seeds each",
           )
-          .example("$0 compare --show 1", "Re-render a stored comparison"),
+          .example("$0 compare --show 1", "Re-render a stored comparison")
+          .example("$0 compare --resume 1", "Run what Ctrl-C left out of comparison 1"),
         io.config,
         "compare",
         io.cwd,
@@ -130,38 +141,49 @@ function output(
   io: CliIo,
   json: boolean,
   comparisonId: number,
-  runs: StoredRunResult[],
+  runs: ReadonlyArray<StoredRunResult & { readonly runId: number | null }>,
   header: string,
+  planned = runs.length,
 ): void {
   if (json) {
-    io.out(JSON.stringify({ comparisonId, runs }));
+    io.out(JSON.stringify({ comparisonId, planned, runs }));
     return;
   }
-  io.out(`${header}\n\n${comparisonTable(runs)}\n\n${comparisonCharts(runs, useColor(io))}`);
+  // An interrupted run is not a result: show the finished ones and say how to get the rest.
+  const finished = runs.filter((r) => r.status !== "interrupted");
+  const missing = planned - finished.length;
+  const note =
+    missing > 0
+      ? `\n\ninterrupted: ${finished.length} of ${planned} runs finished${finished.length > 0 ? " (shown below)" : ""}; lrsim compare --resume ${comparisonId} runs the other ${missing} into this comparison`
+      : "";
+  const body =
+    finished.length > 0
+      ? `\n\n${comparisonTable(finished)}\n\n${comparisonCharts(finished, { color: useColor(io), width: outputWidth(io) })}`
+      : "";
+  io.out(`${header}${note}${body}`);
 }
 
 async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
+  const { resume, show: _, ...settings } = args;
   let board: ProgressBoard | undefined;
+  let epochs = args.epochs;
   const started: number[] = [];
   const shown: string[] = [];
   const show = (index: number, epoch: number, force: boolean) => {
-    const done = epoch / args.epochs;
+    const done = epoch / epochs;
     const eta = done > 0 ? ((performance.now() - started[index]!) * (1 - done)) / done / 1000 : Number.NaN;
     const etaText = Number.isFinite(eta) ? ` ETA ${eta.toFixed(0)}s` : "";
-    board?.update(
-      index,
-      done,
-      `epoch ${Math.floor(epoch)}/${args.epochs}${shown[index] ?? ""}${etaText}`,
-      force,
-    );
+    board?.update(index, done, `epoch ${Math.floor(epoch)}/${epochs}${shown[index] ?? ""}${etaText}`, force);
   };
   const result = await withInterrupt((signal) =>
     compare({
-      ...args,
+      ...settings,
+      ...(resume === undefined ? {} : { resume }),
       db: databasePath(args.db, io.env, io.cwd),
       cwd: io.cwd,
       signal,
-      onPlanned: (schedules, seeds) => {
+      onPlanned: (schedules, seeds, planned) => {
+        epochs = planned;
         // Short labels (the full specs are in the table): number, schedule name, seed.
         board = new ProgressBoard(
           io,
@@ -189,13 +211,16 @@ async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
     }),
   );
   board?.close();
-  if (result.runs.some((r) => r.status === "interrupted")) io.setExitCode?.(130);
+  if (result.runs.length < result.planned || result.runs.some((r) => r.status === "interrupted"))
+    io.setExitCode?.(130);
+  const plan = result.settings;
   output(
     io,
     args.json,
     result.comparisonId!,
     result.runs,
-    `comparison ${result.comparisonId}: ${args.model} on ${args.dataset}, ${args.optimizer}; ${describeProtocol(result.protocol)}`,
+    `comparison ${result.comparisonId}: ${plan.model} on ${plan.dataset}, ${plan.optimizer}; ${describeProtocol(result.protocol)}`,
+    result.planned,
   );
 }
 
@@ -204,7 +229,12 @@ function showComparison(args: CompareArgs, io: CliIo): void {
   try {
     const id = args.show!;
     const stored = storedComparison(db, id);
-    const runs = stored.runIds.map((runId) => storedResult(db, runId));
+    const runs = stored.runIds.map((runId) => ({ ...storedResult(db, runId), runId }));
+    const plan = stored.config as { schedules?: unknown[]; seeds?: unknown[] };
+    const planned =
+      Array.isArray(plan.schedules) && Array.isArray(plan.seeds)
+        ? plan.schedules.length * plan.seeds.length
+        : runs.length;
     const config = stored.config as {
       model?: string;
       dataset?: string;
@@ -220,6 +250,7 @@ function showComparison(args: CompareArgs, io: CliIo): void {
       id,
       runs,
       `comparison ${id}: ${config.model} on ${config.dataset}, ${config.optimizer}; ${describeProtocol(config)}`,
+      planned,
     );
   } finally {
     db.close();

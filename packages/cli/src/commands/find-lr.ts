@@ -3,7 +3,7 @@ import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { findLr } from "../api/find-lr.ts";
 import { withConfig } from "../config.ts";
-import { type CliIo, useColor } from "../io.ts";
+import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { dbOption } from "./results-db.ts";
@@ -29,7 +29,12 @@ export function findLrCommand(io: CliIo) {
           .option("model", { type: "string", default: "mlp", describe: "Model spec" })
           .option("dataset", { type: "string", default: "mnist", describe: "Dataset spec" })
           .option("optimizer", { type: "string", default: "sgd", describe: "Optimizer spec" })
-          .option("batch-size", { type: "number", default: 64, describe: "Mini-batch size" })
+          .option("batch-size", {
+            type: "number",
+            default: 64,
+            describe:
+              "Mini-batch size. Smaller than run's 128 so the test's 100 mini-batches cost little; the lr found depends on it, so give the batch size you will train with",
+          })
           .option("start", { type: "number", default: 1e-7, describe: "First lr" })
           .option("end", { type: "number", default: 10, describe: "Last lr (the test usually stops before)" })
           .option("iters", { type: "number", default: 100, describe: "Mini-batches (lr values) per trial" })
@@ -115,13 +120,13 @@ export function findLrCommand(io: CliIo) {
         );
         return;
       }
-      io.out(render(result, useColor(io)));
+      io.out(render(result, { color: useColor(io), width: outputWidth(io) }));
       if (io.isErrTTY) io.err(`recorded as range test ${id} in ${path}`);
     },
   };
 }
 
-function render(r: RangeTestResult, color: boolean): string {
+function render(r: RangeTestResult, look: { color: boolean; width: number }): string {
   // The point that tripped the stop rule would flatten everything else: leave it out, and use a
   // log scale for the loss when what is left still spans more than 50x.
   const series = r.trials.map((t, i) => ({
@@ -132,12 +137,23 @@ function render(r: RangeTestResult, color: boolean): string {
   const values = series.flatMap((s) => s.y).filter((v) => v > 0 && Number.isFinite(v));
   const logY = values.length > 0 && Math.max(...values) / Math.min(...values) > 50;
   const chart = renderChart(series, {
-    title: `smoothed loss vs lr — ${r.model} on ${r.dataset}, ${r.optimizer}${logY ? " (log loss)" : ""}`,
+    title: `smoothed loss vs lr — ${r.model} on ${r.dataset}, ${r.optimizer}`,
+    yLabel: "smoothed loss",
     logX: true,
     logY,
     xLabel: "lr (log scale)",
-    color,
+    ...look,
     height: 12,
+    xMarks: [
+      ["valley", "valley"],
+      ["steepest", "steepest"],
+      ["minimumOverTen", "minimum / 10"],
+    ].flatMap(([key, name]) => {
+      const lr = r.suggestions[key as keyof RangeTestResult["suggestions"]];
+      return lr === null || lr === undefined
+        ? []
+        : [{ x: lr, label: `${name} ${formatCell(Number(lr.toPrecision(3)))}` }];
+    }),
   });
   const rules: Array<[keyof RangeTestResult["suggestions"], string]> = [
     ["valley", "fastai's valley (the suggestion)"],

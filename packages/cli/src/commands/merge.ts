@@ -1,3 +1,4 @@
+import { plural } from "@lrsim/core";
 import { databasePath, mergeInto, openResults } from "@lrsim/store";
 import type { Argv } from "yargs";
 import type { CliIo } from "../io.ts";
@@ -11,8 +12,9 @@ export function mergeCommand(io: CliIo) {
         .positional("sources", {
           type: "string",
           array: true,
-          demandOption: true,
-          describe: "Databases to copy from",
+          // Required by <sources..>; no "[default: []]" beside "[required]" in --help.
+          default: undefined,
+          describe: "Databases to copy from (at least one)",
         })
         .option("output", {
           alias: "o",
@@ -21,13 +23,13 @@ export function mergeCommand(io: CliIo) {
           describe: "Database to merge into (created if missing)",
         })
         .example("$0 merge laptop.db server.db -o all.db", "Everything from both, renumbered"),
-    handler: (args: { sources: string[]; output: string }) => {
+    handler: (args: { sources?: string[] | undefined; output: string }) => {
       const target = openResults(databasePath(args.output, {}, io.cwd));
       try {
-        for (const source of args.sources) {
+        for (const source of args.sources ?? []) {
           const r = mergeInto(target, databasePath(source, {}, io.cwd));
           io.out(
-            `${source}: ${r.runs} runs, ${r.comparisons} comparisons, ${r.rangeTests} range tests merged${r.skipped ? `; ${r.skipped} runs already there` : ""}`,
+            `${source}: ${plural(r.runs, "run")}, ${plural(r.comparisons, "comparison")}, ${plural(r.rangeTests, "range test")} merged${r.skipped ? `; ${plural(r.skipped, "run")} already there` : ""}`,
           );
         }
       } finally {

@@ -49,7 +49,7 @@ export function pluginsCommand(io: CliIo) {
             `  ${p.package}: ${p.plugins.map((x) => `${x.kind} ${x.name}`).join(", ") || "no plugin definitions"}`,
         );
       io.out(
-        `${blocks.join("\n\n")}\n\n${installed.length > 0 ? `Installed plugin packages:\n${installed.join("\n")}\n\n` : ""}Your own: --model ./my-model.ts (or .js), a package lrsim-plugin-<name> in node_modules, or plugins in lrsim.config.json.`,
+        `${blocks.join("\n\n")}\n\n${installed.length > 0 ? `Installed plugin packages:\n${installed.join("\n")}\n\n` : ""}Your own: --model ./my-model.ts (or .js), a package lrsim-plugin-<name> in node_modules, or a path in lrsim.config.json ({"model": "./my-model.ts"}, relative to the file).`,
       );
     },
   };

@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { errors } from "@lrsim/core";
+import { errors, plural } from "@lrsim/core";
 import type { Argv } from "yargs";
 import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
@@ -85,7 +85,7 @@ export function reportCommand(io: CliIo) {
       try {
         const data = collectReport(db, selection, version);
         html = renderReportHtml(data);
-        summary = `${data.title}: ${data.runs.length} run(s), ${data.rangeTests.length} range test(s)`;
+        summary = `${data.title}: ${plural(data.runs.length, "run")}, ${plural(data.rangeTests.length, "range test")}`;
       } finally {
         db.close();
       }

@@ -8,6 +8,7 @@ import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
 import { ProgressLine } from "../render/progress.ts";
 import { formatCell, renderTable } from "../render/table.ts";
+import { MAX_ROWS, thinnedNote, thinRows } from "../render/thin.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption } from "./results-db.ts";
 
@@ -16,6 +17,7 @@ const EXIT_FAILED = 1;
 
 interface RunArgs {
   schedule: string;
+  lr: number | undefined;
   model: string;
   dataset: string;
   optimizer: string;
@@ -27,6 +29,7 @@ interface RunArgs {
   devices: number;
   db: string | undefined;
   json: boolean;
+  all: boolean;
 }
 
 /** Options shared by every command that trains (run, and compare later). */
@@ -45,7 +48,8 @@ export function trainingOptions(y: Argv) {
     .option("optimizer", {
       type: "string",
       default: RUN_DEFAULTS.optimizer,
-      describe: "Optimizer spec: sgd(momentum=0.9), adam, adamw, rmsprop, adagrad, adadelta",
+      describe:
+        "Optimizer spec: sgd(momentum=0.9), adam, adamw, rmsprop, adagrad, adadelta (default plain sgd, PyTorch's; compare uses sgd(momentum=0.9) as Smith et al. did)",
     })
     .option("batch-size", {
       type: "number",
@@ -55,7 +59,7 @@ export function trainingOptions(y: Argv) {
     .option("epochs", {
       type: "number",
       default: RUN_DEFAULTS.epochs,
-      describe: "Passes over the training set",
+      describe: "Passes over the training set (compare: 20, for its protocol's three milestones)",
     })
     .option("seed", {
       type: "number",
@@ -93,10 +97,21 @@ export function runCommand(io: CliIo) {
             default: RUN_DEFAULTS.schedule,
             describe: "Schedule spec (lrsim schedules lists them)",
           })
+          .option("lr", {
+            type: "number",
+            defaultDescription: "the schedule's own, 0.1 for the built-ins (as compare)",
+            describe:
+              "Learning rate of the schedule (its lr, or maxLr for onecycle) unless the spec sets one",
+          })
+          .option("all", {
+            type: "boolean",
+            default: false,
+            describe: `Print every epoch (tables longer than ${MAX_ROWS} rows are thinned otherwise)`,
+          })
           .option("json", {
             type: "boolean",
             default: false,
-            describe: 'Print {"status", "schedule", ..., "final", "history"}',
+            describe: 'Print {"runId", "status", "schedule", ..., "final", "history"}',
           })
           .example(
             '$0 run --schedule "step(lr=0.1, stepSize=5, gamma=0.5)" --model mlp --dataset mnist --epochs 10',
@@ -120,6 +135,7 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
   const result = await withInterrupt((signal) =>
     run({
       schedule: args.schedule,
+      ...(args.lr === undefined ? {} : { lr: args.lr }),
       model: args.model,
       dataset: args.dataset,
       optimizer: args.optimizer,
@@ -146,9 +162,10 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
     }),
   );
   progress.clear();
-  const { runId, ...printed } = result;
-  io.out(args.json ? JSON.stringify(printed) : summary(result));
-  if (io.isErrTTY && runId !== null) io.err(`recorded as run ${runId} in ${path} (lrsim runs show ${runId})`);
+  const { runId, ...rest } = result;
+  const recorded = runId === null ? "" : `\nrecorded as run ${runId} (lrsim runs show ${runId})`;
+  io.out(args.json ? JSON.stringify({ runId, ...rest }) : `${summary(result, args.all)}${recorded}`);
+  if (io.isErrTTY && runId !== null) io.err(`results database: ${path}`);
   if (result.status === "interrupted") io.setExitCode?.(130);
   else if (result.status === "failed") io.setExitCode?.(EXIT_FAILED);
 }
@@ -157,8 +174,8 @@ function percent(value: number | null): string {
   return value === null ? "" : `${(value * 100).toFixed(2)}%`;
 }
 
-/** The per-epoch learning curve and a one-line verdict. */
-export function summary(r: StoredRunResult): string {
+/** The per-epoch learning curve (thinned past {@link MAX_ROWS} rows unless `all`) and a one-line verdict. */
+export function summary(r: StoredRunResult, all = false): string {
   const classify = r.history.some((h) => h.testAccuracy !== null);
   const columns = [
     { header: "epoch", align: "right" as const },
@@ -172,18 +189,21 @@ export function summary(r: StoredRunResult): string {
     { header: "time", align: "right" as const },
     { header: `on ${r.devices} dev`, align: "right" as const },
   ];
-  const rows = r.history.map((h: EpochRecord) => [
-    Number.isInteger(h.epoch) ? String(h.epoch) : h.epoch.toFixed(2),
-    String(h.updates),
-    formatCell(h.lr),
-    String(h.batchSize),
-    formatCell(h.trainLoss),
-    formatCell(h.testLoss),
-    ...(classify ? [percent(h.testAccuracy)] : []),
-    h.noiseScale === null ? "" : formatCell(Math.round(h.noiseScale)),
-    `${(h.wallMs / 1000).toFixed(1)}s`,
-    `${(h.clusterMs / 1000).toFixed(2)}s`,
-  ]);
+  const { indices, every } = thinRows(r.history.length, all);
+  const rows = indices
+    .map((i) => r.history[i]!)
+    .map((h: EpochRecord) => [
+      Number.isInteger(h.epoch) ? String(h.epoch) : h.epoch.toFixed(2),
+      String(h.updates),
+      formatCell(h.lr),
+      String(h.batchSize),
+      formatCell(h.trainLoss),
+      formatCell(h.testLoss),
+      ...(classify ? [percent(h.testAccuracy)] : []),
+      h.noiseScale === null ? "" : formatCell(Math.round(h.noiseScale)),
+      `${(h.wallMs / 1000).toFixed(1)}s`,
+      `${(h.clusterMs / 1000).toFixed(2)}s`,
+    ]);
   const verdict =
     `${r.status}: ${r.updates} updates, ${r.samples} samples in ${(r.wallMs / 1000).toFixed(1)}s ` +
     `(${(r.clusterMs / 1000).toFixed(2)}s simulated on ${r.devices} devices); ` +
@@ -194,7 +214,7 @@ export function summary(r: StoredRunResult): string {
   return [
     `schedule ${r.schedule}  model ${r.model}  dataset ${r.dataset}  optimizer ${r.optimizer}`,
     "",
-    renderTable(columns, rows),
+    renderTable(columns, rows) + thinnedNote(every, "evaluation", r.history.length),
     "",
     verdict,
   ].join("\n");

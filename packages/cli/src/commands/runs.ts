@@ -1,9 +1,10 @@
 import { getRun, listRuns, type RunListing } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { storedResult } from "../api/stored-result.ts";
-import { type CliIo, useColor } from "../io.ts";
+import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
+import { MAX_ROWS } from "../render/thin.ts";
 import { dbOption, openToRead, toCsv } from "./results-db.ts";
 import { summary } from "./run.ts";
 
@@ -24,7 +25,9 @@ function listing(rows: readonly RunListing[]): string {
       "schedule",
       "model",
       "dataset",
+      "optimizer",
       "seed",
+      "comparison",
       "updates",
       "test acc",
       "test loss",
@@ -37,7 +40,9 @@ function listing(rows: readonly RunListing[]): string {
       r.schedule,
       r.model,
       r.dataset,
+      r.optimizer,
       String(r.seed),
+      r.comparisonId === null ? "" : String(r.comparisonId),
       r.updates === null ? "" : String(r.updates),
       r.finalTestAccuracy === null ? "" : `${(r.finalTestAccuracy * 100).toFixed(2)}%`,
       formatCell(r.finalTestLoss ?? undefined),
@@ -45,6 +50,21 @@ function listing(rows: readonly RunListing[]): string {
       r.startedAt.replace("T", " ").slice(0, 19),
     ]),
   );
+}
+
+/**
+ * Fits a loss chart's y axis to the evaluations after the first fifth of the epochs (at least
+ * epoch 1), as compare's charts do, so the untrained first loss does not flatten the rest.
+ */
+function fitted(epochs: readonly number[]): { fitFrom: number; fitNote: string } {
+  const fitEpoch = Math.max(1, Math.ceil((epochs.at(-1) ?? 0) / 5));
+  return {
+    fitFrom: Math.max(
+      0,
+      epochs.findIndex((e) => e >= fitEpoch),
+    ),
+    fitNote: `epoch ≥ ${fitEpoch}`,
+  };
 }
 
 export function runsCommand(io: CliIo) {
@@ -90,12 +110,17 @@ export function runsCommand(io: CliIo) {
                 demandOption: true,
                 describe: "Run id (lrsim runs lists them)",
               })
+              .option("all", {
+                type: "boolean",
+                default: false,
+                describe: `Print every evaluation (curves longer than ${MAX_ROWS} rows are thinned otherwise)`,
+              })
               .option("json", {
                 type: "boolean",
                 default: false,
                 describe: "Print the run object of lrsim run --json",
               }),
-          handler: (args: { id: number; db: string | undefined; json: boolean }) => {
+          handler: (args: { id: number; db: string | undefined; json: boolean; all: boolean }) => {
             const db = openToRead(args.db, io);
             const run = getRun(db, args.id);
             const result = storedResult(db, args.id);
@@ -109,11 +134,19 @@ export function runsCommand(io: CliIo) {
               rows.length > 1
                 ? renderChart(
                     [{ name: "test loss", x: rows.map((h) => h.epoch), y: rows.map((h) => h.testLoss) }],
-                    { title: "test loss", xLabel: "epoch", color: useColor(io), height: 8 },
+                    {
+                      title: "test loss vs epoch",
+                      yLabel: "test loss",
+                      xLabel: "epoch",
+                      ...fitted(rows.map((h) => h.epoch)),
+                      color: useColor(io),
+                      width: outputWidth(io),
+                      height: 8,
+                    },
                   )
                 : "";
             io.out(
-              `run ${args.id}  ${run.status}  started ${String(run.started_at)}  seed ${String(run.seed)}  workers ${String(run.workers)}  lrsim ${String(run.lrsim_version)}\n\n${summary(result)}${chart ? `\n\n${chart}` : ""}`,
+              `run ${args.id}  ${run.status}  started ${String(run.started_at)}  seed ${String(run.seed)}  workers ${String(run.workers)}  lrsim ${String(run.lrsim_version)}\n\n${summary(result, args.all)}${chart ? `\n\n${chart}` : ""}`,
             );
           },
         })

@@ -2,9 +2,10 @@ import { createScheduleRegistry } from "@lrsim/builtins";
 import { buildSchedule, errors, type ScheduleSamples, sampleSchedule } from "@lrsim/core";
 import type { Argv } from "yargs";
 import { withConfig } from "../config.ts";
-import { type CliIo, useColor } from "../io.ts";
+import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
+import { MAX_ROWS, thinnedNote, thinRows } from "../render/thin.ts";
 import { parseNumberList } from "./options.ts";
 
 interface ScheduleArgs {
@@ -18,7 +19,6 @@ interface ScheduleArgs {
 }
 
 /** Most table rows shown before the table is thinned to every k-th tick. */
-const MAX_ROWS = 40;
 
 export function scheduleCommand(io: CliIo) {
   return {
@@ -100,7 +100,9 @@ function runSchedule(args: ScheduleArgs, io: CliIo): void {
     io.out(JSON.stringify(samples));
     return;
   }
-  io.out(args.plot ? plots(samples, useColor(io)) : table(samples, args.all));
+  io.out(
+    args.plot ? plots(samples, { color: useColor(io), width: outputWidth(io) }) : table(samples, args.all),
+  );
 }
 
 function sampleWithMetrics(
@@ -119,10 +121,7 @@ function sampleWithMetrics(
 }
 
 function table(s: ScheduleSamples, all: boolean): string {
-  const every = all || s.steps <= MAX_ROWS ? 1 : Math.ceil(s.steps / MAX_ROWS);
-  const ticks: number[] = [];
-  for (let t = 0; t < s.steps; t += every) ticks.push(t);
-  if (ticks.at(-1) !== s.steps - 1) ticks.push(s.steps - 1);
+  const { indices: ticks, every } = thinRows(s.steps, all);
   const columns = [
     { header: s.unit, align: "right" as const },
     { header: "lr", align: "right" as const },
@@ -135,24 +134,20 @@ function table(s: ScheduleSamples, all: boolean): string {
     if (s.batchSize) row.push(formatCell(s.batchSize[t]));
     return row;
   });
-  const note =
-    every > 1
-      ? `\n(every ${ordinal(every)} ${s.unit} of ${s.steps} and the last; --all prints every one, --json exact values)`
-      : "";
+  const note = thinnedNote(every, s.unit, s.steps, ", --json exact values");
   return `${s.spec}\n\n${renderTable(columns, rows)}${note}`;
 }
 
-/** 2nd, 3rd, 11th, 21st. */
-function ordinal(n: number): string {
-  const teen = n % 100 >= 11 && n % 100 <= 13;
-  const suffix = teen ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th");
-  return `${n}${suffix}`;
-}
-
-function plots(s: ScheduleSamples, color: boolean): string {
+function plots(s: ScheduleSamples, look: { color: boolean; width: number }): string {
   const t = s.lr.map((_, i) => i);
   const chart = (name: string, y: number[]) =>
-    renderChart([{ name, x: t, y }], { title: `${name} — ${s.spec}`, xLabel: s.unit, color, height: 10 });
+    renderChart([{ name, x: t, y }], {
+      title: `${name} — ${s.spec}`,
+      yLabel: name,
+      xLabel: s.unit,
+      ...look,
+      height: 10,
+    });
   const parts = [chart("lr", s.lr)];
   if (s.batchSize) parts.push(chart("batch size", s.batchSize));
   if (s.momentum) parts.push(chart("momentum", s.momentum));

@@ -1,6 +1,7 @@
 import { errors } from "@lrsim/core";
 import { type Db, fromReal, getRun } from "@lrsim/store";
 import { storedComparison } from "../api/stored-result.ts";
+import { type ScheduleSummary, summarizeSchedules } from "./report-summary.ts";
 
 /** Columns of numbers, one array per quantity, all the same length (`null` where unknown). */
 type Columns<K extends string> = Record<K, Array<number | null>>;
@@ -52,6 +53,8 @@ export interface ReportData {
   readonly generatedAt: string;
   readonly lrsimVersion: string;
   readonly runs: ReportRun[];
+  /** The runs by schedule, mean ± std over seeds, relative to the control (step decay). */
+  readonly schedules: ScheduleSummary[];
   readonly rangeTests: ReportRangeTest[];
 }
 
@@ -95,7 +98,8 @@ export function collectReport(db: Db, selection: ReportSelection, lrsimVersion: 
   labelRuns(runs);
   const rangeTests = rangeIds.map((id) => reportRangeTest(db, id));
   if (title === "") title = `range test ${rangeIds.join(", ")}`;
-  return { title, generatedAt: new Date().toISOString(), lrsimVersion, runs, rangeTests };
+  const schedules = summarizeSchedules(runs);
+  return { title, generatedAt: new Date().toISOString(), lrsimVersion, runs, schedules, rangeTests };
 }
 
 function latestId(db: Db, table: "comparisons" | "range_tests"): number | undefined {

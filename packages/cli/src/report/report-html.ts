@@ -14,9 +14,14 @@ function uplotAssets(): { script: string; css: string; license: string } {
   };
 }
 
-/** The page's own script (see report-client.js): it draws the page from the embedded JSON. */
+/**
+ * The page's own script, drawn from the embedded JSON: report-client.js (helpers, header,
+ * summary) then report-charts.js (the charts), in one function so they share its names and
+ * leave no globals.
+ */
 function clientScript(): string {
-  return readFileSync(new URL("./report-client.js", import.meta.url), "utf8");
+  const read = (file: string) => readFileSync(new URL(file, import.meta.url), "utf8");
+  return `(() => {\n"use strict";\n${read("./report-client.js")}\n${read("./report-charts.js")}\n})();`;
 }
 
 /** Text for an HTML text node or attribute value. */
@@ -58,6 +63,15 @@ td.error { color: #b00020; font-size: 12px; }
 .picker button { margin: 0 6px 10px 0; padding: 4px 10px; border: 1px solid #bbb; background: #fafafa; border-radius: 4px; cursor: pointer; }
 .picker button[aria-pressed="true"] { background: #1f77b4; color: #fff; border-color: #1f77b4; }
 ul.suggestions { margin: 4px 0 8px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 2px 0 8px; font-size: 13px; }
+#by-schedule td.schedule-name { max-width: 280px; }
+#by-schedule th, #by-schedule td { padding: 4px 8px; }
+.swatch-name { display: inline-flex; gap: 2px; align-items: baseline; }
+.legend .spec, td.schedule-name .spec { font-family: ui-monospace, monospace; font-size: 12px; }
+.chart.full { flex-basis: 100%; }
+details { margin: 10px 0 0; }
+details summary { cursor: pointer; color: #444; }
+details table { margin-top: 6px; }
 `;
 
 /**
@@ -84,7 +98,7 @@ export function renderReportHtml(data: ReportData): string {
 <!-- uPlot (https://github.com/leeoniya/uPlot), inlined:
 ${escapeHtml(uplot.license)}-->
 ${inlineScript(uplot.script, "uPlot")}
-${inlineScript(clientScript(), "report-client.js")}
+${inlineScript(clientScript(), "the page script (report-client.js, report-charts.js)")}
 </body>
 </html>
 `;

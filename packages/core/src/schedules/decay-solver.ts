@@ -1,5 +1,6 @@
 import { errors } from "../errors.ts";
 import { formatNumber } from "../spec/format.ts";
+import { ordinal } from "../text.ts";
 
 /** Largest number of milestones spelt out in a `multistep` spec; past it, use `step`. */
 const MAX_LISTED_MILESTONES = 64;
@@ -116,7 +117,7 @@ export function solveDecay(
   if (decaysBeforeLastStep < updates)
     warnings.push(
       `with StepLR semantics the last step (t = ${totalSteps - 1}) runs at lr ${formatNumber(lastStepLr)} after ${decaysBeforeLastStep} decays; ` +
-        `the ${updates}th decay, reaching ${formatNumber(finalLr)}, lands at t = ${updates * stepSize}`,
+        `the ${ordinal(updates)} decay, reaching ${formatNumber(finalLr)}, lands at t = ${updates * stepSize}`,
     );
   const own = warnFloat32("gamma", float32, updates);
   if (own) warnings.push(own);
