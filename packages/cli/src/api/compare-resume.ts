@@ -37,7 +37,7 @@ export function resumePlan(db: Db, id: number): ResumePlan {
   const stored = storedComparison(db, id);
   const plan = stored.config as Partial<ComparisonPlan>;
   if (!Array.isArray(plan.schedules) || !Array.isArray(plan.seeds) || !plan.model || !plan.dataset)
-    throw errors.invalidOption("--resume", "the id of a comparison lrsim compare recorded", String(id));
+    throw errors.invalidOption("resume", "the id of a comparison lrsim compare recorded", String(id));
   const finished = new Map<string, number>();
   const unfinished: number[] = [];
   for (const row of comparisonRuns(db, id)) {

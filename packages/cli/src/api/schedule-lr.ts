@@ -10,7 +10,7 @@ const LR_PARAMS = ["lr", "maxLr"] as const;
  * is refused, naming the fix: set the lr inside the spec.
  */
 export async function withScheduleLr(spec: string, lr: number, catalog: PluginCatalog): Promise<string> {
-  if (!Number.isFinite(lr) || lr <= 0) throw errors.invalidOption("--lr", "a positive number", String(lr));
+  if (!Number.isFinite(lr) || lr <= 0) throw errors.invalidOption("lr", "a positive number", String(lr));
   const call = parseSpec(spec);
   if (call.args.some((a) => a.key === undefined)) return spec;
   const definition = await catalog.resolve("schedule", call.name);
@@ -18,7 +18,7 @@ export async function withScheduleLr(spec: string, lr: number, catalog: PluginCa
   const key = LR_PARAMS.find((p) => params.includes(p));
   if (key === undefined)
     throw errors.invalidOption(
-      "--lr",
+      "lr",
       `used with a schedule that has an lr or maxLr parameter (set ${call.name}'s learning rates in its spec)`,
       call.name,
     );
