@@ -74,7 +74,7 @@ describe("lrsim report", () => {
     const result = await runCli(["report", "--comparison", "1", "--range-test", "1", "-o", file], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
-      /^wrote .*report\.html \(\d+ KB\) — comparison 1 .*: 3 run\(s\), 1 range test\(s\)\n$/,
+      /^wrote .*report\.html \(\d+ KB\) — comparison 1 .*: 4 run\(s\), 1 range test\(s\)\n$/,
     );
     const html = readFileSync(file, "utf8");
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i); // nothing to fetch
@@ -95,7 +95,7 @@ describe("lrsim report", () => {
       "train accuracy vs epoch",
       "loss vs learning rate",
     ]);
-    expect(await page.locator("#summary tbody tr").count()).toBe(3 + 1); // 3 runs + run 2's error row
+    expect(await page.locator("#summary tbody tr").count()).toBe(4 + 1); // the control and 3 runs + run 2's error row
 
     // The clock picker redraws the curves against updates and against simulated time.
     await page.getByRole("button", { name: "vs parameter updates" }).click();

@@ -9,7 +9,7 @@ import {
 } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { createComparison, RunWriter } from "@lrsim/store";
-import { type Protocol, protocolSchedules } from "../commands/compare-protocol.ts";
+import { type Protocol, protocolSchedules, withControl } from "../commands/compare-protocol.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { COMPARE_DEFAULTS } from "./compare-defaults.ts";
@@ -34,6 +34,13 @@ export interface CompareOptions extends ExperimentOptions {
   readonly seed?: number;
   /** Devices of the simulated cluster. */
   readonly devices?: number;
+  /** Hardware of the simulated cluster: a preset name (see `CLUSTER_PRESETS`). */
+  readonly cluster?: string;
+  /**
+   * Also run the protocol's constant rate as a control, first, unless the schedules include
+   * `constant` already (default true): without it a table cannot say whether decaying helped.
+   */
+  readonly control?: boolean;
   /** Every run is planned: the schedules as they will run (protocol filled in) and the seeds; run `i` is schedule `floor(i / seeds.length)` with seed `i % seeds.length`. */
   readonly onPlanned?: (schedules: readonly string[], seeds: readonly number[]) => void;
   /** A run is about to start: its index in the comparison, schedule and seed. */
@@ -70,10 +77,8 @@ export interface CompareResult {
 export async function compare(options: CompareOptions = {}): Promise<CompareResult> {
   const o = { ...COMPARE_DEFAULTS, ...options };
   const protocol: Protocol = { lr: o.lr, batchSize: o.batchSize, factor: o.factor, epochs: o.epochs };
-  const schedules = protocolSchedules(
-    typeof o.schedules === "string" ? o.schedules : o.schedules.join(","),
-    protocol,
-  );
+  const asked = typeof o.schedules === "string" ? o.schedules : o.schedules.join(",");
+  const schedules = protocolSchedules(withControl(asked, o.control), protocol);
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.seed + i);
   const catalog = createCatalog(options.cwd ?? process.cwd());
   const runOptions = (schedule: string, seed: number) => ({
@@ -85,6 +90,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     epochs: o.epochs,
     seed,
     devices: o.devices,
+    cluster: o.cluster,
   });
   for (const schedule of schedules) await planRun(resolveRunConfig(runOptions(schedule, o.seed)), catalog);
   options.onPlanned?.(schedules, seeds);
@@ -92,8 +98,17 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
   const recording = openRecording(options);
   const comparisonId = recording
     ? createComparison(recording.db, {
-        name: typeof o.schedules === "string" ? o.schedules : o.schedules.join(","),
-        config: { ...protocol, schedules, seeds, model: o.model, dataset: o.dataset, optimizer: o.optimizer },
+        name: asked,
+        config: {
+          ...protocol,
+          schedules,
+          seeds,
+          model: o.model,
+          dataset: o.dataset,
+          optimizer: o.optimizer,
+          devices: o.devices,
+          cluster: o.cluster,
+        },
       })
     : null;
   const pool = new GradientPool({ workers });

@@ -1,7 +1,15 @@
 import { createCatalog } from "@lrsim/builtins";
-import { type EpochRecord, type RunOptions, type RunResult, type StepRecord, Trainer } from "@lrsim/core";
+import {
+  type EpochRecord,
+  RUN_DEFAULTS,
+  type RunOptions,
+  type RunResult,
+  type StepRecord,
+  Trainer,
+} from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { RunWriter } from "@lrsim/store";
+import { deriveScheduleSpec } from "../commands/compare-protocol.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 
@@ -21,9 +29,11 @@ export type RunExperimentResult = RunResult & {
 
 /**
  * Trains one model under one schedule, as `lrsim run` does: data-parallel on a worker pool,
- * recorded in the results database. A failed or diverged run resolves with that status (and
- * its error); bad options reject with an LrsimError, and a bug or a database failing mid-run
- * rejects with its own error. A throwing `onStep`/`onEpoch` is reported, not fatal.
+ * recorded in the results database. Bare `step` means what it means in {@link compare}: a
+ * `multistep` decay by 5 at 30/60/80% of the epochs (the result's `schedule` is the spec it
+ * became). A failed or diverged run resolves with that status (and its error); bad options
+ * reject with an LrsimError, and a bug or a database failing mid-run rejects with its own
+ * error. A throwing `onStep`/`onEpoch` is reported, not fatal.
  *
  * @example
  * const r = await run({ schedule: "onecycle(maxLr=0.5)", model: "mlp", dataset: "mnist", epochs: 5 });
@@ -39,7 +49,11 @@ export async function run(options: RunExperimentOptions): Promise<RunExperimentR
     writer?.attach(trainer);
     if (options.onStep) trainer.on("stepEnd", options.onStep);
     if (options.onEpoch) trainer.on("epochEnd", options.onEpoch);
-    const result = await trainer.run(options, options.signal);
+    const schedule = deriveScheduleSpec(
+      options.schedule ?? RUN_DEFAULTS.schedule,
+      options.epochs ?? RUN_DEFAULTS.epochs,
+    );
+    const result = await trainer.run({ ...options, schedule }, options.signal);
     return { ...result, runId: writer?.id ?? null };
   } finally {
     recording?.db.close();
