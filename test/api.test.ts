@@ -35,18 +35,20 @@ describe('the programmatic API: import { compare, run, findLr, openResults } fro
       dataset: "blobs(n=400)",
       batchSize: 16,
       epochs: 5,
+      lr: 0.1,
       workers: 0,
       db,
       onRunStart: (_, schedule) => started.push(schedule),
     });
     expect(c.comparisonId).toBe(1);
     expect(c.schedules).toEqual([
+      "constant(lr=0.1)",
       "multistep(lr=0.1, milestones=[2,3,4], gamma=0.2)",
       "batchramp(lr=0.1, batchSize=16, factor=5, milestones=[2,3,4])",
     ]);
     expect(started).toEqual(c.schedules);
-    expect(c.runs.map((r) => r.status)).toEqual(["completed", "completed"]);
-    expect(c.runs[1]!.updates).toBeLessThan(c.runs[0]!.updates);
+    expect(c.runs.map((r) => r.status)).toEqual(["completed", "completed", "completed"]);
+    expect(c.runs[2]!.updates).toBeLessThan(c.runs[1]!.updates);
     // Each run carries the id it was recorded under.
     const results = openResults(db);
     expect(c.runs.map((r) => r.runId)).toEqual(
@@ -56,7 +58,7 @@ describe('the programmatic API: import { compare, run, findLr, openResults } fro
         .reverse(),
     );
     results.close();
-    expect(c.planned).toBe(2);
+    expect(c.planned).toBe(3);
   });
 
   it("findLr suggests a rate and records the test; db: false records nothing", async () => {
@@ -76,9 +78,13 @@ describe('the programmatic API: import { compare, run, findLr, openResults } fro
           .runs()
           .map((r) => r.id)
           .sort(),
-      ).toEqual([1, 2, 3]);
+      ).toEqual([1, 2, 3, 4]);
       expect(results.run(1).schedule).toBe("step(lr=0.5, stepSize=2)");
-      expect(results.comparison(1).map((r) => r.schedule.split("(")[0])).toEqual(["multistep", "batchramp"]);
+      expect(results.comparison(1).map((r) => r.schedule.split("(")[0])).toEqual([
+        "constant",
+        "multistep",
+        "batchramp",
+      ]);
       expect(results.query("SELECT count(*) AS n FROM range_tests")).toEqual([{ n: 1 }]);
       expect(() => results.query("DELETE FROM runs")).toThrow(/only reads/);
     } finally {

@@ -48,6 +48,8 @@ describe("lrsim compare", () => {
       "5",
       "--batch-size",
       "16",
+      "--lr",
+      "0.1",
       "--seeds",
       "2",
       "--workers",
@@ -58,12 +60,14 @@ describe("lrsim compare", () => {
     const out = JSON.parse(r.stdout);
     expect(out.comparisonId).toBe(1);
     expect(out.runs.map((run: { schedule: string; seed: number }) => [run.schedule, run.seed])).toEqual([
+      ["constant", 0],
+      ["constant", 1],
       ["multistep(milestones=[2,3,4], gamma=0.2)", 0],
       ["multistep(milestones=[2,3,4], gamma=0.2)", 1],
       ["batchramp(batchSize=16, milestones=[2,3,4])", 0],
       ["batchramp(batchSize=16, milestones=[2,3,4])", 1],
     ]);
-    const [step, , ramp] = out.runs;
+    const [, , step, , ramp] = out.runs;
     expect(ramp.updates).toBeLessThan(step.updates); // same epochs, fewer updates
     expect(ramp.epochs).toBe(step.epochs);
     const shown = JSON.parse((await runCli(["compare", "--show", "1", "--json"], { env })).stdout);
@@ -74,7 +78,15 @@ describe("lrsim compare", () => {
     expect(text).toContain(
       "comparison 1: softmax on blobs(n=1000), sgd(momentum=0.9); lr 0.1, batch 16, factor 5 at epochs [2, 3, 4] of 5",
     );
-    expect(text).toMatch(/batchramp\(batchSize=16, milestones=\[2,3,4\]\)\s+2\s+\d+\.\d\d% ± \d+\.\d\d/);
+    expect(text).toMatch(
+      /batchramp\(batchSize=16, milestones=\[2,3,4\]\)\s+2\s+[\d.]+ ± [\d.]+\s+\d+\.\d\d% ± \d+\.\d\d/,
+    );
+    const [header, , control, stepRow] = text.split("\n").slice(2);
+    expect(header).toMatch(
+      /schedule\s+seeds\s+train loss\s+final test acc.*on 8 x v100-nvlink\s+vs step\s+status/,
+    );
+    expect(control).toMatch(/^constant\s+2\s/);
+    expect(stepRow).toMatch(/\s1\.00x\s+completed$/);
     for (const title of [
       "test loss vs epoch",
       "test loss vs parameter updates",
@@ -122,5 +134,46 @@ describe("lrsim compare", () => {
       { env },
     );
     expect(adagrad.stderr.trim()).toContain("onecycle: cycles momentum, but adagrad has none to cycle");
+  });
+
+  it("refuses a run too short for distinct milestones, in one line, before training", async () => {
+    const env = { LRSIM_DB: join(mkdtempSync(join(tmpdir(), "lrsim-compare-")), "results.db") };
+    const r = await runCli(["compare", "--epochs", "3", "--dataset", "blobs"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "lrsim: a run of length 3 cannot hold 3 distinct milestones at 30/60/80% of it; make it at least 4 long (--epochs, --steps), or give milestones=[...]",
+    ]);
+    expect((await runCli(["runs"], { env })).stderr).toContain("no results database");
+  });
+
+  it("simulates the same cluster time on a second run and any worker count; --cluster changes it", async () => {
+    const env = { LRSIM_DB: join(mkdtempSync(join(tmpdir(), "lrsim-compare-")), "results.db") };
+    const args = ["compare", "--schedules", "step,batchramp", "--no-control", "--model", "softmax"];
+    const data = ["--dataset", "blobs(n=600)", "--epochs", "5", "--batch-size", "16", "--json"];
+    const times = async (extra: string[]) => {
+      const r = await runCli([...args, ...data, ...extra], { env });
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout).runs.map((run: { clusterMs: number; cluster: string; devices: number }) => [
+        run.clusterMs,
+        run.cluster,
+        run.devices,
+      ]);
+    };
+    const first = await times(["--workers", "2"]);
+    expect(await times(["--workers", "0"])).toEqual(first);
+    expect(first.map((t: unknown[]) => t.slice(1))).toEqual([
+      ["v100-nvlink", 8],
+      ["v100-nvlink", 8],
+    ]);
+    expect(first[1][0]).toBeLessThan(first[0][0]); // fewer updates, fewer all-reduces
+    const slow = await times(["--workers", "0", "--cluster", "devices=64, preset=cpu-10gbe"]);
+    expect(slow.map((t: unknown[]) => t.slice(1))).toEqual([
+      ["cpu-10gbe", 64],
+      ["cpu-10gbe", 64],
+    ]);
+    expect(slow[0][0]).toBeGreaterThan(first[0][0]);
+    const bad = await runCli([...args, ...data, "--cluster", "devices=64, preset=tpu"], { env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toContain('--cluster must be "devices=K, preset=NAME"');
   });
 });

@@ -102,8 +102,10 @@ describe("the example plugins, from a project outside the workspace, on 2 worker
     );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { runs: Array<{ schedule: string; status: string }> };
-    expect(out.runs.map((run) => run.status)).toEqual(["completed", "completed"]);
-    expect(out.runs[0]!.schedule).toMatch(/^\.\/warmup-poly\.js\(/);
+    // The constant-rate control runs first, then the schedules as given.
+    expect(out.runs.map((run) => run.status)).toEqual(["completed", "completed", "completed"]);
+    expect(out.runs[0]!.schedule).toMatch(/^constant/);
+    expect(out.runs[1]!.schedule).toMatch(/^\.\/warmup-poly\.js\(/);
   });
 });
 

@@ -17,7 +17,7 @@ describe("lrsim find-lr", () => {
       expect.arrayContaining(["suggestedLr", "suggestions", "lr", "loss", "smoothedLoss"]),
     );
     expect(out.lr.length).toBe(out.smoothedLoss.length);
-    expect(out.suggestedLr).toBe(out.suggestions.valley);
+    expect(out.suggestedLr).toBe(out.suggestions.minimumOverTen);
     expect(out.trials).toHaveLength(2);
     const stored = JSON.parse(
       (

@@ -76,7 +76,7 @@ describe("lrsim report", () => {
     const result = await runCli(["report", "--comparison", "1", "--range-test", "1", "-o", file], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
-      /^wrote .*report\.html \(\d+ KB\) — comparison 1 .*: 6 runs, 1 range test\n$/,
+      /^wrote .*report\.html \(\d+ KB\) — comparison 1 .*: 8 runs, 1 range test\n$/,
     );
     const html = readFileSync(file, "utf8");
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i); // nothing to fetch
@@ -97,8 +97,8 @@ describe("lrsim report", () => {
       "train accuracy vs epoch",
       "loss vs learning rate",
     ]);
-    expect(await page.locator("#summary tbody tr").count()).toBe(6 + 1); // 6 runs + run 3's error row
-    expect(await page.locator("#by-schedule tbody tr").count()).toBe(3); // one row per schedule
+    expect(await page.locator("#summary tbody tr").count()).toBe(8 + 1); // the control and 3 schedules, 2 seeds each, + run 3's error row
+    expect(await page.locator("#by-schedule tbody tr").count()).toBe(4); // one row per schedule, the control included
     // One compact legend per section, not a "name: --" row per series under every chart.
     expect(await page.locator(".u-legend").count()).toBe(0);
     expect(await page.locator(".legend").count()).toBe(3);

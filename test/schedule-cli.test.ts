@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.ts";
 
@@ -154,5 +157,34 @@ describe("lrsim decay", () => {
     expect(r.stdout).toContain("step(lr=1, stepSize=50, gamma=0.1, unit=step)");
     expect(r.stdout).toContain("multistep(lr=1, milestones=[50,100], gamma=0.1, unit=step)");
     expect(r.stderr).toContain("warning: with StepLR semantics the last step");
+  });
+});
+
+describe("bare step, the same everywhere", () => {
+  it("schedule and run derive compare's multistep from their run length and show the spec it became", async () => {
+    const s = await runCli(["schedule", "step", "--steps", "4", "--json"]);
+    expect(JSON.parse(s.stdout)).toMatchObject({
+      spec: "multistep(milestones=[1,2,3], gamma=0.2)",
+      lr: [0.1, 0.1 * 0.2, 0.1 * 0.2 ** 2, 0.1 * 0.2 ** 3],
+    });
+    const r = await runCli(
+      [
+        "run",
+        "--schedule",
+        "step",
+        "--model",
+        "softmax",
+        "--dataset",
+        "blobs(n=200)",
+        "--epochs",
+        "5",
+        "--json",
+      ],
+      { env: { LRSIM_DB: join(mkdtempSync(join(tmpdir(), "lrsim-step-")), "r.db") } },
+    );
+    expect(JSON.parse(r.stdout).schedule).toBe("multistep(milestones=[2,3,4], gamma=0.2)");
+    const short = await runCli(["schedule", "multistep", "--steps", "3"]);
+    expect(short.code).toBe(1);
+    expect(short.stderr.trim()).toMatch(/^lrsim: a run of length 3 cannot hold 3 distinct milestones/);
   });
 });

@@ -79,9 +79,17 @@ export function documentedFiles(): string[] {
   return [join(root, "README.md"), ...docs];
 }
 
-/** Durations ("12.3s") and file sizes ("(250 KB)") differ from run to run; they are compared as placeholders. */
+/**
+ * Durations ("12.3s") and file sizes ("(250 KB)") differ from run to run; they are compared as
+ * placeholders. A duration that gains a digit widens its table column, so runs of spaces and of
+ * a rule's dashes are compared as one.
+ */
 export function normalize(output: string): string {
-  return output.replace(/\b\d+(\.\d+)?s\b/g, "#s").replace(/\(\d+ KB\)/g, "(# KB)");
+  return output
+    .replace(/\b\d+(\.\d+)?s\b/g, "#s")
+    .replace(/\(\d+ KB\)/g, "(# KB)")
+    .replace(/ +/g, " ")
+    .replace(/-{2,}/g, "--");
 }
 
 export interface Drift {

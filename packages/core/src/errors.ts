@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   "PLUGIN_LOAD",
   "PLUGIN_SHAPE",
   "READ_ONLY",
+  "RUN_TOO_SHORT",
   "SPEC_SYNTAX",
   "TOO_MANY_ARGS",
   "UNKNOWN_NAME",
@@ -205,6 +206,12 @@ export const errors = {
     new LrsimError(
       "READ_ONLY",
       "lrsim query only reads; this statement would change the database (use lrsim runs rm, or any SQLite client)",
+    ),
+  /** A run too short to hold the distinct milestones a schedule derives from its length. */
+  runTooShort: (length: number, needed: number, what: string) =>
+    new LrsimError(
+      "RUN_TOO_SHORT",
+      `a run of length ${length} cannot hold ${what}; make it at least ${needed} long (--epochs, --steps), or give milestones=[...]`,
     ),
   /** A spec that does not parse, with the column of the problem. */
   specSyntax: (spec: string, column: number, problem: string) =>

@@ -22,7 +22,14 @@ export { type DenseLayer, denseBackward, denseForward, gatherRows } from "./nn/d
 export { DenseNetwork } from "./nn/dense-network.ts";
 export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
 export { axpy, dot } from "./nn/kernels.ts";
-export { type DenseLayout, denseLayers, denseLayout, initDense, outputLoss } from "./nn/layout.ts";
+export {
+  type DenseLayout,
+  denseFlopsPerSample,
+  denseLayers,
+  denseLayout,
+  initDense,
+  outputLoss,
+} from "./nn/layout.ts";
 export { meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
 export { WasmDenseNetwork } from "./nn/wasm-dense-network.ts";
 export { loadWasmModule } from "./nn/wasm-module.ts";
@@ -69,6 +76,7 @@ export {
   type Float32Check,
   solveDecay,
 } from "./schedules/decay-solver.ts";
+export { SMITH_FRACTIONS, smithMilestones } from "./schedules/milestones.ts";
 export { checkScheduleShape } from "./schedules/registry.ts";
 export { type ScheduleSamples, sampleSchedule } from "./schedules/sample.ts";
 export {
@@ -116,7 +124,19 @@ export { parseSpec, parseSpecList } from "./spec/parse.ts";
 export { suggest } from "./spec/suggest.ts";
 export { ordinal, plural } from "./text.ts";
 export type { StepOutcome, TrainingBackend } from "./train/backend.ts";
-export { allReduceMs, CLUSTER_DEFAULTS, ClusterClock, type ClusterModel } from "./train/cluster.ts";
+export {
+  allReduceMs,
+  CLUSTER_PRESETS,
+  ClusterClock,
+  type ClusterModel,
+  type ClusterPreset,
+  type ClusterPresetName,
+  clusterModel,
+  DEFAULT_CLUSTER_PRESET,
+  isClusterPreset,
+  parseClusterOption,
+  SUSTAINED_FRACTION,
+} from "./train/cluster.ts";
 export {
   AUTO_CHUNK_MAX,
   AUTO_CHUNK_MIN,
@@ -132,14 +152,17 @@ export {
   averageGradient,
   blockedSquaredNorm,
   chunkNoiseSample,
+  NOISE_MIN_UPDATES,
   NORM_BLOCK,
   type NoiseSample,
+  type NoiseScaleReading,
   NoiseScaleTracker,
   noiseEstimates,
 } from "./train/noise-scale.ts";
 export {
   type Chosen,
   createOptimizer,
+  FLOPS_PER_PARAMETER,
   initParameters,
   loadDataset,
   planRun,
@@ -153,6 +176,8 @@ export {
   rangeTestLr,
 } from "./train/range-test.ts";
 export {
+  HEADLINE_RULES,
+  headlineSuggestion,
   type Suggestions,
   steepestIndex,
   suggestLearningRates,

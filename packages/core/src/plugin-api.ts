@@ -26,6 +26,7 @@ export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/d
 export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
 export { splitSamples } from "./plugins/split.ts";
 export { createRng, type Rng } from "./random.ts";
+export { SMITH_FRACTIONS, smithMilestones } from "./schedules/milestones.ts";
 export {
   defineSchedule,
   type Schedule,

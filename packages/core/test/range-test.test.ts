@@ -29,7 +29,7 @@ describe("the learning-rate range test", () => {
       { model: "linear", dataset: "line", batchSize: 80, iters: 100 },
       createCatalog(),
     );
-    expect(result.suggestedLr).toBe(result.suggestions.valley);
+    expect(result.suggestedLr).toBe(result.suggestions.minimumOverTen);
     for (const lr of Object.values(result.suggestions)) {
       const run = await new Trainer(createCatalog()).run({
         schedule: `constant(lr=${lr})`,

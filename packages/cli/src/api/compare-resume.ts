@@ -12,6 +12,8 @@ export interface ComparisonPlan extends Protocol {
   readonly dataset: string;
   readonly optimizer: string;
   readonly devices?: number;
+  /** The simulated cluster's preset (absent in comparisons recorded before presets). */
+  readonly cluster?: string;
 }
 
 /** A stored comparison to finish: its plan, the runs that ended, and the ones to train again. */

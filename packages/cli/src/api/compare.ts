@@ -10,7 +10,7 @@ import {
 } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { createComparison, RunWriter } from "@lrsim/store";
-import { type Protocol, protocolSchedules } from "../commands/compare-protocol.ts";
+import { type Protocol, protocolSchedules, withControl } from "../commands/compare-protocol.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { COMPARE_DEFAULTS } from "./compare-defaults.ts";
@@ -44,6 +44,13 @@ export interface CompareOptions extends ExperimentOptions {
    * and its interrupted or missing runs are trained into it.
    */
   readonly resume?: number;
+  /** Hardware of the simulated cluster: a preset name (see `CLUSTER_PRESETS`). */
+  readonly cluster?: string;
+  /**
+   * Also run the protocol's constant rate as a control, first, unless the schedules include
+   * `constant` already (default true): without it a table cannot say whether decaying helped.
+   */
+  readonly control?: boolean;
   /** Every run is planned: the schedules as they will run (protocol filled in), the seeds and the epoch budget; run `i` is schedule `floor(i / seeds.length)` with seed `i % seeds.length`. */
   readonly onPlanned?: (schedules: readonly string[], seeds: readonly number[], epochs: number) => void;
   /** A run is about to start: its index in the comparison, schedule and seed. */
@@ -91,7 +98,10 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     const protocol: Protocol = { lr: o.lr, batchSize: o.batchSize, factor: o.factor, epochs: o.epochs };
     const schedules =
       resumed?.plan.schedules ??
-      protocolSchedules(typeof o.schedules === "string" ? o.schedules : o.schedules.join(","), protocol);
+      protocolSchedules(
+        withControl(typeof o.schedules === "string" ? o.schedules : o.schedules.join(","), o.control),
+        protocol,
+      );
     const seeds = resumed?.plan.seeds ?? Array.from({ length: o.seeds }, (_, i) => o.seed + i);
     const catalog = createCatalog(options.cwd ?? process.cwd());
     const runOptions = (schedule: string, seed: number) => ({
@@ -103,6 +113,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
       epochs: o.epochs,
       seed,
       devices: o.devices,
+      cluster: o.cluster,
     });
     for (const schedule of schedules)
       await planRun(resolveRunConfig(runOptions(schedule, seeds[0]!)), catalog);
@@ -123,6 +134,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
               dataset: o.dataset,
               optimizer: o.optimizer,
               devices: o.devices,
+              cluster: o.cluster,
             },
           })
         : null);

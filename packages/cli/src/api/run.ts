@@ -9,6 +9,7 @@ import {
 } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { RunWriter } from "@lrsim/store";
+import { deriveScheduleSpec } from "../commands/compare-protocol.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { withScheduleLr } from "./schedule-lr.ts";
@@ -35,9 +36,11 @@ export type RunExperimentResult = RunResult & {
 
 /**
  * Trains one model under one schedule, as `lrsim run` does: data-parallel on a worker pool,
- * recorded in the results database. A failed or diverged run resolves with that status (and
- * its error); bad options reject with an LrsimError, and a bug or a database failing mid-run
- * rejects with its own error. A throwing `onStep`/`onEpoch` is reported, not fatal.
+ * recorded in the results database. Bare `step` means what it means in {@link compare}: a
+ * `multistep` decay by 5 at 30/60/80% of the epochs (the result's `schedule` is the spec it
+ * became). A failed or diverged run resolves with that status (and its error); bad options
+ * reject with an LrsimError, and a bug or a database failing mid-run rejects with its own
+ * error. A throwing `onStep`/`onEpoch` is reported, not fatal.
  *
  * @example
  * const r = await run({ schedule: "onecycle(maxLr=0.5)", model: "mlp", dataset: "mnist", epochs: 5 });
@@ -50,16 +53,18 @@ export async function run(options: RunExperimentOptions): Promise<RunExperimentR
   try {
     const catalog = createCatalog(options.cwd ?? process.cwd());
     const { lr, ...runOptions } = options;
-    const schedule =
-      lr === undefined
-        ? undefined
-        : await withScheduleLr(options.schedule ?? RUN_DEFAULTS.schedule, lr, catalog);
+    // Bare `step` means what compare runs (Smith et al.'s milestones); --lr then sets its rate.
+    const derived = deriveScheduleSpec(
+      options.schedule ?? RUN_DEFAULTS.schedule,
+      options.epochs ?? RUN_DEFAULTS.epochs,
+    );
+    const schedule = lr === undefined ? derived : await withScheduleLr(derived, lr, catalog);
     const trainer = new Trainer(catalog, pool.backend);
     const writer = recording ? new RunWriter(recording.db, { workers, lrsimVersion: version }) : undefined;
     writer?.attach(trainer);
     if (options.onStep) trainer.on("stepEnd", options.onStep);
     if (options.onEpoch) trainer.on("epochEnd", options.onEpoch);
-    const result = await trainer.run(schedule ? { ...runOptions, schedule } : runOptions, options.signal);
+    const result = await trainer.run({ ...runOptions, schedule }, options.signal);
     return { ...result, runId: writer?.id ?? null };
   } finally {
     recording?.db.close();

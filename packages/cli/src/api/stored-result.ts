@@ -28,6 +28,16 @@ export function hasEnded(run: StoredRunResult): run is RunResult {
   return run.status !== "running" && run.status !== "stale";
 }
 
+/** The cluster preset a stored run was simulated on ("custom" for runs recorded before presets existed). */
+function storedCluster(config: unknown): string {
+  try {
+    const parsed = JSON.parse(String(config)) as { cluster?: unknown };
+    return typeof parsed.cluster === "string" ? parsed.cluster : "custom";
+  } catch {
+    return "custom";
+  }
+}
+
 /** Rebuilds the run object of `lrsim run --json` from the database. */
 export function storedResult(db: Db, id: number): StoredRunResult {
   const run = getRun(db, id);
@@ -45,7 +55,10 @@ export function storedResult(db: Db, id: number): StoredRunResult {
     trainAccuracy: e.train_accuracy ?? null,
     testLoss: e.test_loss ?? Number.NaN,
     testAccuracy: e.test_accuracy ?? null,
-    noiseScale: e.noise_scale ?? null,
+    // Runs recorded before the estimate was checked may hold a negative one: never show it.
+    noiseScale:
+      e.noise_scale !== null && e.noise_scale !== undefined && e.noise_scale > 0 ? e.noise_scale : null,
+    noiseScaleWhy: null,
     clusterMs: e.cluster_ms!,
     wallMs: e.wall_ms!,
   }));
@@ -63,6 +76,7 @@ export function storedResult(db: Db, id: number): StoredRunResult {
     wallMs: summaryRow?.wall_ms ?? last?.wallMs ?? 0,
     clusterMs: summaryRow?.cluster_ms ?? last?.clusterMs ?? 0,
     devices: run.devices as number,
+    cluster: storedCluster(run.config),
     history,
   };
   const status = run.status as StoredRunResult["status"];

@@ -1,5 +1,12 @@
-import { smithMilestones } from "@lrsim/builtins";
-import { formatCall, formatNumber, parseSpecList, type SpecArg, type SpecCall } from "@lrsim/core";
+import {
+  formatCall,
+  formatNumber,
+  parseSpec,
+  parseSpecList,
+  type SpecArg,
+  type SpecCall,
+  smithMilestones,
+} from "@lrsim/core";
 
 /** The shared settings every schedule of a comparison is filled in from. */
 export interface Protocol {
@@ -12,6 +19,46 @@ export interface Protocol {
 const num = (value: number): SpecArg["value"] => ({ kind: "number", value });
 const list = (values: number[]): SpecArg["value"] => ({ kind: "list", items: values.map(num) });
 
+/** The factor by which bare `step` divides the lr at each milestone outside compare (compare's --factor default). */
+export const STEP_FACTOR = 5;
+
+/** Adds `defaults` the call does not give itself, under the name `name`. */
+function fill(call: SpecCall, name: string, defaults: Record<string, () => SpecArg["value"]>): SpecCall {
+  const given = new Set(call.args.map((a) => a.key));
+  return {
+    kind: "call",
+    name,
+    args: [
+      ...Object.entries(defaults)
+        .filter(([k]) => !given.has(k))
+        .map(([key, value]) => ({ key, value: value() })),
+      ...call.args,
+    ],
+  };
+}
+
+/**
+ * The one meaning of bare `step` (no `stepSize`), in compare, run and schedule alike: Smith
+ * et al. (2018)'s step decay, `multistep` dividing the lr by `factor` at 30/60/80% of the run's
+ * `length` (milestones kept distinct; a run too short to hold them is refused). `step` with a
+ * `stepSize`, positional arguments, and every other schedule pass through unchanged.
+ */
+export function deriveStep(call: SpecCall, length: number, factor = STEP_FACTOR): SpecCall {
+  const keys = new Set(call.args.map((a) => a.key));
+  if (call.name !== "step" || keys.has("stepSize") || keys.has(undefined)) return call;
+  return fill(call, "multistep", {
+    milestones: () => list(smithMilestones({ length }) ?? []),
+    gamma: () => num(1 / factor),
+  });
+}
+
+/** A schedule spec with bare `step` derived for a run of `length` (see {@link deriveStep}), as spec text. */
+export function deriveScheduleSpec(text: string, length: number): string {
+  const call = parseSpec(text);
+  const derived = deriveStep(call, length);
+  return derived === call ? text : formatCall(derived);
+}
+
 /**
  * Fills a schedule in from the comparison's protocol (Smith et al. 2018, §5.1): decays and batch
  * ramps happen at the same epoch milestones (30/60/80% of the run) by the same factor; `step`
@@ -20,36 +67,26 @@ const list = (values: number[]): SpecArg["value"] => ({ kind: "list", items: val
  * Parameters given in the spec win over the protocol; unknown names pass through untouched.
  */
 export function applyProtocol(call: SpecCall, p: Protocol): SpecCall {
-  const given = new Set(call.args.map((a) => a.key));
-  const positional = call.args.some((a) => a.key === undefined);
-  if (positional) return call;
-  const milestones = smithMilestones({ length: p.epochs }) ?? [];
-  const fill = (name: string, defaults: Record<string, SpecArg["value"]>): SpecCall => ({
-    kind: "call",
-    name,
-    args: [
-      ...Object.entries(defaults)
-        .filter(([k]) => !given.has(k))
-        .map(([key, value]) => ({ key, value })),
-      ...call.args,
-    ],
-  });
+  if (call.args.some((a) => a.key === undefined)) return call;
+  const lr = () => num(p.lr);
+  const gamma = () => num(1 / p.factor);
+  const milestones = () => list(smithMilestones({ length: p.epochs }) ?? []);
   switch (call.name) {
     case "step":
-      if (given.has("stepSize")) return fill("step", { lr: num(p.lr), gamma: num(1 / p.factor) });
-      return fill("multistep", { lr: num(p.lr), milestones: list(milestones), gamma: num(1 / p.factor) });
+      if (call.args.some((a) => a.key === "stepSize")) return fill(call, "step", { lr, gamma });
+      return fill(deriveStep(call, p.epochs, p.factor), "multistep", { lr });
     case "multistep":
-      return fill("multistep", { lr: num(p.lr), milestones: list(milestones), gamma: num(1 / p.factor) });
+      return fill(call, "multistep", { lr, milestones, gamma });
     case "batchramp":
     case "hybrid":
-      return fill(call.name, {
-        lr: num(p.lr),
-        batchSize: num(p.batchSize),
-        factor: num(p.factor),
-        milestones: list(milestones),
+      return fill(call, call.name, {
+        lr,
+        batchSize: () => num(p.batchSize),
+        factor: () => num(p.factor),
+        milestones,
       });
     case "onecycle":
-      return fill("onecycle", { maxLr: num(p.lr) });
+      return fill(call, "onecycle", { maxLr: lr });
     case "cosine":
     case "constant":
     case "exponential":
@@ -57,7 +94,7 @@ export function applyProtocol(call: SpecCall, p: Protocol): SpecCall {
     case "polynomial":
     case "linear":
     case "plateau":
-      return fill(call.name, { lr: num(p.lr) });
+      return fill(call, call.name, { lr });
     default:
       return call;
   }
@@ -70,6 +107,21 @@ export function protocolSchedules(text: string, p: Protocol): string[] {
 
 /** One line for --help and the table header: what the protocol is. */
 export function describeProtocol(p: Protocol): string {
-  const milestones = smithMilestones({ length: p.epochs }) ?? [];
-  return `lr ${formatNumber(p.lr)}, batch ${p.batchSize}, factor ${formatNumber(p.factor)} at epochs [${milestones.join(", ")}] of ${p.epochs}`;
+  const at =
+    p.epochs >= SMITH_MIN_LENGTH
+      ? ` at epochs [${(smithMilestones({ length: p.epochs }) ?? []).join(", ")}]`
+      : "";
+  return `lr ${formatNumber(p.lr)}, batch ${p.batchSize}, factor ${formatNumber(p.factor)}${at} of ${p.epochs}`;
+}
+
+/** The shortest run that holds Smith et al.'s three distinct milestones. */
+const SMITH_MIN_LENGTH = 4;
+
+/**
+ * The `--schedules` list with the control first: the protocol's constant rate, unless a
+ * `constant` is there already or `control` is false.
+ */
+export function withControl(text: string, control: boolean): string {
+  if (!control || parseSpecList(text).some((call) => call.name === "constant")) return text;
+  return `constant,${text}`;
 }

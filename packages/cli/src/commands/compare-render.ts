@@ -1,5 +1,6 @@
 import type { StoredRunResult } from "../api/stored-result.ts";
 import { formatCell, renderTable } from "../render/table.ts";
+import { formatClusterMs } from "./cluster-option.ts";
 
 function meanStd(values: number[]): { mean: number; std: number } {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -18,44 +19,69 @@ function bySchedule(runs: readonly StoredRunResult[]): Map<string, StoredRunResu
   return groups;
 }
 
-/** The comparison table: one row per schedule, mean ± std over seeds where there are several. */
+/** A mean, with ± the std over seeds when there are several, to `digits` significant digits. */
+const plusMinus = (v: { mean: number; std: number }, seeds: number, digits = 4) =>
+  `${v.mean.toPrecision(digits)}${seeds > 1 ? ` ± ${v.std.toPrecision(2)}` : ""}`;
+
+/** The row step decay is timed against: the first `multistep` or `step` schedule. */
+function isStepDecay(schedule: string): boolean {
+  return /^(multi)?step\(/.test(schedule) || schedule === "step" || schedule === "multistep";
+}
+
+/**
+ * The comparison table: one row per schedule, mean ± std over seeds where there are several.
+ * Final train loss sits beside the test metrics, so a control row (constant rate) shows
+ * whether decaying helped at all; `cluster` is the simulated time on the run's cluster and
+ * `vs step` its speed-up over step decay's (when a step-decay row is there).
+ */
 export function comparisonTable(runs: readonly StoredRunResult[]): string {
-  const rows = [...bySchedule(runs)].map(([schedule, group]) => {
+  const groups = [...bySchedule(runs)];
+  const stepGroup = groups.find(([schedule]) => isStepDecay(schedule))?.[1];
+  const stepCluster = stepGroup ? meanStd(stepGroup.map((r) => r.clusterMs)).mean : undefined;
+  const rows = groups.map(([schedule, group]) => {
     const seeds = group.length;
     const accuracy = group.every((r) => r.final !== null && r.final.testAccuracy !== null);
     const final = meanStd(group.map((r) => r.final?.testAccuracy ?? Number.NaN));
     const best = meanStd(
       group.map((r) => Math.max(...r.history.map((h) => h.testAccuracy ?? Number.NEGATIVE_INFINITY))),
     );
+    const cluster = meanStd(group.map((r) => r.clusterMs)).mean;
     const statuses = [...new Set(group.map((r) => r.status))].join(",");
     return [
       schedule,
       String(seeds),
+      plusMinus(meanStd(group.map((r) => r.final?.trainLoss ?? Number.NaN)), seeds),
       accuracy ? percent(final, seeds) : "",
       accuracy ? percent(best, seeds) : "",
-      formatCell(meanStd(group.map((r) => r.final?.testLoss ?? Number.NaN)).mean),
+      plusMinus(meanStd(group.map((r) => r.final?.testLoss ?? Number.NaN)), seeds),
       formatCell(Math.round(meanStd(group.map((r) => r.updates)).mean)),
       formatCell(meanStd(group.map((r) => r.epochs)).mean),
       `${(meanStd(group.map((r) => r.wallMs)).mean / 1000).toFixed(1)}s`,
-      `${(meanStd(group.map((r) => r.clusterMs)).mean / 1000).toFixed(2)}s`,
+      formatClusterMs(cluster),
+      ...(stepCluster === undefined ? [] : [cluster > 0 ? `${(stepCluster / cluster).toFixed(2)}x` : ""]),
       statuses,
     ];
   });
-  const devices = runs[0]?.devices ?? 0;
+  const first = runs[0];
   const headers = [
     "schedule",
     "seeds",
+    "train loss",
     "final test acc",
     "best test acc",
     "test loss",
     "updates",
     "epochs",
     "wall",
-    `on ${devices} dev`,
+    first ? `on ${first.devices} x ${first.cluster}` : "cluster",
+    ...(stepCluster === undefined ? [] : ["vs step"]),
     "status",
   ];
   return renderTable(
-    headers.map((header, i) => ({ header, align: i > 0 && i < 9 ? ("right" as const) : ("left" as const) })),
+    headers.map((header, i) => ({
+      header,
+      align: i > 0 && i < headers.length - 1 ? ("right" as const) : ("left" as const),
+    })),
     rows,
   );
 }

@@ -1,4 +1,4 @@
-import { formatNumber, type RangeTestOptions, type RangeTestResult } from "@lrsim/core";
+import { formatNumber, HEADLINE_RULES, type RangeTestOptions, type RangeTestResult } from "@lrsim/core";
 import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { findLr } from "../api/find-lr.ts";
@@ -156,25 +156,31 @@ function render(r: RangeTestResult, look: { color: boolean; width: number }): st
     }),
   });
   const rules: Array<[keyof RangeTestResult["suggestions"], string]> = [
-    ["valley", "fastai's valley (the suggestion)"],
-    ["steepest", "steepest descent of the loss per log-lr"],
     ["minimumOverTen", "a tenth of the lr at the minimum (the one-cycle article)"],
+    ["valley", "fastai's valley"],
+    ["steepest", "steepest descent of the loss per log-lr (pytorch-lr-finder)"],
   ];
+  const headline = HEADLINE_RULES.find((rule) => r.suggestions[rule] !== null);
   const rows = rules.map(([key, label]) => {
     const spread = r.spread[key];
     const range =
       r.trials.length > 1 && spread ? `${formatCell(spread.min)} – ${formatCell(spread.max)}` : "";
-    return [label, r.suggestions[key] === null ? "—" : formatCell(r.suggestions[key]!), range];
+    const name = key === headline ? `${label} — the suggestion` : label;
+    return [name, r.suggestions[key] === null ? "—" : formatCell(r.suggestions[key]!), range];
   });
   const lr = r.suggestedLr;
   const specs =
     lr === null
-      ? ["(no suggestion: the loss never decreased; widen --start/--end or raise --iters)"]
+      ? [["(no suggestion: the loss never decreased; widen --start/--end or raise --iters)", ""]]
       : [
-          `onecycle(maxLr=${round(lr)})`,
-          `cyclic(baseLr=${round(lr / 10)}, maxLr=${round(lr)})`,
-          `constant(lr=${round(r.suggestions.minimumOverTen ?? lr)})`,
+          [`constant(lr=${round(lr)})`, "the suggestion"],
+          [`onecycle(maxLr=${round(lr)})`, "peaks at the suggestion"],
+          [
+            `cyclic(baseLr=${round(lr / 10)}, maxLr=${round(lr)})`,
+            "between a tenth of the suggestion and the suggestion",
+          ],
         ];
+  const width = Math.max(...specs.map(([spec]) => spec!.length));
   const columns = [
     { header: "rule" },
     { header: "lr", align: "right" as const },
@@ -189,6 +195,6 @@ function render(r: RangeTestResult, look: { color: boolean; width: number }): st
     ),
     "",
     "ready to use:",
-    ...specs.map((s) => `  ${s}`),
+    ...specs.map(([spec, rule]) => `  ${rule ? `${spec!.padEnd(width)}  ${rule}` : spec}`),
   ].join("\n");
 }

@@ -9,8 +9,13 @@ import type { CliIo } from "../io.ts";
 import { ProgressLine } from "../render/progress.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { MAX_ROWS, thinnedNote, thinRows } from "../render/thin.ts";
+import { clusterOptions, clusterRunOptions, formatClusterMs } from "./cluster-option.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption } from "./results-db.ts";
+
+/** What the table's "noise B" column is, for --help. */
+export const NOISE_COLUMN_HELP =
+  'The "noise B" column is the gradient noise scale B_simple = tr(S)/|G|^2 of McCandlish et al., "An Empirical Model of Large-Batch Training" (2018): the batch size beyond which a bigger batch stops buying proportionally faster progress. It is estimated from each update\'s chunk and batch gradient norms, smoothed, and shown only when both smoothed estimates are positive and more than twice their standard error; otherwise "—", with the reason under the table. See docs/training.md.';
 
 /** Exit code of a run that failed (a plugin threw); bad input is 1 too, usage errors 2. */
 const EXIT_FAILED = 1;
@@ -26,7 +31,8 @@ interface RunArgs {
   seed: number;
   evalEvery: number;
   workers: number;
-  devices: number;
+  devices: number | undefined;
+  cluster: string | undefined;
   db: string | undefined;
   json: boolean;
   all: boolean;
@@ -34,7 +40,7 @@ interface RunArgs {
 
 /** Options shared by every command that trains (run, and compare later). */
 export function trainingOptions(y: Argv) {
-  return dbOption(y)
+  return clusterOptions(dbOption(y))
     .option("model", {
       type: "string",
       default: "mlp",
@@ -76,12 +82,6 @@ export function trainingOptions(y: Argv) {
       default: availableParallelism(),
       defaultDescription: "the number of cores",
       describe: "Worker threads computing gradients (0: in-process); results are identical for any count",
-    })
-    .option("devices", {
-      type: "number",
-      default: RUN_DEFAULTS.devices,
-      describe:
-        "Devices of the simulated cluster: time per update = slowest device's share of the batch + a ring all-reduce",
     });
 }
 
@@ -113,6 +113,7 @@ export function runCommand(io: CliIo) {
             default: false,
             describe: 'Print {"runId", "status", "schedule", ..., "final", "history"}',
           })
+          .epilog(NOISE_COLUMN_HELP)
           .example(
             '$0 run --schedule "step(lr=0.1, stepSize=5, gamma=0.5)" --model mlp --dataset mnist --epochs 10',
             "An MLP on real MNIST digits",
@@ -143,7 +144,7 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
       epochs: args.epochs,
       seed: args.seed,
       evalEvery: args.evalEvery,
-      devices: args.devices,
+      ...clusterRunOptions(args),
       workers: args.workers,
       db: path,
       cwd: io.cwd,
@@ -187,7 +188,7 @@ export function summary(r: StoredRunResult, all = false): string {
     ...(classify ? [{ header: "test acc", align: "right" as const }] : []),
     { header: "noise B", align: "right" as const },
     { header: "time", align: "right" as const },
-    { header: `on ${r.devices} dev`, align: "right" as const },
+    { header: `on ${r.devices} x ${r.cluster}`, align: "right" as const },
   ];
   const { indices, every } = thinRows(r.history.length, all);
   const rows = indices
@@ -200,22 +201,25 @@ export function summary(r: StoredRunResult, all = false): string {
       formatCell(h.trainLoss),
       formatCell(h.testLoss),
       ...(classify ? [percent(h.testAccuracy)] : []),
-      h.noiseScale === null ? "" : formatCell(Math.round(h.noiseScale)),
+      h.noiseScale === null ? "—" : formatCell(Math.round(h.noiseScale)),
       `${(h.wallMs / 1000).toFixed(1)}s`,
-      `${(h.clusterMs / 1000).toFixed(2)}s`,
+      formatClusterMs(h.clusterMs),
     ]);
   const verdict =
     `${r.status}: ${r.updates} updates, ${r.samples} samples in ${(r.wallMs / 1000).toFixed(1)}s ` +
-    `(${(r.clusterMs / 1000).toFixed(2)}s simulated on ${r.devices} devices); ` +
+    `(${formatClusterMs(r.clusterMs)} simulated on ${r.devices} x ${r.cluster}); ` +
     (r.final
       ? `final test loss ${formatCell(r.final.testLoss)}${classify ? `, test accuracy ${percent(r.final.testAccuracy)}` : ""}`
       : "no evaluation") +
     (r.error ? `\n${r.error}` : "");
+  const unreported = r.history.at(-1)?.noiseScaleWhy;
+  const noiseNote = unreported ? `noise B —: ${unreported}` : undefined;
   return [
     `schedule ${r.schedule}  model ${r.model}  dataset ${r.dataset}  optimizer ${r.optimizer}`,
     "",
     renderTable(columns, rows) + thinnedNote(every, "evaluation", r.history.length),
     "",
     verdict,
+    ...(noiseNote ? [noiseNote] : []),
   ].join("\n");
 }

@@ -6,6 +6,7 @@ import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { MAX_ROWS, thinnedNote, thinRows } from "../render/thin.ts";
+import { deriveScheduleSpec } from "./compare-protocol.ts";
 import { parseNumberList } from "./options.ts";
 
 interface ScheduleArgs {
@@ -36,7 +37,7 @@ export function scheduleCommand(io: CliIo) {
             type: "number",
             default: 100,
             describe:
-              "Evaluate t = 0 .. steps-1; also the run length for derived defaults (tMax, totalSteps, milestones)",
+              "Evaluate t = 0 .. steps-1; also the run length for derived defaults (tMax, totalSteps, milestones; bare step becomes multistep dividing by 5 at 30/60/80% of it, as in compare)",
           })
           .option("batch-size", {
             type: "number",
@@ -85,7 +86,7 @@ function runSchedule(args: ScheduleArgs, io: CliIo): void {
     throw errors.invalidOption("steps", "a positive integer", String(args.steps));
   if (!Number.isInteger(args.batchSize) || args.batchSize < 1)
     throw errors.invalidOption("batchSize", "a positive integer", String(args.batchSize));
-  const schedule = buildSchedule(createScheduleRegistry(), args.spec, {
+  const schedule = buildSchedule(createScheduleRegistry(), deriveScheduleSpec(args.spec, args.steps), {
     length: args.steps,
     batchSize: args.batchSize,
   });

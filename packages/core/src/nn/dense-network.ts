@@ -3,7 +3,14 @@ import type { ModelInstance } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { type Activation, activate, backpropActivation } from "./activations.ts";
 import { type DenseLayer, denseBackward, denseForward, gatherRows } from "./dense-layer.ts";
-import { type DenseLayout, denseLayers, denseLayout, initDense, outputLoss } from "./layout.ts";
+import {
+  type DenseLayout,
+  denseFlopsPerSample,
+  denseLayers,
+  denseLayout,
+  initDense,
+  outputLoss,
+} from "./layout.ts";
 
 /** Rows processed together, so each weight row is reused from cache across a block of samples. */
 const BLOCK = 32;
@@ -20,6 +27,8 @@ const BLOCK = 32;
  */
 export class DenseNetwork implements ModelInstance {
   readonly parameterCount: number;
+  /** FLOPs of one training sample ({@link denseFlopsPerSample}). */
+  readonly flopsPerSample: number;
   private readonly layout: DenseLayout;
   /** The layers, as the dense-layer kernels take them. */
   private readonly layers: readonly DenseLayer[];
@@ -38,6 +47,7 @@ export class DenseNetwork implements ModelInstance {
     this.layout = layout;
     this.layers = denseLayers(sizes, layout);
     this.parameterCount = layout.parameterCount;
+    this.flopsPerSample = denseFlopsPerSample(sizes);
     this.activations = sizes.map((n) => new Float32Array(BLOCK * n));
     this.deltas = sizes.map((n) => new Float32Array(BLOCK * n));
   }

@@ -41,6 +41,18 @@ export function denseLayers(
   }));
 }
 
+/**
+ * Multiply-adds (2 FLOPs each) of one training sample through `sizes`: the forward product of
+ * every layer, the weight gradient of every layer and the input gradient of every layer but
+ * the first (nothing flows back into the data). Biases and activations are left out: they are
+ * O(width). What both kernels report as `flopsPerSample`, for the simulated cluster.
+ */
+export function denseFlopsPerSample(sizes: readonly number[]): number {
+  let flops = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) flops += 2 * sizes[l]! * sizes[l + 1]! * (l === 0 ? 2 : 3);
+  return flops;
+}
+
 /** PyTorch's `nn.Linear` default: weights and biases uniform in ±1/sqrt(fan_in). */
 export function initDense(
   sizes: readonly number[],

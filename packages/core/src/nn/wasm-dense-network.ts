@@ -2,7 +2,7 @@ import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
 import type { ModelInstance } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { type Activation, activate, backpropActivation } from "./activations.ts";
-import { type DenseLayout, denseLayout, initDense, outputLoss } from "./layout.ts";
+import { type DenseLayout, denseFlopsPerSample, denseLayout, initDense, outputLoss } from "./layout.ts";
 import { type DenseKernels, instantiateKernels } from "./wasm-module.ts";
 
 /** Rows per block: the weights stream through cache once per block. */
@@ -17,6 +17,8 @@ const BLOCK = 64;
  */
 export class WasmDenseNetwork implements ModelInstance {
   readonly parameterCount: number;
+  /** FLOPs of one training sample ({@link denseFlopsPerSample}). */
+  readonly flopsPerSample: number;
   private readonly k: DenseKernels;
   private readonly f32: Float32Array;
   /** Byte offsets in wasm memory. */
@@ -39,6 +41,7 @@ export class WasmDenseNetwork implements ModelInstance {
     this.weightOffsets = layout.weightOffsets;
     this.biasOffsets = layout.biasOffsets;
     this.parameterCount = layout.parameterCount;
+    this.flopsPerSample = denseFlopsPerSample(sizes);
     let bytes = 64;
     const take = (floats: number) => {
       const start = bytes;

@@ -11,6 +11,12 @@ import type { DataShape, DataSplit, LossSum } from "./data.ts";
 export interface ModelInstance {
   /** Length of the flat parameter vector. */
   readonly parameterCount: number;
+  /**
+   * Optional. Floating-point operations one training sample costs, forward and backward (a
+   * multiply-add counts 2). The simulated cluster divides it by a device's throughput; without
+   * it lrsim assumes 6 x parameterCount, the usual estimate for dense layers.
+   */
+  readonly flopsPerSample?: number;
   /** Fills `params` with initial values drawn from `rng` (PyTorch's default initialisers). */
   init(params: Float32Array, rng: Rng): void;
   /**

@@ -1,4 +1,5 @@
 import { errors } from "../errors.ts";
+import { clusterModel, DEFAULT_CLUSTER_PRESET } from "./cluster.ts";
 
 /** Everything that defines a training run. Specs are strings in the spec language. */
 export interface RunConfig {
@@ -26,10 +27,8 @@ export interface RunConfig {
   readonly noiseScale: boolean;
   /** Devices of the simulated cluster (see cluster.ts). */
   readonly devices: number;
-  /** Interconnect latency per message of the simulated cluster, microseconds. */
-  readonly clusterLatencyUs: number;
-  /** Interconnect bandwidth of the simulated cluster, GB/s. */
-  readonly clusterBandwidthGBs: number;
+  /** The hardware of the simulated cluster: a preset name of `CLUSTER_PRESETS` (cluster.ts). */
+  readonly cluster: string;
 }
 
 /** What a run uses for every option it is not given (`lrsim run --help` shows the same). */
@@ -44,8 +43,7 @@ export const RUN_DEFAULTS = {
   chunkSize: "auto",
   noiseScale: true,
   devices: 8,
-  clusterLatencyUs: 10,
-  clusterBandwidthGBs: 10,
+  cluster: DEFAULT_CLUSTER_PRESET,
 } as const;
 
 /** The smallest chunk `"auto"` uses, and its chunk for evaluation. */
@@ -96,15 +94,7 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
   integer("evalEvery", config.evalEvery, 0);
   if (config.chunkSize !== "auto") integer("chunkSize", config.chunkSize, 1);
   integer("devices", config.devices, 1);
-  for (const key of ["clusterLatencyUs", "clusterBandwidthGBs"] as const)
-    if (!(config[key] >= 0 && Number.isFinite(config[key])))
-      throw errors.invalidOption(key, "a non-negative number", String(config[key]));
-  if (!(config.clusterBandwidthGBs > 0))
-    throw errors.invalidOption(
-      "clusterBandwidthGBs",
-      "a positive number",
-      String(config.clusterBandwidthGBs),
-    );
+  clusterModel(config.cluster, config.devices);
   if (!(config.divergenceFactor > 1))
     throw errors.invalidOption("divergenceFactor", "a number > 1", String(config.divergenceFactor));
   return config;

@@ -31,29 +31,88 @@ export function noiseEstimates(sample: NoiseSample): { gradSquared: number; trac
   };
 }
 
-/** Smooths the two estimates (EMA with bias correction) and reports B_simple. */
-export class NoiseScaleTracker {
-  private gradSquared = 0;
-  private trace = 0;
-  private weight = 0;
+/** Updates a tracker needs before it reports anything. */
+export const NOISE_MIN_UPDATES = 10;
 
-  constructor(private readonly decay = 0.95) {}
+/**
+ * What the tracker can say so far: B_simple, or null and why not. It reports a value only
+ * when both smoothed estimates are positive and stable: each more than twice its standard
+ * error (from the smoothed variance of the one-step estimates), after {@link NOISE_MIN_UPDATES}
+ * usable updates. Near a minimum the true gradient drowns in its noise and the |G|^2 estimate
+ * turns negative or wildly unstable; the ratio is then meaningless, so it is not reported.
+ */
+export type NoiseScaleReading =
+  | { readonly value: number; readonly why: null }
+  | { readonly value: null; readonly why: string };
+
+/** An exponential moving average with bias correction, and the standard error of its mean. */
+class Smoothed {
+  private mean = 0;
+  private square = 0;
+
+  constructor(private readonly decay: number) {}
+
+  add(x: number): void {
+    this.mean = this.decay * this.mean + (1 - this.decay) * x;
+    this.square = this.decay * this.square + (1 - this.decay) * x * x;
+  }
+
+  /** The bias-corrected mean, given the tracker's total weight. */
+  value(weight: number): number {
+    return this.mean / weight;
+  }
+
+  /** Standard error of the smoothed mean, as if the one-step estimates were independent. */
+  standardError(weight: number): number {
+    const mean = this.mean / weight;
+    const variance = Math.max(0, this.square / weight - mean * mean);
+    return Math.sqrt((variance * (1 - this.decay)) / (1 + this.decay));
+  }
+}
+
+/** Smooths the two estimates (EMA with bias correction) and reports B_simple when it can be trusted. */
+export class NoiseScaleTracker {
+  private readonly gradSquared: Smoothed;
+  private readonly trace: Smoothed;
+  private weight = 0;
+  private count = 0;
+
+  constructor(private readonly decay = 0.95) {
+    this.gradSquared = new Smoothed(decay);
+    this.trace = new Smoothed(decay);
+  }
 
   /** Adds one step's gradient norms (or nothing, when the step could not measure them). */
   add(sample: NoiseSample | undefined): void {
     const estimate = sample && noiseEstimates(sample);
     if (!estimate || !Number.isFinite(estimate.gradSquared) || !Number.isFinite(estimate.trace)) return;
-    this.gradSquared = this.decay * this.gradSquared + (1 - this.decay) * estimate.gradSquared;
-    this.trace = this.decay * this.trace + (1 - this.decay) * estimate.trace;
+    this.gradSquared.add(estimate.gradSquared);
+    this.trace.add(estimate.trace);
     this.weight = this.decay * this.weight + (1 - this.decay);
+    this.count++;
   }
 
-  /** B_simple = tr(S) / |G|^2 from the smoothed estimates; null before any usable step, or when |G|^2 <= 0. */
+  /** B_simple = tr(S) / |G|^2, or why it is not reported (see {@link NoiseScaleReading}). */
+  reading(): NoiseScaleReading {
+    if (this.count === 0)
+      return { value: null, why: "no update had two batch sizes to compare (a batch of one chunk)" };
+    if (this.count < NOISE_MIN_UPDATES)
+      return { value: null, why: `fewer than ${NOISE_MIN_UPDATES} updates measured so far` };
+    const g = this.gradSquared.value(this.weight);
+    const s = this.trace.value(this.weight);
+    if (!(g > 2 * this.gradSquared.standardError(this.weight)))
+      return {
+        value: null,
+        why: "the |G|^2 estimate is not clearly positive: the gradient is lost in its noise",
+      };
+    if (!(s > 2 * this.trace.standardError(this.weight)))
+      return { value: null, why: "the tr(S) estimate is not clearly positive: too little noise to measure" };
+    return { value: s / g, why: null };
+  }
+
+  /** B_simple when {@link reading} reports one, else null. */
   value(): number | null {
-    if (this.weight === 0) return null;
-    const g = this.gradSquared / this.weight;
-    const s = this.trace / this.weight;
-    return g > 0 ? s / g : null;
+    return this.reading().value;
   }
 }
 

@@ -2,7 +2,7 @@ import { errors } from "../errors.ts";
 import type { Allocate, OptimizerDefinition, OptimizerInstance } from "../optim/types.ts";
 import type { PluginCatalog, PluginSource } from "../plugins/catalog.ts";
 import type { Dataset, DatasetDefinition } from "../plugins/dataset.ts";
-import { callHook, callHookAsync } from "../plugins/hooks.ts";
+import { callHook, callHookAsync, pluginLabel } from "../plugins/hooks.ts";
 import type { ModelDefinition, ModelInstance } from "../plugins/model.ts";
 import type { PluginDefinitions } from "../plugins/shapes.ts";
 import { createRng } from "../random.ts";
@@ -32,7 +32,14 @@ export interface RunPlan {
   readonly optimizer: Chosen<OptimizerDefinition>;
   /** Creates a model instance for the dataset's shape (one per thread: instances hold scratch memory). */
   createModel(): ModelInstance;
+  /** FLOPs of one training sample: the model's own figure, else 6 x its parameters (see {@link ModelInstance.flopsPerSample}). */
+  readonly flopsPerSample: number;
+  /** Whether the model reported {@link flopsPerSample} itself. */
+  readonly flopsReported: boolean;
 }
+
+/** FLOPs per sample lrsim assumes for a model that does not say: 2 for the forward multiply-add, 4 backward, per parameter. */
+export const FLOPS_PER_PARAMETER = 6;
 
 const datasetCache = new WeakMap<DatasetDefinition, Map<string, Promise<Dataset>>>();
 
@@ -159,10 +166,27 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
         "create",
         "returned an instance without a positive integer parameterCount",
       );
+    const flops = instance.flopsPerSample;
+    if (flops !== undefined && !(typeof flops === "number" && flops > 0 && Number.isFinite(flops)))
+      throw errors.badPluginOutput(
+        pluginLabel("model", model.name, model.source),
+        "create",
+        `returned an instance whose flopsPerSample is ${String(flops)}, not a positive number,`,
+      );
     return instance;
   };
-  createModel();
-  return { config, schedule, model, dataset: { ...datasetChoice, data }, optimizer, createModel };
+  const probe = createModel();
+  const flopsReported = probe.flopsPerSample !== undefined;
+  return {
+    config,
+    schedule,
+    model,
+    dataset: { ...datasetChoice, data },
+    optimizer,
+    createModel,
+    flopsPerSample: probe.flopsPerSample ?? FLOPS_PER_PARAMETER * probe.parameterCount,
+    flopsReported,
+  };
 }
 
 /**

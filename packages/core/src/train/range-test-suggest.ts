@@ -66,3 +66,22 @@ export function suggestLearningRates(lrs: readonly number[], smoothed: readonly 
     minimumOverTen: minimum < 0 ? null : x[minimum]! / 10,
   };
 }
+
+/** The rule the headline suggestion follows, in order of preference (see {@link headlineSuggestion}). */
+export const HEADLINE_RULES = [
+  "minimumOverTen",
+  "valley",
+  "steepest",
+] as const satisfies readonly (keyof Suggestions)[];
+
+/**
+ * The headline suggestion of a range test: a tenth of the lr at the minimum, falling back to
+ * valley, then steepest, when a rule has nothing to say. Measured on every built-in dataset
+ * (docs/range-test.md): the minimum sits where the loss is about to blow up, so a tenth of it
+ * is fast yet safe; valley tends to be an order of magnitude more cautious, and steepest can
+ * land on the blow-up itself (4.75 on the MNIST MLP).
+ */
+export function headlineSuggestion(s: Suggestions): number | null {
+  for (const rule of HEADLINE_RULES) if (s[rule] !== null) return s[rule];
+  return null;
+}

@@ -3,7 +3,7 @@ import type { PluginCatalog } from "../plugins/catalog.ts";
 import { createRng } from "../random.ts";
 import { RUN_DEFAULTS, resolveRunConfig } from "./config.ts";
 import { planRun } from "./plan.ts";
-import { type Suggestions, suggestLearningRates } from "./range-test-suggest.ts";
+import { headlineSuggestion, type Suggestions, suggestLearningRates } from "./range-test-suggest.ts";
 import { type BackendFactory, localBackend } from "./trainer.ts";
 
 /** What to test and how (the defaults follow fastai's `lr_find`). */
@@ -42,7 +42,12 @@ export interface RangeTestResult {
   readonly dataset: string;
   readonly optimizer: string;
   readonly options: Required<Omit<RangeTestOptions, "model" | "dataset">>;
-  /** fastai's valley rule on the first trial, else steepest descent. */
+  /**
+   * The headline suggestion: a tenth of the lr at the lowest smoothed loss (the one-cycle
+   * article's rule of thumb) on the first trial, else fastai's valley, else steepest descent.
+   * Of the three rules it is the one that trains well on every built-in dataset (tested):
+   * valley is often ten times too cautious, steepest can land where the loss is blowing up.
+   */
   readonly suggestedLr: number | null;
   readonly suggestions: Suggestions;
   readonly trials: RangeTestTrial[];
@@ -127,7 +132,7 @@ export async function findLr(
   return {
     ...specs,
     options: o,
-    suggestedLr: first.suggestions.valley ?? first.suggestions.steepest,
+    suggestedLr: headlineSuggestion(first.suggestions),
     suggestions: first.suggestions,
     trials,
     spread: {

@@ -5,10 +5,10 @@ import type { PluginCatalog } from "../plugins/catalog.ts";
 import { nonFiniteGradient, pluginLabel } from "../plugins/hooks.ts";
 import { createRng } from "../random.ts";
 import type { TrainingBackend } from "./backend.ts";
-import { ClusterClock } from "./cluster.ts";
+import { ClusterClock, clusterModel } from "./cluster.ts";
 import { type RunConfig, type RunOptions, resolveRunConfig } from "./config.ts";
 import { LocalBackend } from "./local-backend.ts";
-import { NoiseScaleTracker } from "./noise-scale.ts";
+import { type NoiseScaleReading, NoiseScaleTracker } from "./noise-scale.ts";
 import { createOptimizer, initParameters, planRun, type RunPlan } from "./plan.ts";
 import { finalOf, runResultOf } from "./result.ts";
 import type {
@@ -174,17 +174,11 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     let ending: { status: Exclude<RunStatus, "completed">; error: string | null } | undefined;
     const noise = new NoiseScaleTracker();
     const cluster = new ClusterClock(
-      {
-        devices: config.devices,
-        latencyUs: config.clusterLatencyUs,
-        bandwidthGBs: config.clusterBandwidthGBs,
-      },
+      clusterModel(config.cluster, config.devices),
       backend.params.length,
+      plan.flopsPerSample,
     );
-    // Compute per sample on one thread, measured from the updates so far.
-    let stepMs = 0;
     let lastYield = performance.now();
-    const msPerSample = () => (samples > 0 ? (stepMs * backend.threads) / samples : 0);
 
     this.notify("runStart", {
       config,
@@ -206,8 +200,8 @@ export class Trainer extends EventEmitter<TrainerEvents> {
         ...reading,
         ...evaluation,
         wallMs: elapsed(),
-        noiseScale: noise.value(),
-        clusterMs: cluster.ms(msPerSample()),
+        ...noiseColumns(noise.reading()),
+        clusterMs: cluster.ms(),
       };
       history.push(row);
       this.notify("epochEnd", row);
@@ -231,13 +225,11 @@ export class Trainer extends EventEmitter<TrainerEvents> {
           if (signal?.aborted) throw new StopRun("interrupted", "interrupted");
           reading = this.read(plan, schedule.unit === "epoch" ? epoch : updates);
           const end = Math.min(position + reading.batchSize, n);
-          const stepStart = performance.now();
           const outcome = await backend.step(order, position, end, {
             lr: reading.lr,
             momentum: reading.momentum,
             step: updates + 1,
           });
-          stepMs += performance.now() - stepStart;
           noise.add(outcome.noise);
           cluster.addUpdate(end - position);
           updates++;
@@ -314,8 +306,9 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       updates,
       samples,
       wallMs: elapsed(),
-      clusterMs: cluster.ms(msPerSample()),
+      clusterMs: cluster.ms(),
       devices: config.devices,
+      cluster: config.cluster,
       history,
     };
     const result = runResultOf(summary, final, ending?.status ?? "completed", ending?.error ?? null);
@@ -333,6 +326,14 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       momentum: value.momentum,
     };
   }
+}
+
+/** A reading as the two fields of an epoch record. */
+function noiseColumns(reading: NoiseScaleReading): {
+  noiseScale: number | null;
+  noiseScaleWhy: string | null;
+} {
+  return { noiseScale: reading.value, noiseScaleWhy: reading.why };
 }
 
 /** Trains one run in-process and returns its result; see {@link Trainer} for events. */

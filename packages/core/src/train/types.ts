@@ -23,8 +23,13 @@ export interface EpochRecord extends Evaluation, ScheduleReading {
   readonly updates: number;
   readonly samples: number;
   readonly wallMs: number;
-  /** Smoothed gradient noise scale B_simple so far (McCandlish et al.); null before it can be estimated. */
+  /**
+   * Smoothed gradient noise scale B_simple so far (McCandlish et al., "An Empirical Model of
+   * Large-Batch Training", 2018); null unless both of its estimates are positive and stable.
+   */
   readonly noiseScale: number | null;
+  /** Why {@link noiseScale} is null (null when it is a number, or unknown for stored runs). */
+  readonly noiseScaleWhy: string | null;
   /** Simulated time on the configured cluster so far, in ms (see cluster.ts). */
   readonly clusterMs: number;
 }
@@ -65,6 +70,8 @@ export interface RunSummary {
   /** Simulated time of the whole run on `devices` devices, in ms. */
   readonly clusterMs: number;
   readonly devices: number;
+  /** The simulated cluster's hardware preset (see cluster.ts). */
+  readonly cluster: string;
   /** One row per evaluation, epoch 0 (before training) first. */
   readonly history: readonly EpochRecord[];
 }
