@@ -9,7 +9,8 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { RunResult } from "@lrsim/core";
-import { type CliIo, main } from "lrsim";
+import type { CliIo } from "../packages/cli/src/io.ts";
+import { main } from "../packages/cli/src/main.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const SCHEDULES = "step,hybrid,batchramp,onecycle";

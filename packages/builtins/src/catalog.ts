@@ -4,6 +4,7 @@ import {
   type OptimizerDefinition,
   PluginCatalog,
   type PluginKind,
+  packagedFile,
   type Registry,
   type ScheduleDefinition,
 } from "@lrsim/core";
@@ -14,9 +15,9 @@ import { builtinSchedules } from "./schedules/index.ts";
 
 /**
  * The module workers import built-ins from: this package's entry point, which exports every
- * built-in under the name used below.
+ * built-in under the name used below (in the published lrsim package, its `dist/builtins.js`).
  */
-const BUILTINS_MODULE = new URL("./index.ts", import.meta.url).href;
+const BUILTINS_MODULE = packagedFile(import.meta.url, "./index.ts", "builtins.js").href;
 
 /** The built-in plugins as one readable list: kind, definition, and the export a worker imports it from. */
 const BUILTINS: ReadonlyArray<readonly [PluginKind, { name: string }, string]> = [

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ancestorDirs, LrsimError } from "@lrsim/core";
+import { ancestorDirs, importModule, LrsimError } from "@lrsim/core";
 import type { Argv } from "yargs";
 
 /**
@@ -62,7 +62,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   try {
     if (file.endsWith(".json")) values = JSON.parse(readFileSync(file, "utf8"));
     else {
-      const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      const module = await importModule(pathToFileURL(file).href);
       values = module.default;
     }
   } catch (cause) {

@@ -18,7 +18,7 @@ export {
   type OptimizerInstance,
   type StepHyper,
 } from "./optim/types.ts";
-export { ancestorDirs } from "./paths.ts";
+export { ancestorDirs, packagedFile } from "./paths.ts";
 export {
   type DiscoveredPackage,
   installedPluginPackages,
@@ -41,6 +41,7 @@ export {
   resetLossSum,
   UNSET_LOSS,
 } from "./plugins/hooks.ts";
+export { importModule } from "./plugins/import.ts";
 export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
 export { type Named, Registry } from "./plugins/registry.ts";
 export { EXPECTED_SHAPE, type PluginDefinitions, type PluginKind, shapeProblem } from "./plugins/shapes.ts";

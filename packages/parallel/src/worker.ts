@@ -11,6 +11,7 @@ import {
   type Dataset,
   type DatasetDefinition,
   errors,
+  importModule,
   type LossSum,
   loadDataset,
   type ModelDefinition,
@@ -62,7 +63,7 @@ const sessions = new Map<number, Promise<WorkerSession>>();
 const MAX_SESSIONS = 2;
 
 async function importPlugin<D>(kind: PluginKind, ref: PluginRef): Promise<D> {
-  const module = (await import(ref.source.module)) as Record<string, unknown>;
+  const module = await importModule(ref.source.module);
   let found = module[ref.source.export];
   if (Array.isArray(found)) found = found.find((d: { name?: string }) => d?.name === ref.name);
   const problem = shapeProblem(kind, found);

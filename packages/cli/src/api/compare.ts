@@ -10,6 +10,7 @@ import {
 import { GradientPool } from "@lrsim/parallel";
 import { createComparison, RunWriter } from "@lrsim/store";
 import { type Protocol, protocolSchedules } from "../commands/compare-protocol.ts";
+import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { COMPARE_DEFAULTS } from "./compare-defaults.ts";
@@ -96,7 +97,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
         config: { ...protocol, schedules, seeds, model: o.model, dataset: o.dataset, optimizer: o.optimizer },
       })
     : null;
-  const pool = new GradientPool({ workers });
+  const pool = new GradientPool({ workers, preload: WORKER_PRELOAD });
   const runs: RunResult[] = [];
   try {
     for (const schedule of schedules)

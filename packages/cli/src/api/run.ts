@@ -2,6 +2,7 @@ import { createCatalog } from "@lrsim/builtins";
 import { type EpochRecord, type RunOptions, type RunResult, type StepRecord, Trainer } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { RunWriter } from "@lrsim/store";
+import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 
@@ -30,7 +31,7 @@ export interface RunExperimentResult extends RunResult {
  */
 export async function run(options: RunExperimentOptions): Promise<RunExperimentResult> {
   const workers = workersOf(options);
-  const pool = new GradientPool({ workers });
+  const pool = new GradientPool({ workers, preload: WORKER_PRELOAD });
   const recording = openRecording(options);
   try {
     const trainer = new Trainer(createCatalog(options.cwd ?? process.cwd()), pool.backend);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { packagedFile } from "@lrsim/core";
 import type { ReportData } from "./report-data.ts";
 
 const require = createRequire(import.meta.url);
@@ -16,7 +17,7 @@ function uplotAssets(): { script: string; css: string; license: string } {
 
 /** The page's own script (see report-client.js): it draws the page from the embedded JSON. */
 function clientScript(): string {
-  return readFileSync(new URL("./report-client.js", import.meta.url), "utf8");
+  return readFileSync(packagedFile(import.meta.url, "./report-client.js", "report-client.js"), "utf8");
 }
 
 /** Text for an HTML text node or attribute value. */

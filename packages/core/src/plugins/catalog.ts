@@ -5,6 +5,7 @@ import { errors, LrsimError } from "../errors.ts";
 import { ancestorDirs } from "../paths.ts";
 import type { SpecCall, SpecValue } from "../spec/ast.ts";
 import { suggest } from "../spec/suggest.ts";
+import { importModule } from "./import.ts";
 import { Registry } from "./registry.ts";
 import { EXPECTED_SHAPE, type PluginDefinitions, type PluginKind, shapeProblem } from "./shapes.ts";
 
@@ -150,7 +151,7 @@ export class PluginCatalog {
       if (!entry) continue;
       const url = pathToFileURL(entry).href;
       try {
-        const module = (await import(url)) as Record<string, unknown>;
+        const module = await importModule(url);
         const plugins: Array<{ kind: PluginKind; name: string }> = [];
         for (const [exportName, value] of Object.entries(module))
           for (const kind of Object.keys(this.registries) as PluginKind[]) {
@@ -190,7 +191,7 @@ export class PluginCatalog {
   ): Promise<PluginDefinitions[K]> {
     let module: Record<string, unknown>;
     try {
-      module = (await import(url)) as Record<string, unknown>;
+      module = await importModule(url);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
       throw new LrsimError(
