@@ -87,6 +87,8 @@ beforeAll(async () => {
   });
   cpSync(join(repoRoot, "examples/model-polynomial/polynomial.ts"), join(loose, "polynomial.ts"));
   cpSync(join(repoRoot, "examples/dataset-sine/sine.js"), join(loose, "wave.js"));
+  cpSync(join(repoRoot, "examples/model-polynomial/polynomial.ts"), join(project, "polynomial.ts"));
+  cpSync(join(repoRoot, "examples/schedule-warmup-poly/warmup-poly.js"), join(project, "warmup-poly.js"));
 }, 960_000);
 
 describe("the package npm would publish", () => {
@@ -137,7 +139,7 @@ describe("the installed lrsim, from the user's project", () => {
     const sqlite3 = ensureDebianPackage("/usr/bin/sqlite3", "sqlite3", "reading the results database");
     const rows = await shOk(
       sqlite3,
-      [db, "SELECT schedule, status, epochs FROM runs WHERE comparison_id = 1 ORDER BY id"],
+      [db, "SELECT schedule, status, epochs_planned FROM runs WHERE comparison_id = 1 ORDER BY id"],
       { cwd: project },
     );
     expect(rows.trim().split("\n")).toEqual([
@@ -172,6 +174,82 @@ describe("the installed lrsim, from the user's project", () => {
     expect(datasets.find((p) => p.name === "sine")?.source).toMatch(
       /node_modules\/lrsim-plugin-sine\/sine\.js$/,
     );
+  });
+
+  it("trains the project's TypeScript model on the installed dataset package under its JavaScript schedule", async () => {
+    const r = await npxLrsim([
+      "run",
+      "--model",
+      "./polynomial.ts(degree=5)",
+      "--dataset",
+      "sine(n=400, noise=0.05)",
+      "--schedule",
+      "./warmup-poly.js(lr=0.5, power=2)",
+      "--optimizer",
+      "sgd(momentum=0.9)",
+      "--batch-size",
+      "32",
+      "--epochs",
+      "40",
+      "--workers",
+      "2",
+      "--json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout) as {
+      status: string;
+      schedule: string;
+      history: Array<{ testLoss: number }>;
+      final: { testLoss: number };
+    };
+    expect(run.status).toBe("completed");
+    expect(run.schedule).toMatch(/^\.\/warmup-poly\.js\(lr=0\.5, warmup=\d+, total=\d+, power=2\)$/);
+    // sin(pi x) has variance 1/2 on [-1, 1]; a degree-5 fit leaves little more than the noise.
+    expect(run.history[0]!.testLoss).toBeGreaterThan(0.3);
+    expect(run.final.testLoss).toBeLessThan(0.02);
+  });
+
+  it("compares the JavaScript schedule with a built-in one (--schedules with a path)", async () => {
+    const r = await npxLrsim([
+      "compare",
+      "--schedules",
+      "./warmup-poly.js(power=2),step",
+      "--model",
+      "./polynomial.ts",
+      "--dataset",
+      "sine",
+      "--optimizer",
+      "sgd",
+      "--epochs",
+      "10",
+      "--batch-size",
+      "16",
+      "--workers",
+      "2",
+      "--json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { runs: Array<{ schedule: string; status: string }> };
+    expect(out.runs.map((run) => run.status)).toEqual(["completed", "completed"]);
+    expect(out.runs[0]!.schedule).toMatch(/^\.\/warmup-poly\.js\(/);
+  });
+
+  it("the README's plugin (my-model.ts) trains with the command written in it", async () => {
+    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+    const source = /```ts\n(\/\/ my-model\.ts[\s\S]*?)```/.exec(readme)?.[1];
+    expect(source).toBeDefined();
+    writeFileSync(join(project, "my-model.ts"), source!);
+    const command = /^\/\/ my-model\.ts, used with: npx lrsim (.*)$/m.exec(source!)?.[1];
+    const args = [...command!.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+    const r = await npxLrsim([...args, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout) as {
+      status: string;
+      model: string;
+      history: Array<{ testLoss: number }>;
+    };
+    expect([run.status, run.model]).toEqual(["completed", "./my-model.ts(scale=0.5)"]);
+    expect(run.history.at(-1)!.testLoss).toBeLessThan(run.history[0]!.testLoss / 100);
   });
 
   it("a .mjs script drives the programmatic API; lrsim and lrsim/plugin export exactly their lists", async () => {
@@ -271,5 +349,49 @@ describe("loose plugin and config files, in a folder with no node_modules (lrsim
       2,
       "completed",
     ]);
+  });
+});
+
+describe("lrsim.config.*, found like other tools' config files", () => {
+  it("takes option defaults from lrsim.config.json in a parent directory, paths relative to it; flags win", async () => {
+    const config = join(scratch, "configs");
+    const sub = join(config, "experiments", "today");
+    mkdirSync(sub, { recursive: true });
+    cpSync(join(loose, "polynomial.ts"), join(config, "polynomial.ts"));
+    cpSync(join(project, "warmup-poly.js"), join(config, "warmup-poly.js"));
+    writeFileSync(
+      join(config, "lrsim.config.json"),
+      JSON.stringify({
+        model: "./polynomial.ts(degree=2)",
+        dataset: "./wave.js",
+        workers: 2,
+        run: { schedule: "./warmup-poly.js(lr=0.2)", epochs: 3, batchSize: 16 },
+      }),
+    );
+    cpSync(join(loose, "wave.js"), join(config, "wave.js"));
+    const r = await sh(lrsimBin, ["run", "--epochs", "2", "--json"], { cwd: sub, env });
+    expect(r.code, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout) as {
+      model: string;
+      schedule: string;
+      dataset: string;
+      epochs: number;
+      batchSize: number;
+    };
+    expect(run.model).toBe("../../polynomial.ts(degree=2)");
+    expect(run.schedule).toMatch(/^\.\.\/\.\.\/warmup-poly\.js\(lr=0\.2, /);
+    expect([run.dataset, run.epochs, run.batchSize]).toEqual(["../../wave.js", 2, 16]);
+  });
+
+  it("says which file and which key is wrong, in one line", async () => {
+    const bad = join(scratch, "bad.config.json");
+    writeFileSync(bad, JSON.stringify({ run: { epochz: 3 } }));
+    const r = await npxLrsim(["run", "--config", bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`lrsim: ${bad}: lrsim run has no option "epochz" (lrsim run --help lists them)\n`);
+    writeFileSync(bad, "{ not json");
+    expect((await npxLrsim(["run", "--config", bad])).stderr).toMatch(new RegExp(`^lrsim: ${bad}: .*JSON`));
+    const none = await npxLrsim(["run", "--no-config", "--model", "linear", "--dataset", "line", "--json"]);
+    expect(JSON.parse(none.stdout).schedule).toBe("constant");
   });
 });

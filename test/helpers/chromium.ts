@@ -1,7 +1,7 @@
 import { ensureDebianPackage } from "./apt.ts";
 
 /** Debian's Chromium, where `apt-get install chromium` puts it. `LRSIM_CHROMIUM` picks another. */
-export const chromiumPath = process.env.LRSIM_CHROMIUM ?? "/usr/bin/chromium";
+const chromiumPath = process.env.LRSIM_CHROMIUM ?? "/usr/bin/chromium";
 
 /**
  * Makes sure a Chromium is there for the browser tests, installing Debian's package when it is

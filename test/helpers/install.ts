@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { repoRoot } from "./cli.ts";
 
@@ -106,9 +106,4 @@ export function linksIn(modules: string): string[] {
   };
   visit(modules);
   return links;
-}
-
-/** A file's size in kB, one decimal. */
-export function kilobytes(file: string): string {
-  return (statSync(file).size / 1024).toFixed(1);
 }

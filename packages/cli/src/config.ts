@@ -96,7 +96,7 @@ function rebase(value: unknown, configDir: string, cwd: string): unknown {
  * its own section. `known` holds the command's option names; other keys are left alone (the
  * top level is shared by commands with different options).
  */
-export function configDefaults(
+function configDefaults(
   config: LoadedConfig,
   command: string,
   known: readonly string[],

@@ -18,7 +18,7 @@ import { type CliIo, processIo } from "./io.ts";
 import { version } from "./version.ts";
 
 /** Exit codes: 0 success, 1 bad input or a failed run, 2 a usage error (unknown option, missing argument). */
-export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
 

@@ -6,9 +6,7 @@
  */
 export { errors, isLrsimError, LrsimError } from "./errors.ts";
 export { ACTIVATIONS, type Activation } from "./nn/activations.ts";
-export { DenseNetwork } from "./nn/dense-network.ts";
 export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
-export { WasmDenseNetwork } from "./nn/wasm-dense-network.ts";
 export { loadWasmModule } from "./nn/wasm-module.ts";
 export {
   type Allocate,
@@ -19,42 +17,24 @@ export {
   type StepHyper,
 } from "./optim/types.ts";
 export { ancestorDirs, packagedFile } from "./paths.ts";
-export {
-  type DiscoveredPackage,
-  installedPluginPackages,
-  isPathName,
-  PluginCatalog,
-  type PluginSource,
-  packageNameFor,
-} from "./plugins/catalog.ts";
+export { type DiscoveredPackage, PluginCatalog, type PluginSource } from "./plugins/catalog.ts";
 export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
 export {
   callHook,
-  callHookAsync,
   callLossHook,
-  checkLossSum,
   type ModelHookTarget,
-  nonFiniteGradient,
   type PluginOrigin,
   pluginLabel,
-  resetLossSum,
-  UNSET_LOSS,
 } from "./plugins/hooks.ts";
 export { importModule } from "./plugins/import.ts";
 export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
 export { type Named, Registry } from "./plugins/registry.ts";
-export { EXPECTED_SHAPE, type PluginDefinitions, type PluginKind, shapeProblem } from "./plugins/shapes.ts";
+export { type PluginDefinitions, type PluginKind, shapeProblem } from "./plugins/shapes.ts";
 export { splitSamples } from "./plugins/split.ts";
 export { createRng, type Rng } from "./random.ts";
 export { buildSchedule, fullSchema, type ScheduleRegistry } from "./schedules/build.ts";
-export {
-  type DecaySolution,
-  FLOAT32_SPACING_BELOW_ONE,
-  type Float32Check,
-  solveDecay,
-} from "./schedules/decay-solver.ts";
-export { checkScheduleShape } from "./schedules/registry.ts";
+export { type DecaySolution, type Float32Check, solveDecay } from "./schedules/decay-solver.ts";
 export { type ScheduleSamples, sampleSchedule } from "./schedules/sample.ts";
 export {
   defineSchedule,
@@ -75,7 +55,7 @@ export type {
   SpecValue,
 } from "./spec/ast.ts";
 export { canonicalSpec } from "./spec/canonical.ts";
-export { formatCall, formatNumber, formatValue } from "./spec/format.ts";
+export { formatCall, formatNumber } from "./spec/format.ts";
 export {
   type BooleanParam,
   bindParams,
@@ -96,12 +76,9 @@ export {
   typeOf,
 } from "./spec/params.ts";
 export { parseSpec, parseSpecList } from "./spec/parse.ts";
-export { suggest } from "./spec/suggest.ts";
 export type { StepOutcome, TrainingBackend } from "./train/backend.ts";
-export { allReduceMs, CLUSTER_DEFAULTS, ClusterClock, type ClusterModel } from "./train/cluster.ts";
+export { allReduceMs, ClusterClock, type ClusterModel } from "./train/cluster.ts";
 export {
-  AUTO_CHUNK_MAX,
-  AUTO_CHUNK_MIN,
   baseChunkSize,
   RUN_DEFAULTS,
   type RunConfig,
@@ -109,10 +86,8 @@ export {
   resolveRunConfig,
   stepChunkSize,
 } from "./train/config.ts";
-export { LocalBackend } from "./train/local-backend.ts";
 export {
   averageGradient,
-  blockedSquaredNorm,
   chunkNoiseSample,
   NORM_BLOCK,
   type NoiseSample,
@@ -140,7 +115,7 @@ export {
   suggestLearningRates,
   valleyIndex,
 } from "./train/range-test-suggest.ts";
-export { type BackendFactory, localBackend, Trainer, train } from "./train/trainer.ts";
+export { type BackendFactory, localBackend, Trainer } from "./train/trainer.ts";
 export type {
   EpochRecord,
   Evaluation,

@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 export { GradientPool, type GradientPoolOptions } from "./gradient-pool.ts";
-export { partition } from "./partition.ts";
 export { PoolBackend } from "./pool-backend.ts";
 export type {
   ChunkJob,
@@ -18,4 +17,3 @@ export type {
   SharedMemory,
   Task,
 } from "./protocol.ts";
-export { COMMAND, CONTROL, FLAG, VALUES } from "./protocol.ts";

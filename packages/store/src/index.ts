@@ -9,7 +9,6 @@ export { type MergeReport, mergeInto } from "./merge.ts";
 export { type Db, databasePath, openResults } from "./open.ts";
 export {
   getRun,
-  isStale,
   listRuns,
   type RunFilter,
   type RunListing,
@@ -18,5 +17,5 @@ export {
 } from "./queries.ts";
 export { createComparison, type RangeTestRecord, recordRangeTest } from "./records.ts";
 export { type RunContext, RunWriter } from "./run-writer.ts";
-export { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
+export { SCHEMA_VERSION } from "./schema.ts";
 export { fromReal, toReal } from "./values.ts";

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { defineDataset, param, splitSamples } from "@lrsim/core";
+import { defineDataset, param, splitSamples } from "@lrsim/core/plugin-api";
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;

@@ -1,4 +1,4 @@
-import { type DefaultContext, param } from "@lrsim/core";
+import { type DefaultContext, param } from "@lrsim/core/plugin-api";
 
 /** The initial learning rate most schedules take. */
 export const lrParam = param.number({

@@ -19,7 +19,7 @@ const list = (values: number[]): SpecArg["value"] => ({ kind: "list", items: val
  * `hybrid` ramps the batch once, then decays the lr; `onecycle` and `cosine` span the run.
  * Parameters given in the spec win over the protocol; unknown names pass through untouched.
  */
-export function applyProtocol(call: SpecCall, p: Protocol): SpecCall {
+function applyProtocol(call: SpecCall, p: Protocol): SpecCall {
   const given = new Set(call.args.map((a) => a.key));
   const positional = call.args.some((a) => a.key === undefined);
   if (positional) return call;

@@ -29,7 +29,7 @@ interface RunArgs {
 }
 
 /** Options shared by every command that trains (run, and compare later). */
-export function trainingOptions(y: Argv) {
+function trainingOptions(y: Argv) {
   return dbOption(y)
     .option("model", {
       type: "string",

@@ -6,7 +6,7 @@ import { storedComparison } from "../api/stored-result.ts";
 type Columns<K extends string> = Record<K, Array<number | null>>;
 
 /** One run as the report draws it. Every string here is untrusted text for the page. */
-export interface ReportRun {
+interface ReportRun {
   readonly id: number;
   /** What the legend and table call it: the schedule spec, plus the seed when seeds repeat. */
   readonly label: string;
@@ -36,7 +36,7 @@ export interface ReportRun {
 }
 
 /** One range test: every trial's lr, loss and smoothed loss per mini-batch. */
-export interface ReportRangeTest {
+interface ReportRangeTest {
   readonly id: number;
   readonly model: string;
   readonly dataset: string;
@@ -66,7 +66,7 @@ export interface ReportSelection {
  * Step rows kept per run: enough for a smooth lr curve at any zoom a page allows, few enough
  * that a 20-run comparison stays a few MB.
  */
-export const MAX_STEP_POINTS = 2000;
+const MAX_STEP_POINTS = 2000;
 
 /**
  * Reads what a report shows from a results database. With an empty selection it takes the

@@ -21,7 +21,7 @@ function clientScript(): string {
 }
 
 /** Text for an HTML text node or attribute value. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -29,7 +29,7 @@ export function escapeHtml(text: string): string {
  * JSON that is safe inside `<script type="application/json">`: no `<` (so no `</script>` or
  * `<!--` can end or confuse the element) and no U+2028/U+2029.
  */
-export function scriptSafeJson(value: unknown): string {
+function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, "\\u003c")
     .replace(/\u2028/g, "\\u2028")

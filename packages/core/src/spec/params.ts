@@ -153,7 +153,7 @@ function asSpec(owner: string, name: string, value: SpecValue): SpecCall {
 }
 
 /** Converts one syntax value to the parameter's type, or throws a one-line error. */
-export function coerce(owner: string, name: string, p: Param, value: SpecValue): unknown {
+function coerce(owner: string, name: string, p: Param, value: SpecValue): unknown {
   switch (p.type) {
     case "number": {
       if (value.kind !== "number")

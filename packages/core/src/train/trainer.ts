@@ -5,7 +5,7 @@ import { nonFiniteGradient, pluginLabel } from "../plugins/hooks.ts";
 import { createRng } from "../random.ts";
 import type { TrainingBackend } from "./backend.ts";
 import { ClusterClock } from "./cluster.ts";
-import { type RunConfig, type RunOptions, resolveRunConfig } from "./config.ts";
+import { type RunOptions, resolveRunConfig } from "./config.ts";
 import { LocalBackend } from "./local-backend.ts";
 import { NoiseScaleTracker } from "./noise-scale.ts";
 import { createOptimizer, initParameters, planRun, type RunPlan } from "./plan.ts";
@@ -283,5 +283,3 @@ export async function train(
 ): Promise<RunResult> {
   return new Trainer(catalog).run(options, signal);
 }
-
-export type { RunConfig };
