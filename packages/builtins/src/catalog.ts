@@ -1,7 +1,6 @@
 import {
   type DatasetDefinition,
   type ModelDefinition,
-  type OptimizerDefinition,
   PluginCatalog,
   type PluginKind,
   packagedFile,
@@ -49,9 +48,4 @@ export function createCatalog(cwd: string = process.cwd()): PluginCatalog {
 /** The built-in schedules alone, as a registry (for tests and tools that only evaluate schedules). */
 export function createScheduleRegistry(): Registry<ScheduleDefinition> {
   return createCatalog().registries.schedule;
-}
-
-/** The built-in optimizers alone, as a registry. */
-export function createOptimizerRegistry(): Registry<OptimizerDefinition> {
-  return createCatalog().registries.optimizer;
 }

@@ -4,16 +4,5 @@
  *
  * @packageDocumentation
  */
-export { GradientPool, type GradientPoolOptions } from "./gradient-pool.ts";
+export { GradientPool } from "./gradient-pool.ts";
 export { PoolBackend } from "./pool-backend.ts";
-export type {
-  ChunkJob,
-  Finalize,
-  PluginRef,
-  ReduceResult,
-  ReduceWork,
-  ServeTask,
-  SessionDescriptor,
-  SharedMemory,
-  Task,
-} from "./protocol.ts";

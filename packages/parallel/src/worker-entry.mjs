@@ -14,4 +14,5 @@ if (fromSource) {
 for (const url of workerData?.preload ?? []) await import(url);
 const worker = await import(fromSource ? "./worker.ts" : compiled.href);
 
+/** The task handler piscina calls. @public */
 export default worker.default;

@@ -338,6 +338,9 @@ function serveEvaluate(s: WorkerSession, task: ServeTask, control: Int32Array): 
  * The task each worker runs for the whole of a run: wait for a command in the control block,
  * run it, count itself done, repeat until told to stop. A failure raises the barrier's abort
  * flag first, so no other worker waits for this one, and ends the task with the error.
+ * piscina calls it (through worker-entry.mjs), hence `@public` for knip.
+ *
+ * @public
  */
 export default async function run(task: ServeTask): Promise<null> {
   const s = await session(task.session);

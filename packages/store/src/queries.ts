@@ -34,7 +34,7 @@ function alive(pid: number): boolean {
 }
 
 /** `running` in the database, but the process that wrote it is gone (or silent for a minute). */
-export function isStale(row: { status: string; host: string; pid: number; heartbeat_at: string }): boolean {
+function isStale(row: { status: string; host: string; pid: number; heartbeat_at: string }): boolean {
   if (row.status !== "running") return false;
   if (row.host === hostname() && !alive(row.pid)) return true;
   return Date.now() - Date.parse(row.heartbeat_at) > STALE_AFTER_MS;

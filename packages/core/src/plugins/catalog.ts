@@ -23,12 +23,12 @@ export interface PluginSource {
 }
 
 /** Names that are paths rather than plugin names. */
-export function isPathName(name: string): boolean {
+function isPathName(name: string): boolean {
   return name.startsWith(".") || isAbsolute(name) || name.startsWith("file:");
 }
 
 /** The package a bare plugin name stands for: `foo` -> `lrsim-plugin-foo`. */
-export function packageNameFor(name: string): string {
+function packageNameFor(name: string): string {
   return name.startsWith("lrsim-plugin-") || name.includes("/lrsim-plugin-") ? name : `lrsim-plugin-${name}`;
 }
 
@@ -41,7 +41,7 @@ export interface DiscoveredPackage {
 }
 
 /** `lrsim-plugin-*` and `@scope/lrsim-plugin-*` package names in the node_modules folders from `from` up. */
-export function installedPluginPackages(from: string): string[] {
+function installedPluginPackages(from: string): string[] {
   const names = new Set<string>();
   for (const dir of ancestorDirs(from)) {
     const modules = join(dir, "node_modules");

@@ -13,9 +13,6 @@ export interface ClusterModel {
   readonly bandwidthGBs: number;
 }
 
-/** The simulated cluster unless a run says otherwise: 8 devices, 10 µs latency, 10 GB/s links. */
-export const CLUSTER_DEFAULTS: ClusterModel = { devices: 8, latencyUs: 10, bandwidthGBs: 10 };
-
 /** Milliseconds one ring all-reduce of `parameters` float32 values takes. */
 export function allReduceMs(parameters: number, model: ClusterModel): number {
   const k = model.devices;

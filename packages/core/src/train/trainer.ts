@@ -274,12 +274,3 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     };
   }
 }
-
-/** Trains one run in-process and returns its result; see {@link Trainer} for events. */
-export async function train(
-  options: RunOptions,
-  catalog: PluginCatalog,
-  signal?: AbortSignal,
-): Promise<RunResult> {
-  return new Trainer(catalog).run(options, signal);
-}
