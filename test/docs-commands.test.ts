@@ -9,9 +9,10 @@ import { repoRoot } from "./helpers/cli.ts";
  * Every command in a ```sh block of the README and the guides, accounted for: lrsim commands
  * are run (in a scratch folder with a database holding a few runs, so `runs show 3` and
  * `merge laptop.db server.db` have something to work on); `pnpm install`/`pnpm test` are what
- * `.ci/run` runs; `npm i lrsim` is what test/installed-package.test.ts does with the packed
- * tarball, and `npx lrsim ...` runs as lrsim; other `pnpm <script>` commands must be scripts of
- * package.json (benchmarks and generators are timed or slow, and run outside the test suite).
+ * `.ci/run` runs; `npm i lrsim` and `npx lrsim ...` are what test/installed-package.test.ts
+ * does with the packed tarball in a project of its own; other `pnpm <script>` commands must be
+ * scripts of package.json (benchmarks and generators are timed or slow, and run outside the
+ * test suite).
  */
 const SH_BLOCK = /```(?:sh|bash|shell)\n([\s\S]*?)```/g;
 
@@ -50,7 +51,15 @@ describe("every command in the README and the guides' sh blocks", () => {
       for (let i = 0; i < 3; i++)
         await runExample(`lrsim ${tiny}`, { cwd: scratch, db: join(scratch, name) });
     for (const { file, command } of commands) {
-      const lrsim = /^(?:pnpm (?:-s )?|npx )?lrsim (.*)$/.exec(command);
+      const npx = /^npx lrsim (.*)$/.exec(command);
+      if (npx) {
+        const args = shellWords(npx[1]!).map((word) => JSON.stringify(word));
+        expect(installTest, `${file}: ${command} is run by the install test`).toContain(
+          `npxLrsim([${args.join(", ")}])`,
+        );
+        continue;
+      }
+      const lrsim = /^(?:pnpm (?:-s )?)?lrsim (.*)$/.exec(command);
       if (lrsim) {
         const output = await runExample(`lrsim ${lrsim[1]}`, { cwd: scratch, db });
         expect(output, `${file}: ${command}`).not.toMatch(/\(exit \d+\)\n$/);
@@ -74,5 +83,5 @@ describe("every command in the README and the guides' sh blocks", () => {
       ).toBeTruthy();
     }
     expect(shellWords('lrsim query "SELECT 1" --csv')).toEqual(["lrsim", "query", "SELECT 1", "--csv"]);
-  });
+  }, 240_000); // every documented command in turn, the README's MNIST comparisons among them
 });

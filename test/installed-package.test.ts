@@ -252,6 +252,50 @@ describe("the installed lrsim, from the user's project", () => {
     expect(run.history.at(-1)!.testLoss).toBeLessThan(run.history[0]!.testLoss / 100);
   });
 
+  it("its types check a TypeScript user's plugin and script (tsc --strict, libraries checked too)", async () => {
+    writeFileSync(
+      join(project, "script.ts"),
+      `import { compare, defineConfig, openResults, run, type RunExperimentResult } from "lrsim";
+import { createRng, defineSchedule, param } from "lrsim/plugin";
+const r: RunExperimentResult = await run({ schedule: "step", model: "linear", dataset: "line", workers: 0 });
+const accuracy: number | null = r.final.testAccuracy;
+const { runs } = await compare({ schedules: ["step", "batchramp"], epochs: 2, onEpoch: (i, row) => console.log(i, row.epoch) });
+const results = openResults();
+const listed: number = results.runs().length;
+results.close();
+export const config = defineConfig({ model: "./my-model.ts", workers: 2 });
+export const half = defineSchedule({
+  name: "half",
+  summary: "Half the lr after a while.",
+  unit: "epoch",
+  params: { lr: param.number({ doc: "Initial lr.", default: 0.1 }) },
+  create: ({ lr }) => ({ at: (t: number) => ({ lr: t < 5 ? lr : lr / 2 }) }),
+});
+export const noise = createRng(1, "noise").next();
+console.log(accuracy, runs.length, listed);
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        include: ["script.ts", "my-model.ts"],
+      }),
+    );
+    const tsc = join(repoRoot, "node_modules/typescript/bin/tsc");
+    const r = await sh("node", [tsc, "-p", "tsconfig.json"], { cwd: project, env });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
   it("a .mjs script drives the programmatic API; lrsim and lrsim/plugin export exactly their lists", async () => {
     writeFileSync(
       join(project, "experiment.mjs"),
