@@ -148,6 +148,18 @@ describe("the installed lrsim, from the user's project", () => {
     ]);
   });
 
+  it("runs from a package.json script (npm run puts the installed bin on PATH)", async () => {
+    const manifest = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    manifest.scripts = { schedule: 'lrsim schedule "step(lr=0.1, stepSize=2)" --steps 4' };
+    writeFileSync(join(project, "package.json"), JSON.stringify(manifest, null, 2));
+    const r = await sh("npm", ["run", "-s", "schedule"], { cwd: project, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^step\(stepSize=2\)\n[\s\S]*^ {4}3 {2}0\.01$/m);
+  });
+
   it("uses the packaged WebAssembly kernel (mlp(kernel=wasm) fails without it)", async () => {
     const r = await npxLrsim([
       "run",
