@@ -3,8 +3,10 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,8 +78,9 @@ beforeAll(async () => {
       ) as Array<{ filename: string }>
     )[0]!.filename,
   );
+  const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
   console.log(
-    `lrsim packs to ${(dryRun.size / 1024).toFixed(1)} kB (${(dryRun.unpackedSize / 1024).toFixed(1)} kB unpacked, ${dryRun.files.length} files)`,
+    `lrsim packs to ${kB(statSync(lrsim).size)} (npm pack --dry-run: ${kB(dryRun.size)}, ${kB(dryRun.unpackedSize)} unpacked, ${dryRun.files.length} files)`,
   );
   // JOBS=max: node-gyp compiles better-sqlite3 (there is no prebuilt binary to fetch) on every core.
   install = await sh("npm", ["install", "--no-audit", "--no-fund", lrsim, sine], {
@@ -118,7 +121,10 @@ describe("the package npm would publish", () => {
   it("installs with npm into an empty project: real files, no workspace protocol anywhere", () => {
     expect(install.code, install.stderr).toBe(0);
     const modules = join(project, "node_modules");
-    expect(existsSync(join(modules, "lrsim/dist/bin.js"))).toBe(true);
+    expect(readdirSync(join(modules, "lrsim")).sort()).toEqual(["README.md", "dist", "package.json"]);
+    const manifest = readFileSync(join(modules, "lrsim/package.json"), "utf8");
+    expect(manifest).not.toContain("@lrsim/source");
+    expect(JSON.parse(manifest).bin).toEqual({ lrsim: "./dist/bin.js" });
     expect(realpathSync(join(modules, "lrsim"))).toBe(join(realpathSync(project), "node_modules/lrsim"));
     expect(linksIn(modules)).toEqual([]);
     const manifests = installedManifests(modules);
