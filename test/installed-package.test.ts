@@ -431,6 +431,8 @@ describe("lrsim.config.*, found like other tools' config files", () => {
       }),
     );
     cpSync(join(loose, "wave.js"), join(config, "wave.js"));
+    // What `npm init -y` writes: the plugin files are CommonJS to Node here, compiled so by tsx.
+    writeFileSync(join(config, "package.json"), JSON.stringify({ name: "configs", type: "commonjs" }));
     const r = await sh(lrsimBin, ["run", "--epochs", "2", "--json"], { cwd: sub, env });
     expect(r.code, r.stderr).toBe(0);
     const run = JSON.parse(r.stdout) as {
