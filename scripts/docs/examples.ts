@@ -73,9 +73,17 @@ export function documentedFiles(): string[] {
   return [join(root, "README.md"), ...docs];
 }
 
-/** Durations ("12.3s") and file sizes ("(250 KB)") differ from run to run; they are compared as placeholders. */
+/**
+ * Durations ("12.3s") and file sizes ("(250 KB)") differ from run to run; they are compared as
+ * placeholders, and runs of spaces and of dashes as one, since a table's duration column
+ * widens when a slow machine takes 10 s or more.
+ */
 export function normalize(output: string): string {
-  return output.replace(/\b\d+(\.\d+)?s\b/g, "#s").replace(/\(\d+ KB\)/g, "(# KB)");
+  return output
+    .replace(/\b\d+(\.\d+)?s\b/g, "#s")
+    .replace(/\(\d+ KB\)/g, "(# KB)")
+    .replace(/ {2,}/g, " ")
+    .replace(/-{2,}/g, "-");
 }
 
 export interface Drift {
