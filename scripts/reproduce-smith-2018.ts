@@ -10,8 +10,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ClusterClock, clusterModel, denseFlopsPerSample } from "@lrsim/core";
-import { type CliIo, main, type RunResult } from "lrsim";
+import { ClusterClock, clusterModel, denseFlopsPerSample, type RunResult } from "@lrsim/core";
+import type { CliIo } from "../packages/cli/src/io.ts";
+import { main } from "../packages/cli/src/main.ts";
 import { renderChart } from "../packages/cli/src/render/chart.ts";
 import { CANDIDATES, judge, RESULTS, type ScheduleSummary } from "./protocol-search.ts";
 

@@ -9,8 +9,10 @@ import { repoRoot } from "./helpers/cli.ts";
  * Every command in a ```sh block of the README and the guides, accounted for: lrsim commands
  * are run (in a scratch folder with a database holding a few runs, so `runs show 3` and
  * `merge laptop.db server.db` have something to work on); `pnpm install`/`pnpm test` are what
- * `.ci/run` runs; other `pnpm <script>` commands must be scripts of package.json (benchmarks
- * and generators are timed or slow, and run outside the test suite).
+ * `.ci/run` runs; `npm i lrsim` and `npx lrsim ...` are what test/installed-package.test.ts
+ * does with the packed tarball in a project of its own; other `pnpm <script>` commands must be
+ * scripts of package.json (benchmarks and generators are timed or slow, and run outside the
+ * test suite).
  */
 const SH_BLOCK = /```(?:sh|bash|shell)\n([\s\S]*?)```/g;
 
@@ -29,6 +31,7 @@ const scripts = (
   JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }
 ).scripts;
 const ciRun = readFileSync(join(repoRoot, ".ci/run"), "utf8");
+const installTest = readFileSync(join(repoRoot, "test/installed-package.test.ts"), "utf8");
 
 describe("every command in the README and the guides' sh blocks", () => {
   const scratch = mkdtempSync(join(tmpdir(), "lrsim-doc-commands-"));
@@ -48,10 +51,25 @@ describe("every command in the README and the guides' sh blocks", () => {
       for (let i = 0; i < 3; i++)
         await runExample(`lrsim ${tiny}`, { cwd: scratch, db: join(scratch, name) });
     for (const { file, command } of commands) {
+      const npx = /^npx lrsim (.*)$/.exec(command);
+      if (npx) {
+        const args = shellWords(npx[1]!).map((word) => JSON.stringify(word));
+        expect(installTest, `${file}: ${command} is run by the install test`).toContain(
+          `npxLrsim([${args.join(", ")}])`,
+        );
+        continue;
+      }
       const lrsim = /^(?:pnpm (?:-s )?)?lrsim (.*)$/.exec(command);
       if (lrsim) {
         const output = await runExample(`lrsim ${lrsim[1]}`, { cwd: scratch, db });
         expect(output, `${file}: ${command}`).not.toMatch(/\(exit \d+\)\n$/);
+        continue;
+      }
+      if (command === "npm i lrsim") {
+        expect(
+          installTest,
+          `${file}: ${command} is what the install test does with the packed tarball`,
+        ).toMatch(/sh\("npm", \["install", .*lrsim/);
         continue;
       }
       if (command === "npm i -g pnpm@10" || command === "pnpm install" || command === "pnpm test") {

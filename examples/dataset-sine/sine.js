@@ -6,7 +6,7 @@
 // A dataset loads once (per process and per worker thread) and returns typed arrays: x holds
 // `inputs` features per sample, y one target per output (or a class index per sample for
 // classification). The split must be the same every time for the same parameters.
-import { createRng, defineDataset, param } from "lrsim";
+import { createRng, defineDataset, param } from "lrsim/plugin";
 
 export default defineDataset({
   name: "sine",

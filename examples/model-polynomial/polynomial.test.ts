@@ -1,4 +1,4 @@
-import { createRng } from "lrsim";
+import { createRng } from "lrsim/plugin";
 import { describe, expect, it } from "vitest";
 import polynomial from "./polynomial.ts";
 

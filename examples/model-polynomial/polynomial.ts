@@ -8,7 +8,7 @@
  * gradient summed over samples `indices[from..to)` into `grad` (the trainer divides by the
  * batch size). It must not allocate per sample: it runs in the hot loop, in worker threads.
  */
-import { defineModel, param } from "lrsim";
+import { defineModel, param } from "lrsim/plugin";
 
 export default defineModel({
   name: "polynomial",

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { createCatalog } from "@lrsim/builtins";
 import { Trainer } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
-import { createRng } from "lrsim";
+import { createRng } from "lrsim/plugin";
 import { afterAll, describe, expect, it } from "vitest";
 import residualMlp from "./residual-mlp.ts";
 

@@ -23,7 +23,7 @@ import {
   type LossSum,
   outputLoss,
   param,
-} from "lrsim";
+} from "lrsim/plugin";
 
 /** Samples per block: the scratch buffers hold one block, so nothing is allocated per sample. */
 const BLOCK = 32;

@@ -5,7 +5,7 @@
 //
 // A schedule is a pure function of its clock `t` (steps here: unit "step"), built once from
 // its parameters; defaults may be derived from the run's length (in the schedule's unit).
-import { defineSchedule, param } from "lrsim";
+import { defineSchedule, param } from "lrsim/plugin";
 
 export default defineSchedule({
   name: "warmuppoly",

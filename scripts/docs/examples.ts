@@ -10,7 +10,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CliIo, main } from "lrsim";
+import type { CliIo } from "../../packages/cli/src/io.ts";
+import { main } from "../../packages/cli/src/main.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Documented runs are recorded in a scratch database, not the repository's ./lrsim.db. */

@@ -10,8 +10,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type CliIo, main } from "lrsim";
 import { chromium } from "playwright-core";
+import type { CliIo } from "../../packages/cli/src/io.ts";
+import { main } from "../../packages/cli/src/main.ts";
 import { chromiumArgs, ensureChromium } from "../../test/helpers/chromium.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -11,7 +11,7 @@ export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const tsx = import.meta.resolve("tsx");
 
 /** Runs recorded by CLI tests go to a scratch database, never to the repository's ./lrsim.db. */
-export const scratchDb = join(mkdtempSync(join(tmpdir(), "lrsim-cli-")), "lrsim.db");
+const scratchDb = join(mkdtempSync(join(tmpdir(), "lrsim-cli-")), "lrsim.db");
 
 export interface CliResult {
   readonly code: number;

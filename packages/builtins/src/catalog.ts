@@ -1,8 +1,8 @@
 import {
-  type OptimizerDefinition,
   PluginCatalog,
   type PluginDefinitions,
   type PluginKind,
+  packagedFile,
   type Registry,
   type ScheduleDefinition,
 } from "@lrsim/core";
@@ -13,9 +13,9 @@ import { builtinSchedules } from "./schedules/index.ts";
 
 /**
  * The module workers import built-ins from: this package's entry point, which exports every
- * built-in under the name used below.
+ * built-in under the name used below (in the published lrsim package, its `dist/builtins.js`).
  */
-const BUILTINS_MODULE = new URL("./index.ts", import.meta.url).href;
+const BUILTINS_MODULE = packagedFile(import.meta.url, "./index.ts", "builtins.js").href;
 
 /** One built-in: its kind, its definition (of that kind), and the export a worker imports it from. */
 type Builtin<K extends PluginKind = PluginKind> = {
@@ -59,9 +59,4 @@ export function createCatalog(cwd: string = process.cwd()): PluginCatalog {
 /** The built-in schedules alone, as a registry (for tests and tools that only evaluate schedules). */
 export function createScheduleRegistry(): Registry<ScheduleDefinition> {
   return createCatalog().registries.schedule;
-}
-
-/** The built-in optimizers alone, as a registry. */
-export function createOptimizerRegistry(): Registry<OptimizerDefinition> {
-  return createCatalog().registries.optimizer;
 }

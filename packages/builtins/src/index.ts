@@ -5,9 +5,14 @@
  *
  * @packageDocumentation
  */
-export { createCatalog, createOptimizerRegistry, createScheduleRegistry } from "./catalog.ts";
-export { blobs, line, loadAllDigits, mnist, spirals, teacher } from "./datasets/index.ts";
+export { createCatalog, createScheduleRegistry } from "./catalog.ts";
+export {
+  blobs,
+  line,
+  loadAllDigits,
+  mnist,
+  spirals,
+  teacher,
+} from "./datasets/index.ts";
 export { linear, mlp, softmax } from "./models/index.ts";
 export { builtinOptimizers } from "./optimizers/index.ts";
-export { smithMilestones } from "./schedules/common.ts";
-export { builtinSchedules } from "./schedules/index.ts";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ancestorDirs, errors } from "@lrsim/core";
+import { ancestorDirs, errors, importModule } from "@lrsim/core";
 import type { Argv } from "yargs";
 
 /**
@@ -62,7 +62,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   try {
     if (file.endsWith(".json")) values = JSON.parse(readFileSync(file, "utf8"));
     else {
-      const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      const module = await importModule(pathToFileURL(file).href);
       values = module.default;
     }
   } catch (cause) {
@@ -105,7 +105,7 @@ function rebase(value: unknown, configDir: string, cwd: string): unknown {
  * its own section. `known` holds the command's option names; other keys are left alone (the
  * top level is shared by commands with different options).
  */
-export function configDefaults(
+function configDefaults(
   config: LoadedConfig,
   command: string,
   known: readonly string[],

@@ -1,71 +1,29 @@
 /**
- * lrsim as a library. Everything a user needs comes from this one package:
+ * `lrsim`: the programmatic API, for scripts and tools that run experiments.
  *
  * - the experiments, as the CLI runs them: {@link run}, {@link compare}, {@link findLr}, and
- *   {@link openResults} to read what they recorded;
- * - the plugin API for your own models, datasets and schedules: {@link defineModel},
- *   {@link defineDataset}, {@link defineSchedule}, {@link param}, {@link createRng}, and the
- *   dense-network kernels the built-in `mlp` is made of ({@link denseForward},
- *   {@link denseBackward}, {@link activate}, {@link outputLoss}, ...);
- * - the command line itself, in-process: {@link main}.
+ *   {@link openResults} to read what they recorded, with their option and result types;
+ * - {@link defineConfig}, which types an `lrsim.config.ts`.
  *
- * The experiments and the CLI are loaded on first use, so a plugin that imports
- * `defineModel` from here (in every worker thread) pays only for the plugin API.
+ * Plugins (models, datasets, schedules, optimizers) import from `lrsim/plugin` instead, the
+ * plugin API alone. The experiments are loaded on first use.
  *
  * @packageDocumentation
  */
 import type { CompareOptions, CompareResult } from "./api/compare.ts";
 import type { FindLrOptions, FindLrResult } from "./api/find-lr.ts";
 import type { RunExperimentOptions, RunExperimentResult } from "./api/run.ts";
-import type { CliIo } from "./io.ts";
+import { registerLoaderHooks } from "./loader/hooks.ts";
 
-export {
-  ACTIVATIONS,
-  type Activation,
-  activate,
-  axpy,
-  backpropActivation,
-  createDenseNetwork,
-  createRng,
-  type DataShape,
-  type DataSplit,
-  type DatasetDefinition,
-  type DenseLayer,
-  defineDataset,
-  defineModel,
-  defineSchedule,
-  denseBackward,
-  denseForward,
-  denseLayers,
-  denseLayout,
-  type EpochRecord,
-  gatherRows,
-  initDense,
-  kernelParam,
-  type LossSum,
-  type ModelDefinition,
-  type ModelInstance,
-  meanSquaredError,
-  outputLoss,
-  param,
-  type RangeTestResult,
-  type Rng,
-  type RunResult,
-  type ScheduleDefinition,
-  type StepRecord,
-  softmaxCrossEntropy,
-  splitSamples,
-} from "@lrsim/core";
+export type { EpochRecord, RangeTestResult, RunResult, StepRecord } from "@lrsim/core";
 export type { RunFilter, RunListing } from "@lrsim/store";
 export type { ExperimentOptions } from "./api/common.ts";
 export type { CompareOptions, CompareResult } from "./api/compare.ts";
-export { COMPARE_DEFAULTS } from "./api/compare-defaults.ts";
 export type { FindLrOptions, FindLrResult } from "./api/find-lr.ts";
 export { openResults, type Results } from "./api/results.ts";
 export type { RunExperimentOptions, RunExperimentResult } from "./api/run.ts";
 export type { StoredRunResult, UnfinishedRun } from "./api/stored-result.ts";
 export { defineConfig, type LrsimConfig } from "./config.ts";
-export type { CliIo } from "./io.ts";
 
 /**
  * Trains one model under one schedule, as `lrsim run` does: data-parallel on a worker pool,
@@ -77,6 +35,7 @@ export type { CliIo } from "./io.ts";
  * console.log(r.status, r.final?.testAccuracy, r.updates);
  */
 export async function run(options: RunExperimentOptions): Promise<RunExperimentResult> {
+  await registerLoaderHooks();
   return (await import("./api/run.ts")).run(options);
 }
 
@@ -89,6 +48,7 @@ export async function run(options: RunExperimentOptions): Promise<RunExperimentR
  * for (const r of runs) console.log(r.schedule, r.final?.testAccuracy, r.updates);
  */
 export async function compare(options: CompareOptions = {}): Promise<CompareResult> {
+  await registerLoaderHooks();
   return (await import("./api/compare.ts")).compare(options);
 }
 
@@ -99,13 +59,6 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
  * const { suggestedLr } = await findLr({ model: "linear", dataset: "line", batchSize: 80 });
  */
 export async function findLr(options: FindLrOptions): Promise<FindLrResult> {
+  await registerLoaderHooks();
   return (await import("./api/find-lr.ts")).findLr(options);
-}
-
-/**
- * Runs the lrsim command line on `argv` (without `node` and the script) in-process and
- * returns the exit code; output goes to `io` (default: the real stdout and stderr).
- */
-export async function main(argv: readonly string[], io?: CliIo): Promise<number> {
-  return (await import("./main.ts")).main(argv, io);
 }

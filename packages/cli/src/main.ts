@@ -22,14 +22,13 @@ import { version } from "./version.ts";
  * (unknown option, missing argument); 70 an internal error, a bug in lrsim or a database
  * failure mid-run (sysexits' EX_SOFTWARE), to be reported.
  */
-export const EXIT = { ok: 0, error: 1, usage: 2, internal: 70 } as const;
+const EXIT = { ok: 0, error: 1, usage: 2, internal: 70 } as const;
 
 /** How the CLI names an option of the programmatic API: `batchSize` is `--batch-size`. */
-export const flagName: OptionNamer = (option) =>
-  `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const flagName: OptionNamer = (option) => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** An LrsimError's one line as the CLI prints it: options named as flags. */
-export function cliMessage(error: LrsimError): string {
+function cliMessage(error: LrsimError): string {
   return error.option ? describeOptionProblem(error.option, flagName) : error.message;
 }
 

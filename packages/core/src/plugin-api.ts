@@ -2,18 +2,29 @@
  * The plugin API: everything a model, dataset, schedule or optimizer plugin needs, and
  * nothing else — including the dense-network kernels the built-in `mlp` is made of (layers
  * forward and backward, activations, losses, parameter layout and initialisation), so a
- * model of your own is built from them rather than from hand-written loops. Published as `lrsim/plugin`; the built-ins in `@lrsim/builtins` import only
- * what is listed here, exactly as a user's plugin does.
+ * model of your own is built from them rather than from hand-written loops. Published as
+ * `lrsim/plugin`; the built-ins in `@lrsim/builtins` import only what is listed here, exactly
+ * as a user's plugin does. Each export statement is tagged `@public`: knip (in `pnpm lint`)
+ * then leaves them alone even where no built-in uses them, and the published list is pinned
+ * name by name by test/installed-package.test.ts instead.
  *
  * @packageDocumentation
  */
+/** @public */
 export { ACTIVATIONS, type Activation, activate, backpropActivation } from "./nn/activations.ts";
+/** @public */
 export { type DenseLayer, denseBackward, denseForward, gatherRows } from "./nn/dense-layer.ts";
+/** @public */
 export { DenseNetwork } from "./nn/dense-network.ts";
+/** @public */
 export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
+/** @public */
 export { axpy, dot } from "./nn/kernels.ts";
+/** @public */
 export { type DenseLayout, denseLayers, denseLayout, initDense, outputLoss } from "./nn/layout.ts";
+/** @public */
 export { meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
+/** @public */
 export {
   type Allocate,
   defineOptimizer,
@@ -21,12 +32,19 @@ export {
   type OptimizerInstance,
   type StepHyper,
 } from "./optim/types.ts";
+/** @public */
 export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
+/** @public */
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
+/** @public */
 export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
+/** @public */
 export { splitSamples } from "./plugins/split.ts";
+/** @public */
 export { createRng, type Rng } from "./random.ts";
-export { SMITH_FRACTIONS, smithMilestones } from "./schedules/milestones.ts";
+/** @public */
+export { smithMilestones } from "./schedules/milestones.ts";
+/** @public */
 export {
   defineSchedule,
   type Schedule,
@@ -36,6 +54,7 @@ export {
   type ScheduleUnit,
   type ScheduleValue,
 } from "./schedules/types.ts";
+/** @public */
 export {
   type BooleanParam,
   type BoundParams,

@@ -2,16 +2,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createCatalog } from "@lrsim/builtins";
-import {
-  defineDataset,
-  defineModel,
-  defineOptimizer,
-  defineSchedule,
-  type ModelDefinition,
-  PluginCatalog,
-  param,
-  Trainer,
-} from "@lrsim/core";
+import { type ModelDefinition, PluginCatalog, Trainer } from "@lrsim/core";
+import { defineDataset, defineModel, defineOptimizer, defineSchedule, param } from "@lrsim/core/plugin-api";
 import { describe, expect, expectTypeOf, it } from "vitest";
 
 // A user's plugins, written as the docs show: typed schemas, hooks that read typed values.

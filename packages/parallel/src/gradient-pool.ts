@@ -10,6 +10,12 @@ export interface GradientPoolOptions {
   readonly workers?: number;
   /** Most memory the chunk slots of one run may take, in bytes (default 256 MiB); larger batches run in rounds. */
   readonly slotBudgetBytes?: number;
+  /**
+   * Modules (URLs) each worker thread imports before its own code. The published lrsim passes
+   * its loader hooks here (TypeScript plugins, `import "lrsim/plugin"` from anywhere): on
+   * Node 20 worker threads do not inherit the main thread's `module.register` hooks.
+   */
+  readonly preload?: readonly string[];
 }
 
 const SOURCE_CONDITION = "--conditions=@lrsim/source";
@@ -50,6 +56,7 @@ export class GradientPool {
         maxThreads: workers,
         idleTimeout: 60_000,
         execArgv: workerExecArgv(),
+        workerData: { preload: options.preload ?? [] },
       });
     }
   }

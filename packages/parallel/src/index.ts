@@ -4,18 +4,5 @@
  *
  * @packageDocumentation
  */
-export { GradientPool, type GradientPoolOptions } from "./gradient-pool.ts";
-export { partition } from "./partition.ts";
+export { GradientPool } from "./gradient-pool.ts";
 export { PoolBackend } from "./pool-backend.ts";
-export type {
-  ChunkJob,
-  Finalize,
-  PluginRef,
-  ReduceResult,
-  ReduceWork,
-  ServeTask,
-  SessionDescriptor,
-  SharedMemory,
-  Task,
-} from "./protocol.ts";
-export { COMMAND, CONTROL, FLAG, VALUES } from "./protocol.ts";

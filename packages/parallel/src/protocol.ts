@@ -22,7 +22,7 @@ export interface SessionDescriptor {
 }
 
 /** The buffers a run shares between the main thread and the workers (never copied). */
-export interface SharedMemory {
+interface SharedMemory {
   /** Float32 [P]: the parameters. */
   readonly params: SharedArrayBuffer;
   /**
@@ -104,7 +104,7 @@ export const VALUES = {
 export type ChunkJob = readonly [slot: number, start: number, end: number];
 
 /** The last round of a step: divide by the batch size and apply the optimizer to the slice. */
-export interface Finalize {
+interface Finalize {
   readonly batchSize: number;
   readonly lr: number;
   readonly momentum: number | undefined;

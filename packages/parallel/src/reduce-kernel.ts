@@ -1,4 +1,4 @@
-import { loadWasmModule } from "@lrsim/core";
+import { loadWasmModule, packagedFile } from "@lrsim/core";
 
 /**
  * The pool's deterministic reduction: add chunk slots into the batch gradient in slot order.
@@ -20,7 +20,7 @@ export interface ReduceKernel {
   squaredNorm(slot: number, from: number, to: number): number;
 }
 
-const WASM_FILE = new URL("../generated/reduce.wasm", import.meta.url);
+const WASM_FILE = packagedFile(import.meta.url, "../generated/reduce.wasm", "reduce.wasm");
 
 /** Shared memory for the pool's gradient accumulator and slots: a SharedArrayBuffer that wasm can address. */
 export function createSharedArena(bytes: number): WebAssembly.Memory {

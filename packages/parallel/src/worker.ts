@@ -12,6 +12,7 @@ import {
   type DatasetDefinition,
   errors,
   errorToWire,
+  importModule,
   type LossSum,
   loadDataset,
   type ModelDefinition,
@@ -64,7 +65,7 @@ const sessions = new Map<number, Promise<WorkerSession>>();
 const MAX_SESSIONS = 2;
 
 async function importPlugin<D>(kind: PluginKind, ref: PluginRef): Promise<D> {
-  const module = (await import(ref.source.module)) as Record<string, unknown>;
+  const module = await importModule(ref.source.module);
   let found = module[ref.source.export];
   if (Array.isArray(found)) found = found.find((d: { name?: string }) => d?.name === ref.name);
   const problem = shapeProblem(kind, found);
@@ -347,6 +348,9 @@ function serveEvaluate(s: WorkerSession, task: ServeTask, control: Int32Array): 
  * run it, count itself done, repeat until told to stop. A failure (opening the session too)
  * raises the barrier's abort flag first, so no other worker waits for this one, and ends the
  * task with the error as data (see {@link ServeEnd}), so its code survives the thread boundary.
+ * piscina calls it (through worker-entry.mjs), hence `@public` for knip.
+ *
+ * @public
  */
 export default async function run(task: ServeTask): Promise<ServeEnd> {
   try {

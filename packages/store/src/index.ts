@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-export { type MergeReport, mergeInto } from "./merge.ts";
+export { mergeInto } from "./merge.ts";
 export { type Db, databasePath, openResults } from "./open.ts";
 export {
   getRun,
@@ -15,9 +15,8 @@ export {
   type RunListing,
   readOnlyQuery,
   runEvaluations,
-  type StalenessColumns,
 } from "./queries.ts";
-export { createComparison, type RangeTestRecord, recordRangeTest } from "./records.ts";
-export { type RunContext, RunWriter } from "./run-writer.ts";
-export { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
+export { createComparison, recordRangeTest } from "./records.ts";
+export { RunWriter } from "./run-writer.ts";
+export { SCHEMA_VERSION } from "./schema.ts";
 export { fromReal, toReal } from "./values.ts";

@@ -1,4 +1,4 @@
-import { createRng, defineDataset, param } from "@lrsim/core";
+import { createRng, defineDataset, param } from "@lrsim/core/plugin-api";
 import { holdOut, splitParams } from "./common.ts";
 
 /** Gaussian blobs around random centres (scikit-learn's make_blobs: centres in ±10, unit spread). */

@@ -1,4 +1,4 @@
-import { type DataSplit, param, splitSamples } from "@lrsim/core";
+import { type DataSplit, param, splitSamples } from "@lrsim/core/plugin-api";
 
 /** The split parameters every synthetic dataset takes; `seedDoc` says what else the seed drives. */
 export function splitParams(seedDoc: string) {

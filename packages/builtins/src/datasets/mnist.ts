@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { createRng, type DataSplit, defineDataset, param, splitSamples } from "@lrsim/core";
+import { createRng, type DataSplit, defineDataset, param, splitSamples } from "@lrsim/core/plugin-api";
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -42,7 +42,7 @@ export function loadAllDigits(): Digits {
  * learning rate stalls at a noise floor that decaying it (or growing the batch) gets under:
  * the regime in which Smith et al. (ICLR 2018) compare the two. The test digits stay clean.
  */
-export function corruptLabels(train: DataSplit, fraction: number, seed: number): void {
+function corruptLabels(train: DataSplit, fraction: number, seed: number): void {
   if (fraction === 0) return;
   const rng = createRng(seed, "label-noise");
   for (let i = 0; i < train.size; i++)

@@ -1,4 +1,4 @@
-import { createRng, defineDataset, param } from "@lrsim/core";
+import { createRng, defineDataset, param } from "@lrsim/core/plugin-api";
 import { holdOut, splitParams } from "./common.ts";
 
 /**

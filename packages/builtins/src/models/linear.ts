@@ -1,4 +1,4 @@
-import { createDenseNetwork, defineModel, kernelParam } from "@lrsim/core";
+import { createDenseNetwork, defineModel, kernelParam } from "@lrsim/core/plugin-api";
 
 /** Linear regression y = W x + b trained on mean squared error, as in the y = 2.5x range-test example's line fit. */
 export const linear = defineModel({

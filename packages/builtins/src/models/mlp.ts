@@ -1,4 +1,4 @@
-import { ACTIVATIONS, createDenseNetwork, defineModel, kernelParam, param } from "@lrsim/core";
+import { ACTIVATIONS, createDenseNetwork, defineModel, kernelParam, param } from "@lrsim/core/plugin-api";
 
 /**
  * A multi-layer perceptron: `hidden` fully connected layers with `activation`, then a linear

@@ -1,4 +1,4 @@
-import { createDenseNetwork, defineModel, kernelParam } from "@lrsim/core";
+import { createDenseNetwork, defineModel, kernelParam } from "@lrsim/core/plugin-api";
 
 /** Multinomial logistic regression: logits = W x + b, softmax cross-entropy. */
 export const softmax = defineModel({

@@ -1,4 +1,4 @@
-import { defineOptimizer, param } from "@lrsim/core";
+import { defineOptimizer, param } from "@lrsim/core/plugin-api";
 import { epsParam, weightDecayParam } from "./common.ts";
 
 /** PyTorch's Adadelta: running averages of squared gradients and squared updates. */

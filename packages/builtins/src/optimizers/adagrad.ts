@@ -1,4 +1,4 @@
-import { defineOptimizer, param } from "@lrsim/core";
+import { defineOptimizer, param } from "@lrsim/core/plugin-api";
 import { epsParam, weightDecayParam } from "./common.ts";
 
 /** PyTorch's Adagrad: sum += g^2; p -= lr / (1 + (step - 1) * lrDecay) * g / (sqrt(sum) + eps). */

@@ -1,5 +1,5 @@
-import type { OptimizerDefinition } from "@lrsim/core";
-import { defineOptimizer, param } from "@lrsim/core";
+import type { OptimizerDefinition } from "@lrsim/core/plugin-api";
+import { defineOptimizer, param } from "@lrsim/core/plugin-api";
 import { epsParam } from "./common.ts";
 
 const adamParams = (weightDecay: number) => ({

@@ -1,4 +1,4 @@
-import { param } from "@lrsim/core";
+import { param } from "@lrsim/core/plugin-api";
 
 export const weightDecayParam = param.number({
   doc: "L2 penalty added to the gradient (PyTorch weight_decay).",
@@ -7,10 +7,3 @@ export const weightDecayParam = param.number({
 });
 export const epsParam = (value: number) =>
   param.number({ doc: "Term added for numerical stability.", default: value, min: 0 });
-export const lrParam = (value: number) =>
-  param.number({
-    doc: "Learning rate when no schedule sets one (a schedule always does in lrsim).",
-    default: value,
-    min: 0,
-    exclusiveMin: true,
-  });

@@ -1,4 +1,4 @@
-import type { OptimizerDefinition } from "@lrsim/core";
+import type { OptimizerDefinition } from "@lrsim/core/plugin-api";
 import { adadelta } from "./adadelta.ts";
 import { adagrad } from "./adagrad.ts";
 import { adam, adamw } from "./adam.ts";

@@ -1,4 +1,4 @@
-import { defineOptimizer, param } from "@lrsim/core";
+import { defineOptimizer, param } from "@lrsim/core/plugin-api";
 import { epsParam, weightDecayParam } from "./common.ts";
 
 /** PyTorch's RMSprop, with its optional centring and momentum. */

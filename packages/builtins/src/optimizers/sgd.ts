@@ -1,4 +1,4 @@
-import { defineOptimizer, param } from "@lrsim/core";
+import { defineOptimizer, param } from "@lrsim/core/plugin-api";
 import { weightDecayParam } from "./common.ts";
 
 /**

@@ -1,15 +1,15 @@
-import { defineSchedule, param } from "@lrsim/core";
+import { defineSchedule, param } from "@lrsim/core/plugin-api";
 import { lrParam, milestonesParam, passedMilestones } from "./common.ts";
 
 /** The initial batch: the run's `--batch-size` when there is one. */
-export const batchSizeParam = param.integer({
+const batchSizeParam = param.integer({
   doc: "Initial batch size (default: the run's batch size).",
   min: 1,
   default: (context) => context.batchSize,
   hint: "give batchSize=... or a run batch size",
 });
 
-export const factorParam = param.number({
+const factorParam = param.number({
   doc: "Factor by which the batch grows (or the lr shrinks) at each milestone.",
   default: 5,
   min: 1,

@@ -1,6 +1,4 @@
-import { type DefaultContext, param, smithMilestones } from "@lrsim/core";
-
-export { smithMilestones };
+import { type DefaultContext, param, smithMilestones } from "@lrsim/core/plugin-api";
 
 /** The initial learning rate most schedules take. */
 export const lrParam = param.number({

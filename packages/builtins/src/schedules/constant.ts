@@ -1,4 +1,4 @@
-import { defineSchedule } from "@lrsim/core";
+import { defineSchedule } from "@lrsim/core/plugin-api";
 import { lrParam } from "./common.ts";
 
 /** The baseline: one learning rate throughout. */

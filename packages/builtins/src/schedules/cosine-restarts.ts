@@ -1,11 +1,11 @@
-import { defineSchedule, param } from "@lrsim/core";
+import { defineSchedule, param } from "@lrsim/core/plugin-api";
 import { lrParam } from "./common.ts";
 
 /**
  * Where `t` falls in SGDR's cycles: the position in the current cycle and that cycle's length.
  * Integer arithmetic, so cycle boundaries are exact (PyTorch's own log-based form is not).
  */
-export function restartPosition(t: number, t0: number, tMult: number): { tCur: number; tI: number } {
+function restartPosition(t: number, t0: number, tMult: number): { tCur: number; tI: number } {
   if (tMult === 1) return { tCur: t % t0, tI: t0 };
   let tCur = t;
   let tI = t0;

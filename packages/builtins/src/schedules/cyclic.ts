@@ -1,4 +1,4 @@
-import { defineSchedule, param } from "@lrsim/core";
+import { defineSchedule, param } from "@lrsim/core/plugin-api";
 
 /**
  * PyTorch's CyclicLR (Smith 2017). The arithmetic follows PyTorch's `get_lr` operation by

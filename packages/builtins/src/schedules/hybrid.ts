@@ -1,4 +1,4 @@
-import { defineSchedule } from "@lrsim/core";
+import { defineSchedule } from "@lrsim/core/plugin-api";
 import { checkMaxBatch, rampParams } from "./batch-ramp.ts";
 import { passedMilestones } from "./common.ts";
 
@@ -8,7 +8,7 @@ import { passedMilestones } from "./common.ts";
  * search stops at `limit`: a factor barely above 1 (where the batch stays within the cap for
  * ~1e16 ramps, past what a double can count) costs at most `limit` steps.
  */
-export function rampsThatFit(batchSize: number, factor: number, cap: number, limit: number): number {
+function rampsThatFit(batchSize: number, factor: number, cap: number, limit: number): number {
   let fits = 0;
   while (fits < limit && Math.round(batchSize * factor ** (fits + 1)) <= cap) fits++;
   return fits;

@@ -1,4 +1,4 @@
-import type { ScheduleDefinition } from "@lrsim/core";
+import type { ScheduleDefinition } from "@lrsim/core/plugin-api";
 import { batchRamp } from "./batch-ramp.ts";
 import { constant } from "./constant.ts";
 import { cosineAnnealing } from "./cosine.ts";

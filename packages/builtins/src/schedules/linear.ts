@@ -1,4 +1,4 @@
-import { defineSchedule, param } from "@lrsim/core";
+import { defineSchedule, param } from "@lrsim/core/plugin-api";
 import { lrParam } from "./common.ts";
 
 /** PyTorch's LinearLR: scale the lr linearly from startFactor to endFactor, then hold. */

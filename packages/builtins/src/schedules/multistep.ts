@@ -1,4 +1,4 @@
-import { defineSchedule } from "@lrsim/core";
+import { defineSchedule } from "@lrsim/core/plugin-api";
 import { gammaParam, lrParam, milestonesParam, passedMilestones } from "./common.ts";
 
 /** PyTorch's MultiStepLR: decay by `gamma` at each milestone. */

@@ -1,4 +1,4 @@
-import { defineSchedule, param } from "@lrsim/core";
+import { defineSchedule, param } from "@lrsim/core/plugin-api";
 
 interface Phase {
   readonly endStep: number;

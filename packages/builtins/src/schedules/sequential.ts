@@ -1,4 +1,4 @@
-import { defineSchedule, param, type Schedule } from "@lrsim/core";
+import { defineSchedule, param, type Schedule } from "@lrsim/core/plugin-api";
 import { passedMilestones } from "./common.ts";
 
 /**

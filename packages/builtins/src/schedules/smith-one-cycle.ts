@@ -1,4 +1,4 @@
-import { defineSchedule, param } from "@lrsim/core";
+import { defineSchedule, param } from "@lrsim/core/plugin-api";
 
 /**
  * Leslie Smith's 1cycle policy as described in the one-cycle article: two equal linear phases

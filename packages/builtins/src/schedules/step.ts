@@ -1,4 +1,4 @@
-import { defineSchedule, param } from "@lrsim/core";
+import { defineSchedule, param } from "@lrsim/core/plugin-api";
 import { gammaParam, lrParam } from "./common.ts";
 
 /** PyTorch's StepLR: decay by `gamma` every `stepSize` ticks. */

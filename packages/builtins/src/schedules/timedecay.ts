@@ -1,4 +1,4 @@
-import { defineSchedule, param } from "@lrsim/core";
+import { defineSchedule, param } from "@lrsim/core/plugin-api";
 import { lrParam } from "./common.ts";
 
 /** Time-based decay (the Learning Rate article; Keras' legacy `decay` argument and InverseTimeDecay with decaySteps=1). */

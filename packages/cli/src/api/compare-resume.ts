@@ -4,7 +4,7 @@ import type { Protocol } from "../commands/compare-protocol.ts";
 import { comparisonRuns, storedComparison } from "./stored-result.ts";
 
 /** How a comparison was set up, as `createComparison` recorded it: enough to run it again. */
-export interface ComparisonPlan extends Protocol {
+interface ComparisonPlan extends Protocol {
   /** The schedules as run (protocol filled in). */
   readonly schedules: string[];
   readonly seeds: number[];

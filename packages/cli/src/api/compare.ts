@@ -11,6 +11,7 @@ import {
 import { GradientPool } from "@lrsim/parallel";
 import { createComparison, RunWriter } from "@lrsim/store";
 import { type Protocol, protocolSchedules, withControl } from "../commands/compare-protocol.ts";
+import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { COMPARE_DEFAULTS } from "./compare-defaults.ts";
@@ -138,7 +139,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
             },
           })
         : null);
-    const pool = new GradientPool({ workers });
+    const pool = new GradientPool({ workers, preload: WORKER_PRELOAD });
     const runs: RunExperimentResult[] = [];
     try {
       let index = 0;

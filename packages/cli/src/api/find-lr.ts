@@ -2,6 +2,7 @@ import { createCatalog } from "@lrsim/builtins";
 import { type RangeTestOptions, type RangeTestResult, findLr as rangeTest } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { recordRangeTest } from "@lrsim/store";
+import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { type ExperimentOptions, openRecording } from "./common.ts";
 
 /** Options of {@link findLr}: those of `lrsim find-lr`, camelCased. */
@@ -22,7 +23,7 @@ export interface FindLrResult extends RangeTestResult {
  * const { suggestedLr } = await findLr({ model: "linear", dataset: "line", batchSize: 80 });
  */
 export async function findLr(options: FindLrOptions): Promise<FindLrResult> {
-  const pool = new GradientPool({ workers: options.workers ?? 0 });
+  const pool = new GradientPool({ workers: options.workers ?? 0, preload: WORKER_PRELOAD });
   let result: RangeTestResult;
   try {
     result = await rangeTest(options, createCatalog(options.cwd ?? process.cwd()), pool.backend);

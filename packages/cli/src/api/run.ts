@@ -10,6 +10,7 @@ import {
 import { GradientPool } from "@lrsim/parallel";
 import { RunWriter } from "@lrsim/store";
 import { deriveScheduleSpec } from "../commands/compare-protocol.ts";
+import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { withScheduleLr } from "./schedule-lr.ts";
@@ -48,7 +49,7 @@ export type RunExperimentResult = RunResult & {
  */
 export async function run(options: RunExperimentOptions): Promise<RunExperimentResult> {
   const workers = workersOf(options);
-  const pool = new GradientPool({ workers });
+  const pool = new GradientPool({ workers, preload: WORKER_PRELOAD });
   const recording = openRecording(options);
   try {
     const catalog = createCatalog(options.cwd ?? process.cwd());

@@ -33,7 +33,7 @@ function std(values: readonly number[]): number {
  * seed that diverged or was interrupted early shortens its schedule's curve instead of
  * bending it.
  */
-export function meanCurves(runs: readonly StoredRunResult[]): MeanCurve[] {
+function meanCurves(runs: readonly StoredRunResult[]): MeanCurve[] {
   const groups = new Map<string, StoredRunResult[]>();
   for (const run of runs) groups.set(run.schedule, [...(groups.get(run.schedule) ?? []), run]);
   return [...groups].map(([schedule, group]) => {

@@ -20,7 +20,7 @@ const num = (value: number): SpecArg["value"] => ({ kind: "number", value });
 const list = (values: number[]): SpecArg["value"] => ({ kind: "list", items: values.map(num) });
 
 /** The factor by which bare `step` divides the lr at each milestone outside compare (compare's --factor default). */
-export const STEP_FACTOR = 5;
+const STEP_FACTOR = 5;
 
 /** Adds `defaults` the call does not give itself, under the name `name`. */
 function fill(call: SpecCall, name: string, defaults: Record<string, () => SpecArg["value"]>): SpecCall {
@@ -43,7 +43,7 @@ function fill(call: SpecCall, name: string, defaults: Record<string, () => SpecA
  * `length` (milestones kept distinct; a run too short to hold them is refused). `step` with a
  * `stepSize`, positional arguments, and every other schedule pass through unchanged.
  */
-export function deriveStep(call: SpecCall, length: number, factor = STEP_FACTOR): SpecCall {
+function deriveStep(call: SpecCall, length: number, factor = STEP_FACTOR): SpecCall {
   const keys = new Set(call.args.map((a) => a.key));
   if (call.name !== "step" || keys.has("stepSize") || keys.has(undefined)) return call;
   return fill(call, "multistep", {
@@ -66,7 +66,7 @@ export function deriveScheduleSpec(text: string, length: number): string {
  * `hybrid` ramps the batch once, then decays the lr; `onecycle` and `cosine` span the run.
  * Parameters given in the spec win over the protocol; unknown names pass through untouched.
  */
-export function applyProtocol(call: SpecCall, p: Protocol): SpecCall {
+function applyProtocol(call: SpecCall, p: Protocol): SpecCall {
   if (call.args.some((a) => a.key === undefined)) return call;
   const lr = () => num(p.lr);
   const gamma = () => num(1 / p.factor);

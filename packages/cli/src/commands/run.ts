@@ -14,7 +14,7 @@ import { withInterrupt } from "./interrupt.ts";
 import { dbOption } from "./results-db.ts";
 
 /** What the table's "noise B" column is, for --help. */
-export const NOISE_COLUMN_HELP =
+const NOISE_COLUMN_HELP =
   'The "noise B" column is the gradient noise scale B_simple = tr(S)/|G|^2 of McCandlish et al., "An Empirical Model of Large-Batch Training" (2018): the batch size beyond which a bigger batch stops buying proportionally faster progress. It is estimated from each update\'s chunk and batch gradient norms, smoothed, and shown only when both smoothed estimates are positive and more than twice their standard error; otherwise "—", with the reason under the table. See docs/training.md.';
 
 /** Exit code of a run that failed (a plugin threw); bad input is 1 too, usage errors 2. */
@@ -39,7 +39,7 @@ interface RunArgs {
 }
 
 /** Options shared by every command that trains (run, and compare later). */
-export function trainingOptions(y: Argv) {
+function trainingOptions(y: Argv) {
   return clusterOptions(dbOption(y))
     .option("model", {
       type: "string",

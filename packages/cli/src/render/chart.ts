@@ -66,7 +66,7 @@ function extent(values: number[]): [number, number] {
 }
 
 /** The marker of series `index`, cycling when there are more series than markers. */
-export function markerOf(index: number): string {
+function markerOf(index: number): string {
   return MARKERS[index % MARKERS.length]!;
 }
 

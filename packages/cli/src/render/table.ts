@@ -1,5 +1,5 @@
 /** Column alignment: numbers read best right-aligned. */
-export type Align = "left" | "right";
+type Align = "left" | "right";
 
 export interface Column {
   readonly header: string;

@@ -37,7 +37,7 @@ export interface ReportRun {
 }
 
 /** One range test: every trial's lr, loss and smoothed loss per mini-batch. */
-export interface ReportRangeTest {
+interface ReportRangeTest {
   readonly id: number;
   readonly model: string;
   readonly dataset: string;
@@ -69,7 +69,7 @@ export interface ReportSelection {
  * Step rows kept per run: enough for a smooth lr curve at any zoom a page allows, few enough
  * that a 20-run comparison stays a few MB.
  */
-export const MAX_STEP_POINTS = 2000;
+const MAX_STEP_POINTS = 2000;
 
 /**
  * Reads what a report shows from a results database. With an empty selection it takes the

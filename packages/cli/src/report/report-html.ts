@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { packagedFile } from "@lrsim/core";
 import type { ReportData } from "./report-data.ts";
 
 const require = createRequire(import.meta.url);
@@ -20,12 +21,12 @@ function uplotAssets(): { script: string; css: string; license: string } {
  * leave no globals.
  */
 function clientScript(): string {
-  const read = (file: string) => readFileSync(new URL(file, import.meta.url), "utf8");
+  const read = (file: string) => readFileSync(packagedFile(import.meta.url, file, file.slice(2)), "utf8");
   return `(() => {\n"use strict";\n${read("./report-client.js")}\n${read("./report-charts.js")}\n})();`;
 }
 
 /** Text for an HTML text node or attribute value. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -33,7 +34,7 @@ export function escapeHtml(text: string): string {
  * JSON that is safe inside `<script type="application/json">`: no `<` (so no `</script>` or
  * `<!--` can end or confuse the element) and no U+2028/U+2029.
  */
-export function scriptSafeJson(value: unknown): string {
+function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, "\\u003c")
     .replace(/\u2028/g, "\\u2028")

@@ -1,7 +1,7 @@
 import type { ReportRun } from "./report-data.ts";
 
 /** A mean and sample standard deviation over seeds (std 0 for one seed); null when no seed has the value. */
-export interface MeanStd {
+interface MeanStd {
   readonly mean: number;
   readonly std: number;
   readonly n: number;
@@ -27,7 +27,7 @@ export interface ScheduleSummary {
 }
 
 /** Mean and sample std of the finite values, or null when there are none. */
-export function meanStd(values: ReadonlyArray<number | null>): MeanStd | null {
+function meanStd(values: ReadonlyArray<number | null>): MeanStd | null {
   const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
   if (v.length === 0) return null;
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
@@ -39,7 +39,7 @@ export function meanStd(values: ReadonlyArray<number | null>): MeanStd | null {
  * The control a comparison is read against: step decay (Smith et al., ICLR 2018 compare batch
  * ramps with it), the first `multistep` or `step` schedule; else the first schedule.
  */
-export function controlOf(schedules: readonly string[]): string | undefined {
+function controlOf(schedules: readonly string[]): string | undefined {
   return schedules.find((s) => /^(multi)?step\b/.test(s)) ?? schedules[0];
 }
 

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { packagedFile } from "../paths.ts";
 
 /** The exports of `assembly/dense.ts` (pointers are byte offsets into the instance's memory). */
 export interface DenseKernels {
@@ -10,7 +11,7 @@ export interface DenseKernels {
   reluBackward(out: number, delta: number, length: number): void;
 }
 
-const WASM_FILE = new URL("../../generated/dense.wasm", import.meta.url);
+const WASM_FILE = packagedFile(import.meta.url, "../../generated/dense.wasm", "dense.wasm");
 const modules = new Map<string, WebAssembly.Module | null>();
 
 /**

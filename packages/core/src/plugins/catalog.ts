@@ -5,6 +5,7 @@ import { errors } from "../errors.ts";
 import { ancestorDirs } from "../paths.ts";
 import type { SpecCall, SpecValue } from "../spec/ast.ts";
 import { suggest } from "../spec/suggest.ts";
+import { importModule } from "./import.ts";
 import { Registry } from "./registry.ts";
 import { EXPECTED_SHAPE, type PluginDefinitions, type PluginKind, shapeProblem } from "./shapes.ts";
 
@@ -22,12 +23,12 @@ export interface PluginSource {
 }
 
 /** Names that are paths rather than plugin names. */
-export function isPathName(name: string): boolean {
+function isPathName(name: string): boolean {
   return name.startsWith(".") || isAbsolute(name) || name.startsWith("file:");
 }
 
 /** The package a bare plugin name stands for: `foo` -> `lrsim-plugin-foo`. */
-export function packageNameFor(name: string): string {
+function packageNameFor(name: string): string {
   return name.startsWith("lrsim-plugin-") || name.includes("/lrsim-plugin-") ? name : `lrsim-plugin-${name}`;
 }
 
@@ -40,7 +41,7 @@ export interface DiscoveredPackage {
 }
 
 /** `lrsim-plugin-*` and `@scope/lrsim-plugin-*` package names in the node_modules folders from `from` up. */
-export function installedPluginPackages(from: string): string[] {
+function installedPluginPackages(from: string): string[] {
   const names = new Set<string>();
   for (const dir of ancestorDirs(from)) {
     const modules = join(dir, "node_modules");
@@ -149,7 +150,7 @@ export class PluginCatalog {
       if (!entry) continue;
       const url = pathToFileURL(entry).href;
       try {
-        const module = (await import(url)) as Record<string, unknown>;
+        const module = await importModule(url);
         const plugins: Array<{ kind: PluginKind; name: string }> = [];
         for (const [exportName, value] of Object.entries(module))
           for (const kind of Object.keys(this.registries) as PluginKind[]) {
@@ -189,7 +190,7 @@ export class PluginCatalog {
   ): Promise<PluginDefinitions[K]> {
     let module: Record<string, unknown>;
     try {
-      module = (await import(url)) as Record<string, unknown>;
+      module = await importModule(url);
     } catch (cause) {
       throw errors.pluginLoad(kind, name, url, cause);
     }

@@ -52,10 +52,10 @@ export async function callHookAsync<T>(
 }
 
 /** What `out.loss` holds before a model's hook runs: a hook that leaves it there never set it. */
-export const UNSET_LOSS = Number.NEGATIVE_INFINITY;
+const UNSET_LOSS = Number.NEGATIVE_INFINITY;
 
 /** Marks `out` as not yet written, so {@link checkLossSum} can tell whether the hook wrote it. */
-export function resetLossSum(out: LossSum): void {
+function resetLossSum(out: LossSum): void {
   out.loss = UNSET_LOSS;
   out.correct = -1;
 }
@@ -65,7 +65,7 @@ export function resetLossSum(out: LossSum): void {
  * samples: a loss it actually set (NaN is allowed: a diverging run is the trainer's to call),
  * and a count of correct predictions between 0 and `count`. Cheap: once per chunk.
  */
-export function checkLossSum(out: LossSum, count: number, plugin: string, hook: string): void {
+function checkLossSum(out: LossSum, count: number, plugin: string, hook: string): void {
   if (typeof out.loss !== "number" || out.loss === UNSET_LOSS)
     throw errors.badPluginOutput(plugin, hook, `did not set out.loss (the chunk's summed loss, a number)`);
   const c = out.correct;
@@ -89,7 +89,7 @@ export interface ModelHookTarget {
 
 /**
  * Calls a model's `gradient` or `evaluate` on a chunk of `count` samples the way every backend
- * does: `out` marked unwritten, the call through {@link callHook}, then {@link checkLossSum}.
+ * does: `out` marked unwritten, the call through {@link callHook}, then `checkLossSum`.
  */
 export function callLossHook(
   model: ModelHookTarget,

@@ -7,10 +7,10 @@ const MAX_LISTED_MILESTONES = 64;
 /** Relative error in the final lr beyond which float32 is called unfaithful. */
 const FLOAT32_TOLERANCE = 1e-3;
 /** Spacing of float32 values just below 1 (2^-24). */
-export const FLOAT32_SPACING_BELOW_ONE = 2 ** -24;
+const FLOAT32_SPACING_BELOW_ONE = 2 ** -24;
 
 /** Whether a solved step decay survives float32: the final lr in double and float32 arithmetic, and their difference. */
-export interface Float32Check {
+interface Float32Check {
   /** `gamma` as float32 stores it. */
   readonly gamma32: number;
   /** `1 - gamma`, the per-update decay float32 must resolve. */

@@ -2,7 +2,7 @@ import { errors } from "../errors.ts";
 import type { DefaultContext } from "../spec/params.ts";
 
 /** Where Smith et al. (ICLR 2018) decay or ramp: 30%, 60% and 80% of the run (epochs 60, 120, 160 of 200). */
-export const SMITH_FRACTIONS = [0.3, 0.6, 0.8] as const;
+const SMITH_FRACTIONS = [0.3, 0.6, 0.8] as const;
 
 /**
  * Milestones default to Smith et al. (2018)'s protocol: 30%, 60% and 80% of the run, rounded,

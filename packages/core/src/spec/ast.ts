@@ -5,26 +5,26 @@
 export type SpecValue = SpecNumber | SpecBoolean | SpecString | SpecList | SpecCall;
 
 /** A number in a spec (`0.1`, `1e-3`, `1/3`). */
-export interface SpecNumber {
+interface SpecNumber {
   readonly kind: "number";
   readonly value: number;
 }
 
 /** `true` or `false` in a spec. */
-export interface SpecBoolean {
+interface SpecBoolean {
   readonly kind: "boolean";
   readonly value: boolean;
 }
 
 /** A bare word (`cos`, `./my-plugin.js`) or a quoted string (`"a b"`). */
-export interface SpecString {
+interface SpecString {
   readonly kind: "string";
   readonly value: string;
   readonly quoted: boolean;
 }
 
 /** A bracketed list in a spec (`[6,12,16]`, `[constant(lr=0.1), cosine]`). */
-export interface SpecList {
+interface SpecList {
   readonly kind: "list";
   readonly items: readonly SpecValue[];
 }

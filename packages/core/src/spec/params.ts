@@ -24,7 +24,7 @@ export interface DefaultContext {
 }
 
 /** What every parameter descriptor has. */
-export interface ParamBase<T> {
+interface ParamBase<T> {
   /** One sentence for `lrsim schedules` and the docs. */
   readonly doc: string;
   /** A fixed default, or one derived from the run (return undefined when it cannot be). */
@@ -103,9 +103,9 @@ export type Param =
 export type ParamSchema = Readonly<Record<string, Param>>;
 
 /** The value type a parameter descriptor binds to. */
-export type ParamValueOf<P> = P extends ParamBase<infer T> ? T : never;
+type ParamValueOf<P> = P extends ParamBase<infer T> ? T : never;
 /** Whether a descriptor is declared `optional: true`. */
-export type IsOptionalParam<P> = P extends { optional: true } ? true : false;
+type IsOptionalParam<P> = P extends { optional: true } ? true : false;
 
 /** The typed values a schema binds to: optional parameters may be `undefined`. */
 export type ParamValues<S extends ParamSchema> = {
@@ -198,7 +198,7 @@ function asSpec(owner: string, name: string, value: SpecValue): SpecCall {
 }
 
 /** Converts one syntax value to the parameter's type, or throws a one-line error. */
-export function coerce(
+function coerce(
   owner: string,
   name: string,
   p: Param,

@@ -1,5 +1,5 @@
 /** Levenshtein distance; small strings only (names and parameter names). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0]!;

@@ -14,7 +14,7 @@ export interface StepOutcome {
 }
 
 /**
- * Where gradients are computed: in-process ({@link LocalBackend}) or on a worker pool. Either
+ * Where gradients are computed: in-process (`LocalBackend`) or on a worker pool. Either
  * way a batch is cut into chunks of a fixed size and chunk results are summed in chunk order,
  * so the arithmetic — and the result, bit for bit — does not depend on the backend.
  */

@@ -82,7 +82,7 @@ export type ClusterPresetName = keyof typeof CLUSTER_PRESETS;
 export const DEFAULT_CLUSTER_PRESET: ClusterPresetName = "v100-nvlink";
 
 /** True when `name` names a preset. */
-export function isClusterPreset(name: string): name is ClusterPresetName {
+function isClusterPreset(name: string): name is ClusterPresetName {
   return Object.hasOwn(CLUSTER_PRESETS, name);
 }
 

@@ -47,9 +47,9 @@ export const RUN_DEFAULTS = {
 } as const;
 
 /** The smallest chunk `"auto"` uses, and its chunk for evaluation. */
-export const AUTO_CHUNK_MIN = 64;
+const AUTO_CHUNK_MIN = 64;
 /** The largest chunk `"auto"` uses. */
-export const AUTO_CHUNK_MAX = 256;
+const AUTO_CHUNK_MAX = 256;
 
 /**
  * The chunk size of a step of `batch` samples. Under `"auto"`: 64, doubled (up to 256) while

@@ -32,7 +32,7 @@ export function noiseEstimates(sample: NoiseSample): { gradSquared: number; trac
 }
 
 /** Updates a tracker needs before it reports anything. */
-export const NOISE_MIN_UPDATES = 10;
+const NOISE_MIN_UPDATES = 10;
 
 /**
  * What the tracker can say so far: B_simple, or null and why not. It reports a value only

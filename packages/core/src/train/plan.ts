@@ -15,7 +15,7 @@ import { parseSpec } from "../spec/parse.ts";
 import type { RunConfig } from "./config.ts";
 
 /** A plugin chosen for a run: its definition, bound parameters, canonical spec and where workers find it. */
-export interface Chosen<D> {
+interface Chosen<D> {
   readonly definition: D;
   readonly name: string;
   readonly params: BoundParams;

@@ -29,7 +29,7 @@ export interface RangeTestOptions {
 }
 
 /** One trial of a range test: lr, raw and smoothed loss per mini-batch, and its own suggestions. */
-export interface RangeTestTrial {
+interface RangeTestTrial {
   readonly lr: number[];
   readonly loss: number[];
   readonly smoothedLoss: number[];

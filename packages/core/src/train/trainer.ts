@@ -6,7 +6,7 @@ import { nonFiniteGradient, pluginLabel } from "../plugins/hooks.ts";
 import { createRng } from "../random.ts";
 import type { TrainingBackend } from "./backend.ts";
 import { ClusterClock, clusterModel } from "./cluster.ts";
-import { type RunConfig, type RunOptions, resolveRunConfig } from "./config.ts";
+import { type RunOptions, resolveRunConfig } from "./config.ts";
 import { LocalBackend } from "./local-backend.ts";
 import { type NoiseScaleReading, NoiseScaleTracker } from "./noise-scale.ts";
 import { createOptimizer, initParameters, planRun, type RunPlan } from "./plan.ts";
@@ -335,14 +335,3 @@ function noiseColumns(reading: NoiseScaleReading): {
 } {
   return { noiseScale: reading.value, noiseScaleWhy: reading.why };
 }
-
-/** Trains one run in-process and returns its result; see {@link Trainer} for events. */
-export async function train(
-  options: RunOptions,
-  catalog: PluginCatalog,
-  signal?: AbortSignal,
-): Promise<RunResult> {
-  return new Trainer(catalog).run(options, signal);
-}
-
-export type { RunConfig };

@@ -77,14 +77,14 @@ export interface RunSummary {
 }
 
 /** A run that trained every epoch. */
-export interface CompletedRun extends RunSummary {
+interface CompletedRun extends RunSummary {
   readonly status: "completed";
   readonly final: FinalMetrics;
   readonly error: null;
 }
 
 /** A run stopped because its loss went non-finite or exploded: a result, not a crash. */
-export interface DivergedRun extends RunSummary {
+interface DivergedRun extends RunSummary {
   readonly status: "diverged";
   /** The evaluation after the update that diverged (its losses may be NaN or Infinity: they are what was measured). */
   readonly final: FinalMetrics;
@@ -93,7 +93,7 @@ export interface DivergedRun extends RunSummary {
 }
 
 /** A run stopped by its signal (Ctrl-C) between updates. */
-export interface InterruptedRun extends RunSummary {
+interface InterruptedRun extends RunSummary {
   readonly status: "interrupted";
   /** The evaluation at the update where it stopped. */
   readonly final: FinalMetrics;
@@ -101,7 +101,7 @@ export interface InterruptedRun extends RunSummary {
 }
 
 /** A run ended by a plugin's error or bad input found mid-run (an LrsimError). */
-export interface FailedRun extends RunSummary {
+interface FailedRun extends RunSummary {
   readonly status: "failed";
   /** The last evaluation before the failure; null when it failed before the first one. */
   readonly final: FinalMetrics | null;
