@@ -97,8 +97,9 @@ describe("lrsim compare", () => {
     // Piped: no colour, yet each schedule has its own marker, the seeds are averaged and said so,
     // and the loss vs updates chart is not the loss vs epoch chart (batchramp makes fewer updates).
     expect(text).not.toContain("\x1b[");
-    expect(text).toContain("● multistep(milestones=[2,3,4], gamma=0.2)");
-    expect(text).toContain("■ batchramp(batchSize=16, milestones=[2,3,4])");
+    expect(text).toContain("● constant");
+    expect(text).toContain("■ multistep(milestones=[2,3,4], gamma=0.2)");
+    expect(text).toContain("▲ batchramp(batchSize=16, milestones=[2,3,4])");
     expect(text).toContain("test loss vs epoch — mean of 2 seeds per schedule");
     expect(text).toMatch(/final \d\.\d+ ± \d/);
     const chart = (title: string) => {

@@ -43,8 +43,9 @@ beforeAll(async () => {
   expect(findLr.code, findLr.stderr).toBe(0);
   // A user can name things anything (a plugin path, a comparison name, an error message).
   const db = openResults(env.LRSIM_DB);
-  db.prepare("UPDATE runs SET schedule = ? WHERE id IN (1, 2)").run(hostile);
-  db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE id = 3").run(`<b>${hostile}</b>`);
+  // Runs 1-2 are the constant-rate control, 3-4 step decay (renamed: still the reference, "step..."), 5-6 onecycle.
+  db.prepare("UPDATE runs SET schedule = ? WHERE id IN (3, 4)").run(hostile);
+  db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE id = 5").run(`<b>${hostile}</b>`);
   db.prepare("UPDATE comparisons SET name = ? WHERE id = 1").run(hostile);
   db.close();
   browser = await chromium.launch({ executablePath: ensureChromium(), args: chromiumArgs });
@@ -97,7 +98,7 @@ describe("lrsim report", () => {
       "train accuracy vs epoch",
       "loss vs learning rate",
     ]);
-    expect(await page.locator("#summary tbody tr").count()).toBe(8 + 1); // the control and 3 schedules, 2 seeds each, + run 3's error row
+    expect(await page.locator("#summary tbody tr").count()).toBe(8 + 1); // the control and 3 schedules, 2 seeds each, + run 5's error row
     expect(await page.locator("#by-schedule tbody tr").count()).toBe(4); // one row per schedule, the control included
     // One compact legend per section, not a "name: --" row per series under every chart.
     expect(await page.locator(".u-legend").count()).toBe(0);
@@ -137,7 +138,7 @@ describe("lrsim report", () => {
     const groups = new Map<string, Array<Record<string, number | string>>>();
     for (const row of rows)
       groups.set(String(row.schedule), [...(groups.get(String(row.schedule)) ?? []), row]);
-    expect(groups.size).toBe(3);
+    expect(groups.size).toBe(4); // the constant-rate control and three schedules
     const stats = (values: number[]) => {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
@@ -165,10 +166,10 @@ describe("lrsim report", () => {
       expect(await cell("updates")).toBe(pm(updates, (v) => String(Math.round(v))));
       const isControl = group === control;
       expect(await cell("updates-vs")).toBe(
-        isControl ? "control" : `${(updates.mean / controlUpdates).toFixed(2)}×`,
+        isControl ? "reference" : `${(updates.mean / controlUpdates).toFixed(2)}×`,
       );
       expect(await cell("time-vs")).toBe(
-        isControl ? "control" : `${(stats(col("cluster")).mean / controlTime).toFixed(2)}×`,
+        isControl ? "reference" : `${(stats(col("cluster")).mean / controlTime).toFixed(2)}×`,
       );
     }
     // batchramp made fewer updates than step decay: the summary says so at a glance.
@@ -187,9 +188,9 @@ describe("lrsim report", () => {
     expect(await page.evaluate("window.__pwned")).toBeUndefined();
     expect(await page.locator("img").count()).toBe(0);
     expect(await page.locator("main script").count()).toBe(0);
-    expect(await page.locator(".run-label").first().textContent()).toBe(`${hostile} seed 0`);
-    expect(await page.locator("#by-schedule .schedule-name .spec").first().textContent()).toBe(hostile);
-    expect(await page.locator("td.error").textContent()).toBe(`run 3: <b>${hostile}</b>`);
+    expect(await page.locator(".run-label").nth(2).textContent()).toBe(`${hostile} seed 0`); // runs 3-4
+    expect(await page.locator("#by-schedule .schedule-name .spec").nth(1).textContent()).toBe(hostile);
+    expect(await page.locator("td.error").textContent()).toBe(`run 5: <b>${hostile}</b>`);
     expect(await page.locator("h1").textContent()).toContain(hostile);
     expect(await page.title()).toContain(hostile);
     await page.close();

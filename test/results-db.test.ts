@@ -137,6 +137,8 @@ describe("runs in the results database", () => {
       "compare",
       "--schedules",
       "step,constant",
+      "--lr",
+      "0.1",
       "--model",
       "mlp(hidden=[32])",
       "--dataset",

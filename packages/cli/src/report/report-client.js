@@ -72,7 +72,7 @@ if (data.runs.length > 0) {
   const seeds = Math.max(...data.schedules.map((s) => s.seeds.length));
   const s = section(
     "Summary",
-    `${seeds > 1 ? `Mean ± std over ${seeds} seeds. ` : ""}Updates and simulated time are relative to ${control ? control.schedule : "the first schedule"}, the control (step decay in Smith et al., ICLR 2018).`,
+    `${seeds > 1 ? `Mean ± std over ${seeds} seeds. ` : ""}Updates and simulated time are relative to ${control ? control.schedule : "the first schedule"}, the reference (step decay, as in Smith et al., ICLR 2018); a constant rate, where present, is the control that shows whether decaying helped at all.`,
   );
   const table = el("table", null, { id: "by-schedule" });
   const head = el("tr");
@@ -83,9 +83,9 @@ if (data.runs.length > 0) {
     "best test acc",
     "final test loss",
     "updates",
-    "vs control",
+    "vs step",
     `simulated time on ${devices} devices`,
-    "vs control",
+    "vs step",
     "status",
   ])
     head.append(el("th", h));
@@ -103,9 +103,9 @@ if (data.runs.length > 0) {
       ["best-acc", pm(row.bestTestAccuracy, pct)],
       ["final-loss", pm(row.finalTestLoss, number, twoDigits)],
       ["updates", pm(row.updates, (v) => String(Math.round(v)))],
-      ["updates-vs", row.control ? "control" : times(row.updatesVsControl)],
+      ["updates-vs", row.control ? "reference" : times(row.updatesVsControl)],
       ["time", pm(row.clusterMs, seconds)],
-      ["time-vs", row.control ? "control" : times(row.clusterMsVsControl)],
+      ["time-vs", row.control ? "reference" : times(row.clusterMsVsControl)],
     ];
     for (const [key, text] of cells) tr.append(el("td", text, { class: "num", "data-key": key }));
     tr.append(el("td", row.statuses.join(", "), { class: `status-${row.statuses[0]}` }));
