@@ -1,6 +1,6 @@
 import { errors } from "@lrsim/core";
 import type { Db } from "@lrsim/store";
-import type { Protocol } from "../commands/compare-protocol.ts";
+import type { Protocol } from "./compare-protocol.ts";
 import { comparisonRuns, storedComparison } from "./stored-result.ts";
 
 /** How a comparison was set up, as `createComparison` recorded it: enough to run it again. */
