@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { protocolSchedules } from "../packages/cli/src/commands/compare-protocol.ts";
+import { protocolSchedules } from "../packages/cli/src/api/compare-protocol.ts";
 import { runCli } from "./helpers/cli.ts";
 
 const protocol = { lr: 0.1, batchSize: 128, factor: 5, epochs: 20 };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ancestorDirs, errors, importModule } from "@lrsim/core";
+import { ancestorDirs, errors, importModule, suggest } from "@lrsim/core";
 import type { Argv } from "yargs";
 
 /**
@@ -66,8 +66,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
       values = module.default;
     }
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.split("\n")[0]! : String(cause);
-    throw errors.badConfig(file, reason, cause);
+    throw errors.badConfig(file, loadProblem(cause), cause);
   }
   if (!isObject(values))
     throw errors.badConfig(
@@ -75,6 +74,39 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
       `it must ${file.endsWith(".json") ? "hold a JSON object" : "export default an object (defineConfig({...}))"} of option defaults`,
     );
   return { file, values };
+}
+
+/**
+ * What went wrong loading a config module, on one line: for a TypeScript file that does not
+ * compile, esbuild's first error with its line and column (its message alone is only
+ * "Transform failed with 1 error:"); otherwise the error's first line.
+ */
+function loadProblem(cause: unknown): string {
+  const first = (
+    cause as { errors?: Array<{ text?: string; location?: { line?: number; column?: number } }> }
+  )?.errors?.[0];
+  if (first?.text)
+    return `${first.location ? `line ${first.location.line}, column ${(first.location.column ?? 0) + 1}: ` : ""}${first.text}`;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  // esbuild's message carries "file:line:column: ERROR: text" on its second line.
+  const detail = /:(\d+):(\d+): ERROR: (.*)/.exec(message);
+  if (detail) return `line ${detail[1]}, column ${Number(detail[2]) + 1}: ${detail[3]}`;
+  return message.split("\n")[0]!;
+}
+
+/**
+ * Refuses config keys no lrsim command has (a misspelt `epochz`), and sections that are not
+ * commands, with a suggestion. `options` maps each command to its option names.
+ */
+export function checkConfigKeys(config: LoadedConfig, options: ReadonlyMap<string, readonly string[]>): void {
+  const all = new Set<string>(["config", "verbose"]);
+  for (const names of options.values()) for (const n of names) all.add(n).add(camel(n));
+  const known = [...all].filter((k) => !k.includes("-"));
+  for (const [key, value] of Object.entries(config.values)) {
+    if (options.has(key) && isObject(value)) continue;
+    if (all.has(key)) continue;
+    throw errors.unknownConfigKey(config.file, key, suggest(key, [...known, ...options.keys()])[0]);
+  }
 }
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -135,9 +167,10 @@ declare module "yargs" {
   interface Argv<T> {
     /**
      * The options declared so far (yargs has it at run time; its typings leave it out): `key`
-     * holds one entry per option name and alias.
+     * holds one entry per option name and alias; `number` and `array` list the options of
+     * those types.
      */
-    getOptions(): { key: Record<string, unknown> };
+    getOptions(): { key: Record<string, unknown>; number: string[]; array: string[] };
   }
 }
 

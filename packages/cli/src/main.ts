@@ -1,31 +1,30 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { describeOptionProblem, errors, isLrsimError, type LrsimError, type OptionNamer } from "@lrsim/core";
+import {
+  describeOptionProblem,
+  errors,
+  excerpt,
+  isLrsimError,
+  type LrsimError,
+  type OptionNamer,
+} from "@lrsim/core";
 import yargs from "yargs";
-import { compareCommand } from "./commands/compare.ts";
-import { decayCommand } from "./commands/decay.ts";
-import { findLrCommand } from "./commands/find-lr.ts";
-import { mergeCommand } from "./commands/merge.ts";
-import { pluginsCommand } from "./commands/plugins.ts";
-import { queryCommand } from "./commands/query.ts";
-import { reportCommand } from "./commands/report.ts";
-import { runCommand } from "./commands/run.ts";
-import { runsCommand } from "./commands/runs.ts";
-import { scheduleCommand } from "./commands/schedule.ts";
-import { schedulesCommand } from "./commands/schedules.ts";
-import { CONFIG_FILES, findConfig, type LoadedConfig, loadConfig } from "./config.ts";
+import { asModules, commandName, commandOptions, commandsFor } from "./commands/index.ts";
+import { CONFIG_FILES, checkConfigKeys, findConfig, type LoadedConfig, loadConfig } from "./config.ts";
 import { type CliIo, processIo } from "./io.ts";
 import { version } from "./version.ts";
 
 /**
- * Exit codes: 0 success; 1 bad input or a failed run (a plugin's error); 2 a usage error
- * (unknown option, missing argument); 70 an internal error, a bug in lrsim or a database
- * failure mid-run (sysexits' EX_SOFTWARE), to be reported.
+ * Exit codes: 0 success; 1 bad input or a failed run (a plugin's error, a full disk); 2 a usage
+ * error (unknown option, missing argument, a value that is not a number); 70 an internal error,
+ * a bug in lrsim or a database failure mid-run (sysexits' EX_SOFTWARE), to be reported; 130
+ * stopped by Ctrl-C or SIGTERM.
  */
-const EXIT = { ok: 0, error: 1, usage: 2, internal: 70 } as const;
+const EXIT = { ok: 0, error: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
 /** How the CLI names an option of the programmatic API: `batchSize` is `--batch-size`. */
-const flagName: OptionNamer = (option) => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const flagName: OptionNamer = (option) =>
+  option.startsWith("--") ? option : `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** An LrsimError's one line as the CLI prints it: options named as flags. */
 function cliMessage(error: LrsimError): string {
@@ -40,7 +39,7 @@ function reportError(io: CliIo, error: unknown, verbose: boolean): number {
   if (isLrsimError(error)) {
     io.err(`lrsim: ${cliMessage(error)}`);
     if (verbose && error.stack) io.err(error.stack);
-    return EXIT.error;
+    return error.code === "INTERRUPTED" ? EXIT.interrupted : EXIT.error;
   }
   io.err(`lrsim: internal error: ${error instanceof Error ? error.message : String(error)}`);
   io.err(
@@ -64,20 +63,39 @@ async function configFor(argv: readonly string[], cwd: string): Promise<LoadedCo
   return file ? loadConfig(file) : undefined;
 }
 
-/** Top-level command names, for pointing a usage error at the right --help. */
-const COMMANDS = [
-  "schedule",
-  "schedules",
-  "decay",
-  "run",
-  "plugins",
-  "runs",
-  "query",
-  "merge",
-  "find-lr",
-  "compare",
-  "report",
-];
+/**
+ * Usage mistakes yargs lets through, found once the command's options are known: a number
+ * option given no value or a value that is not a number (yargs would use NaN or the default),
+ * and a single-valued option given twice (yargs would make it a list).
+ */
+function checkParsed(
+  argv: readonly string[],
+  parsed: Record<string, unknown>,
+  options: { number: string[]; array: string[] },
+): void {
+  const numbers = new Set(options.number);
+  const arrays = new Set(options.array);
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (!token.startsWith("--") || token.includes("=")) continue;
+    const name = token.slice(2);
+    const next = argv[i + 1];
+    if (numbers.has(name) && (next === undefined || (next.startsWith("-") && !Number.isFinite(Number(next)))))
+      throw new UsageError(`--${name} needs a number`);
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    // yargs stores each option under its name and its camelCase alias; check the names only.
+    if (key === "_" || key === "$0" || /[A-Z]/.test(key)) continue;
+    if (typeof value === "number" && Number.isNaN(value)) {
+      const at = argv.indexOf(`--${key}`);
+      const inline = argv.find((a) => a.startsWith(`--${key}=`));
+      const given = at >= 0 ? argv[at + 1] : inline?.slice(key.length + 3);
+      throw new UsageError(`--${key} must be a number, got "${excerpt(given ?? "")}"`);
+    }
+    if (Array.isArray(value) && !arrays.has(key))
+      throw new UsageError(`--${key} is given more than once; give it once`);
+  }
+}
 
 /**
  * Runs the lrsim command line on `argv` (without `node` and the script) and returns the exit
@@ -99,22 +117,22 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
       exitCode = code;
     },
   };
+  const commands = commandsFor(io);
+  const names = commands.map(commandName);
+  if (config) {
+    try {
+      checkConfigKeys(config, commandOptions(outerIo));
+    } catch (error) {
+      if (!isLrsimError(error)) throw error;
+      outerIo.err(`lrsim: ${error.message}`);
+      return EXIT.error;
+    }
+  }
   const parser = yargs([...argv])
     .scriptName("lrsim")
     .usage(
       "lrsim — a learning-rate lab: print, plot and solve learning-rate, batch-size and momentum schedules, and train real models under them.\n\nUsage: $0 <command> [options]",
     )
-    .command(scheduleCommand(io))
-    .command(schedulesCommand(io))
-    .command(decayCommand(io))
-    .command(compareCommand(io))
-    .command(runCommand(io))
-    .command(findLrCommand(io))
-    .command(pluginsCommand(io))
-    .command(runsCommand(io))
-    .command(queryCommand(io))
-    .command(mergeCommand(io))
-    .command(reportCommand(io))
     .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of errors" })
     .option("config", {
       type: "string",
@@ -133,9 +151,16 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((message, error) => {
-      if (error) throw error;
-      throw new UsageError(message);
-    });
+      // yargs' own errors (a failed .check(), a bad choice) are usage errors; any other is a command's.
+      if (error && error.name !== "YError") throw error;
+      throw new UsageError(message ?? error?.message ?? "");
+    })
+    .middleware((parsed) => {
+      // getOptions() is typed in config.ts (yargs' own typings leave it out).
+      const options = parser.getOptions();
+      checkParsed(argv, parsed, options);
+    }, true);
+  parser.command(asModules(commands));
   try {
     // With a callback yargs hands over --help/--version text instead of printing it itself.
     let output = "";
@@ -144,9 +169,11 @@ export async function main(argv: readonly string[], outerIo: CliIo = processIo()
     });
     if (output) io.out(output);
     return exitCode;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      const command = COMMANDS.includes(argv[0] ?? "") ? `lrsim ${argv[0]}` : "lrsim";
+  } catch (caught) {
+    // A failed .check() of a subcommand reaches here as yargs' bare message string.
+    const error = typeof caught === "string" ? new UsageError(caught) : caught;
+    if (error instanceof UsageError || (isLrsimError(error) && error.code === "USAGE")) {
+      const command = names.includes(argv[0] ?? "") ? `lrsim ${argv[0]}` : "lrsim";
       const message = error.message.replace(/\n+/g, " ");
       const unknown = message.startsWith("Did you mean") ? `unknown command "${argv[0]}". ` : "";
       io.err(`lrsim: ${unknown}${message} (${command} --help shows the options)`);

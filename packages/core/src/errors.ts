@@ -11,17 +11,27 @@
 export const ERROR_CODES = [
   "BAD_CONFIG",
   "BAD_DEFINITION",
+  "BAD_OUTPUT",
   "BAD_PLUGIN_OUTPUT",
+  "BAD_SCHEDULE_VALUE",
   "BAD_SQL",
+  "DB_BUSY",
+  "DB_FULL",
+  "DB_IS_DIRECTORY",
+  "DB_NO_FOLDER",
   "DB_OPEN",
+  "DB_READ_ONLY",
   "DB_VERSION",
   "DUPLICATE_DEFINITION",
   "DUPLICATE_PARAM",
   "EMPTY_REPORT",
   "HOOK_FAILED",
+  "INTERRUPTED",
   "INVALID_OPTION",
   "INVALID_PARAMS",
+  "LIVE_RUN",
   "MISSING_PARAM",
+  "NOT_A_DB",
   "NO_CONFIG",
   "NO_DB",
   "NO_SUCH_COMPARISON",
@@ -31,12 +41,16 @@ export const ERROR_CODES = [
   "PARAM_TYPE",
   "PLUGIN_LOAD",
   "PLUGIN_SHAPE",
+  "QUERY_FAILED",
   "READ_ONLY",
   "RUN_TOO_SHORT",
   "SPEC_SYNTAX",
+  "TOO_LARGE",
   "TOO_MANY_ARGS",
+  "UNKNOWN_CONFIG_KEY",
   "UNKNOWN_NAME",
   "UNKNOWN_PARAM",
+  "USAGE",
   "WORKER_DIED",
 ] as const;
 
@@ -97,6 +111,21 @@ export function isLrsimError(error: unknown): error is LrsimError {
   return error instanceof LrsimError;
 }
 
+/** Longest piece of user input an error message quotes; longer input is cut to an excerpt. */
+const MAX_QUOTED = 60;
+
+/**
+ * A short excerpt of `text` around `column` (1-based), so refusing a 200 KB spec does not
+ * echo all of it: at most `MAX_QUOTED` characters, "…" marking what was cut.
+ */
+export function excerpt(text: string, column = 1): string {
+  if (text.length <= MAX_QUOTED) return text;
+  const half = Math.floor(MAX_QUOTED / 2);
+  const start = Math.max(0, Math.min(column - 1 - half, text.length - MAX_QUOTED));
+  const end = start + MAX_QUOTED;
+  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
+}
+
 function didYouMean(suggestions: readonly string[]): string {
   if (suggestions.length === 0) return "";
   return ` (did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?)`;
@@ -105,7 +134,7 @@ function didYouMean(suggestions: readonly string[]): string {
 const reasonOf = (cause: unknown) => (cause instanceof Error ? cause.message.split("\n")[0]! : String(cause));
 
 /**
- * The factories, one per {@link ErrorCode} and named after it, in the codes' order. Each
+ * The factories, one per `ErrorCode` and named after it, in the codes' order. Each
  * returns an error; callers throw it.
  */
 export const errors = {
@@ -115,20 +144,57 @@ export const errors = {
   /** A plugin definition of the wrong shape. */
   badDefinition: (kind: string, name: string, problem: string) =>
     new LrsimError("BAD_DEFINITION", `${kind} "${name}" is not a valid ${kind} definition: ${problem}`),
+  /** A file lrsim would write is a place it must not write to. */
+  badOutput: (path: string, problem: string) =>
+    new LrsimError("BAD_OUTPUT", `cannot write ${path}: ${problem}`),
   /**
    * A plugin hook returned or wrote something malformed: `${plugin} ${problem} from ${hook}`,
    * then `detail` (which starts with its own separator) when there is more to say.
    */
   badPluginOutput: (plugin: string, hook: string, problem: string, detail = "") =>
     new LrsimError("BAD_PLUGIN_OUTPUT", `${plugin} ${problem} from ${hook}${detail}`),
+  /** A schedule returned a value training cannot use. */
+  badScheduleValue: (plugin: string, clock: string, what: string, value: unknown) =>
+    new LrsimError(
+      "BAD_SCHEDULE_VALUE",
+      `${plugin} returned ${what} ${excerpt(String(value))} at ${clock}; a schedule must return a finite lr >= 0, and a batchSize >= 1 and a finite momentum if it sets them`,
+    ),
   /** A query that SQLite cannot prepare. */
   badSql: (cause: unknown) =>
     new LrsimError("BAD_SQL", `the query is not valid SQL: ${reasonOf(cause)}`, { cause }),
+  /** Another connection held a lock on the database for longer than the busy timeout. */
+  dbBusy: (path: string, holder: string, timeoutMs: number, cause?: unknown) =>
+    new LrsimError(
+      "DB_BUSY",
+      `${path} stayed locked for the ${timeoutMs / 1000} s busy timeout (held by ${holder}); end that transaction or process and run again`,
+      { cause },
+    ),
+  /** The disk holding the database is full. `detail` says what was kept. */
+  dbFull: (path: string, detail = "", cause?: unknown) =>
+    new LrsimError("DB_FULL", `the disk holding ${path} is full${detail}; free some space and run again`, {
+      cause,
+    }),
+  /** `--db` (or `LRSIM_DB`) names a directory. */
+  dbIsDirectory: (path: string) =>
+    new LrsimError("DB_IS_DIRECTORY", `${path} is a directory; --db (or LRSIM_DB) must name a database file`),
+  /** The database's folder does not exist. */
+  dbNoFolder: (path: string, folder: string) =>
+    new LrsimError(
+      "DB_NO_FOLDER",
+      `cannot open the results database ${path}: the folder ${folder} does not exist; create it first`,
+    ),
   /** A results database that cannot be opened (a directory, no permission, not SQLite). */
   dbOpen: (path: string, cause: unknown) =>
     new LrsimError(
       "DB_OPEN",
       `cannot open the results database ${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    ),
+  /** The database (or its folder) cannot be written. */
+  dbReadOnly: (path: string, cause?: unknown) =>
+    new LrsimError(
+      "DB_READ_ONLY",
+      `cannot write to ${path}: the file or its folder is read-only; fix the permissions or pass another --db`,
       { cause },
     ),
   /** A results database of a schema version this lrsim cannot use as it is; `problem` says how to fix it. */
@@ -153,19 +219,34 @@ export const errors = {
       `${plugin} failed in ${hook}: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause },
     ),
+  /** The user stopped the command (Ctrl-C, SIGTERM) before it began its work: exit 130. */
+  interrupted: (doing: string) => new LrsimError("INTERRUPTED", `interrupted while ${doing}`),
   /**
    * An option with a bad value, named as the programmatic API spells it (`batchSize`); the
    * CLI prints it as its flag (`--batch-size`). `than` names the option a bound comes from.
    */
   invalidOption: (option: string, requirement: string, got: string, than?: OptionProblem["than"]) => {
-    const problem: OptionProblem = { option, requirement, got, than };
+    const problem: OptionProblem = { option, requirement, got: excerpt(got), than };
     return new LrsimError("INVALID_OPTION", describeOptionProblem(problem), { option: problem });
   },
   /** Parameters that are fine one by one but not together. */
   invalidParams: (owner: string, problem: string) => new LrsimError("INVALID_PARAMS", `${owner}: ${problem}`),
+  /** `lrsim runs rm` on a run whose process is still training it. */
+  liveRun: (id: number, pid: number, host: string) =>
+    new LrsimError(
+      "LIVE_RUN",
+      `run ${id} is still training (pid ${pid} on ${host}); stop it first (Ctrl-C ends it as interrupted), then remove it`,
+    ),
   /** A required parameter that is neither given nor derivable from the run. */
   missingParam: (owner: string, param: string, hint: string) =>
     new LrsimError("MISSING_PARAM", `${owner}: missing parameter "${param}" (${hint})`),
+  /** The file exists but is not SQLite (or is truncated or damaged). */
+  notADb: (path: string, reason: string, cause?: unknown) =>
+    new LrsimError(
+      "NOT_A_DB",
+      `${path} is not a usable results database (SQLite: ${reason}); pass another --db, or move the file away to start a new one`,
+      { cause },
+    ),
   /** `--config FILE` names a file that is not there. */
   noConfig: (file: string) => new LrsimError("NO_CONFIG", `no config file at ${file}`),
   /** A results database to read that does not exist; `hint` (with its separator) says where runs went. */
@@ -181,10 +262,10 @@ export const errors = {
     new LrsimError("NO_SUCH_RUN", `no run with id ${id} in this database (lrsim runs lists them)`),
   /** A parameter value outside its allowed range. */
   paramRange: (owner: string, param: string, requirement: string, got: string) =>
-    new LrsimError("PARAM_RANGE", `${owner}: ${param} must be ${requirement}, got ${got}`),
+    new LrsimError("PARAM_RANGE", `${owner}: ${param} must be ${requirement}, got ${excerpt(got)}`),
   /** A parameter value of the wrong type. */
   paramType: (owner: string, param: string, expected: string, got: string) =>
-    new LrsimError("PARAM_TYPE", `${owner}: ${param} must be ${expected}, got ${got}`),
+    new LrsimError("PARAM_TYPE", `${owner}: ${param} must be ${expected}, got ${excerpt(got)}`),
   /** A plugin module that cannot be imported. */
   pluginLoad: (kind: string, name: string, url: string, cause: unknown) =>
     new LrsimError(
@@ -201,6 +282,13 @@ export const errors = {
       // Most problems already say what was expected; say it once.
       `${kind} plugin "${name}" (${url}) does not export a ${kind} definition: ${problem}${problem.includes(expected) ? "" : `; expected ${expected}`}`,
     ),
+  /** A read-only query SQLite refused while running it (load_extension is "not authorized"). */
+  queryFailed: (reason: string, cause?: unknown) =>
+    new LrsimError(
+      "QUERY_FAILED",
+      `the query failed: ${reason}${/not authorized/.test(reason) ? " (lrsim query does not load extensions; use the sqlite3 shell)" : ""}`,
+      { cause },
+    ),
   /** A statement given to `lrsim query` that would write. */
   readOnly: () =>
     new LrsimError(
@@ -215,10 +303,25 @@ export const errors = {
     ),
   /** A spec that does not parse, with the column of the problem. */
   specSyntax: (spec: string, column: number, problem: string) =>
-    new LrsimError("SPEC_SYNTAX", `invalid spec "${spec}": ${problem} at column ${column}`),
+    new LrsimError(
+      "SPEC_SYNTAX",
+      `invalid spec "${excerpt(spec, column)}": ${problem} at column ${column}${spec.length > MAX_QUOTED ? ` of ${spec.length}` : ""}`,
+    ),
+  /** A count from the user larger than lrsim can hold. */
+  tooLarge: (option: string, max: number, got: string) =>
+    new LrsimError(
+      "TOO_LARGE",
+      `${option} must be at most ${max.toLocaleString("en-US")}, got ${excerpt(got)}`,
+    ),
   /** More positional arguments than the plugin has parameters. */
   tooManyArgs: (owner: string, max: number) =>
     new LrsimError("TOO_MANY_ARGS", `${owner}: takes at most ${max} positional arguments`),
+  /** A config-file key that no command has as an option (and no command section). */
+  unknownConfigKey: (file: string, key: string, suggestion: string | undefined) =>
+    new LrsimError(
+      "UNKNOWN_CONFIG_KEY",
+      `${file}: no lrsim command has an option "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; top-level keys are option names (batchSize, epochs, ...) or command sections (run: {...})`,
+    ),
   /**
    * A plugin name that is not registered, with close matches; `packageName` when no
    * `lrsim-plugin-*` package of that name is installed either.
@@ -242,6 +345,8 @@ export const errors = {
       "UNKNOWN_PARAM",
       `${owner}: unknown parameter "${param}"${didYouMean(suggestions)}; parameters: ${known.join(", ")}`,
     ),
+  /** A command-line usage error found after parsing (a count of 0, a value that is not a number): exit 2. */
+  usage: (message: string) => new LrsimError("USAGE", message),
   /** A worker thread that exited mid-run (a crash, out of memory, a plugin's `process.exit`). */
   workerDied: (exitCode: string, model: string, cause: unknown) =>
     new LrsimError(

@@ -10,6 +10,7 @@ export {
   errorFromWire,
   errors,
   errorToWire,
+  excerpt,
   isLrsimError,
   LrsimError,
   type OptionNamer,
@@ -60,6 +61,7 @@ export {
   typeOf,
 } from "./spec/params.ts";
 export { parseSpec, parseSpecList } from "./spec/parse.ts";
+export { suggest } from "./spec/suggest.ts";
 export { ordinal, plural } from "./text.ts";
 export type { StepOutcome, TrainingBackend } from "./train/backend.ts";
 export {
@@ -106,7 +108,7 @@ export {
   valleyIndex,
 } from "./train/range-test-suggest.ts";
 export { finalOf, runResultOf } from "./train/result.ts";
-export { type BackendFactory, localBackend, Trainer } from "./train/trainer.ts";
+export { type BackendFactory, localBackend, Trainer, type TrainerObserver } from "./train/trainer.ts";
 export type {
   EpochRecord,
   FinalMetrics,

@@ -42,6 +42,7 @@ export class GradientPool {
   readonly slotBudgetBytes: number;
   private readonly piscina: Piscina | undefined;
   private nextSession = 1;
+  private closing: Promise<void> | undefined;
 
   constructor(options: GradientPoolOptions = {}) {
     const workers = options.workers ?? availableParallelism();
@@ -73,8 +74,12 @@ export class GradientPool {
     return this.piscina.run(task) as Promise<ServeEnd>;
   }
 
-  /** Ends every worker thread; the pool is unusable afterwards. */
-  async close(): Promise<void> {
-    await this.piscina?.destroy();
+  /**
+   * Ends every worker thread, even one stuck in a plugin's code (tasks in progress reject);
+   * the pool is unusable afterwards. Calling it again waits for the same end.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.piscina?.destroy() ?? Promise.resolve();
+    return this.closing;
   }
 }

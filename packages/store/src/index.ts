@@ -5,8 +5,15 @@
  * @packageDocumentation
  */
 
-export { mergeInto } from "./merge.ts";
-export { type Db, databasePath, openResults } from "./open.ts";
+export { checkMergeSource, mergeAll, mergeInto } from "./merge.ts";
+export {
+  busyTimeoutMs,
+  type Db,
+  databasePath,
+  openResults,
+  openResultsWhenFree,
+  setBusyWait,
+} from "./open.ts";
 export {
   getRun,
   isStale,
@@ -16,7 +23,18 @@ export {
   readOnlyQuery,
   runEvaluations,
 } from "./queries.ts";
+export {
+  comparisonRunRows,
+  getComparison,
+  getRangeTest,
+  latestId,
+  removeRuns,
+  runRows,
+  runSummary,
+  runTable,
+} from "./reads.ts";
 export { createComparison, recordRangeTest } from "./records.ts";
 export { RunWriter } from "./run-writer.ts";
 export { SCHEMA_VERSION } from "./schema.ts";
+export { explainSqliteError, lockHolders } from "./sqlite-errors.ts";
 export { fromReal, toReal } from "./values.ts";

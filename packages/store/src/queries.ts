@@ -128,5 +128,11 @@ export function readOnlyQuery(db: Db, sql: string): { columns: string[]; rows: u
   if (!statement.readonly) throw errors.readOnly();
   if (!statement.reader) return { columns: [], rows: [] };
   const columns = statement.columns().map((c) => c.name);
-  return { columns, rows: statement.raw().all() as unknown[][] };
+  try {
+    return { columns, rows: statement.raw().all() as unknown[][] };
+  } catch (cause) {
+    // SQLite refuses some functions outright (load_extension: "not authorized").
+    if (!(cause as { code?: string }).code?.startsWith("SQLITE_")) throw cause;
+    throw errors.queryFailed((cause as Error).message, cause);
+  }
 }

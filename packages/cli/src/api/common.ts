@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { type Db, databasePath, openResults as openStore } from "@lrsim/store";
+import { type Db, databasePath, openResults } from "@lrsim/store";
 
 /** What every experiment of the programmatic API accepts besides its own options. */
 export interface ExperimentOptions {
@@ -21,9 +21,14 @@ export function workersOf(options: ExperimentOptions): number {
   return options.workers ?? availableParallelism();
 }
 
-/** Opens the results database an experiment records in, or undefined with `db: false`. */
-export function openRecording(options: ExperimentOptions): { db: Db; path: string } | undefined {
+/** The database file an experiment records in, or undefined with `db: false`. */
+export function recordingPath(options: ExperimentOptions): string | undefined {
   if (options.db === false) return undefined;
-  const path = databasePath(options.db, process.env, options.cwd ?? process.cwd());
-  return { db: openStore(path), path };
+  return databasePath(options.db, process.env, options.cwd ?? process.cwd());
+}
+
+/** Opens the results database an experiment records in (created if missing), or undefined with `db: false`. */
+export function openRecording(options: ExperimentOptions): { db: Db; path: string } | undefined {
+  const path = recordingPath(options);
+  return path === undefined ? undefined : { db: openResults(path), path };
 }

@@ -1,6 +1,6 @@
 import { errors } from "@lrsim/core";
-import type { Db } from "@lrsim/store";
-import type { Protocol } from "../commands/compare-protocol.ts";
+import { type Db, removeRuns } from "@lrsim/store";
+import type { Protocol } from "./compare-protocol.ts";
 import { comparisonRuns, storedComparison } from "./stored-result.ts";
 
 /** How a comparison was set up, as `createComparison` recorded it: enough to run it again. */
@@ -52,8 +52,5 @@ export function resumePlan(db: Db, id: number): ResumePlan {
 
 /** Removes the runs a resumed comparison trains again (their steps and evaluations go too). */
 export function removeUnfinished(db: Db, ids: readonly number[]): void {
-  const remove = db.prepare("DELETE FROM runs WHERE id = ?");
-  db.transaction(() => {
-    for (const id of ids) remove.run(id);
-  }).immediate();
+  removeRuns(db, ids);
 }

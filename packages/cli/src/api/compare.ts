@@ -10,11 +10,11 @@ import {
 } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { createComparison, RunWriter } from "@lrsim/store";
-import { type Protocol, protocolSchedules, withControl } from "../commands/compare-protocol.ts";
 import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { COMPARE_DEFAULTS } from "./compare-defaults.ts";
+import { type Protocol, protocolSchedules, withControl } from "./compare-protocol.ts";
 import { cellKey, removeUnfinished, resumePlan } from "./compare-resume.ts";
 import type { RunExperimentResult } from "./run.ts";
 import { hasEnded, storedResult } from "./stored-result.ts";
@@ -96,6 +96,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
   try {
     const resumed = options.resume === undefined ? undefined : resumeFrom(recording, options.resume);
     const o = { ...COMPARE_DEFAULTS, ...options, ...resumed?.settings };
+    checkProtocolOptions(o);
     const protocol: Protocol = { lr: o.lr, batchSize: o.batchSize, factor: o.factor, epochs: o.epochs };
     const schedules =
       resumed?.plan.schedules ??
@@ -202,4 +203,25 @@ function resumeFrom(recording: ReturnType<typeof openRecording>, id: number) {
   const resumed = resumePlan(recording.db, id);
   const { schedules: _, seeds: __, devices, ...settings } = resumed.plan;
   return { ...resumed, settings: devices === undefined ? settings : { ...settings, devices } };
+}
+
+/** Most runs one comparison may plan (schedules times seeds). */
+export const MAX_COMPARE_RUNS = 10_000;
+
+/**
+ * Checks the protocol's numbers by the names the caller used (`lr`, `factor`, `seeds`), before
+ * they are written into schedule specs the user never typed.
+ */
+function checkProtocolOptions(o: { lr: number; factor: number; seeds: number }): void {
+  if (typeof o.lr !== "number" || !Number.isFinite(o.lr) || o.lr <= 0)
+    throw errors.invalidOption("lr", "a positive number", String(o.lr));
+  if (typeof o.factor !== "number" || !Number.isFinite(o.factor) || o.factor < 1)
+    throw errors.invalidOption(
+      "factor",
+      "a number >= 1 (the lr is divided, or the batch multiplied, by it)",
+      String(o.factor),
+    );
+  if (!Number.isInteger(o.seeds) || o.seeds < 1)
+    throw errors.invalidOption("seeds", "a positive integer", String(o.seeds));
+  if (o.seeds > MAX_COMPARE_RUNS) throw errors.tooLarge("seeds", MAX_COMPARE_RUNS, String(o.seeds));
 }

@@ -1,9 +1,8 @@
 import { createCatalog } from "@lrsim/builtins";
 import { type RangeTestOptions, type RangeTestResult, findLr as rangeTest } from "@lrsim/core";
-import { GradientPool } from "@lrsim/parallel";
 import { recordRangeTest } from "@lrsim/store";
-import { WORKER_PRELOAD } from "../loader/hooks.ts";
-import { type ExperimentOptions, openRecording } from "./common.ts";
+import { type ExperimentOptions, recordingPath } from "./common.ts";
+import { withExperiment } from "./resources.ts";
 
 /** Options of {@link findLr}: those of `lrsim find-lr`, camelCased. */
 export interface FindLrOptions extends RangeTestOptions, Omit<ExperimentOptions, "signal"> {}
@@ -23,23 +22,21 @@ export interface FindLrResult extends RangeTestResult {
  * const { suggestedLr } = await findLr({ model: "linear", dataset: "line", batchSize: 80 });
  */
 export async function findLr(options: FindLrOptions): Promise<FindLrResult> {
-  const pool = new GradientPool({ workers: options.workers ?? 0, preload: WORKER_PRELOAD });
-  let result: RangeTestResult;
-  try {
-    result = await rangeTest(options, createCatalog(options.cwd ?? process.cwd()), pool.backend);
-  } finally {
-    await pool.close();
-  }
-  const recording = openRecording(options);
-  if (!recording) return { ...result, rangeTestId: null };
-  try {
-    const rangeTestId = recordRangeTest(recording.db, {
-      ...result,
-      config: result.options,
-      suggestions: { ...result.suggestions },
-    });
-    return { ...result, rangeTestId };
-  } finally {
-    recording.db.close();
-  }
+  return withExperiment(
+    { workers: options.workers ?? 0, db: recordingPath(options), signal: undefined },
+    async (resources) => {
+      const result = await rangeTest(
+        options,
+        createCatalog(options.cwd ?? process.cwd()),
+        resources.pool.backend,
+      );
+      if (!resources.db) return { ...result, rangeTestId: null };
+      const rangeTestId = recordRangeTest(resources.db, {
+        ...result,
+        config: result.options,
+        suggestions: { ...result.suggestions },
+      });
+      return { ...result, rangeTestId };
+    },
+  );
 }

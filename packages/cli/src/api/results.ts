@@ -6,7 +6,7 @@ import {
   type RunListing,
   readOnlyQuery,
 } from "@lrsim/store";
-import { openExisting } from "../commands/results-db.ts";
+import { openExisting } from "./resources.ts";
 import { comparisonRunIds, type StoredRunResult, storedResult } from "./stored-result.ts";
 
 /** A results database opened for reading, as `lrsim runs` and `lrsim query` read it. */

@@ -7,12 +7,11 @@ import {
   type StepRecord,
   Trainer,
 } from "@lrsim/core";
-import { GradientPool } from "@lrsim/parallel";
 import { RunWriter } from "@lrsim/store";
-import { deriveScheduleSpec } from "../commands/compare-protocol.ts";
-import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
-import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
+import { type ExperimentOptions, recordingPath, workersOf } from "./common.ts";
+import { deriveScheduleSpec } from "./compare-protocol.ts";
+import { type ExperimentResources, withExperiment } from "./resources.ts";
 import { withScheduleLr } from "./schedule-lr.ts";
 
 /** Options of {@link run}: those of `lrsim run`, camelCased, plus progress callbacks. */
@@ -39,9 +38,11 @@ export type RunExperimentResult = RunResult & {
  * Trains one model under one schedule, as `lrsim run` does: data-parallel on a worker pool,
  * recorded in the results database. Bare `step` means what it means in {@link compare}: a
  * `multistep` decay by 5 at 30/60/80% of the epochs (the result's `schedule` is the spec it
- * became). A failed or diverged run resolves with that status (and its error); bad options
- * reject with an LrsimError, and a bug or a database failing mid-run rejects with its own
- * error. A throwing `onStep`/`onEpoch` is reported, not fatal.
+ * became). A failed or diverged run resolves with that status (and
+ * its error) — so does a run the database stopped taking (disk full, a lock held past the busy
+ * timeout): `failed`, the rows written before kept. Bad options reject with an LrsimError, and
+ * a bug or an unexplained database failure mid-run rejects with its own error. A throwing
+ * `onStep`/`onEpoch` is reported, not fatal.
  *
  * @example
  * const r = await run({ schedule: "onecycle(maxLr=0.5)", model: "mlp", dataset: "mnist", epochs: 5 });
@@ -49,26 +50,48 @@ export type RunExperimentResult = RunResult & {
  */
 export async function run(options: RunExperimentOptions): Promise<RunExperimentResult> {
   const workers = workersOf(options);
-  const pool = new GradientPool({ workers, preload: WORKER_PRELOAD });
-  const recording = openRecording(options);
-  try {
-    const catalog = createCatalog(options.cwd ?? process.cwd());
-    const { lr, ...runOptions } = options;
-    // Bare `step` means what compare runs (Smith et al.'s milestones); --lr then sets its rate.
-    const derived = deriveScheduleSpec(
-      options.schedule ?? RUN_DEFAULTS.schedule,
-      options.epochs ?? RUN_DEFAULTS.epochs,
-    );
-    const schedule = lr === undefined ? derived : await withScheduleLr(derived, lr, catalog);
-    const trainer = new Trainer(catalog, pool.backend);
-    const writer = recording ? new RunWriter(recording.db, { workers, lrsimVersion: version }) : undefined;
-    writer?.attach(trainer);
-    if (options.onStep) trainer.on("stepEnd", options.onStep);
-    if (options.onEpoch) trainer.on("epochEnd", options.onEpoch);
-    const result = await trainer.run({ ...runOptions, schedule }, options.signal);
-    return { ...result, runId: writer?.id ?? null };
-  } finally {
-    recording?.db.close();
-    await pool.close();
-  }
+  return withExperiment(
+    { workers, db: recordingPath(options), signal: options.signal },
+    async (resources) => {
+      const catalog = createCatalog(options.cwd ?? process.cwd());
+      const { lr, ...runOptions } = options;
+      // Bare `step` means what compare runs (Smith et al.'s milestones); --lr then sets its rate.
+      const derived = deriveScheduleSpec(
+        options.schedule ?? RUN_DEFAULTS.schedule,
+        options.epochs ?? RUN_DEFAULTS.epochs,
+      );
+      const schedule = lr === undefined ? derived : await withScheduleLr(derived, lr, catalog);
+      const trainer = new Trainer(catalog, resources.pool.backend);
+      const writer = attachWriter(trainer, resources, workers);
+      if (options.onStep) trainer.on("stepEnd", options.onStep);
+      if (options.onEpoch) trainer.on("epochEnd", options.onEpoch);
+      const result = await trainer.run({ ...runOptions, schedule }, resources.signal);
+      return { ...failedBy(result, resources), runId: writer?.id ?? null };
+    },
+  );
+}
+
+/** Records a trainer's run in the experiment's database (if any); a refused write stops the run. */
+export function attachWriter(
+  trainer: Trainer,
+  resources: ExperimentResources,
+  workers: number,
+  comparisonId?: number,
+): RunWriter | undefined {
+  if (!resources.db) return undefined;
+  const writer = new RunWriter(resources.db, {
+    workers,
+    lrsimVersion: version,
+    comparisonId,
+    onFailure: (failure) => resources.stop(failure),
+  });
+  writer.attach(trainer);
+  return writer;
+}
+
+/** A run the database stopped (rather than the user) ended `failed`, with the database's reason. */
+export function failedBy(result: RunResult, resources: ExperimentResources): RunResult {
+  const failure = resources.stopped;
+  if (!failure) return result;
+  return { ...result, status: "failed", error: failure.message };
 }

@@ -1,13 +1,20 @@
 import {
   type EpochRecord,
-  errors,
   type FinalMetrics,
   finalOf,
   type RunResult,
   type RunSummary,
   runResultOf,
 } from "@lrsim/core";
-import { type Db, getRun, isStale, runEvaluations } from "@lrsim/store";
+import {
+  comparisonRunRows,
+  type Db,
+  getComparison,
+  getRun,
+  isStale,
+  runEvaluations,
+  runSummary,
+} from "@lrsim/store";
 
 /**
  * A run that has not ended as the database holds it: `running` (its process is training it)
@@ -41,9 +48,7 @@ function storedCluster(config: unknown): string {
 /** Rebuilds the run object of `lrsim run --json` from the database. */
 export function storedResult(db: Db, id: number): StoredRunResult {
   const run = getRun(db, id);
-  const summaryRow = db.prepare("SELECT * FROM run_summaries WHERE run_id = ?").get(id) as
-    | Record<string, number>
-    | undefined;
+  const summaryRow = runSummary(db, id) as Record<string, number> | undefined;
   const history: EpochRecord[] = runEvaluations(db, id).map((e) => ({
     epoch: e.epoch!,
     updates: e.updates!,
@@ -116,17 +121,10 @@ export interface ComparisonRun {
  * None for an unknown id.
  */
 export function comparisonRuns(db: Db, id: number): ComparisonRun[] {
-  const row = db.prepare("SELECT config FROM comparisons WHERE id = ?").get(id) as
-    | { config: string }
-    | undefined;
-  const plan = row ? (JSON.parse(row.config) as { schedules?: unknown; seeds?: unknown }) : {};
+  const plan = comparisonPlanOf(db, id);
   const schedules = Array.isArray(plan.schedules) ? (plan.schedules as string[]) : [];
   const seeds = Array.isArray(plan.seeds) ? (plan.seeds as number[]) : [];
-  const runs = db
-    .prepare(
-      "SELECT id, json_extract(config, '$.schedule') AS schedule, seed, status FROM runs WHERE comparison_id = ? ORDER BY id",
-    )
-    .all(id) as ComparisonRun[];
+  const runs: ComparisonRun[] = comparisonRunRows(db, id);
   const place = (r: ComparisonRun) => {
     const s = schedules.indexOf(r.schedule);
     const k = seeds.indexOf(r.seed);
@@ -138,6 +136,15 @@ export function comparisonRuns(db: Db, id: number): ComparisonRun[] {
     .map(({ r }) => r);
 }
 
+/** A comparison's recorded plan (schedules and seeds), or nothing for an unknown id. */
+function comparisonPlanOf(db: Db, id: number): { schedules?: unknown; seeds?: unknown } {
+  try {
+    return getComparison(db, id).config;
+  } catch {
+    return {};
+  }
+}
+
 /** The ids of a comparison's runs, in plan order ({@link comparisonRuns}). */
 export function comparisonRunIds(db: Db, id: number): number[] {
   return comparisonRuns(db, id).map((r) => r.id);
@@ -145,13 +152,6 @@ export function comparisonRunIds(db: Db, id: number): number[] {
 
 /** Reads a stored comparison; an unknown id is a one-line error. */
 export function storedComparison(db: Db, id: number): StoredComparison {
-  const row = db.prepare("SELECT name, config FROM comparisons WHERE id = ?").get(id) as
-    | { name: string | null; config: string }
-    | undefined;
-  if (!row) throw errors.noSuchComparison(id);
-  return {
-    name: row.name,
-    config: JSON.parse(row.config) as Record<string, unknown>,
-    runIds: comparisonRunIds(db, id),
-  };
+  const { name, config } = getComparison(db, id);
+  return { name, config, runIds: comparisonRunIds(db, id) };
 }

@@ -43,7 +43,12 @@ export function comparisonTable(runs: readonly StoredRunResult[]): string {
     const accuracy = group.every((r) => r.final !== null && r.final.testAccuracy !== null);
     const final = meanStd(group.map((r) => r.final?.testAccuracy ?? Number.NaN));
     const best = meanStd(
-      group.map((r) => Math.max(...r.history.map((h) => h.testAccuracy ?? Number.NEGATIVE_INFINITY))),
+      group.map((r) =>
+        r.history.reduce(
+          (m, h) => Math.max(m, h.testAccuracy ?? Number.NEGATIVE_INFINITY),
+          Number.NEGATIVE_INFINITY,
+        ),
+      ),
     );
     const cluster = meanStd(group.map((r) => r.clusterMs)).mean;
     const statuses = [...new Set(group.map((r) => r.status))].join(",");

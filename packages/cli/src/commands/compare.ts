@@ -1,19 +1,19 @@
 import { availableParallelism } from "node:os";
-import type { FinalMetrics } from "@lrsim/core";
+import { errors, type FinalMetrics } from "@lrsim/core";
 import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
-import { compare } from "../api/compare.ts";
+import { compare, MAX_COMPARE_RUNS } from "../api/compare.ts";
 import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
+import { describeProtocol } from "../api/compare-protocol.ts";
 import { type StoredRunResult, storedComparison, storedResult } from "../api/stored-result.ts";
 import { withConfig } from "../config.ts";
 import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { ProgressBoard } from "../render/progress-board.ts";
 import { clusterOptions, clusterRunOptions } from "./cluster-option.ts";
 import { comparisonCharts } from "./compare-charts.ts";
-import { describeProtocol } from "./compare-protocol.ts";
 import { comparisonTable } from "./compare-render.ts";
 import { withInterrupt } from "./interrupt.ts";
-import { dbOption, openToRead } from "./results-db.ts";
+import { dbOption, useDatabase } from "./results-db.ts";
 
 interface CompareArgs {
   schedules: string;
@@ -177,6 +177,20 @@ function output(
 }
 
 async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
+  if (args.resume === undefined) {
+    if (!Number.isInteger(args.seeds) || args.seeds < 1)
+      throw errors.usage(`--seeds must be a positive integer (runs per schedule), got ${args.seeds}`);
+    // Checked here, by flag: the protocol writes them into specs the user never typed.
+    if (!(args.lr > 0 && Number.isFinite(args.lr)))
+      throw errors.invalidOption("lr", "a positive number", String(args.lr));
+    if (!(args.factor >= 1 && Number.isFinite(args.factor)))
+      throw errors.invalidOption(
+        "factor",
+        "a number >= 1 (the lr is divided, or the batch multiplied, by it)",
+        String(args.factor),
+      );
+    if (args.seeds > MAX_COMPARE_RUNS) throw errors.tooLarge("--seeds", MAX_COMPARE_RUNS, String(args.seeds));
+  }
   const { resume, show: _, ...settings } = args;
   let board: ProgressBoard | undefined;
   let epochs = args.epochs;
@@ -225,8 +239,10 @@ async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
     }),
   );
   board?.close();
+  reportFailures(io, result.runs);
   if (result.runs.length < result.planned || result.runs.some((r) => r.status === "interrupted"))
     io.setExitCode?.(130);
+  else if (result.runs.some((r) => r.status === "failed")) io.setExitCode?.(1);
   const plan = result.settings;
   output(
     io,
@@ -238,9 +254,19 @@ async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
   );
 }
 
+/** Failed runs' errors go to stderr too (the table on stdout still shows them). */
+function reportFailures(
+  io: CliIo,
+  runs: readonly { status: string; schedule: string; seed: number; error: string | null }[],
+): void {
+  runs.forEach((r, i) => {
+    if (r.status === "failed")
+      io.err(`lrsim: run ${i + 1} (${r.schedule}, seed ${r.seed}) failed: ${r.error}`);
+  });
+}
+
 function showComparison(args: CompareArgs, io: CliIo): void {
-  const db = openToRead(args.db, io);
-  try {
+  useDatabase(args.db, io, "read", (db) => {
     const id = args.show!;
     const stored = storedComparison(db, id);
     const runs = stored.runIds.map((runId) => ({ ...storedResult(db, runId), runId }));
@@ -266,7 +292,5 @@ function showComparison(args: CompareArgs, io: CliIo): void {
       `comparison ${id}: ${config.model} on ${config.dataset}, ${config.optimizer}; ${describeProtocol(config)}`,
       planned,
     );
-  } finally {
-    db.close();
-  }
+  });
 }

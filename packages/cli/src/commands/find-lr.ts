@@ -135,7 +135,9 @@ function render(r: RangeTestResult, look: { color: boolean; width: number }): st
     y: t.smoothedLoss.slice(0, -1),
   }));
   const values = series.flatMap((s) => s.y).filter((v) => v > 0 && Number.isFinite(v));
-  const logY = values.length > 0 && Math.max(...values) / Math.min(...values) > 50;
+  const logY =
+    values.length > 0 &&
+    values.reduce((a, b) => Math.max(a, b)) / values.reduce((a, b) => Math.min(a, b)) > 50;
   const chart = renderChart(series, {
     title: `smoothed loss vs lr — ${r.model} on ${r.dataset}, ${r.optimizer}`,
     yLabel: "smoothed loss",

@@ -1,5 +1,12 @@
-import { plural } from "@lrsim/core";
-import { databasePath, mergeInto, openResults } from "@lrsim/store";
+import { errors, plural } from "@lrsim/core";
+import {
+  busyTimeoutMs,
+  checkMergeSource,
+  databasePath,
+  explainSqliteError,
+  mergeAll,
+  openResults,
+} from "@lrsim/store";
 import type { Argv } from "yargs";
 import type { CliIo } from "../io.ts";
 
@@ -24,14 +31,22 @@ export function mergeCommand(io: CliIo) {
         })
         .example("$0 merge laptop.db server.db -o all.db", "Everything from both, renumbered"),
     handler: (args: { sources?: string[] | undefined; output: string }) => {
-      const target = openResults(databasePath(args.output, {}, io.cwd));
+      const output = databasePath(args.output, {}, io.cwd);
+      const sources = (args.sources ?? []).map((source) => databasePath(source, {}, io.cwd));
+      if (sources.includes(output))
+        throw errors.usage(`-o ${args.output} is also a source; merge into another file`);
+      // Every source is checked before the output is created or touched.
+      for (const source of sources) checkMergeSource(source);
+      const target = openResults(output);
       try {
-        for (const source of args.sources ?? []) {
-          const r = mergeInto(target, databasePath(source, {}, io.cwd));
+        const reports = mergeAll(target, sources);
+        reports.forEach((r, i) => {
           io.out(
-            `${source}: ${plural(r.runs, "run")}, ${plural(r.comparisons, "comparison")}, ${plural(r.rangeTests, "range test")} merged${r.skipped ? `; ${plural(r.skipped, "run")} already there` : ""}`,
+            `${args.sources?.[i]}: ${plural(r.runs, "run")}, ${plural(r.comparisons, "comparison")}, ${plural(r.rangeTests, "range test")} merged${r.skipped ? `; ${plural(r.skipped, "run")} already there` : ""}`,
           );
-        }
+        });
+      } catch (error) {
+        throw explainSqliteError(output, error, busyTimeoutMs()) ?? error;
       } finally {
         target.close();
       }

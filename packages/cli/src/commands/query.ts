@@ -2,7 +2,7 @@ import { readOnlyQuery } from "@lrsim/store";
 import type { Argv } from "yargs";
 import type { CliIo } from "../io.ts";
 import { renderTable } from "../render/table.ts";
-import { cellText, dbOption, openToRead, toCsv } from "./results-db.ts";
+import { cellText, dbOption, toCsv, useDatabase } from "./results-db.ts";
 
 interface QueryArgs {
   sql: string;
@@ -30,8 +30,7 @@ export function queryCommand(io: CliIo) {
           "Final accuracy of every run",
         ),
     handler: (args: QueryArgs) => {
-      const db = openToRead(args.db, io);
-      try {
+      useDatabase(args.db, io, "read", (db) => {
         const { columns, rows } = readOnlyQuery(db, args.sql);
         if (args.json)
           io.out(JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])))));
@@ -45,9 +44,7 @@ export function queryCommand(io: CliIo) {
                 )
               : "(no rows)",
           );
-      } finally {
-        db.close();
-      }
+      });
     },
   };
 }

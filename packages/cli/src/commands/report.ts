@@ -1,6 +1,6 @@
-import { renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { errors, plural } from "@lrsim/core";
+import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
@@ -8,7 +8,8 @@ import { collectReport, type ReportSelection } from "../report/report-data.ts";
 import { renderReportHtml } from "../report/report-html.ts";
 import { version } from "../version.ts";
 import { parseNumberList } from "./options.ts";
-import { dbOption, openToRead } from "./results-db.ts";
+import { checkHtmlOutput, writeAtomically } from "./output-file.ts";
+import { dbOption, useDatabase } from "./results-db.ts";
 
 interface ReportArgs {
   comparison: number | undefined;
@@ -16,6 +17,7 @@ interface ReportArgs {
   rangeTest: string | undefined;
   output: string;
   db: string | undefined;
+  force: boolean;
 }
 
 /** Parses "3,4,7" into run or range-test ids. */
@@ -58,6 +60,11 @@ export function reportCommand(io: CliIo) {
             default: "report.html",
             describe: "The HTML file to write",
           })
+          .option("force", {
+            type: "boolean",
+            default: false,
+            describe: "Overwrite the output even if it exists and is not an HTML report",
+          })
           .example("$0 report -o report.html", "The latest comparison")
           .example("$0 report --comparison 2 --range-test 1 -o mnist.html", "A comparison and a range test")
           .example("$0 report --runs 4,5", "Two runs side by side")
@@ -71,28 +78,24 @@ export function reportCommand(io: CliIo) {
     handler: (args: ReportArgs) => {
       const selection: ReportSelection = {
         comparison: args.comparison,
-        runs: idList("runs", args.runs),
-        rangeTests: idList("rangeTest", args.rangeTest),
+        runs: idList("--runs", args.runs),
+        rangeTests: idList("--range-test", args.rangeTest),
       };
       if (
         selection.comparison !== undefined &&
         (!Number.isInteger(selection.comparison) || selection.comparison < 1)
       )
-        throw errors.invalidOption("comparison", "a comparison id", String(args.comparison));
-      const db = openToRead(args.db, io);
-      let html: string;
-      let summary: string;
-      try {
-        const data = collectReport(db, selection, version);
-        html = renderReportHtml(data);
-        summary = `${data.title}: ${plural(data.runs.length, "run")}, ${plural(data.rangeTests.length, "range test")}`;
-      } finally {
-        db.close();
-      }
+        throw errors.invalidOption("--comparison", "a comparison id", String(args.comparison));
       const path = resolve(io.cwd, args.output);
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, html);
-      renameSync(temporary, path);
+      checkHtmlOutput(path, args.output, [databasePath(args.db, io.env, io.cwd)], args.force);
+      const { html, summary } = useDatabase(args.db, io, "read", (db) => {
+        const data = collectReport(db, selection, version);
+        return {
+          html: renderReportHtml(data),
+          summary: `${data.title}: ${plural(data.runs.length, "run")}, ${plural(data.rangeTests.length, "range test")}`,
+        };
+      });
+      writeAtomically(path, args.output, html);
       io.out(`wrote ${args.output} (${Math.round(html.length / 1024)} KB) — ${summary}`);
     },
   };

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { errors } from "@lrsim/core";
-import { type Db, databasePath, openResults } from "@lrsim/store";
+import { type Db, databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
+import { type DbMode, withDatabase } from "../api/resources.ts";
 import type { CliIo } from "../io.ts";
 
 /** The `--db` option every results command takes. */
@@ -12,19 +11,18 @@ export function dbOption<T>(y: Argv<T>) {
   });
 }
 
-/** Opens the results database to read; a missing file is a one-line error, not an empty database. */
-export function openToRead(option: string | undefined, io: CliIo, forWriting = false): Db {
-  return openExisting(
+/**
+ * Opens the results database of `--db` (else `LRSIM_DB`, else ./lrsim.db) for `work` and
+ * closes it after: read-only unless `mode` is "write"; a missing file is a one-line error, not
+ * an empty database, and so is any SQLite failure (not a database, damaged, locked).
+ */
+export function useDatabase<T>(option: string | undefined, io: CliIo, mode: DbMode, work: (db: Db) => T): T {
+  return withDatabase(
     databasePath(option, io.env, io.cwd),
+    mode,
+    work,
     " (lrsim run records runs there; --db or LRSIM_DB picks another)",
-    forWriting,
   );
-}
-
-/** Opens an existing results database (read-only unless `forWriting`); a missing file is an error, `hint` appended. */
-export function openExisting(path: string, hint = "", forWriting = false): Db {
-  if (!existsSync(path)) throw errors.noDb(path, hint);
-  return forWriting ? openResults(path) : openResults(path, { readonly: true });
 }
 
 /** A value as a table or CSV cell: numbers compact, NULL empty. */
@@ -41,5 +39,7 @@ export function toCsv(columns: readonly string[], rows: readonly (readonly unkno
     const text = v === null || v === undefined ? "" : String(v);
     return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return [columns.map(field).join(","), ...rows.map((r) => r.map(field).join(","))].join("\n");
+  const lines = [columns.map(field).join(",")];
+  for (const r of rows) lines.push(r.map(field).join(","));
+  return lines.join("\n");
 }

@@ -29,7 +29,6 @@ interface RunArgs {
   batchSize: number;
   epochs: number;
   seed: number;
-  evalEvery: number;
   workers: number;
   devices: number | undefined;
   cluster: string | undefined;
@@ -71,11 +70,6 @@ function trainingOptions(y: Argv) {
       type: "number",
       default: RUN_DEFAULTS.seed,
       describe: "Seed of initialisation and shuffling (same seed, same result)",
-    })
-    .option("eval-every", {
-      type: "number",
-      default: 0,
-      describe: "Also evaluate every k updates (0: at epoch ends only)",
     })
     .option("workers", {
       type: "number",
@@ -143,7 +137,6 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
       batchSize: args.batchSize,
       epochs: args.epochs,
       seed: args.seed,
-      evalEvery: args.evalEvery,
       ...clusterRunOptions(args),
       workers: args.workers,
       db: path,
@@ -167,6 +160,7 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
   const recorded = runId === null ? "" : `\nrecorded as run ${runId} (lrsim runs show ${runId})`;
   io.out(args.json ? JSON.stringify({ runId, ...rest }) : `${summary(result, args.all)}${recorded}`);
   if (io.isErrTTY && runId !== null) io.err(`results database: ${path}`);
+  if (result.status === "failed") io.err(`lrsim: the run failed: ${result.error}`);
   if (result.status === "interrupted") io.setExitCode?.(130);
   else if (result.status === "failed") io.setExitCode?.(EXIT_FAILED);
 }

@@ -1,11 +1,11 @@
-import { getRun, listRuns, type RunListing } from "@lrsim/store";
+import { getRun, listRuns, type RunListing, removeRuns, runTable } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { storedResult } from "../api/stored-result.ts";
 import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { MAX_ROWS } from "../render/thin.ts";
-import { dbOption, openToRead, toCsv } from "./results-db.ts";
+import { dbOption, toCsv, useDatabase } from "./results-db.ts";
 import { summary } from "./run.ts";
 
 interface ListArgs {
@@ -90,13 +90,9 @@ export function runsCommand(io: CliIo) {
               .option("comparison", { type: "number", describe: "Only the runs of this comparison" })
               .option("json", { type: "boolean", default: false, describe: "Print the listing as JSON" }),
           handler: (args: ListArgs) => {
-            const db = openToRead(args.db, io);
-            const rows = listRuns(db, {
-              status: args.status,
-              schedule: args.schedule,
-              comparison: args.comparison,
-            });
-            db.close();
+            const rows = useDatabase(args.db, io, "read", (db) =>
+              listRuns(db, { status: args.status, schedule: args.schedule, comparison: args.comparison }),
+            );
             io.out(args.json ? JSON.stringify(rows) : listing(rows));
           },
         })
@@ -121,10 +117,10 @@ export function runsCommand(io: CliIo) {
                 describe: "Print the run object of lrsim run --json",
               }),
           handler: (args: { id: number; db: string | undefined; json: boolean; all: boolean }) => {
-            const db = openToRead(args.db, io);
-            const run = getRun(db, args.id);
-            const result = storedResult(db, args.id);
-            db.close();
+            const { run, result } = useDatabase(args.db, io, "read", (db) => ({
+              run: getRun(db, args.id),
+              result: storedResult(db, args.id),
+            }));
             if (args.json) {
               io.out(JSON.stringify({ id: args.id, config: JSON.parse(run.config as string), ...result }));
               return;
@@ -172,14 +168,10 @@ export function runsCommand(io: CliIo) {
             format: "csv" | "json";
             table: "evaluations" | "steps";
           }) => {
-            const db = openToRead(args.db, io);
-            getRun(db, args.id);
-            const statement = db.prepare(
-              `SELECT * FROM ${args.table} WHERE run_id = ? ORDER BY ${args.table === "steps" ? "step" : "updates"}`,
-            );
-            const columns = statement.columns().map((c) => c.name);
-            const rows = statement.raw().all(args.id) as unknown[][];
-            db.close();
+            const { columns, rows } = useDatabase(args.db, io, "read", (db) => {
+              getRun(db, args.id);
+              return runTable(db, args.id, args.table);
+            });
             io.out(
               args.format === "csv"
                 ? toCsv(columns, rows)
@@ -200,15 +192,11 @@ export function runsCommand(io: CliIo) {
               })
               .check((a) => (a.id === undefined) !== (a.stale === false) || "give a run id or --stale"),
           handler: (args: { id: number | undefined; db: string | undefined; stale: boolean }) => {
-            const db = openToRead(args.db, io, true);
-            const ids = args.stale
-              ? listRuns(db, { status: "stale" }).map((r) => r.id)
-              : [getRun(db, args.id!).id as number];
-            const remove = db.prepare("DELETE FROM runs WHERE id = ?");
-            db.transaction(() => {
-              for (const id of ids) remove.run(id);
-            }).immediate();
-            db.close();
+            const ids = useDatabase(args.db, io, "write", (db) => {
+              const chosen = args.stale ? listRuns(db, { status: "stale" }).map((r) => r.id) : [args.id!];
+              removeRuns(db, chosen);
+              return chosen;
+            });
             io.out(
               ids.length ? `removed run${ids.length > 1 ? "s" : ""} ${ids.join(", ")}` : "no stale runs",
             );

@@ -1,12 +1,12 @@
-import { createScheduleRegistry } from "@lrsim/builtins";
-import { buildSchedule, errors, type ScheduleSamples, sampleSchedule } from "@lrsim/core";
+import { createCatalog } from "@lrsim/builtins";
+import { buildSchedule, errors, parseSpec, type ScheduleSamples, sampleSchedule } from "@lrsim/core";
 import type { Argv } from "yargs";
+import { deriveScheduleSpec } from "../api/compare-protocol.ts";
 import { withConfig } from "../config.ts";
 import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { MAX_ROWS, thinnedNote, thinRows } from "../render/thin.ts";
-import { deriveScheduleSpec } from "./compare-protocol.ts";
 import { parseNumberList } from "./options.ts";
 
 interface ScheduleArgs {
@@ -81,12 +81,20 @@ export function scheduleCommand(io: CliIo) {
   };
 }
 
-function runSchedule(args: ScheduleArgs, io: CliIo): void {
+/** Most ticks a schedule is evaluated at (every row is held in memory for --json and --plot). */
+const MAX_STEPS = 1_000_000;
+
+async function runSchedule(args: ScheduleArgs, io: CliIo): Promise<void> {
   if (!Number.isInteger(args.steps) || args.steps < 1)
     throw errors.invalidOption("steps", "a positive integer", String(args.steps));
+  if (args.steps > MAX_STEPS) throw errors.tooLarge("--steps", MAX_STEPS, String(args.steps));
   if (!Number.isInteger(args.batchSize) || args.batchSize < 1)
     throw errors.invalidOption("batchSize", "a positive integer", String(args.batchSize));
-  const schedule = buildSchedule(createScheduleRegistry(), deriveScheduleSpec(args.spec, args.steps), {
+  // The same catalog as every other command: a schedule given by path or package prints too.
+  const catalog = createCatalog(io.cwd);
+  const call = parseSpec(deriveScheduleSpec(args.spec, args.steps));
+  await catalog.prepare("schedule", call);
+  const schedule = buildSchedule(catalog.registries.schedule, call, {
     length: args.steps,
     batchSize: args.batchSize,
   });

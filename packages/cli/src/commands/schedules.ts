@@ -1,4 +1,4 @@
-import { createScheduleRegistry } from "@lrsim/builtins";
+import { createCatalog } from "@lrsim/builtins";
 import { fullSchema, type ScheduleDefinition, signatureOf, typeOf } from "@lrsim/core";
 import type { Argv } from "yargs";
 import type { CliIo } from "../io.ts";
@@ -22,8 +22,11 @@ export function schedulesCommand(io: CliIo) {
         .option("json", { type: "boolean", default: false, describe: "Machine-readable listing" })
         .example("$0 schedules", "One line per schedule and its signature")
         .example("$0 schedules onecycle", "Every parameter of onecycle"),
-    handler: (args: SchedulesArgs) => {
-      const registry = createScheduleRegistry();
+    handler: async (args: SchedulesArgs) => {
+      // The same catalog as every other command: `lrsim schedules ./my-schedule.js` describes a plugin.
+      const catalog = createCatalog(io.cwd);
+      if (args.name) await catalog.prepare("schedule", { kind: "call", name: args.name, args: [] });
+      const registry = catalog.registries.schedule;
       const definitions = args.name ? [registry.get(args.name)] : registry.list();
       if (args.json) io.out(JSON.stringify(definitions.map(describeDefinition)));
       else io.out(args.name ? detail(definitions[0]!) : overview(definitions));

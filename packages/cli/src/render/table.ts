@@ -11,17 +11,18 @@ export interface Column {
  * into issues and notebooks, and `--json` exists for machines.
  */
 export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => (r[i] ?? "").length)));
+  // Loops, not Math.max(...rows): a run's table can have a million rows, more than the stack holds.
+  const widths = columns.map((c) => c.header.length);
+  for (const r of rows)
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, (r[i] ?? "").length);
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => (columns[i]?.align === "right" ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join("  ")
       .trimEnd();
-  return [
-    line(columns.map((c) => c.header)),
-    widths.map((w) => "-".repeat(w)).join("  "),
-    ...rows.map(line),
-  ].join("\n");
+  const lines = [line(columns.map((c) => c.header)), widths.map((w) => "-".repeat(w)).join("  ")];
+  for (const r of rows) lines.push(line(r));
+  return lines.join("\n");
 }
 
 /** Compact, exact-enough number text for tables: 6 significant digits, no trailing noise. */

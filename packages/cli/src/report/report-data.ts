@@ -1,5 +1,5 @@
 import { errors } from "@lrsim/core";
-import { type Db, fromReal, getRun } from "@lrsim/store";
+import { type Db, fromReal, getRangeTest, getRun, latestId, runRows, runSummary } from "@lrsim/store";
 import { storedComparison } from "../api/stored-result.ts";
 import { type ScheduleSummary, summarizeSchedules } from "./report-summary.ts";
 
@@ -102,11 +102,6 @@ export function collectReport(db: Db, selection: ReportSelection, lrsimVersion: 
   return { title, generatedAt: new Date().toISOString(), lrsimVersion, runs, schedules, rangeTests };
 }
 
-function latestId(db: Db, table: "comparisons" | "range_tests"): number | undefined {
-  const row = db.prepare(`SELECT max(id) AS id FROM ${table}`).get() as { id: number | null };
-  return row.id ?? undefined;
-}
-
 /** Reads a column set, restoring NaN and infinities stored as text. */
 function columns<K extends string>(
   rows: Array<Record<string, unknown>>,
@@ -127,18 +122,9 @@ function thin<T>(rows: T[], max: number): T[] {
 
 function reportRun(db: Db, id: number): ReportRun & { label: string } {
   const run = getRun(db, id);
-  const summary = db.prepare("SELECT * FROM run_summaries WHERE run_id = ?").get(id) as
-    | Record<string, unknown>
-    | undefined;
-  const steps = thin(
-    db.prepare("SELECT * FROM steps WHERE run_id = ? ORDER BY step").all(id) as Array<
-      Record<string, unknown>
-    >,
-    MAX_STEP_POINTS,
-  );
-  const evaluations = db
-    .prepare("SELECT * FROM evaluations WHERE run_id = ? ORDER BY updates")
-    .all(id) as Array<Record<string, unknown>>;
+  const summary = runSummary(db, id);
+  const steps = thin(runRows(db, id, "steps"), MAX_STEP_POINTS);
+  const evaluations = runRows(db, id, "evaluations");
   const value = (key: string) => (summary ? fromReal(summary[key]) : null);
   return {
     id,
@@ -193,13 +179,7 @@ function labelRuns(runs: Array<{ label: string; schedule: string; seed: number; 
 }
 
 function reportRangeTest(db: Db, id: number): ReportRangeTest {
-  const row = db.prepare("SELECT * FROM range_tests WHERE id = ?").get(id) as
-    | Record<string, unknown>
-    | undefined;
-  if (!row) throw errors.noSuchRangeTest(id);
-  const points = db
-    .prepare("SELECT * FROM range_test_points WHERE range_test_id = ? ORDER BY trial, iteration")
-    .all(id) as Array<Record<string, unknown>>;
+  const { row, points } = getRangeTest(db, id);
   const trials: ReportRangeTest["trials"] = [];
   for (const p of points) {
     const trial = Number(p.trial);

@@ -1,4 +1,4 @@
-import { errors } from "../errors.ts";
+import { errors, excerpt } from "../errors.ts";
 import type { SpecArg, SpecCall, SpecValue } from "./ast.ts";
 
 /*
@@ -104,9 +104,9 @@ class Parser {
   private number(word: string, start: number): SpecValue {
     const parts = word.split("/");
     if (parts.length > 2 || !parts.every((p) => NUMBER.test(p)))
-      this.fail(`"${word}" is not a number`, start);
+      this.fail(`"${excerpt(word)}" is not a number`, start);
     const value = parts.length === 2 ? Number(parts[0]) / Number(parts[1]) : Number(parts[0]);
-    if (!Number.isFinite(value)) this.fail(`"${word}" is not a finite number`, start);
+    if (!Number.isFinite(value)) this.fail(`"${excerpt(word)}" is not a finite number`, start);
     return { kind: "number", value };
   }
 
@@ -158,7 +158,8 @@ class Parser {
       const word = this.word();
       if (this.peek() === "=") {
         this.position++;
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(word)) this.fail(`"${word}" is not a parameter name`, save);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(word))
+          this.fail(`"${excerpt(word)}" is not a parameter name`, save);
         return { key: word, value: this.value() };
       }
       this.position = save;

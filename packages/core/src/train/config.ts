@@ -13,8 +13,6 @@ export interface RunConfig {
   readonly epochs: number;
   /** Seeds initialisation and shuffling (datasets have seeds of their own). */
   readonly seed: number;
-  /** Also evaluate every this many updates (0: only at epoch ends). */
-  readonly evalEvery: number;
   /** A run diverges when its training loss exceeds this multiple of its best and its initial loss. */
   readonly divergenceFactor: number;
   /**
@@ -38,7 +36,6 @@ export const RUN_DEFAULTS = {
   batchSize: 128,
   epochs: 10,
   seed: 0,
-  evalEvery: 0,
   divergenceFactor: 10,
   chunkSize: "auto",
   noiseScale: true,
@@ -91,7 +88,6 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
   integer("batchSize", config.batchSize, 1);
   integer("epochs", config.epochs, 1);
   integer("seed", config.seed, 0);
-  integer("evalEvery", config.evalEvery, 0);
   if (config.chunkSize !== "auto") integer("chunkSize", config.chunkSize, 1);
   integer("devices", config.devices, 1);
   clusterModel(config.cluster, config.devices);

@@ -92,7 +92,7 @@ export class NoiseScaleTracker {
     this.count++;
   }
 
-  /** B_simple = tr(S) / |G|^2, or why it is not reported (see {@link NoiseScaleReading}). */
+  /** B_simple = tr(S) / |G|^2, or why it is not reported (see `NoiseScaleReading`). */
   reading(): NoiseScaleReading {
     if (this.count === 0)
       return { value: null, why: "no update had two batch sizes to compare (a batch of one chunk)" };

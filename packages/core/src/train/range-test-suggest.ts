@@ -67,7 +67,7 @@ export function suggestLearningRates(lrs: readonly number[], smoothed: readonly 
   };
 }
 
-/** The rule the headline suggestion follows, in order of preference (see {@link headlineSuggestion}). */
+/** The rule the headline suggestion follows, in order of preference (see `headlineSuggestion`). */
 export const HEADLINE_RULES = [
   "minimumOverTen",
   "valley",

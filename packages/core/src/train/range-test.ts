@@ -127,7 +127,9 @@ export async function findLr(
   const first = trials[0]!;
   const spreadOf = (key: keyof Suggestions) => {
     const values = trials.map((t) => t.suggestions[key]).filter((v): v is number => v !== null);
-    return values.length ? { min: Math.min(...values), max: Math.max(...values) } : null;
+    return values.length
+      ? { min: values.reduce((a, b) => Math.min(a, b)), max: values.reduce((a, b) => Math.max(a, b)) }
+      : null;
   };
   return {
     ...specs,

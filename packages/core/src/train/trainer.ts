@@ -1,5 +1,5 @@
 import { EventEmitter } from "eventemitter3";
-import { isLrsimError } from "../errors.ts";
+import { errors, isLrsimError } from "../errors.ts";
 import { allocateLocal } from "../optim/types.ts";
 import type { PluginCatalog } from "../plugins/catalog.ts";
 import { nonFiniteGradient, pluginLabel } from "../plugins/hooks.ts";
@@ -256,12 +256,6 @@ export class Trainer extends EventEmitter<TrainerEvents> {
               outcome.loss,
               updates,
             );
-          if (config.evalEvery > 0 && updates % config.evalEvery === 0)
-            this.notify("evaluation", {
-              step: updates,
-              epoch: samples / n,
-              evaluation: await this.evaluate(backend, plan),
-            });
         }
         const row = record(await this.evaluate(backend, plan));
         if (!Number.isFinite(row.trainLoss))
@@ -279,7 +273,10 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       // Only a diverged or interrupted run, or a plugin's or the input's error, is a result;
       // a bug (a TypeError in a backend) or a failing observer (the database) is not.
       if (caught instanceof ObserverFailed) throw caught;
-      if (caught instanceof StopRun)
+      // A stop request that had to end the workers (a gradient that never returned) makes the
+      // step fail; the run was still interrupted, not broken.
+      if (signal?.aborted && !(caught instanceof StopRun)) ending = { status: "interrupted", error: null };
+      else if (caught instanceof StopRun)
         ending = { status: caught.status, error: caught.status === "interrupted" ? null : caught.message };
       else if (isLrsimError(caught)) ending = { status: "failed", error: caught.message };
       else throw caught;
@@ -319,6 +316,27 @@ export class Trainer extends EventEmitter<TrainerEvents> {
   /** The schedule's values at clock `t`, the batch capped at the training set. */
   private read(plan: RunPlan, t: number): ScheduleReading {
     const value = plan.schedule.at(t);
+    // A value training cannot use (a NaN lr, a batch of -5) fails the run here, naming the
+    // schedule, the tick and the value.
+    const bad = (what: string, got: unknown) =>
+      errors.badScheduleValue(
+        pluginLabel("schedule", plan.schedule.name),
+        `${plan.schedule.unit} ${t}`,
+        what,
+        got,
+      );
+    if (typeof value !== "object" || value === null) throw bad("", value);
+    if (typeof value.lr !== "number" || !Number.isFinite(value.lr) || value.lr < 0) throw bad("lr", value.lr);
+    if (
+      value.batchSize !== undefined &&
+      !(typeof value.batchSize === "number" && value.batchSize >= 1 && Number.isFinite(value.batchSize))
+    )
+      throw bad("batchSize", value.batchSize);
+    if (
+      value.momentum !== undefined &&
+      !(typeof value.momentum === "number" && Number.isFinite(value.momentum))
+    )
+      throw bad("momentum", value.momentum);
     const wanted = value.batchSize ?? plan.config.batchSize;
     return {
       lr: value.lr,

@@ -132,8 +132,6 @@ export interface TrainerEvents {
   }) => void;
   /** After every optimizer update, before the next batch is drawn. */
   stepEnd: (step: StepRecord) => void;
-  /** After the evaluation every `evalEvery` updates (not at epoch ends). */
-  evaluation: (info: { step: number; epoch: number; evaluation: Evaluation }) => void;
   /** After each epoch's evaluation (and once for epoch 0, before training). */
   epochEnd: (record: EpochRecord) => void;
   /** Once, whatever the status (not when the run rejects with an internal error). */
