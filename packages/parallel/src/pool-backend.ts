@@ -15,10 +15,12 @@ import {
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
 import {
+  BARRIER,
   COMMAND,
   CONTROL,
   FLAG,
   type PluginRef,
+  RESULT,
   type ServeEnd,
   type SessionDescriptor,
   type Task,
@@ -112,8 +114,8 @@ export class PoolBackend implements TrainingBackend {
       slotsOffset: slotStride,
       slotStride,
       slotCount: slots,
-      results: new SharedArrayBuffer(8 * 3 * maxChunks),
-      barrier: new SharedArrayBuffer(4 * 3),
+      results: new SharedArrayBuffer(8 * RESULT.stride * maxChunks),
+      barrier: new SharedArrayBuffer(4 * BARRIER.length),
       indices: new SharedArrayBuffer(4 * data.train.size),
       state: new SharedArrayBuffer(4 * stateSizes.reduce((a, b) => a + b, 0)),
       stateSizes,
@@ -172,8 +174,8 @@ export class PoolBackend implements TrainingBackend {
   /** Records a serve task's failure (the cause, not a task that merely gave up) and releases the others. */
   private fail(error: unknown, abandoned: boolean): void {
     if (!this.failure || (this.failure.abandoned && !abandoned)) this.failure = { error, abandoned };
-    Atomics.store(this.barrier, 2, 1);
-    Atomics.notify(this.barrier, 1);
+    Atomics.store(this.barrier, BARRIER.abort, 1);
+    Atomics.notify(this.barrier, BARRIER.generation);
     this.wake?.();
   }
 
@@ -200,8 +202,8 @@ export class PoolBackend implements TrainingBackend {
     const control = this.control;
     fill(control);
     Atomics.store(control, CONTROL.done, 0);
-    Atomics.store(this.barrier, 0, 0);
-    Atomics.store(this.barrier, 2, 0);
+    Atomics.store(this.barrier, BARRIER.arrivals, 0);
+    Atomics.store(this.barrier, BARRIER.abort, 0);
     Atomics.store(control, CONTROL.command, command);
     Atomics.add(control, CONTROL.generation, 1);
     Atomics.notify(control, CONTROL.generation);
@@ -255,10 +257,10 @@ export class PoolBackend implements TrainingBackend {
       this.recordPhases(performance.now() - started);
       for (let c = first; c < last; c++) {
         const slot = c - first;
-        loss += this.results[3 * slot]!;
-        correct += this.results[3 * slot + 1]!;
+        loss += this.results[RESULT.stride * slot + RESULT.loss]!;
+        correct += this.results[RESULT.stride * slot + RESULT.correct]!;
         if (norms && Math.min((c + 1) * chunkSize, size) - c * chunkSize === chunkSize) {
-          smallSquared += this.results[3 * slot + 2]!;
+          smallSquared += this.results[RESULT.stride * slot + RESULT.gradSquared]!;
           fullChunks++;
         }
       }
@@ -320,8 +322,8 @@ export class PoolBackend implements TrainingBackend {
     });
     const total: LossSum = { loss: 0, correct: 0 };
     for (let c = 0; c < chunks; c++) {
-      total.loss += this.results[3 * c]!;
-      total.correct += this.results[3 * c + 1]!;
+      total.loss += this.results[RESULT.stride * c + RESULT.loss]!;
+      total.correct += this.results[RESULT.stride * c + RESULT.correct]!;
     }
     return total;
   }

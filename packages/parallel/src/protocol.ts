@@ -35,9 +35,9 @@ interface SharedMemory {
   readonly slotsOffset: number;
   readonly slotStride: number;
   readonly slotCount: number;
-  /** Float64 [3 x max chunks]: loss sum, correct count and |gradient|^2 per chunk. */
+  /** Float64 [RESULT.stride x max chunks]: each chunk's loss sum, correct count and |gradient|^2 (see {@link RESULT}). */
   readonly results: SharedArrayBuffer;
-  /** Int32 [3]: the step barrier — arrivals, generation, abort flag. */
+  /** Int32 [BARRIER.length]: the step barrier (see {@link BARRIER}). */
   readonly barrier: SharedArrayBuffer;
   /** Int32 [train size]: the current batch's sample indices. */
   readonly indices: SharedArrayBuffer;
@@ -70,6 +70,20 @@ export const CONTROL = {
   step: 8,
   length: 9,
 } as const;
+
+/**
+ * Slots of the Int32 step barrier. Each worker adds one to `arrivals`; the last to arrive resets
+ * it to 0, then bumps `generation` and notifies, which releases the others waiting on
+ * `generation`. A failing worker (or the main thread giving up) sets `abort`, so nobody waits
+ * for a party that will never arrive.
+ */
+export const BARRIER = { arrivals: 0, generation: 1, abort: 2, length: 3 } as const;
+
+/**
+ * Layout of the Float64 per-chunk results: chunk `c`'s values start at `RESULT.stride * c`,
+ * summed by the main thread in chunk order, so the totals do not depend on the worker count.
+ */
+export const RESULT = { loss: 0, correct: 1, gradSquared: 2, stride: 3 } as const;
 
 /** Commands of the control block. */
 export const COMMAND = { step: 1, evaluate: 2, stop: 3 } as const;

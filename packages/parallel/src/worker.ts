@@ -27,11 +27,13 @@ import {
 } from "@lrsim/core";
 import { partition } from "./partition.ts";
 import {
+  BARRIER,
   type ChunkJob,
   COMMAND,
   CONTROL,
   FLAG,
   type PluginRef,
+  RESULT,
   type ReduceResult,
   type ReduceWork,
   type ServeEnd,
@@ -192,8 +194,8 @@ function computeChunks(s: WorkerSession, chunks: readonly ChunkJob[], norms: boo
       callLossHook(s.target, "gradient", s.out, end - start, () =>
         s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
       );
-      s.results[3 * slot] = s.out.loss;
-      s.results[3 * slot + 1] = s.out.correct;
+      s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
+      s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;
       if (norms) {
         // This thread's fresh chunk, block by block in order: the in-process backend's sum.
         let norm = 0;
@@ -204,7 +206,7 @@ function computeChunks(s: WorkerSession, chunks: readonly ChunkJob[], norms: boo
           s.params.length,
         ))
           norm += block;
-        s.results[3 * slot + 2] = norm;
+        s.results[RESULT.stride * slot + RESULT.gradSquared] = norm;
       }
     }
   });
@@ -227,23 +229,23 @@ const SPIN_MS = 1;
  * thread raises the abort flag (another task of the round failed) or the wait times out.
  */
 function arriveAndWait(barrier: Int32Array, parties: number, generation: number): void {
-  if (Atomics.add(barrier, 0, 1) + 1 === parties) {
-    Atomics.store(barrier, 0, 0);
-    Atomics.add(barrier, 1, 1);
-    Atomics.notify(barrier, 1);
+  if (Atomics.add(barrier, BARRIER.arrivals, 1) + 1 === parties) {
+    Atomics.store(barrier, BARRIER.arrivals, 0);
+    Atomics.add(barrier, BARRIER.generation, 1);
+    Atomics.notify(barrier, BARRIER.generation);
     return;
   }
   // The others usually arrive within a fraction of a millisecond: spin briefly (the main thread
   // is idle meanwhile), then sleep, since waking a sleeping thread costs ~0.1 ms on this VM.
   const spinUntil = performance.now() + SPIN_MS;
-  while (Atomics.load(barrier, 1) === generation && performance.now() < spinUntil) {
-    if (Atomics.load(barrier, 2) !== 0) throw new StepAbandoned();
+  while (Atomics.load(barrier, BARRIER.generation) === generation && performance.now() < spinUntil) {
+    if (Atomics.load(barrier, BARRIER.abort) !== 0) throw new StepAbandoned();
   }
   const deadline = Date.now() + BARRIER_TIMEOUT_MS;
-  while (Atomics.load(barrier, 1) === generation) {
-    if (Atomics.load(barrier, 2) !== 0) throw new StepAbandoned();
+  while (Atomics.load(barrier, BARRIER.generation) === generation) {
+    if (Atomics.load(barrier, BARRIER.abort) !== 0) throw new StepAbandoned();
     if (Date.now() > deadline) throw new Error(`step barrier timed out after ${BARRIER_TIMEOUT_MS} ms`);
-    Atomics.wait(barrier, 1, generation, 50);
+    Atomics.wait(barrier, BARRIER.generation, generation, 50);
   }
 }
 
@@ -288,7 +290,7 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
   const { worker, workers } = task;
   const flags = control[CONTROL.flags]!;
   const norms = (flags & FLAG.norms) !== 0;
-  const generation = Atomics.load(s.barrier, 1);
+  const generation = Atomics.load(s.barrier, BARRIER.generation);
   const start = performance.now();
   computeChunks(s, chunksOf(control, worker, workers), norms);
   const computed = performance.now();
@@ -337,8 +339,8 @@ function serveEvaluate(s: WorkerSession, task: ServeTask, control: Int32Array): 
       callLossHook(s.target, "evaluate", s.out, end - start, () =>
         s.model.evaluate(s.params, data, order, start, end, s.out),
       );
-      s.results[3 * slot] = s.out.loss;
-      s.results[3 * slot + 1] = s.out.correct;
+      s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
+      s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;
     }
   });
 }
@@ -358,8 +360,8 @@ export default async function run(task: ServeTask): Promise<ServeEnd> {
     return { end: "stopped" };
   } catch (error) {
     const barrier = new Int32Array(task.session.memory.barrier);
-    Atomics.store(barrier, 2, 1);
-    Atomics.notify(barrier, 1);
+    Atomics.store(barrier, BARRIER.abort, 1);
+    Atomics.notify(barrier, BARRIER.generation);
     if (error instanceof StepAbandoned) return { end: "abandoned" };
     return { end: "failed", error: errorToWire(error) };
   }
