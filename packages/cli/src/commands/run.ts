@@ -7,6 +7,7 @@ import type { StoredRunResult } from "../api/stored-result.ts";
 import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
 import { ProgressLine } from "../render/progress.ts";
+import { runLossChart } from "../render/run-chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { MAX_ROWS, thinnedNote, thinRows } from "../render/thin.ts";
 import { clusterOptions, clusterRunOptions, formatClusterMs } from "./cluster-option.ts";
@@ -158,7 +159,12 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
   progress.clear();
   const { runId, ...rest } = result;
   const recorded = runId === null ? "" : `\nrecorded as run ${runId} (lrsim runs show ${runId})`;
-  io.out(args.json ? JSON.stringify({ runId, ...rest }) : `${summary(result, args.all)}${recorded}`);
+  const chart = runLossChart(result.history, io);
+  io.out(
+    args.json
+      ? JSON.stringify({ runId, ...rest })
+      : `${summary(result, args.all)}${chart ? `\n\n${chart}\n` : ""}${recorded}`,
+  );
   if (io.isErrTTY && runId !== null) io.err(`results database: ${path}`);
   if (result.status === "failed") io.err(`lrsim: the run failed: ${result.error}`);
   if (result.status === "interrupted") io.setExitCode?.(130);

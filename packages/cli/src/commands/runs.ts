@@ -1,8 +1,8 @@
 import { getRun, listRuns, type RunListing, removeRuns, runTable } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { storedResult } from "../api/stored-result.ts";
-import { type CliIo, outputWidth, useColor } from "../io.ts";
-import { renderChart } from "../render/chart.ts";
+import type { CliIo } from "../io.ts";
+import { runLossChart } from "../render/run-chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { MAX_ROWS } from "../render/thin.ts";
 import { dbOption, toCsv, useDatabase } from "./results-db.ts";
@@ -50,21 +50,6 @@ function listing(rows: readonly RunListing[]): string {
       r.startedAt.replace("T", " ").slice(0, 19),
     ]),
   );
-}
-
-/**
- * Fits a loss chart's y axis to the evaluations after the first fifth of the epochs (at least
- * epoch 1), as compare's charts do, so the untrained first loss does not flatten the rest.
- */
-function fitted(epochs: readonly number[]): { fitFrom: number; fitNote: string } {
-  const fitEpoch = Math.max(1, Math.ceil((epochs.at(-1) ?? 0) / 5));
-  return {
-    fitFrom: Math.max(
-      0,
-      epochs.findIndex((e) => e >= fitEpoch),
-    ),
-    fitNote: `epoch ≥ ${fitEpoch}`,
-  };
 }
 
 export function runsCommand(io: CliIo) {
@@ -125,22 +110,7 @@ export function runsCommand(io: CliIo) {
               io.out(JSON.stringify({ id: args.id, config: JSON.parse(run.config as string), ...result }));
               return;
             }
-            const rows = result.history;
-            const chart =
-              rows.length > 1
-                ? renderChart(
-                    [{ name: "test loss", x: rows.map((h) => h.epoch), y: rows.map((h) => h.testLoss) }],
-                    {
-                      title: "test loss vs epoch",
-                      yLabel: "test loss",
-                      xLabel: "epoch",
-                      ...fitted(rows.map((h) => h.epoch)),
-                      color: useColor(io),
-                      width: outputWidth(io),
-                      height: 8,
-                    },
-                  )
-                : "";
+            const chart = runLossChart(result.history, io);
             io.out(
               `run ${args.id}  ${run.status}  started ${String(run.started_at)}  seed ${String(run.seed)}  workers ${String(run.workers)}  lrsim ${String(run.lrsim_version)}\n\n${summary(result, args.all)}${chart ? `\n\n${chart}` : ""}`,
             );
