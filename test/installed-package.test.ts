@@ -140,8 +140,9 @@ describe("the installed lrsim, from the user's project", () => {
   it("npx lrsim compare --schedules step,batchramp --epochs 6 trains both on MNIST and records them", async () => {
     const r = await npxLrsim(["compare", "--schedules", "step,batchramp", "--epochs", "6"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^multistep\(milestones=\[2,4,5\], gamma=0\.2\)\s.*completed$/m);
-    expect(r.stdout).toMatch(/^batchramp\(batchSize=128, milestones=\[2,4,5\]\)\s.*completed$/m);
+    expect(r.stdout).toMatch(/^constant\(lr=0\.5\)\s.*completed$/m); // the control, always shown
+    expect(r.stdout).toMatch(/^multistep\(lr=0\.5, milestones=\[2,4,5\], gamma=0\.2\)\s.*completed$/m);
+    expect(r.stdout).toMatch(/^batchramp\(lr=0\.5, batchSize=64, milestones=\[2,4,5\]\)\s.*completed$/m);
     const sqlite3 = ensureDebianPackage("/usr/bin/sqlite3", "sqlite3", "reading the results database");
     const rows = await shOk(
       sqlite3,
@@ -149,8 +150,9 @@ describe("the installed lrsim, from the user's project", () => {
       { cwd: project },
     );
     expect(rows.trim().split("\n")).toEqual([
-      "multistep(milestones=[2,4,5], gamma=0.2)|completed|6",
-      "batchramp(batchSize=128, milestones=[2,4,5])|completed|6",
+      "constant(lr=0.5)|completed|6",
+      "multistep(lr=0.5, milestones=[2,4,5], gamma=0.2)|completed|6",
+      "batchramp(lr=0.5, batchSize=64, milestones=[2,4,5])|completed|6",
     ]);
   });
 
@@ -232,6 +234,7 @@ describe("the installed lrsim, from the user's project", () => {
       "compare",
       "--schedules",
       "./warmup-poly.js(power=2),step",
+      "--no-control",
       "--model",
       "./polynomial.ts",
       "--dataset",
@@ -276,7 +279,7 @@ describe("the installed lrsim, from the user's project", () => {
       `import { compare, defineConfig, openResults, run, type RunExperimentResult } from "lrsim";
 import { createRng, defineSchedule, param } from "lrsim/plugin";
 const r: RunExperimentResult = await run({ schedule: "step", model: "linear", dataset: "line", workers: 0 });
-const accuracy: number | null = r.final.testAccuracy;
+const accuracy: number | null = r.final?.testAccuracy ?? null;
 const { runs } = await compare({ schedules: ["step", "batchramp"], epochs: 2, onEpoch: (i, row) => console.log(i, row.epoch) });
 const results = openResults();
 const listed: number = results.runs().length;
@@ -325,7 +328,7 @@ const stored = results.run(r.runId);
 results.close();
 let internal;
 try { await import("lrsim/dist/index.js"); internal = "importable"; } catch (e) { internal = e.code; }
-console.log(JSON.stringify({ status: r.status, accuracy: r.final.testAccuracy, stored: stored.schedule, api: Object.keys(lrsim).sort(), plugin: Object.keys(plugin).sort(), internal }));
+console.log(JSON.stringify({ status: r.status, accuracy: r.final?.testAccuracy, stored: stored.schedule, api: Object.keys(lrsim).sort(), plugin: Object.keys(plugin).sort(), internal }));
 `,
     );
     const out = JSON.parse(await shOk("node", ["experiment.mjs"], { cwd: project, env })) as Record<
@@ -340,6 +343,7 @@ console.log(JSON.stringify({ status: r.status, accuracy: r.final.testAccuracy, s
       "ACTIVATIONS",
       "DenseNetwork",
       "activate",
+      "axpy",
       "backpropActivation",
       "createDenseNetwork",
       "createRng",
@@ -347,9 +351,18 @@ console.log(JSON.stringify({ status: r.status, accuracy: r.final.testAccuracy, s
       "defineModel",
       "defineOptimizer",
       "defineSchedule",
+      "denseBackward",
+      "denseForward",
+      "denseLayers",
+      "denseLayout",
+      "dot",
+      "gatherRows",
+      "initDense",
       "kernelParam",
       "meanSquaredError",
+      "outputLoss",
       "param",
+      "smithMilestones",
       "softmaxCrossEntropy",
       "splitSamples",
     ]);

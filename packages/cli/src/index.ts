@@ -23,7 +23,7 @@ export type { FindLrOptions, FindLrResult } from "./api/find-lr.ts";
 export { openResults, type Results } from "./api/results.ts";
 export type { RunExperimentOptions, RunExperimentResult } from "./api/run.ts";
 export type { StoredRunResult, UnfinishedRun } from "./api/stored-result.ts";
-export { defineConfig, type LrsimConfig } from "./config.ts";
+export { defineConfig, type LrsimConfig } from "./define-config.ts";
 
 /**
  * Trains one model under one schedule, as `lrsim run` does: data-parallel on a worker pool,
