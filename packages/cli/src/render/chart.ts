@@ -121,7 +121,12 @@ export function renderChart(series: readonly Series[], options: ChartOptions = {
     const current = marks[cy]![cx]!;
     marks[cy]![cx] = current === -1 || current === index ? index : -2;
   };
-  const line = (from: [number, number], to: [number, number], index: number) => {
+  // Points far off the chart (a near-zero y range puts them at huge pixel offsets) are pulled in
+  // to a band around it first, so a segment costs at most a few chart-widths of dots.
+  const bound = (v: number, size: number) => Math.max(-size, Math.min(2 * size, v));
+  const line = (rawFrom: [number, number], rawTo: [number, number], index: number) => {
+    const from: [number, number] = [bound(rawFrom[0], cols), bound(rawFrom[1], rows)];
+    const to: [number, number] = [bound(rawTo[0], cols), bound(rawTo[1], rows)];
     const steps = Math.max(Math.abs(to[0] - from[0]), Math.abs(to[1] - from[1]), 1);
     for (let k = 0; k <= steps; k++)
       dot(
