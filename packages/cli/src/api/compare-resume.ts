@@ -1,5 +1,5 @@
 import { errors } from "@lrsim/core";
-import { type Db, removeRuns } from "@lrsim/store";
+import type { Db } from "@lrsim/store";
 import type { Protocol } from "./compare-protocol.ts";
 import { comparisonRuns, storedComparison } from "./stored-result.ts";
 
@@ -48,9 +48,4 @@ export function resumePlan(db: Db, id: number): ResumePlan {
     else if (!finished.has(key)) finished.set(key, row.id);
   }
   return { plan: plan as ComparisonPlan, finished, unfinished };
-}
-
-/** Removes the runs a resumed comparison trains again (their steps and evaluations go too). */
-export function removeUnfinished(db: Db, ids: readonly number[]): void {
-  removeRuns(db, ids);
 }

@@ -9,13 +9,13 @@ import {
   Trainer,
 } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
-import { createComparison, RunWriter } from "@lrsim/store";
+import { createComparison, RunWriter, removeRuns } from "@lrsim/store";
 import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { COMPARE_DEFAULTS } from "./compare-defaults.ts";
 import { type Protocol, protocolSchedules, withControl } from "./compare-protocol.ts";
-import { cellKey, removeUnfinished, resumePlan } from "./compare-resume.ts";
+import { cellKey, resumePlan } from "./compare-resume.ts";
 import type { RunExperimentResult } from "./run.ts";
 import { hasEnded, storedResult } from "./stored-result.ts";
 
@@ -122,7 +122,8 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     options.onPlanned?.(schedules, seeds, o.epochs);
     recording ??= openRecording(options);
     const workers = workersOf(options);
-    if (recording && resumed) removeUnfinished(recording.db, resumed.unfinished);
+    // The interrupted runs go (steps and evaluations with them) and are trained again.
+    if (recording && resumed) removeRuns(recording.db, resumed.unfinished);
     const comparisonId =
       options.resume ??
       (recording

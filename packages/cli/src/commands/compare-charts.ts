@@ -1,5 +1,6 @@
 import type { EpochRecord } from "@lrsim/core";
 import type { StoredRunResult } from "../api/stored-result.ts";
+import { lossFit } from "../render/axis.ts";
 import { renderChart, type Series } from "../render/chart.ts";
 
 /** How the comparison charts draw: colour on top of markers, and the width to fill. */
@@ -76,10 +77,9 @@ export function comparisonCharts(runs: readonly StoredRunResult[], options: Comp
   const seeds = Math.max(...curves.map((c) => c.seeds));
   const ofSeeds = seeds > 1 ? ` — mean of ${seeds} seeds per schedule` : "";
   const epochs = Math.max(...curves.map((c) => c.rows[c.rows.length - 1]!.epoch));
-  const fitEpoch = Math.max(1, Math.ceil(epochs / 5));
-  const fitFrom = Math.max(
-    0,
-    curves[0]!.rows.findIndex((r) => r.epoch >= fitEpoch),
+  const { fitFrom, fitNote } = lossFit(
+    curves[0]!.rows.map((r) => r.epoch),
+    epochs,
   );
   const series = (
     x: (r: MeanCurve["rows"][number]) => number,
@@ -97,7 +97,7 @@ export function comparisonCharts(runs: readonly StoredRunResult[], options: Comp
     ...common,
     yLabel: `test loss${seeds > 1 ? " (mean over seeds)" : ""}`,
     fitFrom,
-    fitNote: `epoch ≥ ${fitEpoch}`,
+    fitNote,
   };
   const finalLoss = (c: MeanCurve) => `final ${plusMinus(c.finalLoss)}`;
   const updates = (c: MeanCurve) => `${plusMinus(c.updates)} updates`;

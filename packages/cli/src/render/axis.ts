@@ -16,3 +16,22 @@ export function axisLabels(positions: readonly number[], log: boolean): string[]
   const decimals = step > 0 ? Math.min(8, Math.max(0, 1 - Math.floor(Math.log10(step)))) : 3;
   return positions.map((p) => p.toFixed(decimals));
 }
+
+/**
+ * Fits a loss chart's y axis to the evaluations after the first fifth of the epochs (at least
+ * epoch 1), so the untrained first loss does not flatten the rest: the index of the first
+ * evaluation to fit and the note the axis shows. `lastEpoch` is the run's (or comparison's) end.
+ */
+export function lossFit(
+  epochs: readonly number[],
+  lastEpoch: number = epochs.at(-1) ?? 0,
+): { fitFrom: number; fitNote: string } {
+  const fitEpoch = Math.max(1, Math.ceil(lastEpoch / 5));
+  return {
+    fitFrom: Math.max(
+      0,
+      epochs.findIndex((e) => e >= fitEpoch),
+    ),
+    fitNote: `epoch ≥ ${fitEpoch}`,
+  };
+}
