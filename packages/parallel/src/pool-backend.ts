@@ -41,8 +41,8 @@ function pluginRef(
  * A training backend on the worker pool. Each worker runs one long task per run (a serve loop,
  * see worker.ts) that takes commands from a shared control block, so a step is a handshake in
  * shared memory rather than a message round trip. A batch is cut into chunks of `chunkSize`
- * samples; each worker computes its share of the chunks into their slots, meets the others at
- * a barrier, then adds the slots in chunk order into its own parameter slice and (after the
+ * samples; workers claim chunks one at a time from a shared counter and compute each into its
+ * own slot (a busy or descheduled worker simply takes fewer), meet the others at a barrier, then adds the slots in chunk order into its own parameter slice and (after the
  * last round) applies the optimizer there. No thread touches the whole parameter vector
  * serially, and the arithmetic is the in-process backend's, bit for bit.
  */
@@ -201,6 +201,7 @@ export class PoolBackend implements TrainingBackend {
     this.startServers();
     const control = this.control;
     fill(control);
+    Atomics.store(control, CONTROL.nextChunk, 0);
     Atomics.store(control, CONTROL.done, 0);
     Atomics.store(this.barrier, BARRIER.arrivals, 0);
     Atomics.store(this.barrier, BARRIER.abort, 0);

@@ -68,7 +68,15 @@ export const CONTROL = {
   flags: 7,
   /** The optimizer step number (1 for the first update). */
   step: 8,
-  length: 9,
+  /**
+   * The next unclaimed chunk of the round, counted from 0: each worker takes chunks with
+   * `Atomics.add` until none are left, so a worker the OS set aside does not hold up the
+   * others. Which worker computes a chunk does not change its slot, so sums stay in chunk order.
+   */
+  nextChunk: 9,
+  /** Workers spinning for the next command (at most one fewer than the cores, so the main thread keeps one). */
+  spinners: 10,
+  length: 11,
 } as const;
 
 /**

@@ -4,6 +4,7 @@
  * and its model instance resident per run (session) and serves the run's commands from a
  * shared control block, so a step costs no message round trip.
  */
+import { availableParallelism } from "node:os";
 import {
   averageGradient,
   callHook,
@@ -187,10 +188,14 @@ function withParams<T>(s: WorkerSession, work: () => T): T {
   }
 }
 
-/** Computes chunk gradients into their slots (and their squared norms, for the noise scale). */
-function computeChunks(s: WorkerSession, chunks: readonly ChunkJob[], norms: boolean): void {
+/**
+ * Computes chunk gradients into their slots (and their squared norms, for the noise scale),
+ * claiming chunks from the shared counter until the round has none left.
+ */
+function computeChunks(s: WorkerSession, control: Int32Array, norms: boolean): void {
   withParams(s, () => {
-    for (const [slot, start, end] of chunks) {
+    for (let job = claimChunk(control); job; job = claimChunk(control)) {
+      const [slot, start, end] = job;
       callLossHook(s.target, "gradient", s.out, end - start, () =>
         s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
       );
@@ -223,6 +228,8 @@ class StepAbandoned extends Error {
 const BARRIER_TIMEOUT_MS = 120_000;
 /** How long a step task spins at the barrier before it sleeps. */
 const SPIN_MS = 1;
+/** The machine's cores: spinning only pays while a core is free for the thread being waited for. */
+const CORES = availableParallelism();
 
 /**
  * Waits until all `parties` tasks of a round have arrived. Gives up with an error when the main
@@ -237,7 +244,8 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
   }
   // The others usually arrive within a fraction of a millisecond: spin briefly (the main thread
   // is idle meanwhile), then sleep, since waking a sleeping thread costs ~0.1 ms on this VM.
-  const spinUntil = performance.now() + SPIN_MS;
+  // With more workers than cores a spinning worker only delays the ones still computing.
+  const spinUntil = parties <= CORES ? performance.now() + SPIN_MS : 0;
   while (Atomics.load(barrier, BARRIER.generation) === generation && performance.now() < spinUntil) {
     if (Atomics.load(barrier, BARRIER.abort) !== 0) throw new StepAbandoned();
   }
@@ -253,32 +261,39 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
  * How long a serve loop spins for the next command before it sleeps. Steps follow each other
  * within ~0.1 ms, so a short spin saves the wake-up; a long one keeps every core busy while the
  * main thread needs one to issue the next command (measured with `pnpm bench`: 0.2 ms beat 0
- * and 1 ms on 2 cores with 2 workers).
+ * and 1 ms on 2 cores with 1 worker).
  */
 const SERVE_SPIN_MS = 0.2;
 
-/** Waits for the control block's generation to move past `seen`: spin briefly, then sleep. */
+/**
+ * Waits for the control block's generation to move past `seen`: spin briefly, then sleep. At
+ * most one fewer worker than the machine has cores spins; the others sleep at once, so the main
+ * thread always finds a core to issue the next command on (with 2 workers on 2 cores, both
+ * spinning kept it off the CPU and a step with no work took over 1 ms). Under the dynamic
+ * chunk assignment the spinning worker starts on the chunks while the others wake up.
+ */
 function nextCommand(control: Int32Array, seen: number): number {
-  const spinUntil = performance.now() + SERVE_SPIN_MS;
-  while (Atomics.load(control, CONTROL.generation) === seen && performance.now() < spinUntil) {}
+  if (Atomics.add(control, CONTROL.spinners, 1) < CORES - 1) {
+    const spinUntil = performance.now() + SERVE_SPIN_MS;
+    while (Atomics.load(control, CONTROL.generation) === seen && performance.now() < spinUntil) {}
+  }
+  Atomics.sub(control, CONTROL.spinners, 1);
   while (Atomics.load(control, CONTROL.generation) === seen)
     Atomics.wait(control, CONTROL.generation, seen, 1000);
   return Atomics.load(control, CONTROL.generation);
 }
 
-/** This worker's chunks of a round: its share of `[first, last)`, as slot and batch positions. */
-function chunksOf(control: Int32Array, worker: number, workers: number): ChunkJob[] {
+/**
+ * Claims the round's next chunk for this worker (see `CONTROL.nextChunk`): its slot and batch
+ * positions, or undefined when every chunk is taken.
+ */
+function claimChunk(control: Int32Array): ChunkJob | undefined {
   const first = control[CONTROL.firstChunk]!;
+  const i = Atomics.add(control, CONTROL.nextChunk, 1);
+  if (first + i >= control[CONTROL.lastChunk]!) return undefined;
   const chunk = control[CONTROL.chunkSize]!;
-  const size = control[CONTROL.size]!;
-  const mine = partition(control[CONTROL.lastChunk]! - first, workers)[worker];
-  const jobs: ChunkJob[] = [];
-  if (mine)
-    for (let i = mine[0]; i < mine[1]; i++) {
-      const c = first + i;
-      jobs.push([i, c * chunk, Math.min((c + 1) * chunk, size)]);
-    }
-  return jobs;
+  const c = first + i;
+  return [i, c * chunk, Math.min((c + 1) * chunk, control[CONTROL.size]!)];
 }
 
 /**
@@ -292,7 +307,7 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
   const norms = (flags & FLAG.norms) !== 0;
   const generation = Atomics.load(s.barrier, BARRIER.generation);
   const start = performance.now();
-  computeChunks(s, chunksOf(control, worker, workers), norms);
+  computeChunks(s, control, norms);
   const computed = performance.now();
   arriveAndWait(s.barrier, workers, generation);
   const met = performance.now();
@@ -330,12 +345,13 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
 }
 
 /** This worker's share of an evaluation pass: loss and correct count per chunk of the split. */
-function serveEvaluate(s: WorkerSession, task: ServeTask, control: Int32Array): void {
+function serveEvaluate(s: WorkerSession, control: Int32Array): void {
   const split = (control[CONTROL.flags]! & FLAG.test) !== 0 ? "test" : "train";
   const data = s.data[split];
   const order = s.evalOrder[split];
   withParams(s, () => {
-    for (const [slot, start, end] of chunksOf(control, task.worker, task.workers)) {
+    for (let job = claimChunk(control); job; job = claimChunk(control)) {
+      const [slot, start, end] = job;
       callLossHook(s.target, "evaluate", s.out, end - start, () =>
         s.model.evaluate(s.params, data, order, start, end, s.out),
       );
@@ -378,7 +394,7 @@ async function serve(task: ServeTask): Promise<void> {
     const command = control[CONTROL.command];
     if (command === COMMAND.stop) return;
     if (command === COMMAND.step) serveStep(s, task, control, values);
-    else serveEvaluate(s, task, control);
+    else serveEvaluate(s, control);
     Atomics.add(control, CONTROL.done, 1);
     Atomics.notify(control, CONTROL.done);
   }
