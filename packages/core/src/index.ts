@@ -86,6 +86,7 @@ export {
   NORM_BLOCK,
   NoiseScaleTracker,
   noiseEstimates,
+  squaredNormRange,
 } from "./train/noise-scale.ts";
 export {
   createOptimizer,

@@ -6,7 +6,6 @@
  */
 import { availableParallelism } from "node:os";
 import {
-  averageGradient,
   callHook,
   callLossHook,
   type Dataset,
@@ -158,24 +157,26 @@ function blockNorms(kernel: ReduceKernel, base: number, from: number, to: number
 function reduce(s: WorkerSession, task: ReduceWork): ReduceResult {
   const { grad, kernel, memory } = s;
   const { from, to } = task;
-  kernel.accumulate(
-    memory.gradOffset,
-    memory.slotsOffset,
-    memory.slotStride,
-    from,
-    to,
-    task.slots,
-    task.first,
-  );
+  // On the last round the kernel also divides by the batch size and checks finiteness in the
+  // same pass (what averageGradient does in the in-process backend, to the bit).
+  const finite =
+    kernel.accumulate(
+      memory.gradOffset,
+      memory.slotsOffset,
+      memory.slotStride,
+      from,
+      to,
+      task.slots,
+      task.first,
+      task.finalize?.batchSize ?? 0,
+    ) === 1;
   let gradBlocks: number[] = [];
-  let finite = true;
   if (task.finalize) {
-    const { batchSize, lr, momentum, step } = task.finalize;
-    finite = averageGradient(grad, from, to, batchSize);
+    const { lr, momentum, step } = task.finalize;
     if (task.norms) gradBlocks = blockNorms(kernel, memory.gradOffset, from, to);
     s.optimizer.step(s.params, grad, from, to, { lr, momentum, step });
   }
-  return { gradBlocks, finite };
+  return { gradBlocks, finite: task.finalize ? finite : true };
 }
 
 /** Runs `work` with the model told that the parameters hold still meanwhile. */
