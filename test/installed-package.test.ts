@@ -103,6 +103,7 @@ describe("the package npm would publish", () => {
       "dist/plugin.js",
       "dist/plugin.d.ts",
       "dist/dense.wasm",
+      "dist/dense-relaxed.wasm",
       "dist/reduce.wasm",
       "dist/worker-entry.mjs",
       "dist/worker.js",

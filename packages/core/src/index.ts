@@ -18,7 +18,7 @@ export {
 } from "./errors.ts";
 export { createDenseNetwork } from "./nn/kernel.ts";
 export { denseFlopsPerSample } from "./nn/layout.ts";
-export { loadWasmModule } from "./nn/wasm-module.ts";
+export { denseKernelVariant, loadWasmModule } from "./nn/wasm-module.ts";
 export {
   allocateLocal,
   type OptimizerDefinition,

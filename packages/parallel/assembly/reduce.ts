@@ -52,7 +52,11 @@ export function accumulate(
     store<f32>(grad + off, acc);
   }
   const check =
-    f32x4.extract_lane(bad, 0) + f32x4.extract_lane(bad, 1) + f32x4.extract_lane(bad, 2) + f32x4.extract_lane(bad, 3) + badScalar;
+    f32x4.extract_lane(bad, 0) +
+    f32x4.extract_lane(bad, 1) +
+    f32x4.extract_lane(bad, 2) +
+    f32x4.extract_lane(bad, 3) +
+    badScalar;
   return check == 0 ? 1 : 0;
 }
 
@@ -72,7 +76,8 @@ export function squaredNorm(slot: usize, from: i32, to: i32): f64 {
     s23 = f64x2.add(s23, f64x2.mul(hi, hi));
   }
   let sum =
-    (f64x2.extract_lane(s01, 0) + f64x2.extract_lane(s01, 1)) +
+    f64x2.extract_lane(s01, 0) +
+    f64x2.extract_lane(s01, 1) +
     (f64x2.extract_lane(s23, 0) + f64x2.extract_lane(s23, 1));
   for (; i < to; i++) {
     const v = <f64>load<f32>(slot + ((<usize>i) << 2));
