@@ -57,7 +57,7 @@ export function accumulate(
     f32x4.extract_lane(bad, 2) +
     f32x4.extract_lane(bad, 3) +
     badScalar;
-  return check == 0 ? 1 : 0;
+  return check === 0 ? 1 : 0;
 }
 
 // Sum of squares of the floats at `slot` over [from, to), in f64, in the fixed order of
