@@ -29,6 +29,7 @@ export default defineConfig({
   copy: [
     { from: "../core/generated/dense.wasm", to: "dist" },
     { from: "../core/generated/dense-relaxed.wasm", to: "dist" },
+    { from: "../core/generated/update.wasm", to: "dist" },
     { from: "../parallel/generated/reduce.wasm", to: "dist" },
     { from: "../parallel/src/worker-entry.mjs", to: "dist" },
     { from: "src/loader/lrsim-resolve.mjs", to: "dist" },

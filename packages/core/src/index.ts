@@ -25,6 +25,7 @@ export {
   type OptimizerInstance,
   type StepHyper,
 } from "./optim/types.ts";
+export { useUpdateKernelsOn } from "./optim/update-kernel.ts";
 export { ancestorDirs, packagedFile } from "./paths.ts";
 export { PluginCatalog, type PluginSource } from "./plugins/catalog.ts";
 export type { DataSplit, LossSum } from "./plugins/data.ts";

@@ -33,6 +33,8 @@ export {
   type StepHyper,
 } from "./optim/types.ts";
 /** @public */
+export { type SgdSettings, sgdUpdate } from "./optim/update-kernel.ts";
+/** @public */
 export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
 /** @public */
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";

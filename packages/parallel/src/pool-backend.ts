@@ -73,7 +73,11 @@ export class PoolBackend implements TrainingBackend {
     readonly plan: RunPlan,
     private readonly session: SessionDescriptor,
   ) {
-    this.params = new Float32Array(session.memory.params);
+    this.params = new Float32Array(
+      session.memory.arena.buffer,
+      session.memory.paramsOffset,
+      session.parameterCount,
+    );
     this.results = new Float64Array(session.memory.results);
     this.indices = new Int32Array(session.memory.indices);
     this.barrier = new Int32Array(session.memory.barrier);
@@ -105,24 +109,28 @@ export class PoolBackend implements TrainingBackend {
       stateSizes.push(n);
       return new Float32Array(n);
     });
-    // The accumulator, then the slots, each 64-byte aligned, in one shared wasm memory.
+    // The accumulator, the slots, the parameters and the optimizer state, each 64-byte aligned,
+    // in one shared wasm memory.
     const slotStride = Math.ceil((4 * P) / 64) * 64;
+    const stateFloats = stateSizes.reduce((a, b) => a + b, 0);
+    const paramsOffset = slotStride * (slots + 1);
+    const stateOffset = paramsOffset + slotStride;
     const memory = {
-      params: new SharedArrayBuffer(4 * P),
-      arena: createSharedArena(slotStride * (slots + 1)),
+      arena: createSharedArena(stateOffset + 4 * stateFloats),
       gradOffset: 0,
       slotsOffset: slotStride,
       slotStride,
       slotCount: slots,
+      paramsOffset,
+      stateOffset,
       results: new SharedArrayBuffer(8 * RESULT.stride * maxChunks),
       barrier: new SharedArrayBuffer(4 * BARRIER.length),
       indices: new SharedArrayBuffer(4 * data.train.size),
-      state: new SharedArrayBuffer(4 * stateSizes.reduce((a, b) => a + b, 0)),
       stateSizes,
       control: new SharedArrayBuffer(4 * CONTROL.length),
       values: new SharedArrayBuffer(8 * (VALUES.blocks(pool.workers) + Math.ceil(P / NORM_BLOCK))),
     };
-    const params = new Float32Array(memory.params);
+    const params = new Float32Array(memory.arena.buffer, paramsOffset, P);
     initParameters(plan, model, params);
     const session: SessionDescriptor = {
       id,

@@ -23,26 +23,26 @@ export interface SessionDescriptor {
 
 /** The buffers a run shares between the main thread and the workers (never copied). */
 interface SharedMemory {
-  /** Float32 [P]: the parameters. */
-  readonly params: SharedArrayBuffer;
   /**
    * Shared wasm memory holding the batch gradient (Float32 [P] at `gradOffset`: accumulated in
-   * chunk order, then the mean) and the slots (one chunk gradient each, `slotStride` bytes
-   * apart from `slotsOffset`), so the reduction can run as WebAssembly SIMD.
+   * chunk order, then the mean), the slots (one chunk gradient each, `slotStride` bytes apart
+   * from `slotsOffset`), the parameters (Float32 [P] at `paramsOffset`) and the optimizer state
+   * (at `stateOffset`), so the reduction and the optimizer update can run as WebAssembly SIMD.
    */
   readonly arena: WebAssembly.Memory;
   readonly gradOffset: number;
   readonly slotsOffset: number;
   readonly slotStride: number;
   readonly slotCount: number;
+  readonly paramsOffset: number;
+  /** Float32: optimizer state, handed out in allocation order from here. */
+  readonly stateOffset: number;
   /** Float64 [RESULT.stride x max chunks]: each chunk's loss sum, correct count and |gradient|^2 (see {@link RESULT}). */
   readonly results: SharedArrayBuffer;
   /** Int32 [BARRIER.length]: the step barrier (see {@link BARRIER}). */
   readonly barrier: SharedArrayBuffer;
   /** Int32 [train size]: the current batch's sample indices. */
   readonly indices: SharedArrayBuffer;
-  /** Float32: optimizer state, handed out in allocation order. */
-  readonly state: SharedArrayBuffer;
   /** Lengths of the optimizer's allocations, in order. */
   readonly stateSizes: readonly number[];
   /** Int32 [CONTROL.length]: the command the workers' serve loops run next (see {@link CONTROL}). */

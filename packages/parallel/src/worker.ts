@@ -24,6 +24,7 @@ import {
   type PluginKind,
   pluginLabel,
   shapeProblem,
+  useUpdateKernelsOn,
 } from "@lrsim/core";
 import { partition } from "./partition.ts";
 import {
@@ -86,13 +87,15 @@ function sharedAllocator(memory: SessionDescriptor["memory"]) {
         `optimizer allocation ${index} is ${length} floats here but ${memory.stateSizes[index]} on the main thread`,
       );
     index++;
-    const view = new Float32Array(memory.state, offset * 4, length);
+    const view = new Float32Array(memory.arena.buffer, memory.stateOffset + offset * 4, length);
     offset += length;
     return view;
   };
 }
 
 async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
+  // Parameters, mean gradient and optimizer state share the arena: built-in updates run in SIMD.
+  useUpdateKernelsOn(d.memory.arena);
   const modelDefinition = await importPlugin<ModelDefinition>("model", d.model);
   const datasetDefinition = await importPlugin<DatasetDefinition>("dataset", d.dataset);
   const optimizerDefinition = await importPlugin<OptimizerDefinition>("optimizer", d.optimizer);
@@ -117,7 +120,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     },
     data,
     optimizer,
-    params: new Float32Array(d.memory.params),
+    params: new Float32Array(d.memory.arena.buffer, d.memory.paramsOffset, d.parameterCount),
     grad: new Float32Array(d.memory.arena.buffer, d.memory.gradOffset, d.parameterCount),
     slot: (i) =>
       new Float32Array(

@@ -55,6 +55,8 @@ describe("the reduction kernel", () => {
       [4, 1026],
       [8, 9],
     ] as const)
-      expect(kernel.squaredNorm(stride, from, to)).toBe(squaredNormRange(f32, stride / 4 + from, stride / 4 + to));
+      expect(kernel.squaredNorm(stride, from, to)).toBe(
+        squaredNormRange(f32, stride / 4 + from, stride / 4 + to),
+      );
   });
 });
