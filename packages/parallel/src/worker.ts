@@ -43,6 +43,7 @@ import {
   VALUES,
 } from "./protocol.ts";
 import { type ReduceKernel, reduceKernel } from "./reduce-kernel.ts";
+import { SpinBudget } from "./spin-budget.ts";
 
 interface WorkerSession {
   readonly model: ModelInstance;
@@ -230,10 +231,13 @@ class StepAbandoned extends Error {
 
 /** How long a step task waits for the others before declaring the pool stuck. */
 const BARRIER_TIMEOUT_MS = 120_000;
-/** How long a step task spins at the barrier before it sleeps. */
-const SPIN_MS = 1;
 /** The machine's cores: spinning only pays while a core is free for the thread being waited for. */
 const CORES = availableParallelism();
+/**
+ * How long this worker spins at the barrier before it sleeps: up to 0.3 ms while the others
+ * have recently arrived within that (see {@link SpinBudget}).
+ */
+const barrierSpin = new SpinBudget(0.3);
 
 /**
  * Waits until all `parties` tasks of a round have arrived. Gives up with an error when the main
@@ -247,9 +251,10 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
     return;
   }
   // The others usually arrive within a fraction of a millisecond: spin briefly (the main thread
-  // is idle meanwhile), then sleep, since waking a sleeping thread costs ~0.1 ms on this VM.
-  // With more workers than cores a spinning worker only delays the ones still computing.
-  const spinUntil = parties <= CORES ? performance.now() + SPIN_MS : 0;
+  // is idle meanwhile), then sleep. With more workers than cores a spinning worker only delays
+  // the ones still computing.
+  const arrived = performance.now();
+  const spinUntil = parties <= CORES ? arrived + barrierSpin.spinMs : 0;
   while (Atomics.load(barrier, BARRIER.generation) === generation && performance.now() < spinUntil) {
     if (Atomics.load(barrier, BARRIER.abort) !== 0) throw new StepAbandoned();
   }
@@ -259,15 +264,17 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
     if (Date.now() > deadline) throw new Error(`step barrier timed out after ${BARRIER_TIMEOUT_MS} ms`);
     Atomics.wait(barrier, BARRIER.generation, generation, 50);
   }
+  barrierSpin.record(performance.now() - arrived);
 }
 
 /**
  * How long a serve loop spins for the next command before it sleeps. Steps follow each other
  * within ~0.1 ms, so a short spin saves the wake-up; a long one keeps every core busy while the
  * main thread needs one to issue the next command (measured with `pnpm bench`: 0.2 ms beat 0
- * and 1 ms on 2 cores with 1 worker).
+ * and 1 ms on 2 cores with 1 worker). Adaptive like the barrier's: no spin while the commands
+ * have recently come later than that.
  */
-const SERVE_SPIN_MS = 0.2;
+const commandSpin = new SpinBudget(0.2);
 
 /**
  * Waits for the control block's generation to move past `seen`: spin briefly, then sleep. At
@@ -277,13 +284,15 @@ const SERVE_SPIN_MS = 0.2;
  * chunk assignment the spinning worker starts on the chunks while the others wake up.
  */
 function nextCommand(control: Int32Array, seen: number): number {
+  const started = performance.now();
   if (Atomics.add(control, CONTROL.spinners, 1) < CORES - 1) {
-    const spinUntil = performance.now() + SERVE_SPIN_MS;
+    const spinUntil = started + commandSpin.spinMs;
     while (Atomics.load(control, CONTROL.generation) === seen && performance.now() < spinUntil) {}
   }
   Atomics.sub(control, CONTROL.spinners, 1);
   while (Atomics.load(control, CONTROL.generation) === seen)
     Atomics.wait(control, CONTROL.generation, seen, 1000);
+  commandSpin.record(performance.now() - started);
   return Atomics.load(control, CONTROL.generation);
 }
 
