@@ -9,7 +9,13 @@
  */
 import { availableParallelism } from "node:os";
 import { createCatalog } from "@lrsim/builtins";
-import { localBackend, planRun, resolveRunConfig, type TrainingBackend } from "@lrsim/core";
+import {
+  denseKernelVariant,
+  localBackend,
+  planRun,
+  resolveRunConfig,
+  type TrainingBackend,
+} from "@lrsim/core";
 import { GradientPool, PoolBackend } from "@lrsim/parallel";
 import { startCpuBurner } from "./cpu-burner.ts";
 import { type PytorchPeer, peerUnavailable, startPytorchPeer } from "./pytorch-peer.ts";
@@ -94,7 +100,9 @@ const run = async (label: string, kernel: string, workers: number, batch: number
   return m;
 };
 
-log(`MNIST MLP 784-128-10, SGD, ${availableParallelism()} cores, Node ${process.version}\n`);
+log(
+  `MNIST MLP 784-128-10, SGD, ${availableParallelism()} cores, Node ${process.version}, dense kernels: ${denseKernelVariant()}\n`,
+);
 const baseline = await run("baseline: portable JS kernel, 1 thread", "js", 0, 2048);
 const inProcess = await run("wasm SIMD kernel, in-process (--workers 0)", "wasm", 0, 2048);
 
@@ -245,7 +253,7 @@ const scalingSummary = (entries: Map<number, ScalingEntry>) =>
     ]),
   );
 const summary = {
-  machine: { cores: availableParallelism(), node: process.version },
+  machine: { cores: availableParallelism(), node: process.version, denseKernels: denseKernelVariant() },
   baselineSamplesPerSecond: baseline.samplesPerSecond,
   inProcessWasmSamplesPerSecond: inProcess.samplesPerSecond,
   twoWorkersAt2048: two2048,
