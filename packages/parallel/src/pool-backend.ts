@@ -127,7 +127,7 @@ export class PoolBackend implements TrainingBackend {
       barrier: new SharedArrayBuffer(4 * BARRIER.length),
       indices: new SharedArrayBuffer(4 * data.train.size),
       stateSizes,
-      control: new SharedArrayBuffer(4 * CONTROL.length),
+      control: new SharedArrayBuffer(4 * CONTROL.length(pool.workers)),
       values: new SharedArrayBuffer(8 * (VALUES.blocks(pool.workers) + Math.ceil(P / NORM_BLOCK))),
     };
     const params = new Float32Array(memory.arena.buffer, paramsOffset, P);
@@ -164,6 +164,7 @@ export class PoolBackend implements TrainingBackend {
     this.failure = undefined;
     const generation = Atomics.load(this.control, CONTROL.generation);
     const workers = this.pool.workers;
+    for (let w = 0; w < workers; w++) Atomics.store(this.control, CONTROL.mailboxes + w, generation);
     this.servers = Array.from({ length: workers }, (_, worker) =>
       this.task({ op: "serve", session: this.session, worker, workers, generation }).then(
         (end) => {
@@ -191,31 +192,43 @@ export class PoolBackend implements TrainingBackend {
   private async stopServers(): Promise<void> {
     if (!this.servers) return;
     Atomics.store(this.control, CONTROL.command, COMMAND.stop);
-    Atomics.add(this.control, CONTROL.generation, 1);
-    Atomics.notify(this.control, CONTROL.generation);
+    this.post(Atomics.add(this.control, CONTROL.generation, 1) + 1, this.pool.workers);
     await Promise.allSettled(this.servers);
     this.servers = undefined;
     Atomics.notify(this.control, CONTROL.done); // settles any wait left pending below
   }
 
+  /** Posts generation `generation` to the mailboxes of workers 0 to parties - 1 and wakes them. */
+  private post(generation: number, parties: number): void {
+    for (let w = 0; w < parties; w++) {
+      Atomics.store(this.control, CONTROL.mailboxes + w, generation);
+      Atomics.notify(this.control, CONTROL.mailboxes + w);
+    }
+  }
+
   /**
-   * Runs one command on every worker: fill the control block, move the generation on, and wait
-   * (without blocking the event loop) until all have counted themselves done. If a worker fails,
-   * the others are stopped and the failure is thrown. There is no deadline: serve tasks of
-   * another run sharing the pool may hold the threads for a while (runs on one pool then take
-   * turns), and a worker stuck at the barrier gives up by itself after two minutes.
+   * Runs one command on `parties` workers: fill the control block, move the generation on, post
+   * it to their mailboxes, and wait (without blocking the event loop) until all have counted
+   * themselves done. If a worker fails, the others are stopped and the failure is thrown. There
+   * is no deadline: serve tasks of another run sharing the pool may hold the threads for a while
+   * (runs on one pool then take turns), and a worker stuck at the barrier gives up by itself
+   * after two minutes.
    */
-  private async command(command: number, fill: (control: Int32Array) => void): Promise<void> {
+  private async command(
+    command: number,
+    parties: number,
+    fill: (control: Int32Array) => void,
+  ): Promise<void> {
     this.startServers();
     const control = this.control;
     fill(control);
+    Atomics.store(control, CONTROL.parties, parties);
     Atomics.store(control, CONTROL.nextChunk, 0);
     Atomics.store(control, CONTROL.done, 0);
     Atomics.store(this.barrier, BARRIER.arrivals, 0);
     Atomics.store(this.barrier, BARRIER.abort, 0);
     Atomics.store(control, CONTROL.command, command);
-    Atomics.add(control, CONTROL.generation, 1);
-    Atomics.notify(control, CONTROL.generation);
+    this.post(Atomics.add(control, CONTROL.generation, 1) + 1, parties);
     for (;;) {
       const done = Atomics.load(control, CONTROL.done);
       if (this.failure) {
@@ -223,7 +236,7 @@ export class PoolBackend implements TrainingBackend {
         await this.stopServers();
         throw this.failure.error;
       }
-      if (done === this.pool.workers) return;
+      if (done === parties) return;
       const waiting = Atomics.waitAsync(control, CONTROL.done, done, 1000);
       if (waiting.async)
         await Promise.race([
@@ -254,7 +267,8 @@ export class PoolBackend implements TrainingBackend {
       const last = Math.min(chunks, first + this.slotCount);
       const finalize = last === chunks;
       const started = performance.now();
-      await this.command(COMMAND.step, (control) => {
+      const parties = Math.min(workers, last - first);
+      await this.command(COMMAND.step, parties, (control) => {
         control[CONTROL.firstChunk] = first;
         control[CONTROL.lastChunk] = last;
         control[CONTROL.chunkSize] = chunkSize;
@@ -263,7 +277,7 @@ export class PoolBackend implements TrainingBackend {
         control[CONTROL.flags] =
           (norms ? FLAG.norms : 0) | (first === 0 ? FLAG.firstRound : 0) | (finalize ? FLAG.finalize : 0);
       });
-      this.recordPhases(performance.now() - started);
+      this.recordPhases(performance.now() - started, parties);
       for (let c = first; c < last; c++) {
         const slot = c - first;
         loss += this.results[RESULT.stride * slot + RESULT.loss]!;
@@ -274,7 +288,7 @@ export class PoolBackend implements TrainingBackend {
         }
       }
       if (finalize) {
-        for (let k = 0; k < workers; k++)
+        for (let k = 0; k < parties; k++)
           if (this.values[VALUES.perWorker + VALUES.perWorkerStride * k + 3] === 0) gradientFinite = false;
         if (norms) {
           // Blocks in order: the same sum as the in-process backend's.
@@ -291,15 +305,17 @@ export class PoolBackend implements TrainingBackend {
     return { loss: loss / size, correct, noise, gradientFinite };
   }
 
-  /** Adds a round's phase times (mean over workers) to {@link phaseTimes}; the first round opens the session and is left out. */
-  private recordPhases(stepMs: number): void {
+  /**
+   * Adds a round's phase times (mean over the workers that took part) to {@link phaseTimes};
+   * the first round opens the session and is left out.
+   */
+  private recordPhases(stepMs: number, parties: number): void {
     if (this.roundsSeen++ === 0) return;
-    const workers = this.pool.workers;
     const mean = (k: number) => {
       let sum = 0;
-      for (let w = 0; w < workers; w++)
+      for (let w = 0; w < parties; w++)
         sum += this.values[VALUES.perWorker + VALUES.perWorkerStride * w + k]!;
-      return sum / workers;
+      return sum / parties;
     };
     this.phases.steps++;
     this.phases.computeMs += mean(0);
@@ -322,7 +338,7 @@ export class PoolBackend implements TrainingBackend {
     const size = this.dataset[split].size;
     const chunkSize = baseChunkSize(this.chunkSize);
     const chunks = Math.ceil(size / chunkSize);
-    await this.command(COMMAND.evaluate, (control) => {
+    await this.command(COMMAND.evaluate, Math.min(this.pool.workers, chunks), (control) => {
       control[CONTROL.firstChunk] = 0;
       control[CONTROL.lastChunk] = chunks;
       control[CONTROL.chunkSize] = chunkSize;

@@ -52,8 +52,12 @@ interface SharedMemory {
 }
 
 /**
- * Slots of the Int32 control block. The main thread fills in a command, then bumps `generation`
- * and notifies; every worker's serve loop runs it and adds one to `done`.
+ * Slots of the Int32 control block. The main thread fills in a command, moves `generation` on,
+ * and posts the new generation to the mailbox of each worker taking part (`parties` of them,
+ * workers 0 to parties - 1), notifying each; every one of them runs it and adds one to `done`.
+ * A worker not taking part is neither woken nor waited for: a one-chunk step on two workers
+ * costs what it costs on one. The block is rewritten only once all parties are done, so a woken
+ * worker always reads its own command.
  */
 export const CONTROL = {
   generation: 0,
@@ -74,9 +78,12 @@ export const CONTROL = {
    * others. Which worker computes a chunk does not change its slot, so sums stay in chunk order.
    */
   nextChunk: 9,
-  /** Workers spinning for the next command (at most one fewer than the cores, so the main thread keeps one). */
-  spinners: 10,
-  length: 11,
+  /** Workers taking part in this command: no more than it has chunks. */
+  parties: 10,
+  /** First of the mailboxes, one per worker: the generation of the command it is to run next. */
+  mailboxes: 11,
+  /** Int32 slots of the block for `workers` workers. */
+  length: (workers: number) => 11 + workers,
 } as const;
 
 /**

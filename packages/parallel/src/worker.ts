@@ -277,23 +277,23 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
 const commandSpin = new SpinBudget(0.2);
 
 /**
- * Waits for the control block's generation to move past `seen`: spin briefly, then sleep. At
- * most one fewer worker than the machine has cores spins; the others sleep at once, so the main
- * thread always finds a core to issue the next command on (with 2 workers on 2 cores, both
- * spinning kept it off the CPU and a step with no work took over 1 ms). Under the dynamic
- * chunk assignment the spinning worker starts on the chunks while the others wake up.
+ * Waits for this worker's mailbox to move past `seen` and returns the command's generation:
+ * spin briefly, then sleep. Only workers below cores - 1 spin (worker 0 on 2 cores), so the main
+ * thread always finds a core to issue the next command on (with 2 workers on 2 cores both
+ * spinning kept it off the CPU); worker 0 takes part in every command, so the spinner is never
+ * the one left out. Under the dynamic chunk assignment it starts on the chunks while the others
+ * wake up.
  */
-function nextCommand(control: Int32Array, seen: number): number {
+function nextCommand(control: Int32Array, worker: number, seen: number): number {
+  const mailbox = CONTROL.mailboxes + worker;
   const started = performance.now();
-  if (Atomics.add(control, CONTROL.spinners, 1) < CORES - 1) {
+  if (worker < CORES - 1) {
     const spinUntil = started + commandSpin.spinMs;
-    while (Atomics.load(control, CONTROL.generation) === seen && performance.now() < spinUntil) {}
+    while (Atomics.load(control, mailbox) === seen && performance.now() < spinUntil) {}
   }
-  Atomics.sub(control, CONTROL.spinners, 1);
-  while (Atomics.load(control, CONTROL.generation) === seen)
-    Atomics.wait(control, CONTROL.generation, seen, 1000);
-  commandSpin.record(performance.now() - started);
-  return Atomics.load(control, CONTROL.generation);
+  while (Atomics.load(control, mailbox) === seen) Atomics.wait(control, mailbox, seen, 1000);
+  if (worker < CORES - 1) commandSpin.record(performance.now() - started);
+  return Atomics.load(control, mailbox);
 }
 
 /**
@@ -315,16 +315,17 @@ function claimChunk(control: Int32Array): ChunkJob | undefined {
  * optimizer there). Writes its phase times, finite flag and norm blocks to the values block.
  */
 function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, values: Float64Array): void {
-  const { worker, workers } = task;
+  const { worker } = task;
+  const parties = control[CONTROL.parties]!;
   const flags = control[CONTROL.flags]!;
   const norms = (flags & FLAG.norms) !== 0;
   const generation = Atomics.load(s.barrier, BARRIER.generation);
   const start = performance.now();
   computeChunks(s, control, norms);
   const computed = performance.now();
-  arriveAndWait(s.barrier, workers, generation);
+  arriveAndWait(s.barrier, parties, generation);
   const met = performance.now();
-  const slice = partition(task.session.parameterCount, workers, NORM_BLOCK)[worker];
+  const slice = partition(task.session.parameterCount, parties, NORM_BLOCK)[worker];
   let finite = true;
   if (slice) {
     const momentum = values[VALUES.momentum]!;
@@ -345,7 +346,7 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
           : undefined,
     });
     finite = result.finite;
-    const base = VALUES.blocks(workers) + slice[0] / NORM_BLOCK;
+    const base = VALUES.blocks(task.workers) + slice[0] / NORM_BLOCK;
     result.gradBlocks.forEach((norm, j) => {
       values[base + j] = norm;
     });
@@ -403,7 +404,7 @@ async function serve(task: ServeTask): Promise<void> {
   const values = new Float64Array(task.session.memory.values);
   let seen = task.generation;
   for (;;) {
-    seen = nextCommand(control, seen);
+    seen = nextCommand(control, task.worker, seen);
     const command = control[CONTROL.command];
     if (command === COMMAND.stop) return;
     if (command === COMMAND.step) serveStep(s, task, control, values);
