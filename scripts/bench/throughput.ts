@@ -207,16 +207,31 @@ if (busy) {
 // Per-step overhead: a step whose compute is negligible (a 2-parameter model on 8 samples)
 // costs the handshake plus the sharded reduce: that is the pool's fixed cost per step. Five
 // trials each (alternating worker counts), all reported, since a spike says as much as the median.
-const tinyPlan = await planRun(
-  resolveRunConfig({ model: "linear", dataset: "line", schedule: "constant(lr=0.001)", batchSize: 8 }),
-  catalog,
-);
-const overheadTrials: Record<string, number[]> = { "0": [], "1": [], "2": [] };
+const tinyPlan = (chunkSize: number | "auto") =>
+  planRun(
+    resolveRunConfig({
+      model: "linear",
+      dataset: "line",
+      schedule: "constant(lr=0.001)",
+      batchSize: 8,
+      chunkSize,
+    }),
+    catalog,
+  );
+// One chunk: only worker 0 takes part, whatever the pool's size. Two chunks of 4: with 2
+// workers both take part, so this measures the handshake and barrier of two threads.
+const oneChunk = await tinyPlan("auto");
+const twoChunks = await tinyPlan(4);
+const overheadTrials: Record<string, number[]> = { "0": [], "1": [], "2": [], "2, both taking part": [] };
 for (let trial = 0; trial < 5; trial++)
-  for (const workers of [0, 1, 2]) {
-    const backend =
-      workers === 0 ? await localBackend(tinyPlan) : await pools.get(workers)!.backend(tinyPlan);
-    overheadTrials[`${workers}`]!.push((await measure(backend, 8, quick ? 0.2 : 0.5)).msPerStep * 1000);
+  for (const [key, workers, plan] of [
+    ["0", 0, oneChunk],
+    ["1", 1, oneChunk],
+    ["2", 2, oneChunk],
+    ["2, both taking part", 2, twoChunks],
+  ] as const) {
+    const backend = workers === 0 ? await localBackend(plan) : await pools.get(workers)!.backend(plan);
+    overheadTrials[key]!.push((await measure(backend, 8, quick ? 0.2 : 0.5)).msPerStep * 1000);
     await backend.close();
   }
 const overhead = Object.fromEntries(Object.entries(overheadTrials).map(([k, v]) => [k, median(v)]));
@@ -311,7 +326,7 @@ else {
     );
   }
   log(
-    `fixed cost per step (tiny model), median of 5: in-process ${overhead["0"]!.toFixed(0)} µs, 1 worker ${overhead["1"]!.toFixed(0)} µs, 2 workers ${overhead["2"]!.toFixed(0)} µs (2 workers' trials: ${overheadTrials["2"]!.map((x) => x.toFixed(0)).join(", ")})`,
+    `fixed cost per step (tiny model), median of 5: in-process ${overhead["0"]!.toFixed(0)} µs, 1 worker ${overhead["1"]!.toFixed(0)} µs, 2 workers ${overhead["2"]!.toFixed(0)} µs (trials: ${overheadTrials["2"]!.map((x) => x.toFixed(0)).join(", ")}), 2 workers both taking part ${overhead["2, both taking part"]!.toFixed(0)} µs (trials: ${overheadTrials["2, both taking part"]!.map((x) => x.toFixed(0)).join(", ")})`,
   );
   log(
     `peak RSS with the whole training set (8,000) as one batch on 2 workers: ${summary.fullBatch.peakRssMiB.toFixed(0)} MiB`,
