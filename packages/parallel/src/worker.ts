@@ -270,9 +270,9 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
 /**
  * How long a serve loop spins for the next command before it sleeps. Steps follow each other
  * within ~0.1 ms, so a short spin saves the wake-up; a long one keeps every core busy while the
- * main thread needs one to issue the next command (measured with `pnpm bench`: 0.2 ms beat 0
- * and 1 ms on 2 cores with 1 worker). Adaptive like the barrier's: no spin while the commands
- * have recently come later than that.
+ * main thread needs one to issue the next command (measured with `pnpm bench` when every worker
+ * spun: 0.2 ms beat 0 and 1 ms on 2 cores with 2 workers). Adaptive like the barrier's: no spin
+ * while the commands have recently come later than that.
  */
 const commandSpin = new SpinBudget(0.2);
 
