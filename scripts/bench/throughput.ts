@@ -10,6 +10,7 @@
 import { availableParallelism } from "node:os";
 import { createCatalog } from "@lrsim/builtins";
 import {
+  denseFlopsPerSample,
   denseKernelVariant,
   localBackend,
   planRun,
@@ -17,6 +18,7 @@ import {
   type TrainingBackend,
 } from "@lrsim/core";
 import { GradientPool, PoolBackend } from "@lrsim/parallel";
+import { effectiveClockGHz } from "./clock.ts";
 import { startCpuBurner } from "./cpu-burner.ts";
 import { type PytorchPeer, peerUnavailable, startPytorchPeer } from "./pytorch-peer.ts";
 
@@ -102,6 +104,16 @@ const run = async (label: string, kernel: string, workers: number, batch: number
 
 log(
   `MNIST MLP 784-128-10, SGD, ${availableParallelism()} cores, Node ${process.version}, dense kernels: ${denseKernelVariant()}\n`,
+);
+// The WebAssembly ceiling: 128-bit SIMD is 4 float32 lanes; a core with two vector multiply (or
+// FMA) pipes and two add pipes, as this machine's Zen 5, completes 2 multiply-add pairs per
+// cycle = 16 flops. The MLP's training step costs denseFlopsPerSample flops per sample.
+const clock = effectiveClockGHz();
+const FLOPS_PER_CYCLE = 16;
+const ceilingGflops = availableParallelism() * FLOPS_PER_CYCLE * clock;
+const mlpFlops = denseFlopsPerSample([784, 128, 10]);
+log(
+  `effective clock ${clock.toFixed(2)} GHz (dependent integer chain); 128-bit SIMD ceiling at ${FLOPS_PER_CYCLE} flops/cycle/core: ${ceilingGflops.toFixed(0)} GFLOP/s on ${availableParallelism()} cores = ${Math.round((ceilingGflops * 1e9) / mlpFlops).toLocaleString("en-US")} MLP samples/s (${mlpFlops.toLocaleString("en-US")} flops each)\n`,
 );
 const baseline = await run("baseline: portable JS kernel, 1 thread", "js", 0, 2048);
 const inProcess = await run("wasm SIMD kernel, in-process (--workers 0)", "wasm", 0, 2048);
@@ -268,7 +280,14 @@ const scalingSummary = (entries: Map<number, ScalingEntry>) =>
     ]),
   );
 const summary = {
-  machine: { cores: availableParallelism(), node: process.version, denseKernels: denseKernelVariant() },
+  machine: {
+    cores: availableParallelism(),
+    node: process.version,
+    denseKernels: denseKernelVariant(),
+    effectiveClockGHz: clock,
+    simdCeilingGflops: ceilingGflops,
+    simdCeilingMlpSamplesPerSecond: (ceilingGflops * 1e9) / mlpFlops,
+  },
   baselineSamplesPerSecond: baseline.samplesPerSecond,
   inProcessWasmSamplesPerSecond: inProcess.samplesPerSecond,
   twoWorkersAt2048: two2048,
