@@ -254,7 +254,8 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
   // is idle meanwhile), then sleep. With more workers than cores a spinning worker only delays
   // the ones still computing.
   const arrived = performance.now();
-  const spinUntil = parties <= CORES ? arrived + barrierSpin.spinMs : 0;
+  const spinMs = parties <= CORES ? barrierSpin.spinMs : 0;
+  const spinUntil = arrived + spinMs;
   while (Atomics.load(barrier, BARRIER.generation) === generation && performance.now() < spinUntil) {
     if (Atomics.load(barrier, BARRIER.abort) !== 0) throw new StepAbandoned();
   }
@@ -264,7 +265,7 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
     if (Date.now() > deadline) throw new Error(`step barrier timed out after ${BARRIER_TIMEOUT_MS} ms`);
     Atomics.wait(barrier, BARRIER.generation, generation, 50);
   }
-  barrierSpin.record(performance.now() - arrived);
+  barrierSpin.record(spinMs, performance.now() - arrived);
 }
 
 /**
@@ -287,12 +288,11 @@ const commandSpin = new SpinBudget(0.2);
 function nextCommand(control: Int32Array, worker: number, seen: number): number {
   const mailbox = CONTROL.mailboxes + worker;
   const started = performance.now();
-  if (worker < CORES - 1) {
-    const spinUntil = started + commandSpin.spinMs;
-    while (Atomics.load(control, mailbox) === seen && performance.now() < spinUntil) {}
-  }
+  const spinMs = worker < CORES - 1 ? commandSpin.spinMs : 0;
+  const spinUntil = started + spinMs;
+  while (Atomics.load(control, mailbox) === seen && performance.now() < spinUntil) {}
   while (Atomics.load(control, mailbox) === seen) Atomics.wait(control, mailbox, seen, 1000);
-  if (worker < CORES - 1) commandSpin.record(performance.now() - started);
+  commandSpin.record(spinMs, performance.now() - started);
   return Atomics.load(control, mailbox);
 }
 
