@@ -14,6 +14,7 @@ import {
   type TrainingBackend,
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
+import { PartySize } from "./party-size.ts";
 import {
   BARRIER,
   COMMAND,
@@ -67,6 +68,8 @@ export class PoolBackend implements TrainingBackend {
   /** Wakes the main thread's wait when a serve task fails. */
   private wake: (() => void) | undefined;
   private readonly slotCount: number;
+  /** How many workers each step round wakes (see {@link PartySize}). */
+  private readonly partySize: PartySize;
 
   private constructor(
     private readonly pool: GradientPool,
@@ -86,6 +89,7 @@ export class PoolBackend implements TrainingBackend {
     this.chunkSize = plan.config.chunkSize;
     this.slotCount = session.memory.slotCount;
     this.threads = pool.workers;
+    this.partySize = new PartySize(pool.workers);
   }
 
   get dataset() {
@@ -267,7 +271,7 @@ export class PoolBackend implements TrainingBackend {
       const last = Math.min(chunks, first + this.slotCount);
       const finalize = last === chunks;
       const started = performance.now();
-      const parties = Math.min(workers, last - first);
+      const parties = this.partySize.choose(last - first);
       await this.command(COMMAND.step, parties, (control) => {
         control[CONTROL.firstChunk] = first;
         control[CONTROL.lastChunk] = last;
@@ -278,6 +282,7 @@ export class PoolBackend implements TrainingBackend {
           (norms ? FLAG.norms : 0) | (first === 0 ? FLAG.firstRound : 0) | (finalize ? FLAG.finalize : 0);
       });
       this.recordPhases(performance.now() - started, parties);
+      this.learnPartySize(last - first, parties);
       for (let c = first; c < last; c++) {
         const slot = c - first;
         loss += this.results[RESULT.stride * slot + RESULT.loss]!;
@@ -303,6 +308,15 @@ export class PoolBackend implements TrainingBackend {
         ? chunkNoiseSample(chunkSize, smallSquared, fullChunks, size, bigSquared)
         : undefined;
     return { loss: loss / size, correct, noise, gradientFinite };
+  }
+
+  /** Tells {@link PartySize} how this round's workers spent it. */
+  private learnPartySize(chunks: number, parties: number): void {
+    if (parties <= 1) return;
+    const at = (w: number, k: number) => this.values[VALUES.perWorker + VALUES.perWorkerStride * w + k]!;
+    const compute = Array.from({ length: parties }, (_, w) => at(w, 0));
+    const wait = Array.from({ length: parties }, (_, w) => at(w, 1));
+    this.partySize.record(chunks, compute, wait);
   }
 
   /**
