@@ -35,9 +35,13 @@ export {
 /** @public */
 export type { DataShape, DataSplit, ImageShape, LossSum } from "./plugins/data.ts";
 /** @public */
+export { badDataFile } from "./plugins/data-file.ts";
+/** @public */
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
 /** @public */
 export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
+/** @public */
+export { sharedFloat32 } from "./plugins/share.ts";
 /** @public */
 export { splitSamples } from "./plugins/split.ts";
 /** @public */

@@ -1,20 +1,20 @@
 /**
  * The piscina worker: computes chunk gradients, reduces slices of them in chunk order and
- * applies the optimizer to those slices, all in shared memory. Each worker keeps the dataset
- * and its model instance resident per run (session) and serves the run's commands from a
+ * applies the optimizer to those slices, all in shared memory. Each worker reads the dataset
+ * the main thread loaded (shared memory, never its own copy), keeps its model instance resident
+ * per run (session) and serves the run's commands from a
  * shared control block, so a step costs no message round trip.
  */
 import {
   averageGradient,
   callHook,
   callLossHook,
+  type DataSplit,
   type Dataset,
-  type DatasetDefinition,
   errors,
   errorToWire,
   importModule,
   type LossSum,
-  loadDataset,
   type ModelDefinition,
   type ModelHookTarget,
   type ModelInstance,
@@ -92,11 +92,24 @@ function sharedAllocator(memory: SessionDescriptor["memory"]) {
   };
 }
 
+/**
+ * The session's dataset as this thread sees it: the main thread's arrays, through views of
+ * their shared memory (checked, since a copy here would silently cost a dataset per worker).
+ */
+function sharedDataset(data: Dataset): Dataset {
+  const check = (split: DataSplit, name: string) => {
+    if (!(split.x.buffer instanceof SharedArrayBuffer && split.y.buffer instanceof SharedArrayBuffer))
+      throw new Error(`the ${name} split reached the worker as a copy, not in shared memory`);
+  };
+  check(data.train, "train");
+  check(data.test, "test");
+  return data;
+}
+
 async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
   const modelDefinition = await importPlugin<ModelDefinition>("model", d.model);
-  const datasetDefinition = await importPlugin<DatasetDefinition>("dataset", d.dataset);
   const optimizerDefinition = await importPlugin<OptimizerDefinition>("optimizer", d.optimizer);
-  const data = await loadDataset(datasetDefinition, d.dataset.spec, d.dataset.params);
+  const data = sharedDataset(d.dataset);
   const model = callHook(
     "model",
     d.model.name,

@@ -5,6 +5,7 @@ import type { Dataset, DatasetDefinition } from "../plugins/dataset.ts";
 import { callHook, callHookAsync, pluginLabel } from "../plugins/hooks.ts";
 import type { ModelDefinition, ModelInstance } from "../plugins/model.ts";
 import type { PluginDefinitions } from "../plugins/shapes.ts";
+import { shareDataset } from "../plugins/share.ts";
 import { createRng } from "../random.ts";
 import { buildSchedule } from "../schedules/build.ts";
 import type { Schedule, ScheduleUnit } from "../schedules/types.ts";
@@ -43,7 +44,11 @@ export const FLOPS_PER_PARAMETER = 6;
 
 const datasetCache = new WeakMap<DatasetDefinition, Map<string, Promise<Dataset>>>();
 
-/** Loads a dataset once per process and spec; later runs of a comparison reuse it. */
+/**
+ * Loads a dataset once per process and spec; later runs of a comparison reuse it. The result
+ * lives in shared memory (see {@link shareDataset}): worker threads get views of it with their
+ * session and never load it themselves.
+ */
 export function loadDataset(
   definition: DatasetDefinition,
   spec: string,
@@ -59,7 +64,7 @@ export function loadDataset(
     loading = callHookAsync("dataset", definition.name, "load", () => definition.load(params)).then(
       (data) => {
         checkDataset(definition.name, data);
-        return data;
+        return shareDataset(data);
       },
     );
     loading.catch(() => bySpec.delete(spec));
