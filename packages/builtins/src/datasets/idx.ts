@@ -39,10 +39,13 @@ function readPair(
   return { samples: { count: n, x: images.values, y: Float32Array.from(labels.values) }, height, width };
 }
 
-/** For EMNIST: each stored image is the transpose of the upright one, so feature (h, w) is read from (w, h). */
+/**
+ * For EMNIST: each stored `height x width` image is the transpose of the upright one, which is
+ * `width x height`; its feature (r, c) is read from the stored (c, r).
+ */
 function transposed(height: number, width: number): Int32Array {
   const order = new Int32Array(height * width);
-  for (let h = 0; h < height; h++) for (let w = 0; w < width; w++) order[h * width + w] = w * height + h;
+  for (let r = 0; r < width; r++) for (let c = 0; c < height; c++) order[r * height + c] = c * width + r;
   return order;
 }
 
@@ -112,7 +115,7 @@ export const idx = defineDataset({
     const classes = p.classes ?? largest + 1;
     if (largest >= classes)
       throw badDataFile(labels, `holds label ${largest}, outside classes=${classes} (0..${classes - 1})`);
-    const { height, width } = train;
+    const [height, width] = p.transpose ? [train.width, train.height] : [train.height, train.width];
     const shape: DataShape = {
       inputs: height * width,
       outputs: classes,
@@ -128,7 +131,7 @@ export const idx = defineDataset({
       seed: p.seed,
       trainLimit: p.train,
       testLimit: p.test,
-      featureOrder: p.transpose ? transposed(height, width) : undefined,
+      featureOrder: p.transpose ? transposed(train.height, train.width) : undefined,
       description: `IDX images ${images}`,
     });
   },
