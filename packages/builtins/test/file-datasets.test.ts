@@ -1,7 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bindParams, type Dataset, type DatasetDefinition, isLrsimError, parseSpec } from "@lrsim/core";
+import {
+  bindParams,
+  ChunkReader,
+  type Dataset,
+  type DatasetDefinition,
+  isByteSplit,
+  isLrsimError,
+  parseSpec,
+} from "@lrsim/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { cifarBytes, gzip, idxBytes, npyBytes } from "../../../test/helpers/data-files.ts";
 import { cifar10, csv, idx, npy } from "../src/index.ts";
@@ -22,6 +30,17 @@ function folder(files: Record<string, Uint8Array | string>): string {
 async function load(definition: unknown, spec: string, cwd: string): Promise<Dataset> {
   const d = definition as DatasetDefinition;
   return d.load(bindParams(d.name, d.params, parseSpec(spec), { cwd }));
+}
+
+/** A split's features as a model sees them: float32 as stored, or image bytes decoded (as training does, chunk by chunk). */
+function xOf(d: Dataset, split: "train" | "test"): Float32Array {
+  const stored = d[split];
+  if (!isByteSplit(stored)) return stored.x;
+  const width = d.shape.task === "classification" ? 1 : d.shape.outputs;
+  const all = Int32Array.from({ length: stored.size }, (_, i) => i);
+  return new ChunkReader(d.shape.inputs, width)
+    .read(stored, all, 0, stored.size)
+    .data.x.slice(0, stored.size * d.shape.inputs);
 }
 
 /** The message of the LrsimError that loading throws (and that it is one, with the file-error code). */
@@ -63,10 +82,11 @@ describe("idx: MNIST-style IDX files", () => {
       image: { channels: 1, height: 4, width: 3 },
     });
     expect([d.train.size, d.test.size]).toEqual([30, 12]);
-    expect(Array.from(d.train.x)).toEqual(Array.from(train.pixels, (v) => Math.fround(v / 255)));
+    expect(Array.from(xOf(d, "train"))).toEqual(Array.from(train.pixels, (v) => Math.fround(v / 255)));
     expect(Array.from(d.test.y)).toEqual(Array.from(test.labelValues));
-    // Allocated in shared memory, so the pool hands the workers views instead of copies.
-    expect(d.train.x.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // Kept as bytes (a quarter of float32's memory) in shared memory, so the pool hands the
+    // workers views instead of copies.
+    expect(isByteSplit(d.train) && d.train.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(d.test.y.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
@@ -86,8 +106,8 @@ describe("idx: MNIST-style IDX files", () => {
     // Stored row-major 2 x 3, read as its 3 x 2 transpose: feature (h, w) is stored (w, h).
     const stored = (i: number, r: number, c: number) => train.pixels[i * 6 + r * 3 + c]!;
     const all = [
-      ...Array.from({ length: d.train.size }, (_, i) => d.train.x.subarray(i * 6, i * 6 + 6)),
-      ...Array.from({ length: d.test.size }, (_, i) => d.test.x.subarray(i * 6, i * 6 + 6)),
+      ...Array.from({ length: d.train.size }, (_, i) => xOf(d, "train").subarray(i * 6, i * 6 + 6)),
+      ...Array.from({ length: d.test.size }, (_, i) => xOf(d, "test").subarray(i * 6, i * 6 + 6)),
     ];
     const expected = Array.from({ length: 5 }, (_, i) =>
       [
@@ -109,11 +129,11 @@ describe("idx: MNIST-style IDX files", () => {
     const b = await load(idx, "idx(dir=., normalize=none)", dir);
     const c = await load(idx, "idx(dir=., normalize=none, seed=1)", dir);
     expect([a.train.size, a.test.size]).toEqual([40, 10]);
-    expect(Array.from(a.test.x)).toEqual(Array.from(b.test.x));
-    expect(Array.from(a.test.x)).not.toEqual(Array.from(c.test.x));
+    expect(Array.from(xOf(a, "test"))).toEqual(Array.from(xOf(b, "test")));
+    expect(Array.from(xOf(a, "test"))).not.toEqual(Array.from(xOf(c, "test")));
     const firstPixels = [
-      ...a.train.x.filter((_, i) => i % 12 === 0),
-      ...a.test.x.filter((_, i) => i % 12 === 0),
+      ...xOf(a, "train").filter((_, i) => i % 12 === 0),
+      ...xOf(a, "test").filter((_, i) => i % 12 === 0),
     ];
     expect(firstPixels.sort((p, q) => p - q)).toEqual(
       Array.from({ length: 50 }, (_, i) => (i * 7) % 256).sort((p, q) => p - q),
@@ -129,8 +149,8 @@ describe("idx: MNIST-style IDX files", () => {
       dir,
     );
     expect([d.train.size, d.test.size]).toEqual([20, 5]);
-    const mean = d.train.x.reduce((s, v) => s + v, 0) / d.train.x.length;
-    const variance = d.train.x.reduce((s, v) => s + (v - mean) ** 2, 0) / d.train.x.length;
+    const mean = xOf(d, "train").reduce((s, v) => s + v, 0) / xOf(d, "train").length;
+    const variance = xOf(d, "train").reduce((s, v) => s + (v - mean) ** 2, 0) / xOf(d, "train").length;
     expect(mean).toBeCloseTo(0, 5);
     expect(variance).toBeCloseTo(1, 4);
   });
@@ -203,13 +223,13 @@ describe("cifar10: CIFAR-10 binary batches", () => {
       image: { channels: 3, height: 32, width: 32 },
     });
     expect([d.train.size, d.test.size]).toEqual([7, 2]);
-    expect(Array.from(d.train.x.subarray(4 * 3072, 5 * 3072))).toEqual(
+    expect(Array.from(xOf(d, "train").subarray(4 * 3072, 5 * 3072))).toEqual(
       Array.from(b2.pixels.subarray(0, 3072)),
     );
     expect(Array.from(d.train.y)).toEqual([...b1.labels, ...b2.labels]);
     expect(Array.from(d.test.y)).toEqual(Array.from(t.labels));
     // Green plane, row 1, column 2 of the first image: (0 + 50 + 1 + 2).
-    expect(d.train.x[1024 + 32 + 2]).toBe(53);
+    expect(xOf(d, "train")[1024 + 32 + 2]).toBe(53);
   });
 
   it("normalize=standard is per channel; a truncated batch and a missing one are one-line errors", async () => {
@@ -222,7 +242,7 @@ describe("cifar10: CIFAR-10 binary batches", () => {
     for (let c = 0; c < 3; c++) {
       let sum = 0;
       for (let i = 0; i < d.train.size; i++)
-        for (let p = 0; p < 1024; p++) sum += d.train.x[i * 3072 + c * 1024 + p]!;
+        for (let p = 0; p < 1024; p++) sum += xOf(d, "train")[i * 3072 + c * 1024 + p]!;
       expect(sum / (d.train.size * 1024)).toBeCloseTo(0, 4);
     }
     expect(await failure(cifar10, "cifar10(dir=., batches=2)", dir)).toBe(
@@ -249,8 +269,8 @@ describe("csv: tabular samples", () => {
     );
     expect(d.shape).toEqual({ inputs: 3, outputs: 3, task: "classification" });
     expect(Array.from(d.train.y)).toEqual([0, 1, 2, 0, 0]);
-    expect(Array.from(d.train.x.subarray(0, 3))).toEqual([5.1, 1.4, 0.2].map(Math.fround));
-    expect(Array.from(d.test.x)).toEqual([6, 4, 1.2].map(Math.fround));
+    expect(Array.from(xOf(d, "train").subarray(0, 3))).toEqual([5.1, 1.4, 0.2].map(Math.fround));
+    expect(Array.from(xOf(d, "test"))).toEqual([6, 4, 1.2].map(Math.fround));
     expect(Array.from(d.test.y)).toEqual([1]);
   });
 
@@ -264,7 +284,7 @@ describe("csv: tabular samples", () => {
     );
     expect(d.shape).toEqual({ inputs: 2, outputs: 1, task: "regression" });
     expect([d.train.size, d.test.size]).toEqual([15, 5]);
-    const firsts = Array.from({ length: 15 }, (_, i) => d.train.x[i * 2]!);
+    const firsts = Array.from({ length: 15 }, (_, i) => xOf(d, "train")[i * 2]!);
     expect(firsts.reduce((s, v) => s + v, 0) / 15).toBeCloseTo(0, 5);
     // Target (column 2) = 2 x column 1 + 1, kept unscaled.
     const all = [...d.train.y, ...d.test.y].sort((a, b) => a - b);
@@ -308,7 +328,7 @@ describe("npy: NumPy arrays", () => {
       task: "classification",
       image: { channels: 2, height: 3, width: 2 },
     });
-    expect(Array.from(d.train.x)).toEqual(Array.from(pixels, (v) => Math.fround(v / 255)));
+    expect(Array.from(xOf(d, "train"))).toEqual(Array.from(pixels, (v) => Math.fround(v / 255)));
     expect(Array.from(d.train.y)).toEqual([0, 1, 2, 1, 0, 2]);
     expect(Array.from(d.test.y)).toEqual([2]);
   });
@@ -322,11 +342,11 @@ describe("npy: NumPy arrays", () => {
     expect([d.train.size, d.test.size]).toEqual([7, 3]);
     const rows = [
       ...Array.from({ length: 7 }, (_, i) => [
-        ...d.train.x.subarray(i * 3, i * 3 + 3),
+        ...xOf(d, "train").subarray(i * 3, i * 3 + 3),
         ...d.train.y.subarray(i * 2, i * 2 + 2),
       ]),
       ...Array.from({ length: 3 }, (_, i) => [
-        ...d.test.x.subarray(i * 3, i * 3 + 3),
+        ...xOf(d, "test").subarray(i * 3, i * 3 + 3),
         ...d.test.y.subarray(i * 2, i * 2 + 2),
       ]),
     ];

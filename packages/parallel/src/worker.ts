@@ -7,13 +7,14 @@
  */
 import {
   averageGradient,
+  ChunkReader,
   callHook,
   callLossHook,
-  type DataSplit,
   type Dataset,
   errors,
   errorToWire,
   importModule,
+  isByteSplit,
   type LossSum,
   type ModelDefinition,
   type ModelHookTarget,
@@ -48,6 +49,8 @@ interface WorkerSession {
   /** The model as its hooks are called: name, origin, and how errors name it. */
   readonly target: ModelHookTarget;
   readonly data: Dataset;
+  /** Hands the model each chunk as float32 (decoding byte-stored images into this thread's scratch). */
+  readonly reader: ChunkReader;
   readonly optimizer: OptimizerInstance;
   readonly params: Float32Array;
   readonly grad: Float32Array;
@@ -97,8 +100,9 @@ function sharedAllocator(memory: SessionDescriptor["memory"]) {
  * their shared memory (checked, since a copy here would silently cost a dataset per worker).
  */
 function sharedDataset(data: Dataset): Dataset {
-  const check = (split: DataSplit, name: string) => {
-    if (!(split.x.buffer instanceof SharedArrayBuffer && split.y.buffer instanceof SharedArrayBuffer))
+  const check = (split: Dataset["train"], name: string) => {
+    const x = isByteSplit(split) ? split.bytes : split.x;
+    if (!(x.buffer instanceof SharedArrayBuffer && split.y.buffer instanceof SharedArrayBuffer))
       throw new Error(`the ${name} split reached the worker as a copy, not in shared memory`);
   };
   check(data.train, "train");
@@ -129,6 +133,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
       label: pluginLabel("model", d.model.name, d.model.source),
     },
     data,
+    reader: new ChunkReader(data.shape.inputs, data.shape.task === "classification" ? 1 : data.shape.outputs),
     optimizer,
     params: new Float32Array(d.memory.params),
     grad: new Float32Array(d.memory.arena.buffer, d.memory.gradOffset, d.parameterCount),
@@ -204,8 +209,9 @@ function withParams<T>(s: WorkerSession, work: () => T): T {
 function computeChunks(s: WorkerSession, chunks: readonly ChunkJob[], norms: boolean): void {
   withParams(s, () => {
     for (const [slot, start, end] of chunks) {
+      const chunk = s.reader.read(s.data.train, s.indices, start, end);
       callLossHook(s.target, "gradient", s.out, end - start, () =>
-        s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
+        s.model.gradient(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.slot(slot), s.out),
       );
       s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
       s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;
@@ -349,8 +355,9 @@ function serveEvaluate(s: WorkerSession, task: ServeTask, control: Int32Array): 
   const order = s.evalOrder[split];
   withParams(s, () => {
     for (const [slot, start, end] of chunksOf(control, task.worker, task.workers)) {
+      const chunk = s.reader.read(data, order, start, end);
       callLossHook(s.target, "evaluate", s.out, end - start, () =>
-        s.model.evaluate(s.params, data, order, start, end, s.out),
+        s.model.evaluate(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.out),
       );
       s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
       s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;

@@ -1,9 +1,10 @@
 import {
   createRng,
   type DataShape,
-  type DataSplit,
   type Dataset,
   param,
+  type StoredSplit,
+  sharedBytes,
   sharedFloat32,
 } from "@lrsim/core/plugin-api";
 
@@ -139,23 +140,36 @@ function normalization(o: AssembleOptions, rows: Int32Array): Affine {
   return { groupSize, offset, divisor };
 }
 
-/** Copies `rows` of `from` into a split in shared memory, normalizing each feature on the way. */
-function copySplit(o: AssembleOptions, from: Samples, rows: Int32Array, affine: Affine): DataSplit {
+/**
+ * Copies `rows` of `from` into a split in shared memory. Bytes stay bytes (a byte split, which
+ * training decodes a chunk at a time with the normalization's offsets and divisors); floats are
+ * normalized on the way into a float32 split.
+ */
+function copySplit(o: AssembleOptions, from: Samples, rows: Int32Array, affine: Affine): StoredSplit {
   const { inputs, outputs, task } = o.shape;
   const width = task === "classification" ? 1 : outputs;
-  const x = sharedFloat32(rows.length * inputs);
   const y = sharedFloat32(rows.length * width);
+  for (let i = 0; i < rows.length; i++)
+    y.set(from.y.subarray(rows[i]! * width, (rows[i]! + 1) * width), i * width);
   const order = o.featureOrder;
+  const source = from.x;
+  if (source instanceof Uint8Array) {
+    const bytes = sharedBytes(rows.length * inputs);
+    for (let i = 0; i < rows.length; i++) {
+      const base = rows[i]! * inputs;
+      if (order) for (let f = 0; f < inputs; f++) bytes[i * inputs + f] = source[base + order[f]!]!;
+      else bytes.set(source.subarray(base, base + inputs), i * inputs);
+    }
+    return { size: rows.length, bytes, y, offset: affine.offset, divisor: affine.divisor };
+  }
+  const x = sharedFloat32(rows.length * inputs);
   const { groupSize, offset, divisor } = affine;
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const source = row * inputs;
-    const target = i * inputs;
+    const base = rows[i]! * inputs;
     for (let f = 0; f < inputs; f++) {
       const g = (f / groupSize) | 0;
-      x[target + f] = (from.x[source + (order ? order[f]! : f)]! - offset[g]!) / divisor[g]!;
+      x[i * inputs + f] = (source[base + (order ? order[f]! : f)]! - offset[g]!) / divisor[g]!;
     }
-    y.set(from.y.subarray(row * width, (row + 1) * width), i * width);
   }
   return { size: rows.length, x, y };
 }
@@ -163,7 +177,8 @@ function copySplit(o: AssembleOptions, from: Samples, rows: Int32Array, affine: 
 /**
  * Builds a dataset from samples read from files: the training and test rows (a seeded hold-out
  * when there is no test file), normalized by statistics of the training rows, written straight
- * into shared memory — the file's bytes are read once and never held as a second float copy.
+ * into shared memory. Image bytes stay bytes there (a quarter of float32's memory), decoded
+ * with the normalization a chunk at a time as training reads them.
  */
 export function assemble(o: AssembleOptions): Dataset {
   const { trainRows, testRows } = chooseRows(o);
