@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { createCatalog } from "@lrsim/builtins";
 import { type RunOptions, type RunResult, Trainer } from "@lrsim/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { gzip, idxBytes } from "../../../test/helpers/data-files.ts";
+import { gzip, idxBytes, npyBytes } from "../../../test/helpers/data-files.ts";
 import { GradientPool } from "../src/index.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
@@ -23,7 +23,7 @@ const fingerprint = (r: RunResult) =>
   );
 
 /** `n` 8 x 8 images: a bright bar in the row of the class (0..7) over seeded noise. */
-function writeIdx(prefix: string, n: number, seed: number): void {
+function writeIdx(prefix: string, n: number, seed: number): { pixels: Uint8Array; labels: Uint8Array } {
   const pixels = new Uint8Array(n * 64);
   const labels = new Uint8Array(n);
   let state = seed;
@@ -36,6 +36,7 @@ function writeIdx(prefix: string, n: number, seed: number): void {
   }
   writeFileSync(join(dir, `${prefix}-images-idx3-ubyte.gz`), gzip(idxBytes([n, 8, 8], pixels)));
   writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte.gz`), gzip(idxBytes([n], labels)));
+  return { pixels, labels };
 }
 
 describe("datasets shared with the workers", () => {
@@ -56,6 +57,41 @@ describe("datasets shared with the workers", () => {
     expect(inProcess.status).toBe("completed");
     expect(inProcess.final!.testAccuracy).toBeGreaterThan(0.9);
     expect(fingerprint(pooled)).toBe(fingerprint(inProcess));
+  });
+
+  it("image bytes decoded chunk by chunk train exactly as the same values stored as float32", async () => {
+    const train = writeIdx("train", 600, 3);
+    const test = writeIdx("t10k", 100, 4);
+    // The same samples as .npy float32 files, each pixel already divided by 255 as normalize=unit does.
+    const asFloats = (name: string, data: { pixels: Uint8Array; labels: Uint8Array }) => {
+      const n = data.labels.length;
+      writeFileSync(
+        join(dir, `${name}-x.npy`),
+        npyBytes(
+          "<f4",
+          [n, 64],
+          Array.from(data.pixels, (v) => v / 255),
+        ),
+      );
+      writeFileSync(join(dir, `${name}-y.npy`), npyBytes("<i8", [n], data.labels));
+    };
+    asFloats("train", train);
+    asFloats("test", test);
+    const options = (dataset: string): RunOptions => ({
+      schedule: "constant(lr=0.3)",
+      model: "mlp(hidden=[16])",
+      dataset,
+      batchSize: 64,
+      epochs: 2,
+    });
+    const trainer = new Trainer(createCatalog(dir), pools[1].backend);
+    const bytes = await trainer.run(options("idx(dir=., normalize=unit)"));
+    const floats = await trainer.run(
+      options('npy(x="train-x.npy", y="train-y.npy", testX="test-x.npy", testY="test-y.npy")'),
+    );
+    const curve = (r: RunResult) => JSON.stringify(r.history.map((h) => ({ ...h, wallMs: 0 })));
+    expect(bytes.status).toBe("completed");
+    expect(curve(bytes)).toBe(curve(floats));
   });
 
   it("is loaded once, by the main thread: the workers never run the dataset plugin", async () => {
