@@ -69,10 +69,14 @@ export class ChunkReader {
       const sample = indices[start + r]!;
       const from = sample * inputs;
       const to = r * inputs;
-      for (let g = 0; g < groups; g++) {
-        const base = g * 256;
-        for (let f = g * groupSize; f < (g + 1) * groupSize; f++) x[to + f] = table[base + bytes[from + f]!]!;
-      }
+      if (groups === 1) for (let f = 0; f < inputs; f++) x[to + f] = table[bytes[from + f]!]!;
+      else
+        for (let g = 0; g < groups; g++) {
+          const base = g * 256;
+          const first = g * groupSize;
+          const last = first + groupSize;
+          for (let f = first; f < last; f++) x[to + f] = table[base + bytes[from + f]!]!;
+        }
       for (let t = 0; t < targetWidth; t++) y[r * targetWidth + t] = split.y[sample * targetWidth + t]!;
     }
     view.data = this.scratch;
