@@ -17,10 +17,10 @@ export interface SessionDescriptor {
   readonly id: number;
   readonly model: PluginRef;
   /**
-   * The dataset, loaded once by the main thread: shape and description as plain data, every
-   * `x` and `y` a Float32Array over a SharedArrayBuffer (core's `shareDataset`), so posting the
-   * descriptor hands each worker views of the same memory. The dataset plugin never runs in a
-   * worker.
+   * The dataset, loaded once by the main thread: shape and description as plain data, and per
+   * split its arrays (`x` or a byte split's `bytes`, and `y`) over SharedArrayBuffers (core's
+   * `shareDataset`), so posting the descriptor hands each worker views of the same memory. The
+   * dataset plugin never runs in a worker.
    */
   readonly dataset: Dataset;
   readonly optimizer: PluginRef;

@@ -1,9 +1,9 @@
 /**
  * The piscina worker: computes chunk gradients, reduces slices of them in chunk order and
  * applies the optimizer to those slices, all in shared memory. Each worker reads the dataset
- * the main thread loaded (shared memory, never its own copy), keeps its model instance resident
- * per run (session) and serves the run's commands from a
- * shared control block, so a step costs no message round trip.
+ * the main thread loaded (shared memory, never its own copy), keeps its model instance
+ * resident per run (session) and serves the run's commands from a shared control block, so a
+ * step costs no message round trip.
  */
 import {
   averageGradient,
