@@ -47,8 +47,8 @@ const datasetCache = new WeakMap<DatasetDefinition, Map<string, Promise<Dataset>
 
 /**
  * Loads a dataset once per process and spec; later runs of a comparison reuse it. The result
- * lives in shared memory (see {@link shareDataset}): worker threads get views of it with their
- * session and never load it themselves.
+ * lives in shared memory (`shareDataset` in `plugins/share.ts`): worker threads get views of
+ * it with their session and never load it themselves.
  */
 export function loadDataset(
   definition: DatasetDefinition,
