@@ -88,6 +88,11 @@ describe("idx: MNIST-style IDX files", () => {
     // workers views instead of copies.
     expect(isByteSplit(d.train) && d.train.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(d.test.y.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // storage=float32 holds the same values decoded up front.
+    const floats = await load(idx, "idx(dir=., storage=float32)", dir);
+    expect(isByteSplit(floats.train)).toBe(false);
+    expect(xOf(floats, "train")).toEqual(xOf(d, "train"));
+    expect(xOf(floats, "train").buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
   it("raw files by name, EMNIST's prefix and transposed images, and classes= for unseen classes", async () => {

@@ -58,6 +58,7 @@ export const cifar10 = defineDataset({
       train,
       test,
       normalize: p.normalize,
+      storage: p.storage,
       validation: p.validation,
       seed: p.seed,
       trainLimit: p.train,

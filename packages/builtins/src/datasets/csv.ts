@@ -120,6 +120,7 @@ export const csv = defineDataset({
       train: samples[0]!,
       test: samples[1],
       normalize: p.normalize,
+      storage: p.storage,
       validation: p.validation,
       seed: p.seed,
       trainLimit: p.train,

@@ -127,6 +127,7 @@ export const idx = defineDataset({
       train: train.samples,
       test: test?.samples,
       normalize: p.normalize,
+      storage: p.storage,
       validation: p.validation,
       seed: p.seed,
       trainLimit: p.train,

@@ -107,6 +107,7 @@ export const npy = defineDataset({
       train: train.samples,
       test: test?.samples,
       normalize: p.normalize,
+      storage: p.storage,
       validation: p.validation,
       seed: p.seed,
       trainLimit: p.train,

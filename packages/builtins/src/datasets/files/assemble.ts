@@ -27,6 +27,8 @@ export interface AssembleOptions {
   /** The test samples, or undefined to hold out a seeded `validation` share of `train`. */
   readonly test: Samples | undefined;
   readonly normalize: Normalization;
+  /** Keep byte features as bytes (decoded per chunk), or store them normalized as float32. */
+  readonly storage: "bytes" | "float32";
   readonly validation: number;
   readonly seed: number;
   /** Use at most this many training (test) samples, a seeded choice; undefined: all. */
@@ -43,6 +45,10 @@ export function fileDatasetParams(normalizeDefault: Normalization, normalizeDoc:
     normalize: param.choice(["none", "unit", "standard", "minmax"], {
       doc: `${normalizeDoc} none: as stored; unit: divided by 255 (bytes to [0, 1]); standard: minus the mean, over the standard deviation; minmax: to [0, 1] by minimum and maximum (statistics of the training samples, per channel for images, per feature otherwise).`,
       default: normalizeDefault,
+    }),
+    storage: param.choice(["bytes", "float32"], {
+      doc: "How image bytes are held: bytes (a quarter of the memory, decoded a chunk at a time) or float32 (faster to train); float data is always float32.",
+      default: "bytes",
     }),
     validation: param.number({
       doc: "Share of the training samples held out (seeded) as the test split when no test file is given.",
@@ -153,7 +159,7 @@ function copySplit(o: AssembleOptions, from: Samples, rows: Int32Array, affine: 
     y.set(from.y.subarray(rows[i]! * width, (rows[i]! + 1) * width), i * width);
   const order = o.featureOrder;
   const source = from.x;
-  if (source instanceof Uint8Array) {
+  if (source instanceof Uint8Array && o.storage === "bytes") {
     const bytes = sharedBytes(rows.length * inputs);
     for (let i = 0; i < rows.length; i++) {
       const base = rows[i]! * inputs;
