@@ -141,6 +141,11 @@ async function main(): Promise<void> {
       { name: "no data to speak of: blobs(n=1000)", dataset: "blobs(n=1000)", floats: 0 },
       { name: "MNIST size: idx, 60,000 + 10,000 x 784", dataset: "idx(dir=mnist)", floats: 70_000 * 785 },
       {
+        name: "the same, storage=float32",
+        dataset: "idx(dir=mnist, storage=float32)",
+        floats: 70_000 * 785,
+      },
+      {
         name: "CIFAR-10 size: cifar10, 50,000 + 10,000 x 3,072",
         dataset: "cifar10(dir=cifar)",
         floats: 60_000 * 3073,
