@@ -193,6 +193,9 @@ describe("idx: MNIST-style IDX files", () => {
     expect(await failure(idx, 'idx(images="missing", labels="labels")', dir)).toBe(
       `${at("missing")}: no such file`,
     );
+    await expect(load(idx, "idx", dir)).rejects.toThrow(
+      "no training images file: give dir= a folder holding train-images-idx3-ubyte[.gz], or images= and labels=",
+    );
     expect(await failure(idx, "idx(dir=.)", dir)).toBe(
       `${dir}: no training images file: give dir= a folder holding train-images-idx3-ubyte[.gz], or images= and labels=`,
     );

@@ -89,11 +89,11 @@ export const idx = defineDataset({
     const images = find("images");
     const labels = find("labels");
     if (images === undefined || labels === undefined) {
-      const where = p.dir ?? "(no dir given)";
-      throw badDataFile(
-        where,
-        `no training ${images === undefined ? "images" : "labels"} file: give dir= a folder holding ${p.prefix}${STANDARD_NAMES[images === undefined ? "images" : "labels"][0]}[.gz], or images= and labels=`,
-      );
+      const what = images === undefined ? "images" : "labels";
+      const hint = `give dir= a folder holding ${p.prefix}${STANDARD_NAMES[what][0]}[.gz], or images= and labels=`;
+      // A folder without the file is a file problem; no folder at all is a missing parameter.
+      if (p.dir !== undefined) throw badDataFile(p.dir, `no training ${what} file: ${hint}`);
+      throw new RangeError(`no training ${what} file: ${hint}`);
     }
     const train = readPair(images, labels);
     const testImages = find("testImages");
