@@ -384,6 +384,16 @@ describe("npy: NumPy arrays", () => {
     expect(await failure(npy, 'npy(x="x.npy", y="y3.npy")', dir)).toBe(
       `${at("y3.npy")}: holds 3 targets but ${at("x.npy")} holds 4 samples; give the targets of those samples`,
     );
+    const swap = (bytes: Uint8Array, from: string, to: string) =>
+      Buffer.from(Buffer.from(bytes).toString("latin1").replace(from, to), "latin1");
+    writeFileSync(at("big.npy"), swap(x, "'<f4'", "'>f4'"));
+    writeFileSync(at("fortran.npy"), swap(x, "False", "True "));
+    expect(await failure(npy, 'npy(x="big.npy", y="y.npy")', dir)).toBe(
+      `${at("big.npy")}: holds >f4 values; lrsim reads little-endian numbers (save with .astype("<f4") or "<i8" or "u1")`,
+    );
+    expect(await failure(npy, 'npy(x="fortran.npy", y="y.npy")', dir)).toBe(
+      `${at("fortran.npy")}: is in Fortran order; save it in C order (numpy.ascontiguousarray) instead`,
+    );
     expect(await failure(npy, 'npy(x="x.npy", y="yf.npy")', dir)).toBe(
       `${at("yf.npy")}: must hold one integer class per sample for task=classification, got shape (4) of floats`,
     );

@@ -47,7 +47,7 @@ export function fileDatasetParams(normalizeDefault: Normalization, normalizeDoc:
       default: normalizeDefault,
     }),
     storage: param.choice(["bytes", "float32"], {
-      doc: "How image bytes are held: bytes (a quarter of the memory, decoded a chunk at a time) or float32 (faster to train); float data is always float32.",
+      doc: "How image bytes are held: bytes (a quarter of the memory, decoded a chunk at a time) or float32 (decoded once when loading, four times the memory); float data is always float32.",
       default: "bytes",
     }),
     validation: param.number({
