@@ -87,12 +87,29 @@ describe("idx: MNIST-style IDX files", () => {
     // Kept as bytes (a quarter of float32's memory) in shared memory, so the pool hands the
     // workers views instead of copies.
     expect(isByteSplit(d.train) && d.train.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // Whole files in order are used in place: the bytes are the decompressed file's, past its 16-byte header.
+    expect(isByteSplit(d.train) && d.train.bytes.byteOffset).toBe(16);
     expect(d.test.y.buffer).toBeInstanceOf(SharedArrayBuffer);
     // storage=float32 holds the same values decoded up front.
     const floats = await load(idx, "idx(dir=., storage=float32)", dir);
     expect(isByteSplit(floats.train)).toBe(false);
     expect(xOf(floats, "train")).toEqual(xOf(d, "train"));
     expect(xOf(floats, "train").buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it("a gzip file of two members (its trailer gives only the last one's length) reads whole", async () => {
+    const train = digits(20);
+    const half = 16 + 10 * 12;
+    const dir = folder({
+      "train-images-idx3-ubyte.gz": Buffer.concat([
+        gzip(train.images.subarray(0, half)),
+        gzip(train.images.subarray(half)),
+      ]),
+      "train-labels-idx1-ubyte.gz": gzip(train.labels),
+    });
+    const d = await load(idx, "idx(dir=., normalize=none, validation=0.5)", dir);
+    const all = [...xOf(d, "train"), ...xOf(d, "test")].sort((a, b) => a - b);
+    expect(all).toEqual(Array.from(train.pixels).sort((a, b) => a - b));
   });
 
   it("raw files by name, EMNIST's prefix and transposed images, and classes= for unseen classes", async () => {

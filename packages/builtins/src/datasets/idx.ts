@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { badDataFile, type DataShape, defineDataset, param } from "@lrsim/core/plugin-api";
 import { assemble, fileDatasetParams, type Samples } from "./files/assemble.ts";
 import { parseIdx } from "./files/idx.ts";
-import { count, readDataFile } from "./files/read-file.ts";
+import { count, readDataFile, readDataFileShared } from "./files/read-file.ts";
 
 /** The names the MNIST-style distributions give their four files (before `.gz`), in the order tried. */
 const STANDARD_NAMES = {
@@ -24,11 +24,12 @@ function findIn(dir: string, prefix: string, names: readonly string[]): string |
 }
 
 /** Images and labels of one split, checked against each other. */
-function readPair(
+async function readPair(
   imagesFile: string,
   labelsFile: string,
-): { samples: Samples; height: number; width: number } {
-  const images = parseIdx(readDataFile(imagesFile), imagesFile, 3);
+): Promise<{ samples: Samples; height: number; width: number }> {
+  // Images go straight to shared memory: kept as they are, they become the dataset's bytes.
+  const images = parseIdx(await readDataFileShared(imagesFile), imagesFile, 3);
   const labels = parseIdx(readDataFile(labelsFile), labelsFile, 1);
   const [n, height, width] = images.dims as [number, number, number];
   if (labels.dims[0] !== n)
@@ -83,7 +84,7 @@ export const idx = defineDataset({
     }),
     ...fileDatasetParams("unit", "Pixel scaling."),
   },
-  load: (p) => {
+  load: async (p) => {
     const find = (key: keyof typeof STANDARD_NAMES) =>
       p[key] ?? (p.dir === undefined ? undefined : findIn(p.dir, p.prefix, STANDARD_NAMES[key]));
     const images = find("images");
@@ -95,7 +96,7 @@ export const idx = defineDataset({
       if (p.dir !== undefined) throw badDataFile(p.dir, `no training ${what} file: ${hint}`);
       throw new RangeError(`no training ${what} file: ${hint}`);
     }
-    const train = readPair(images, labels);
+    const train = await readPair(images, labels);
     const testImages = find("testImages");
     const testLabels = find("testLabels");
     if ((testImages === undefined) !== (testLabels === undefined))
@@ -103,7 +104,7 @@ export const idx = defineDataset({
         testImages ?? testLabels!,
         `has no partner ${testImages === undefined ? "test images" : "test labels"} file; give both or neither`,
       );
-    const test = testImages && testLabels ? readPair(testImages, testLabels) : undefined;
+    const test = testImages && testLabels ? await readPair(testImages, testLabels) : undefined;
     if (test && (test.height !== train.height || test.width !== train.width))
       throw badDataFile(
         testImages!,

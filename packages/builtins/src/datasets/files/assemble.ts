@@ -146,8 +146,18 @@ function normalization(o: AssembleOptions, rows: Int32Array): Affine {
   return { groupSize, offset, divisor };
 }
 
+const isShared = (a: Uint8Array) => a.buffer instanceof SharedArrayBuffer;
+
+/** Whether `rows` is every row, in order: then a file's bytes in shared memory are the split as they are. */
+function isEveryRow(rows: Int32Array, count: number): boolean {
+  if (rows.length !== count) return false;
+  for (let i = 0; i < count; i++) if (rows[i] !== i) return false;
+  return true;
+}
+
 /**
- * Copies `rows` of `from` into a split in shared memory. Bytes stay bytes (a byte split, which
+ * Copies `rows` of `from` into a split in shared memory (or, for a file's bytes already there
+ * and taken whole, uses them as they are). Bytes stay bytes (a byte split, which
  * training decodes a chunk at a time with the normalization's offsets and divisors); floats are
  * normalized on the way into a float32 split.
  */
@@ -160,6 +170,8 @@ function copySplit(o: AssembleOptions, from: Samples, rows: Int32Array, affine: 
   const order = o.featureOrder;
   const source = from.x;
   if (source instanceof Uint8Array && o.storage === "bytes") {
+    if (!order && isShared(source) && isEveryRow(rows, from.count))
+      return { size: rows.length, bytes: source, y, offset: affine.offset, divisor: affine.divisor };
     const bytes = sharedBytes(rows.length * inputs);
     for (let i = 0; i < rows.length; i++) {
       const base = rows[i]! * inputs;
