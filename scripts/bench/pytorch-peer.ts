@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
-import type { Dataset } from "@lrsim/core";
+import { ChunkReader, type Dataset } from "@lrsim/core";
 
 const PYTHON = "/usr/bin/python3";
 const SCRIPT = new URL("./pytorch_peer.py", import.meta.url).pathname;
@@ -43,8 +43,14 @@ export async function startPytorchPeer(data: Dataset, threads: number): Promise<
   const dir = mkdtempSync(join(tmpdir(), "lrsim-bench-"));
   const write = (name: string, array: Float32Array) =>
     writeFileSync(join(dir, `${name}.f32`), Buffer.from(array.buffer, array.byteOffset, array.byteLength));
-  write("train_x", data.train.x);
-  write("train_y", data.train.y);
+  // Decoded as training sees it (image bytes become float32), every sample in order.
+  const { inputs, outputs, task } = data.shape;
+  const width = task === "classification" ? 1 : outputs;
+  const size = data.train.size;
+  const all = Int32Array.from({ length: size }, (_, i) => i);
+  const chunk = new ChunkReader(inputs, width).read(data.train, all, 0, size);
+  write("train_x", chunk.data.x.subarray(0, size * inputs));
+  write("train_y", chunk.data.y.subarray(0, size * width));
   writeFileSync(join(dir, "shape.json"), JSON.stringify({ ...data.shape, train: data.train.size }));
   const child: ChildProcess = spawn(PYTHON, [SCRIPT, dir, String(threads)], {
     stdio: ["pipe", "pipe", "inherit"],

@@ -1,20 +1,21 @@
 /**
  * The piscina worker: computes chunk gradients, reduces slices of them in chunk order and
- * applies the optimizer to those slices, all in shared memory. Each worker keeps the dataset
- * and its model instance resident per run (session) and serves the run's commands from a
- * shared control block, so a step costs no message round trip.
+ * applies the optimizer to those slices, all in shared memory. Each worker reads the dataset
+ * the main thread loaded (shared memory, never its own copy), keeps its model instance
+ * resident per run (session) and serves the run's commands from a shared control block, so a
+ * step costs no message round trip.
  */
 import { availableParallelism } from "node:os";
 import {
+  ChunkReader,
   callHook,
   callLossHook,
   type Dataset,
-  type DatasetDefinition,
   errors,
   errorToWire,
   importModule,
+  isByteSplit,
   type LossSum,
-  loadDataset,
   type ModelDefinition,
   type ModelHookTarget,
   type ModelInstance,
@@ -50,6 +51,8 @@ interface WorkerSession {
   /** The model as its hooks are called: name, origin, and how errors name it. */
   readonly target: ModelHookTarget;
   readonly data: Dataset;
+  /** Hands the model each chunk as float32 (decoding byte-stored images into this thread's scratch). */
+  readonly reader: ChunkReader;
   readonly optimizer: OptimizerInstance;
   readonly params: Float32Array;
   readonly grad: Float32Array;
@@ -94,13 +97,27 @@ function sharedAllocator(memory: SessionDescriptor["memory"]) {
   };
 }
 
+/**
+ * The session's dataset as this thread sees it: the main thread's arrays, through views of
+ * their shared memory (checked, since a copy here would silently cost a dataset per worker).
+ */
+function sharedDataset(data: Dataset): Dataset {
+  const check = (split: Dataset["train"], name: string) => {
+    const x = isByteSplit(split) ? split.bytes : split.x;
+    if (!(x.buffer instanceof SharedArrayBuffer && split.y.buffer instanceof SharedArrayBuffer))
+      throw new Error(`the ${name} split reached the worker as a copy, not in shared memory`);
+  };
+  check(data.train, "train");
+  check(data.test, "test");
+  return data;
+}
+
 async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
   // Parameters, mean gradient and optimizer state share the arena: built-in updates run in SIMD.
   useUpdateKernelsOn(d.memory.arena);
   const modelDefinition = await importPlugin<ModelDefinition>("model", d.model);
-  const datasetDefinition = await importPlugin<DatasetDefinition>("dataset", d.dataset);
   const optimizerDefinition = await importPlugin<OptimizerDefinition>("optimizer", d.optimizer);
-  const data = await loadDataset(datasetDefinition, d.dataset.spec, d.dataset.params);
+  const data = sharedDataset(d.dataset);
   const model = callHook(
     "model",
     d.model.name,
@@ -120,6 +137,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
       label: pluginLabel("model", d.model.name, d.model.source),
     },
     data,
+    reader: new ChunkReader(data.shape.inputs, data.shape.task === "classification" ? 1 : data.shape.outputs),
     optimizer,
     params: new Float32Array(d.memory.arena.buffer, d.memory.paramsOffset, d.parameterCount),
     grad: new Float32Array(d.memory.arena.buffer, d.memory.gradOffset, d.parameterCount),
@@ -201,8 +219,9 @@ function computeChunks(s: WorkerSession, control: Int32Array, norms: boolean): v
   withParams(s, () => {
     for (let job = claimChunk(control); job; job = claimChunk(control)) {
       const [slot, start, end] = job;
+      const chunk = s.reader.read(s.data.train, s.indices, start, end);
       callLossHook(s.target, "gradient", s.out, end - start, () =>
-        s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
+        s.model.gradient(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.slot(slot), s.out),
       );
       s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
       s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;
@@ -366,8 +385,9 @@ function serveEvaluate(s: WorkerSession, control: Int32Array): void {
   withParams(s, () => {
     for (let job = claimChunk(control); job; job = claimChunk(control)) {
       const [slot, start, end] = job;
+      const chunk = s.reader.read(data, order, start, end);
       callLossHook(s.target, "evaluate", s.out, end - start, () =>
-        s.model.evaluate(s.params, data, order, start, end, s.out),
+        s.model.evaluate(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.out),
       );
       s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
       s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;
