@@ -80,8 +80,8 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
     const grid = stored?.grid ?? gridWithDefaults(options.grid ?? {});
     if (!stored) checkGridSize(grid, options.yes ?? false);
     const runs = expandGrid(grid);
-    if (!stored) await planEach(runs, options.cwd);
     if (target) await checkReachable(target);
+    if (!stored) await planEach(runs, options.cwd);
     const queueName = options.queue ?? stored?.queue ?? DEFAULT_QUEUE;
     const sweepRow =
       options.resume === undefined

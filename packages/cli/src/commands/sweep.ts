@@ -180,7 +180,10 @@ async function runSweep(args: SweepArgs, io: CliIo): Promise<void> {
       onStep: (i, step) => status.set(runs[i]!.key, runLine(label(runs[i]!), step.epoch, runs[i]!.options.epochs)),
       onRecorded: (run, outcome, error, fresh) => {
         status.delete(run.key);
-        if (!fresh) return;
+        if (!fresh) {
+          status.log(`${label(run)}: delivered again, already recorded`);
+          return;
+        }
         recordedHere++;
         recorded++;
         status.log(`${label(run)}: ${outcome}${error ? ` (${error})` : ""}`);

@@ -79,11 +79,12 @@ export async function coordinate(c: Coordination): Promise<void> {
       return done.size;
     };
     let recorded = await enqueue();
-    for (let look = 1; recorded < c.runs.length && !c.signal?.aborted; look++) {
-      await sleep(c.pollMs ?? 500, c.signal);
+    // At least one look, even when everything is recorded: results delivered again are collected (and dropped).
+    for (let look = 0; look === 0 || (recorded < c.runs.length && !c.signal?.aborted); look++) {
+      if (look > 0) await sleep(c.pollMs ?? 500, c.signal);
       if (c.signal?.aborted) break;
       try {
-        if (look % REENQUEUE_EVERY === 0) await enqueue();
+        if (look > 0 && look % REENQUEUE_EVERY === 0) await enqueue();
         await collect(queue, c, byKey);
         const active = new Map<string, JobProgress | undefined>();
         for (const job of await queue.getJobs(["active"], 0, PAGE)) {
