@@ -56,7 +56,11 @@ function startWorker(queue: string, extra: string[] = []) {
   return start(["worker", "--redis", redis.url, "--queue", queue, "--workers", "1", ...FAST_LOCKS, ...extra]);
 }
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -161,7 +165,17 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     await coordinator.child.exited;
     const before = recordedRuns(db).length;
     expect(before).toBeLessThan(PLANNED);
-    const resumed = await runCli(["sweep", "--resume", "1", "--db", db, "--redis", redis.url, "--queue", queue]);
+    const resumed = await runCli([
+      "sweep",
+      "--resume",
+      "1",
+      "--db",
+      db,
+      "--redis",
+      redis.url,
+      "--queue",
+      queue,
+    ]);
     expect(resumed.stderr).toContain(`${before} recorded already`);
     expect(resumed.code).toBe(0);
     expect(recordedRuns(db)).toHaveLength(PLANNED);
@@ -174,7 +188,9 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     const queue = `q${++queueCount}`;
     const db = join(dir, "duplicates.db");
     const worker = startWorker(queue);
-    expect((await runCli(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue])).code).toBe(0);
+    expect((await runCli(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue])).code).toBe(
+      0,
+    );
     // Deliver every run again, as a stalled job processed twice would: same data, another job.
     const bull = new Queue(queue, { connection: { host: "127.0.0.1", port: redis.port } });
     try {
@@ -192,11 +208,24 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
           opts: { jobId: `${uid}.${run.key}.again` },
         })),
       );
-      await waitFor("the worker to train them again", async () => (await bull.getCompletedCount()) === PLANNED);
+      await waitFor(
+        "the worker to train them again",
+        async () => (await bull.getCompletedCount()) === PLANNED,
+      );
     } finally {
       await bull.close();
     }
-    const resumed = await runCli(["sweep", "--resume", "1", "--db", db, "--redis", redis.url, "--queue", queue]);
+    const resumed = await runCli([
+      "sweep",
+      "--resume",
+      "1",
+      "--db",
+      db,
+      "--redis",
+      redis.url,
+      "--queue",
+      queue,
+    ]);
     expect(resumed.code).toBe(0);
     expect(resumed.stderr.match(/delivered again, already recorded/g)).toHaveLength(PLANNED);
     expect(recordedRuns(db)).toHaveLength(PLANNED);

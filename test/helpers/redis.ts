@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { ensureDebianPackage } from "./apt.ts";
 
 /** A free TCP port on loopback (the OS picks it; closed again before it is returned). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -33,13 +33,28 @@ export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     program,
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--protected-mode",
+      "yes",
+    ],
     { stdio: "ignore" },
   );
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const client = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const client = new Redis(port, "127.0.0.1", {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     client.on("error", () => {});
     try {
       await client.connect();
@@ -48,7 +63,8 @@ export async function startRedis(): Promise<TestRedis> {
       break;
     } catch (error) {
       client.disconnect();
-      if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}: ${String(error)}`);
+      if (Date.now() > deadline)
+        throw new Error(`redis-server did not answer on port ${port}: ${String(error)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

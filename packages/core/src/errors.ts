@@ -149,7 +149,8 @@ export const errors = {
   badDefinition: (kind: string, name: string, problem: string) =>
     new LrsimError("BAD_DEFINITION", `${kind} "${name}" is not a valid ${kind} definition: ${problem}`),
   /** A queued job whose data is not a sweep run lrsim can train (a foreign or tampered job). */
-  badJob: (id: string, problem: string) => new LrsimError("BAD_JOB", `job ${id} is not an lrsim sweep run: ${problem}`),
+  badJob: (id: string, problem: string) =>
+    new LrsimError("BAD_JOB", `job ${id} is not an lrsim sweep run: ${problem}`),
   /** A file lrsim would write is a place it must not write to. */
   badOutput: (path: string, problem: string) =>
     new LrsimError("BAD_OUTPUT", `cannot write ${path}: ${problem}`),
@@ -268,7 +269,10 @@ export const errors = {
     new LrsimError("NO_SUCH_RUN", `no run with id ${id} in this database (lrsim runs lists them)`),
   /** A sweep id that is not in the database. */
   noSuchSweep: (id: number) =>
-    new LrsimError("NO_SUCH_SWEEP", `no sweep with id ${id} in this database (lrsim query "SELECT * FROM sweeps" lists them)`),
+    new LrsimError(
+      "NO_SUCH_SWEEP",
+      `no sweep with id ${id} in this database (lrsim query "SELECT * FROM sweeps" lists them)`,
+    ),
   /** A parameter value outside its allowed range. */
   paramRange: (owner: string, param: string, requirement: string, got: string) =>
     new LrsimError("PARAM_RANGE", `${owner}: ${param} must be ${requirement}, got ${excerpt(got)}`),

@@ -8,7 +8,7 @@ import type { RunExperimentResult } from "./run.ts";
 import type { RunSlots } from "./run-slots.ts";
 
 /** Callbacks of {@link runMany}, by the run's index in the batch. */
-export interface ManyRunsHooks {
+interface ManyRunsHooks {
   /** Run `index` is about to start. */
   readonly onRunStart?: ((index: number) => void) | undefined;
   readonly onStep?: ((index: number, step: StepRecord) => void) | undefined;

@@ -19,7 +19,7 @@ export interface RunSlots {
  * ("One run on all workers, or several at once"); above this batch the split pays and runs
  * take turns on every worker.
  */
-export const SMALL_BATCH = 256;
+const SMALL_BATCH = 256;
 
 /**
  * The split of `workers` threads among `runs` runs of starting batch size `batchSize`:

@@ -76,7 +76,8 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
   const { db } = recording;
   try {
     const target = options.redis === undefined ? undefined : parseRedisUrl(options.redis);
-    const stored = options.resume === undefined ? undefined : (getSweep(db, options.resume).config as StoredSweepConfig);
+    const stored =
+      options.resume === undefined ? undefined : (getSweep(db, options.resume).config as StoredSweepConfig);
     const grid = stored?.grid ?? gridWithDefaults(options.grid ?? {});
     if (!stored) checkGridSize(grid, options.yes ?? false);
     const runs = expandGrid(grid);
@@ -87,7 +88,11 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
       options.resume === undefined
         ? createSweep(db, {
             name: grid.schedules.join(","),
-            config: { grid, redis: target?.masked ?? null, queue: target ? queueName : null } satisfies StoredSweepConfig,
+            config: {
+              grid,
+              redis: target?.masked ?? null,
+              queue: target ? queueName : null,
+            } satisfies StoredSweepConfig,
             planned: runs.length,
           })
         : { id: options.resume, uid: getSweep(db, options.resume).uid };

@@ -1,7 +1,13 @@
 import { type Db, getSweep, sweepRunResults } from "@lrsim/store";
 import { renderTable } from "../render/table.ts";
 import { AXIS_LABELS, type SweepGrid } from "../sweep/grid.ts";
-import { columnAxes, type MeanStd, SWEEP_METRICS, type SweepMetric, summarizeSweep } from "../sweep/summary.ts";
+import {
+  columnAxes,
+  type MeanStd,
+  SWEEP_METRICS,
+  type SweepMetric,
+  summarizeSweep,
+} from "../sweep/summary.ts";
 
 /** `0.9123 ± 0.0041` (or the value alone for one seed); accuracies in percent. */
 function cell(value: MeanStd | null, percent: boolean): string {
@@ -34,8 +40,14 @@ export function showSweep(db: Db, id: number, metric: SweepMetric, json: boolean
   const percent = SWEEP_METRICS[metric].higherIsBetter;
   const table = renderTable(
     [
-      { header: "#" , align: "right" },
-      ...axes.map((axis) => ({ header: AXIS_LABELS[axis], align: axis === "schedule" || axis === "optimizer" || axis === "model" || axis === "dataset" ? ("left" as const) : ("right" as const) })),
+      { header: "#", align: "right" },
+      ...axes.map((axis) => ({
+        header: AXIS_LABELS[axis],
+        align:
+          axis === "schedule" || axis === "optimizer" || axis === "model" || axis === "dataset"
+            ? ("left" as const)
+            : ("right" as const),
+      })),
       { header: "seeds", align: "right" },
       { header: SWEEP_METRICS[metric].label, align: "right" },
       ...(metric === "test-loss" ? [] : [{ header: "final test loss", align: "right" as const }]),
@@ -52,7 +64,12 @@ export function showSweep(db: Db, id: number, metric: SweepMetric, json: boolean
       row.problems.length === 0 ? "completed" : row.problems.join("; "),
     ]),
   );
-  const fixed = Object.entries({ model: grid.model, dataset: grid.dataset, optimizer: grid.optimizer, epochs: grid.epochs })
+  const fixed = Object.entries({
+    model: grid.model,
+    dataset: grid.dataset,
+    optimizer: grid.optimizer,
+    epochs: grid.epochs,
+  })
     .filter(([axis, values]) => values.length === 1 && !axes.includes(axis as never))
     .map(([axis, values]) => `${axis} ${values[0]}`)
     .join(", ");

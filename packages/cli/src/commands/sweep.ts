@@ -7,7 +7,14 @@ import { sweep } from "../api/sweep.ts";
 import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
 import { progressBar } from "../render/progress-board.ts";
-import { describeSize, gridWithDefaults, numberList, type PlannedRun, type SweepGrid, specList } from "../sweep/grid.ts";
+import {
+  describeSize,
+  gridWithDefaults,
+  numberList,
+  type PlannedRun,
+  type SweepGrid,
+  specList,
+} from "../sweep/grid.ts";
 import { redisUrlOf } from "../sweep/redis-url.ts";
 import { SWEEP_METRICS, type SweepMetric } from "../sweep/summary.ts";
 import { clusterOptions, clusterRunOptions } from "./cluster-option.ts";
@@ -64,7 +71,8 @@ function gridOf(args: SweepArgs): Partial<SweepGrid> {
 export function sweepCommand(io: CliIo) {
   return {
     command: "sweep",
-    describe: "Train a grid of runs (schedules × lr × batch sizes × ... × seeds), here or on lrsim workers through Redis",
+    describe:
+      "Train a grid of runs (schedules × lr × batch sizes × ... × seeds), here or on lrsim workers through Redis",
     builder: (y: Argv) =>
       withConfig(
         clusterOptions(dbOption(y))
@@ -81,16 +89,29 @@ export function sweepCommand(io: CliIo) {
             default: String(COMPARE_DEFAULTS.batchSize),
             describe: "Starting batch sizes, comma-separated",
           })
-          .option("optimizer", { default: COMPARE_DEFAULTS.optimizer, describe: "Optimizer specs, comma-separated" })
+          .option("optimizer", {
+            default: COMPARE_DEFAULTS.optimizer,
+            describe: "Optimizer specs, comma-separated",
+          })
           .option("model", { default: COMPARE_DEFAULTS.model, describe: "Model specs, comma-separated" })
-          .option("dataset", { default: COMPARE_DEFAULTS.dataset, describe: "Dataset specs, comma-separated" })
-          .option("epochs", { default: String(COMPARE_DEFAULTS.epochs), describe: "Epoch budgets, comma-separated" })
+          .option("dataset", {
+            default: COMPARE_DEFAULTS.dataset,
+            describe: "Dataset specs, comma-separated",
+          })
+          .option("epochs", {
+            default: String(COMPARE_DEFAULTS.epochs),
+            describe: "Epoch budgets, comma-separated",
+          })
           .option("factor", {
             type: "number",
             default: COMPARE_DEFAULTS.factor,
             describe: "Decay / batch-growth factor at each milestone",
           })
-          .option("seeds", { type: "number", default: 1, describe: "Runs per grid point; --show reports mean ± std" })
+          .option("seeds", {
+            type: "number",
+            default: 1,
+            describe: "Runs per grid point; --show reports mean ± std",
+          })
           .option("seed", { type: "number", default: 0, describe: "First seed" })
           .option("workers", {
             type: "number",
@@ -103,7 +124,11 @@ export function sweepCommand(io: CliIo) {
             defaultDescription: "all, one worker each, for starting batches up to 256; else 1",
             describe: "Embedded: runs trained at the same time, each on its share of --workers",
           })
-          .option("yes", { type: "boolean", default: false, describe: "Start a sweep of more than 1,000 runs" })
+          .option("yes", {
+            type: "boolean",
+            default: false,
+            describe: "Start a sweep of more than 1,000 runs",
+          })
           .option("redis", {
             type: "string",
             describe:
@@ -112,7 +137,8 @@ export function sweepCommand(io: CliIo) {
           .option("queue", { type: "string", describe: "BullMQ queue name (default: lrsim-sweep)" })
           .option("resume", {
             type: "number",
-            describe: "Finish a stored sweep: collect what workers finished meanwhile and train or wait for the rest",
+            describe:
+              "Finish a stored sweep: collect what workers finished meanwhile and train or wait for the rest",
           })
           .option("show", { type: "number", describe: "Show a stored sweep instead of running one" })
           .conflicts("show", "resume")
@@ -130,13 +156,17 @@ export function sweepCommand(io: CliIo) {
             "$0 sweep --schedules step,onecycle,batchramp --lr 0.05,0.1,0.2 --batch-size 64,128 --seeds 3",
             "54 runs on this machine",
           )
-          .example("$0 sweep --lr 0.1,0.5 --redis redis://queue-host:6379", "Hand the runs to lrsim worker processes")
+          .example(
+            "$0 sweep --lr 0.1,0.5 --redis redis://queue-host:6379",
+            "Hand the runs to lrsim worker processes",
+          )
           .example("$0 sweep --show 1 --metric test-loss", "A stored sweep, best test loss first"),
         io.config,
         "sweep",
         io.cwd,
       ),
-    handler: (args: SweepArgs) => (args.show === undefined ? runSweep(args, io) : printSweep(args, args.show, io)),
+    handler: (args: SweepArgs) =>
+      args.show === undefined ? runSweep(args, io) : printSweep(args, args.show, io),
   };
 }
 
@@ -177,7 +207,8 @@ async function runSweep(args: SweepArgs, io: CliIo): Promise<void> {
         );
       },
       onRunStart: (i) => status.set(runs[i]!.key, `${label(runs[i]!)}  ${progressBar(0)}`),
-      onStep: (i, step) => status.set(runs[i]!.key, runLine(label(runs[i]!), step.epoch, runs[i]!.options.epochs)),
+      onStep: (i, step) =>
+        status.set(runs[i]!.key, runLine(label(runs[i]!), step.epoch, runs[i]!.options.epochs)),
       onRecorded: (run, outcome, error, fresh) => {
         status.delete(run.key);
         if (!fresh) {
@@ -203,7 +234,9 @@ async function runSweep(args: SweepArgs, io: CliIo): Promise<void> {
     }),
   );
   status.close();
-  const shown = useDatabase(args.db, io, "read", (db) => showSweep(db, result.sweepId, args.metric, args.json));
+  const shown = useDatabase(args.db, io, "read", (db) =>
+    showSweep(db, result.sweepId, args.metric, args.json),
+  );
   if (result.recorded < result.planned) {
     io.setExitCode?.(130);
     io.err(
@@ -230,13 +263,19 @@ function totalLine(recorded: number, planned: number, here: number, started: num
 function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;
   const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, "0")}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+  return m < 60
+    ? `${m}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
 /** Checks the numbers the protocol writes into specs, by flag, before anything starts. */
 function checkSweepNumbers(args: { factor: number; seeds: number }): void {
   if (!(args.factor >= 1 && Number.isFinite(args.factor)))
-    throw errors.invalidOption("factor", "a number >= 1 (the lr is divided, or the batch multiplied, by it)", String(args.factor));
+    throw errors.invalidOption(
+      "factor",
+      "a number >= 1 (the lr is divided, or the batch multiplied, by it)",
+      String(args.factor),
+    );
   if (!Number.isInteger(args.seeds) || args.seeds < 1)
     throw errors.usage(`--seeds must be a positive integer (runs per grid point), got ${args.seeds}`);
 }

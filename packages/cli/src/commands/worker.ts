@@ -26,7 +26,8 @@ export function workerCommand(io: CliIo) {
         y
           .option("redis", {
             type: "string",
-            describe: "redis://[:password@]host:port[/db] (or rediss://; default $LRSIM_REDIS): the sweep coordinator's Redis",
+            describe:
+              "redis://[:password@]host:port[/db] (or rediss://; default $LRSIM_REDIS): the sweep coordinator's Redis",
           })
           .option("queue", { type: "string", default: DEFAULT_QUEUE, describe: "BullMQ queue name" })
           .option("concurrency", {
@@ -37,7 +38,8 @@ export function workerCommand(io: CliIo) {
           .option("workers", {
             type: "number",
             defaultDescription: "the number of cores / --concurrency, at least 1",
-            describe: "Worker threads of each run (at least 1: the process must stay free to renew its job locks)",
+            describe:
+              "Worker threads of each run (at least 1: the process must stay free to renew its job locks)",
           })
           .option("allow-plugin-paths", {
             type: "boolean",
@@ -57,8 +59,14 @@ export function workerCommand(io: CliIo) {
             hidden: true,
             describe: "BullMQ stalled-job check interval (tests lower it)",
           })
-          .example("$0 worker --redis redis://queue-host:6379", "Take sweep runs from queue-host, one at a time on every core")
-          .example("$0 worker --redis redis://queue-host:6379 --concurrency 4 --workers 1", "Four small-batch runs at once"),
+          .example(
+            "$0 worker --redis redis://queue-host:6379",
+            "Take sweep runs from queue-host, one at a time on every core",
+          )
+          .example(
+            "$0 worker --redis redis://queue-host:6379 --concurrency 4 --workers 1",
+            "Four small-batch runs at once",
+          ),
         io.config,
         "worker",
         io.cwd,
@@ -69,13 +77,18 @@ export function workerCommand(io: CliIo) {
 
 async function serve(args: WorkerArgs, io: CliIo): Promise<void> {
   const url = redisUrlOf(args.redis, io.env);
-  if (url === undefined) throw errors.usage("lrsim worker needs --redis URL (or LRSIM_REDIS): the coordinator's Redis");
+  if (url === undefined)
+    throw errors.usage("lrsim worker needs --redis URL (or LRSIM_REDIS): the coordinator's Redis");
   const target = parseRedisUrl(url);
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1)
     throw errors.invalidOption("--concurrency", "a positive integer", String(args.concurrency));
   const workers = args.workers ?? Math.max(1, Math.floor(availableParallelism() / args.concurrency));
   if (!Number.isInteger(workers) || workers < 1)
-    throw errors.invalidOption("--workers", "a positive integer (training must leave the event loop free)", String(workers));
+    throw errors.invalidOption(
+      "--workers",
+      "a positive integer (training must leave the event loop free)",
+      String(workers),
+    );
   await checkReachable(target);
   const stamp = () => new Date().toISOString().slice(11, 19);
   const log = (line: string) => io.err(`${stamp()} ${line}`);

@@ -29,13 +29,15 @@ export interface Coordination {
   readonly pollMs?: number;
   readonly onState?: ((state: CoordinatorState) => void) | undefined;
   /** A run was recorded (`fresh` false: it had been recorded already, a duplicate delivery). */
-  readonly onRecorded?: ((run: PlannedRun, status: string, error: string | null, fresh: boolean) => void) | undefined;
+  readonly onRecorded?:
+    | ((run: PlannedRun, status: string, error: string | null, fresh: boolean) => void)
+    | undefined;
   /** A problem worth one line (Redis gone, a foreign job), password-free. */
   readonly log?: ((line: string) => void) | undefined;
 }
 
 /** The id a run's job gets: the sweep's uid and the run's identity, so adding it again is a no-op. */
-export const jobIdOf = (uid: string, key: string) => `${uid}.${key}`;
+const jobIdOf = (uid: string, key: string) => `${uid}.${key}`;
 
 /** Jobs fetched per look, at most, of each state. */
 const PAGE = 500;

@@ -42,7 +42,9 @@ export const AXIS_LABELS: Record<Axis, string> = {
 };
 
 /** One grid point: a value per axis, as the user gave it (the schedule before the protocol fills it in). */
-export type GridPoint = { readonly [A in Axis]: A extends "schedule" | "optimizer" | "model" | "dataset" ? string : number };
+export type GridPoint = {
+  readonly [A in Axis]: A extends "schedule" | "optimizer" | "model" | "dataset" ? string : number;
+};
 
 /** One run of a sweep: where it sits in the grid, its seed, its identity and exactly what it trains. */
 export interface PlannedRun {
@@ -67,9 +69,9 @@ export interface SweepRunOptions {
 }
 
 /** Sweeps larger than this need `--yes` (a typo like `--seeds 300` should not start weeks of work). */
-export const CONFIRM_ABOVE_RUNS = 1000;
+const CONFIRM_ABOVE_RUNS = 1000;
 /** No sweep may plan more runs than this, `--yes` or not. */
-export const MAX_SWEEP_RUNS = 1_000_000;
+const MAX_SWEEP_RUNS = 1_000_000;
 
 const COMPARE_GRID = COMPARE_DEFAULTS;
 
@@ -92,7 +94,7 @@ export function gridWithDefaults(given: Partial<SweepGrid>): SweepGrid {
 }
 
 /** A comma-separated list of specs (commas inside parentheses belong to the spec), each in canonical spacing. */
-export function splitSpecs(text: string): string[] {
+function splitSpecs(text: string): string[] {
   return parseSpecList(text).map(formatCall);
 }
 
@@ -107,11 +109,17 @@ export function numberList(
   requirement: string,
 ): number[] {
   const items = Array.isArray(value) ? value : String(value).split(",");
-  if (items.length === 0) throw errors.invalidOption(option, `a comma-separated list of ${requirement}`, "nothing");
+  if (items.length === 0)
+    throw errors.invalidOption(option, `a comma-separated list of ${requirement}`, "nothing");
   return items.map((item) => {
     const text = String(item).trim();
     const n = text === "" ? Number.NaN : Number(text);
-    if (!check(n)) throw errors.invalidOption(option, `a comma-separated list of ${requirement}`, JSON.stringify(String(item)));
+    if (!check(n))
+      throw errors.invalidOption(
+        option,
+        `a comma-separated list of ${requirement}`,
+        JSON.stringify(String(item)),
+      );
     return n;
   });
 }
@@ -122,22 +130,24 @@ export function specList(value: unknown): string[] {
 }
 
 /** How many runs the grid plans: the product of the axis lengths times the seeds. */
-export function gridSize(grid: SweepGrid): number {
+function gridSize(grid: SweepGrid): number {
   return AXES.reduce((n, axis) => n * axisValues(grid, axis).length, 1) * grid.seeds;
 }
 
 /** The values of one axis. */
-export function axisValues(grid: SweepGrid, axis: Axis): readonly (string | number)[] {
+function axisValues(grid: SweepGrid, axis: Axis): readonly (string | number)[] {
   return axis === "schedule" ? grid.schedules : grid[axis];
 }
 
 /** `3 schedules × 3 lr × 2 batch sizes × 3 seeds = 54 runs`: the size, said before anything starts. */
 export function describeSize(grid: SweepGrid): string {
-  const parts = AXES.filter((axis) => axisValues(grid, axis).length > 1 || axis === "schedule").map((axis) => {
-    const n = axisValues(grid, axis).length;
-    const label = AXIS_LABELS[axis];
-    return `${n} ${n === 1 || label === "lr" ? label : label.endsWith("h") ? `${label}es` : `${label}s`}`;
-  });
+  const parts = AXES.filter((axis) => axisValues(grid, axis).length > 1 || axis === "schedule").map(
+    (axis) => {
+      const n = axisValues(grid, axis).length;
+      const label = AXIS_LABELS[axis];
+      return `${n} ${n === 1 || label === "lr" ? label : label.endsWith("h") ? `${label}es` : `${label}s`}`;
+    },
+  );
   parts.push(`${grid.seeds} ${grid.seeds === 1 ? "seed" : "seeds"}`);
   const total = gridSize(grid);
   return `${parts.join(" × ")} = ${total} ${total === 1 ? "run" : "runs"}`;
@@ -160,7 +170,7 @@ export function checkGridSize(grid: SweepGrid, yes: boolean): number {
 }
 
 /** Every grid point, the last axis varying fastest. */
-export function gridPoints(grid: SweepGrid): GridPoint[] {
+function gridPoints(grid: SweepGrid): GridPoint[] {
   let points: Record<string, string | number>[] = [{}];
   for (const axis of AXES)
     points = points.flatMap((p) => axisValues(grid, axis).map((v) => ({ ...p, [axis]: v })));
@@ -168,7 +178,7 @@ export function gridPoints(grid: SweepGrid): GridPoint[] {
 }
 
 /** What a grid point trains with `seed`: the schedule filled in from the point's protocol. */
-export function runOptionsOf(grid: SweepGrid, point: GridPoint, seed: number): SweepRunOptions {
+function runOptionsOf(grid: SweepGrid, point: GridPoint, seed: number): SweepRunOptions {
   const [schedule] = protocolSchedules(point.schedule, {
     lr: point.lr,
     batchSize: point.batchSize,

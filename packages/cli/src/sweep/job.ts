@@ -41,7 +41,8 @@ const MAX_SPEC_LENGTH = 4000;
 const SPEC_FIELDS = ["schedule", "model", "dataset", "optimizer", "cluster"] as const;
 const INTEGER_FIELDS = ["batchSize", "epochs", "seed", "devices"] as const;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Checks a job's data before anything of it is used: the shape and types of every field, the
@@ -51,9 +52,11 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export function validateJobData(id: string, data: unknown): SweepJobData {
   const bad = (problem: string) => errors.badJob(id, problem);
   if (!isRecord(data)) throw bad("its data is not an object");
-  if (data.v !== 1) throw bad(`unknown format version ${JSON.stringify(data.v)} (a newer lrsim enqueued it?)`);
+  if (data.v !== 1)
+    throw bad(`unknown format version ${JSON.stringify(data.v)} (a newer lrsim enqueued it?)`);
   if (typeof data.sweep !== "string" || !/^[0-9a-f-]{36}$/.test(data.sweep)) throw bad("sweep must be a uid");
-  if (typeof data.key !== "string" || !/^[0-9a-f]{20}$/.test(data.key)) throw bad("key must be 20 hex digits");
+  if (typeof data.key !== "string" || !/^[0-9a-f]{20}$/.test(data.key))
+    throw bad("key must be 20 hex digits");
   const { options, point } = data;
   if (!isRecord(options)) throw bad("options must be an object");
   for (const field of SPEC_FIELDS) {
@@ -78,7 +81,9 @@ export function validateJobData(id: string, data: unknown): SweepJobData {
 
 /** Whether a plugin name is a path (loading code from the file system) rather than a built-in or package name. */
 function isPathName(name: string): boolean {
-  return name.startsWith(".") || name.startsWith("/") || name.startsWith("file:") || /^[a-z]:[\\/]/i.test(name);
+  return (
+    name.startsWith(".") || name.startsWith("/") || name.startsWith("file:") || /^[a-z]:[\\/]/i.test(name)
+  );
 }
 
 /** Every plugin name a spec mentions (its own, nested specs', and bare path-like words in its arguments). */
@@ -112,13 +117,17 @@ export function checkPluginSources(options: SweepRunOptions, allowPaths: boolean
  */
 export function encodeResult(result: SweepJobResult): string {
   return JSON.stringify(result, (_, value: unknown) =>
-    typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0)) ? { $num: String(value) } : value,
+    typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))
+      ? { $num: Object.is(value, -0) ? "-0" : String(value) }
+      : value,
   );
 }
 
 /** The inverse of {@link encodeResult}. */
 export function decodeResult(text: string): SweepJobResult {
   return JSON.parse(text, (_, value: unknown) =>
-    isRecord(value) && typeof value.$num === "string" && Object.keys(value).length === 1 ? Number(value.$num) : value,
+    isRecord(value) && typeof value.$num === "string" && Object.keys(value).length === 1
+      ? Number(value.$num)
+      : value,
   ) as SweepJobResult;
 }

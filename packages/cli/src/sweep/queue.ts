@@ -1,6 +1,6 @@
+import { errors } from "@lrsim/core";
 import type { ConnectionOptions, JobsOptions, WorkerOptions } from "bullmq";
 import { Redis } from "ioredis";
-import { errors } from "@lrsim/core";
 import { type RedisTarget, scrubPassword } from "./redis-url.ts";
 
 /** The BullMQ queue sweeps use unless `--queue` names another (one queue per Redis database serves every sweep). */
@@ -29,7 +29,7 @@ export const DEFAULT_TIMING: QueueTiming = { lockMs: 60_000, stalledMs: 30_000 }
 const MAX_STALLED = 5;
 
 /** Attempts of a job that throws (a transient fault: a worker thread died, Redis went away mid-write). */
-export const ATTEMPTS = 3;
+const ATTEMPTS = 3;
 /** First retry delay; each next one doubles (BullMQ's exponential backoff). */
 const BACKOFF_MS = 5_000;
 

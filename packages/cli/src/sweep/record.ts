@@ -60,7 +60,16 @@ export function recordJobFailure(
 ): boolean {
   return recordSweepRunOnce(
     db,
-    { sweepId, runKey: run.key, point: run.point, seed: run.seed, status: "failed", error, attempts, worker: null },
+    {
+      sweepId,
+      runKey: run.key,
+      point: run.point,
+      seed: run.seed,
+      status: "failed",
+      error,
+      attempts,
+      worker: null,
+    },
     () => null,
   );
 }

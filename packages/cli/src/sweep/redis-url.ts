@@ -26,13 +26,13 @@ export function parseRedisUrl(text: string, option = "--redis"): RedisTarget {
     throw errors.invalidOption(option, "a URL redis://[:password@]host[:port][/db]", maskRedisUrl(text));
   }
   const problem = (requirement: string) => errors.invalidOption(option, requirement, maskRedisUrl(text));
-  if (url.protocol !== "redis:" && url.protocol !== "rediss:")
-    throw problem("a redis:// or rediss:// URL");
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") throw problem("a redis:// or rediss:// URL");
   if (!url.hostname) throw problem("a URL with a host (redis://host:6379)");
   const port = url.port === "" ? DEFAULT_PORT : Number(url.port);
   const path = url.pathname.replace(/^\//, "");
   const db = path === "" ? 0 : Number(path);
-  if (!Number.isInteger(db) || db < 0) throw problem("a URL whose path is a database number (redis://host:6379/0)");
+  if (!Number.isInteger(db) || db < 0)
+    throw problem("a URL whose path is a database number (redis://host:6379/0)");
   return {
     host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
     port,

@@ -36,8 +36,7 @@ function meanStd(values: readonly (number | null)[]): MeanStd | null {
   const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (xs.length === 0) return null;
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std =
-    xs.length < 2 ? null : Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+  const std = xs.length < 2 ? null : Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
   return { mean, std, n: xs.length };
 }
 
@@ -54,7 +53,11 @@ export function summarizeSweep(runs: readonly SweepRunResult[], metric: SweepMet
   }
   const rows = [...groups.values()].map((group): SweepRow => {
     const problems = [
-      ...new Set(group.filter((r) => r.status !== "completed").map((r) => `${r.status}${r.error ? `: ${r.error}` : ""}`)),
+      ...new Set(
+        group
+          .filter((r) => r.status !== "completed")
+          .map((r) => `${r.status}${r.error ? `: ${r.error}` : ""}`),
+      ),
     ];
     return {
       point: group[0]!.point as unknown as GridPoint,

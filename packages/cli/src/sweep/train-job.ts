@@ -22,7 +22,7 @@ export interface JobProgress {
 }
 
 /** `host:pid` of this process: who trained a run. */
-export const WORKER_NAME = `${hostname()}:${process.pid}`;
+const WORKER_NAME = `${hostname()}:${process.pid}`;
 
 /** Most often a run's progress goes to Redis. */
 const PROGRESS_EVERY_MS = 1000;

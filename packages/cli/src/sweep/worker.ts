@@ -66,7 +66,9 @@ export function serveJobs(options: ServeOptions): ServingWorker {
     const controller = new AbortController();
     active.add(controller);
     const pool = takePool();
-    options.log(`job ${id}: ${data.options.schedule}, seed ${data.options.seed} (attempt ${job.attemptsStarted})`);
+    options.log(
+      `job ${id}: ${data.options.schedule}, seed ${data.options.seed} (attempt ${job.attemptsStarted})`,
+    );
     try {
       const result = await trainJob(data.options, catalog, pool, data.key, controller.signal, (progress) => {
         job.updateProgress({ ...progress }).catch(() => {});
