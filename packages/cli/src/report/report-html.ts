@@ -26,7 +26,7 @@ function clientScript(): string {
 }
 
 /** Text for an HTML text node or attribute value. */
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

@@ -9,6 +9,7 @@ import {
   type SweepRow,
   summarizeSweep,
 } from "../sweep/summary.ts";
+import { escapeHtml } from "./report-html.ts";
 
 /** What `lrsim report --sweep` adds to the page: the best configuration per schedule and heatmaps. */
 export interface SweepSection {
@@ -18,9 +19,6 @@ export interface SweepSection {
   readonly bestRunIds: number[];
   readonly title: string;
 }
-
-/** Text for an HTML text node. */
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Axis names as `--x`/`--y` take them: `lr`, `batch-size`, `optimizer`, `model`, `dataset`, `epochs`. */
 export function axisOption(option: string, text: string): Axis {
@@ -54,10 +52,10 @@ export function sweepSection(
   const percent = higherIsBetter;
   const show = (v: number) => (percent ? `${(v * 100).toFixed(2)}%` : v.toPrecision(4));
   const axes = columnAxes(grid);
-  const bestTable = `<table><tr>${axes.map((a) => `<th>${escape(AXIS_LABELS[a])}</th>`).join("")}<th>seeds</th><th>${escape(label)}</th></tr>${best
+  const bestTable = `<table><tr>${axes.map((a) => `<th>${escapeHtml(AXIS_LABELS[a])}</th>`).join("")}<th>seeds</th><th>${escapeHtml(label)}</th></tr>${best
     .map(
       (row) =>
-        `<tr>${axes.map((a) => `<td class="spec">${escape(String(row.point[a]))}</td>`).join("")}<td class="num">${row.seeds}</td><td class="num">${row.metric ? `${show(row.metric.mean)}${row.metric.std === null ? "" : ` ± ${show(row.metric.std)}`}` : ""}</td></tr>`,
+        `<tr>${axes.map((a) => `<td class="spec">${escapeHtml(String(row.point[a]))}</td>`).join("")}<td class="num">${row.seeds}</td><td class="num">${row.metric ? `${show(row.metric.mean)}${row.metric.std === null ? "" : ` ± ${show(row.metric.std)}`}` : ""}</td></tr>`,
     )
     .join("")}</table>`;
   const values = rows.flatMap((r) => (r.metric ? [r.metric.mean] : []));
@@ -80,7 +78,7 @@ export function sweepSection(
       const body = ys
         .map(
           (yv) =>
-            `<tr><th>${escape(yv)}</th>${xs
+            `<tr><th>${escapeHtml(yv)}</th>${xs
               .map((xv) => {
                 const row = cell(schedule, xv, yv);
                 return row?.metric
@@ -90,10 +88,10 @@ export function sweepSection(
               .join("")}</tr>`,
         )
         .join("");
-      return `<figure class="heatmap"><figcaption>${escape(schedule)}</figcaption><table><tr><th>${escape(AXIS_LABELS[y])} \\ ${escape(AXIS_LABELS[x])}</th>${xs.map((xv) => `<th>${escape(xv)}</th>`).join("")}</tr>${body}</table></figure>`;
+      return `<figure class="heatmap"><figcaption>${escapeHtml(schedule)}</figcaption><table><tr><th>${escapeHtml(AXIS_LABELS[y])} \\ ${escapeHtml(AXIS_LABELS[x])}</th>${xs.map((xv) => `<th>${escapeHtml(xv)}</th>`).join("")}</tr>${body}</table></figure>`;
     })
     .join("");
-  const html = `<section id="sweep"><h2>Sweep ${id}: best configuration per schedule</h2><p class="note">${runs.length} of ${sweep.planned} runs recorded; ${escape(label)}, mean ± std over seeds; the curves below are these configurations.</p>${bestTable}<h2>${escape(label)} over ${escape(AXIS_LABELS[x])} × ${escape(AXIS_LABELS[y])}</h2><p class="note">One panel per schedule; each cell is the best over the other axes; one colour scale for all panels (green is better).</p><div class="grid">${panels}</div></section>`;
+  const html = `<section id="sweep"><h2>Sweep ${id}: best configuration per schedule</h2><p class="note">${runs.length} of ${sweep.planned} runs recorded; ${escapeHtml(label)}, mean ± std over seeds; the curves below are these configurations.</p>${bestTable}<h2>${escapeHtml(label)} over ${escapeHtml(AXIS_LABELS[x])} × ${escapeHtml(AXIS_LABELS[y])}</h2><p class="note">One panel per schedule; each cell is the best over the other axes; one colour scale for all panels (green is better).</p><div class="grid">${panels}</div></section>`;
   const bestKeys = new Set(best.map((r) => JSON.stringify(AXES.map((a) => r.point[a]))));
   const bestRunIds = runs
     .filter((r) => r.runId !== null && bestKeys.has(JSON.stringify(AXES.map((a) => r.point[a]))))
