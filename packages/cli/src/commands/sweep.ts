@@ -77,28 +77,38 @@ export function sweepCommand(io: CliIo) {
       withConfig(
         clusterOptions(dbOption(y))
           .option("schedules", {
+            type: "array",
             default: COMPARE_DEFAULTS.schedules,
             describe:
               "Comma-separated schedules; bare names follow Smith et al. (2018)'s protocol as in lrsim compare, filled in from each point's lr, batch size and epochs",
           })
           .option("lr", {
+            type: "array",
             default: String(COMPARE_DEFAULTS.lr),
             describe: "Learning rates (the protocol's initial or peak lr), comma-separated",
           })
           .option("batch-size", {
+            type: "array",
             default: String(COMPARE_DEFAULTS.batchSize),
             describe: "Starting batch sizes, comma-separated",
           })
           .option("optimizer", {
+            type: "array",
             default: COMPARE_DEFAULTS.optimizer,
             describe: "Optimizer specs, comma-separated",
           })
-          .option("model", { default: COMPARE_DEFAULTS.model, describe: "Model specs, comma-separated" })
+          .option("model", {
+            type: "array",
+            default: COMPARE_DEFAULTS.model,
+            describe: "Model specs, comma-separated",
+          })
           .option("dataset", {
+            type: "array",
             default: COMPARE_DEFAULTS.dataset,
             describe: "Dataset specs, comma-separated",
           })
           .option("epochs", {
+            type: "array",
             default: String(COMPARE_DEFAULTS.epochs),
             describe: "Epoch budgets, comma-separated",
           })

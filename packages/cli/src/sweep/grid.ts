@@ -108,7 +108,10 @@ export function numberList(
   check: (n: number) => boolean,
   requirement: string,
 ): number[] {
-  const items = Array.isArray(value) ? value : String(value).split(",");
+  // Flags give "0.05,0.1" (or several values), a config file an array: every item may hold commas.
+  const items = (Array.isArray(value) ? (value as unknown[]) : [value]).flatMap((item): string[] =>
+    String(item).split(","),
+  );
   if (items.length === 0)
     throw errors.invalidOption(option, `a comma-separated list of ${requirement}`, "nothing");
   return items.map((item) => {
