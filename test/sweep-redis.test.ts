@@ -155,6 +155,39 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     await stopAll(survivors.map((w) => w.child));
   }, 120_000);
 
+  it("hands a run back on a worker's second Ctrl-C, for another worker to train", async () => {
+    const queue = `q${++queueCount}`;
+    const db = join(dir, "handed-back.db");
+    const leaving = startWorker(queue);
+    const coordinator = start(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue]);
+    await waitFor("the worker to take a run", () => /job \S+: /.test(leaving.output()));
+    leaving.child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 100));
+    leaving.child.kill("SIGINT");
+    expect(await leaving.child.exited).toBe(0);
+    expect(leaving.output()).toMatch(/job \S+: handed back/);
+    expect(leaving.output()).toContain("lrsim worker: stopped");
+    const staying = startWorker(queue);
+    expect(await coordinator.child.exited).toBe(0);
+    expect(recordedRuns(db)).toHaveLength(PLANNED);
+    expect(trajectories(db)).toBe(trajectories(reference));
+    await stopAll([staying.child]);
+  }, 120_000);
+
+  it("goes on when Redis restarts empty mid-sweep: workers reconnect, the coordinator enqueues again", async () => {
+    const queue = `q${++queueCount}`;
+    const db = join(dir, "redis-restart.db");
+    const workers = [startWorker(queue), startWorker(queue)];
+    const coordinator = start(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue]);
+    await waitFor("a run to be recorded", () => /: completed/.test(coordinator.output()));
+    await redis.restart();
+    expect(await coordinator.child.exited).toBe(0);
+    expect(recordedRuns(db)).toHaveLength(PLANNED);
+    expect(read(db, "SELECT count(*) n FROM runs")).toEqual([{ n: PLANNED }]);
+    expect(trajectories(db)).toBe(trajectories(reference));
+    await stopAll(workers.map((w) => w.child));
+  }, 120_000);
+
   it("loses nothing when the coordinator is killed: --resume collects what finished meanwhile", async () => {
     const queue = `q${++queueCount}`;
     const db = join(dir, "killed-coordinator.db");

@@ -20,18 +20,14 @@ function freePort(): Promise<number> {
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
+  /** Stops the server and starts a new one on the same port: everything in it is lost. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/**
- * Starts Debian's redis-server on a free loopback port with persistence off (`--save ""
- * --appendonly no`), installing the package with apt-get when it is missing, and waits until
- * it answers PING.
- */
-export async function startRedis(): Promise<TestRedis> {
-  const program = ensureDebianPackage("/usr/bin/redis-server", "redis-server", "the sweep tests");
-  const port = await freePort();
-  const child: ChildProcess = spawn(
+/** Starts redis-server on `port` and waits until it answers PING. */
+async function spawnRedis(program: string, port: number): Promise<ChildProcess> {
+  const child = spawn(
     program,
     [
       "--port",
@@ -47,7 +43,6 @@ export async function startRedis(): Promise<TestRedis> {
     ],
     { stdio: "ignore" },
   );
-  const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
     const client = new Redis(port, "127.0.0.1", {
@@ -60,7 +55,7 @@ export async function startRedis(): Promise<TestRedis> {
       await client.connect();
       await client.ping();
       client.disconnect();
-      break;
+      return child;
     } catch (error) {
       client.disconnect();
       if (Date.now() > deadline)
@@ -68,14 +63,32 @@ export async function startRedis(): Promise<TestRedis> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+function stopRedis(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/**
+ * Starts Debian's redis-server on a free loopback port with persistence off (`--save ""
+ * --appendonly no`), installing the package with apt-get when it is missing, and waits until
+ * it answers PING.
+ */
+export async function startRedis(): Promise<TestRedis> {
+  const program = ensureDebianPackage("/usr/bin/redis-server", "redis-server", "the sweep tests");
+  const port = await freePort();
+  let child = await spawnRedis(program, port);
   return {
-    url,
+    url: `redis://127.0.0.1:${port}`,
     port,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    restart: async () => {
+      await stopRedis(child);
+      child = await spawnRedis(program, port);
+    },
+    stop: () => stopRedis(child),
   };
 }

@@ -46,8 +46,12 @@ describe("the sweep tables", () => {
     const db = openResults(tempDb());
     const { id } = createSweep(db, { config: {}, planned: 2 });
     let writes = 0;
-    expect(recordSweepRunOnce(db, record(id, "k1"), () => (writes++, null))).toBe(true);
-    expect(recordSweepRunOnce(db, record(id, "k1"), () => (writes++, null))).toBe(false);
+    const write = () => {
+      writes++;
+      return null;
+    };
+    expect(recordSweepRunOnce(db, record(id, "k1"), write)).toBe(true);
+    expect(recordSweepRunOnce(db, record(id, "k1"), write)).toBe(false);
     expect(writes).toBe(1);
     expect(() =>
       recordSweepRunOnce(db, record(id, "k2"), () => {

@@ -1,6 +1,14 @@
 import { createCatalog } from "@lrsim/builtins";
 import { type EpochRecord, planRun, resolveRunConfig, type StepRecord } from "@lrsim/core";
-import { createSweep, type Db, getSweep, recordedKeys, recordSweepRunOnce, removeRuns } from "@lrsim/store";
+import {
+  createSweep,
+  type Db,
+  getSweep,
+  recordedKeys,
+  recordSweepRunOnce,
+  removeRuns,
+  sweepRunResults,
+} from "@lrsim/store";
 import { type CoordinatorState, coordinate } from "../sweep/coordinator.ts";
 import {
   checkGridSize,
@@ -53,6 +61,8 @@ export interface SweepResult {
   readonly sweepId: number;
   readonly planned: number;
   readonly recorded: number;
+  /** Recorded runs that failed (a plugin error, a refused or bad job). */
+  readonly failed: number;
 }
 
 /** What a sweep stores in its `config` column: enough to expand it again (the Redis URL masked). */
@@ -70,19 +80,24 @@ interface StoredSweepConfig {
  * stopped part-way is finished with `resume`.
  */
 export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
-  // A sweep is its records: it always has a database (`db: false` is taken as the default one).
+  // A sweep is its records: it always has a database (`db: false` is taken as the default
+  // one). A new sweep opens it only once every run is planned, so bad input leaves nothing.
   const { db: chosen, ...rest } = options;
-  const recording = openRecording(chosen === false || chosen === undefined ? rest : { ...rest, db: chosen })!;
-  const { db } = recording;
+  const open = () =>
+    openRecording(chosen === false || chosen === undefined ? rest : { ...rest, db: chosen })!.db;
+  let db = options.resume === undefined ? undefined : open();
   try {
     const target = options.redis === undefined ? undefined : parseRedisUrl(options.redis);
     const stored =
-      options.resume === undefined ? undefined : (getSweep(db, options.resume).config as StoredSweepConfig);
+      db && options.resume !== undefined
+        ? (getSweep(db, options.resume).config as StoredSweepConfig)
+        : undefined;
     const grid = stored?.grid ?? gridWithDefaults(options.grid ?? {});
     if (!stored) checkGridSize(grid, options.yes ?? false);
     const runs = expandGrid(grid);
     if (target) await checkReachable(target);
     if (!stored) await planEach(runs, options.cwd);
+    db ??= open();
     const queueName = options.queue ?? stored?.queue ?? DEFAULT_QUEUE;
     const sweepRow =
       options.resume === undefined
@@ -111,9 +126,15 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
         log: options.onLog,
       });
     else await trainHere(db, sweepRow.id, runs, done, options);
-    return { sweepId: sweepRow.id, planned: runs.length, recorded: recordedKeys(db, sweepRow.id).size };
+    const recorded = sweepRunResults(db, sweepRow.id);
+    return {
+      sweepId: sweepRow.id,
+      planned: runs.length,
+      recorded: recorded.length,
+      failed: recorded.filter((r) => r.status === "failed").length,
+    };
   } finally {
-    db.close();
+    db?.close();
   }
 }
 

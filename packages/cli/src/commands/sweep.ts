@@ -252,9 +252,8 @@ async function runSweep(args: SweepArgs, io: CliIo): Promise<void> {
     io.err(
       `interrupted: ${result.recorded} of ${result.planned} runs recorded; lrsim sweep --resume ${result.sweepId}${redis ? " --redis URL" : ""} finishes it`,
     );
-  }
+  } else if (result.failed > 0) io.setExitCode?.(1);
   io.out(shown);
-  if (shown.includes("failed") && !args.json) io.setExitCode?.(1);
 }
 
 /** `name  ████···· epoch 3/10`. */
