@@ -47,6 +47,8 @@ export function serveJobs(options: ServeOptions): ServingWorker {
   const idle: GradientPool[] = [];
   const all: GradientPool[] = [];
   const active = new Set<AbortController>();
+  /** Lock renewals per job id while it trains: the proof that training leaves the event loop free. */
+  const renewals = new Map<string, number>();
   const takePool = () => {
     const pool = idle.pop() ?? new GradientPool({ workers: options.workers, preload: WORKER_PRELOAD });
     if (!all.includes(pool)) all.push(pool);
@@ -79,9 +81,13 @@ export function serveJobs(options: ServeOptions): ServingWorker {
         options.log(`job ${id}: handed back`);
         throw new WaitingError();
       }
-      options.log(`job ${id}: ${result.result.status} after ${result.result.updates} updates`);
+      const renewed = renewals.get(id) ?? 0;
+      options.log(
+        `job ${id}: ${result.result.status} after ${result.result.updates} updates (lock renewed ${renewed} time${renewed === 1 ? "" : "s"})`,
+      );
       return encodeResult(result);
     } finally {
+      renewals.delete(id);
       active.delete(controller);
       idle.push(pool);
     }
@@ -94,6 +100,14 @@ export function serveJobs(options: ServeOptions): ServingWorker {
   worker.on("failed", (job, error) => {
     if (job && !(error instanceof WaitingError)) options.log(`job ${job.id}: failed: ${error.message}`);
   });
+  // A run holds its job by a lock the worker renews while it trains; these say when that broke.
+  worker.on("stalled", (jobId) =>
+    options.log(`job ${jobId}: stalled (its worker stopped renewing its lock); back in the queue`),
+  );
+  worker.on("locksRenewed", ({ jobIds }) => {
+    for (const jobId of jobIds) renewals.set(jobId, (renewals.get(jobId) ?? 0) + 1);
+  });
+  worker.on("lockRenewalFailed", (jobIds) => options.log(`jobs ${jobIds.join(", ")}: lock renewal failed`));
   let lastError = "";
   worker.on("error", (error) => {
     // ioredis reports every reconnection attempt; one line per distinct problem is enough.
