@@ -32,10 +32,10 @@ export class StatusLines {
     this.draw(false);
   }
 
-  /** The sweep's total line, last. */
+  /** The sweep's total line, last (drawn at once: it changes only when a run is recorded or the queue looked at). */
   total(line: string): void {
     this.totalLine = line;
-    this.draw(false);
+    this.draw(true);
   }
 
   /** A permanent line above the live ones. */
@@ -44,19 +44,16 @@ export class StatusLines {
       this.io.err(line);
       return;
     }
-    this.clear();
-    this.io.err(`${line}\n`);
+    // Over the live lines (cursor up, clear to the end), then the live lines again below it.
+    const up = this.drawn > 0 ? `\x1b[${this.drawn}A\r\x1b[0J` : "";
+    this.drawn = 0;
+    this.io.err(`${up}${line}\n`);
     this.draw(true);
   }
 
   /** Leaves the last state on screen. */
   close(): void {
     if (this.io.isErrTTY && this.drawn > 0) this.draw(true);
-  }
-
-  private clear(): void {
-    if (this.drawn > 0) this.io.err(`\x1b[${this.drawn}A\x1b[0J`);
-    this.drawn = 0;
   }
 
   private draw(force: boolean): void {
@@ -66,8 +63,10 @@ export class StatusLines {
     this.lastDraw = now;
     const width = (process.stderr.columns || 100) - 1;
     const all = [...this.lines.values(), ...(this.totalLine ? [this.totalLine] : [])];
+    // Nothing live to show: the last frame stays until there is (every write ends in a newline).
+    if (all.length === 0) return;
     const up = this.drawn > 0 ? `\x1b[${this.drawn}A` : "";
-    this.io.err(up + all.map((line) => `\r\x1b[2K${line.slice(0, width)}\n`).join("") + "\x1b[0J");
+    this.io.err(`${up}\r\x1b[0J${all.map((line) => `${line.slice(0, width)}\n`).join("")}`);
     this.drawn = all.length;
   }
 }
