@@ -235,7 +235,12 @@ async function runSweep(args: SweepArgs, io: CliIo): Promise<void> {
           [...state.active].map(([key, p]) => {
             const run = runs.find((r) => r.key === key);
             const name = run ? label(run) : key;
-            return [key, p ? `${runLine(name, p.epoch, p.epochs)}  on ${p.worker}` : `${name}  starting`];
+            return [
+              key,
+              p
+                ? `${runLine(name, p.epoch, p.epochs)}  on ${p.worker}`
+                : `${name}  planning (loading its data)`,
+            ];
           }),
         );
         status.total(totalLine(state.recorded, state.planned, recordedHere, started));

@@ -94,12 +94,16 @@ export async function checkReachable(target: RedisTarget, timeoutMs = 5_000): Pr
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
   });
-  client.on("error", () => {});
+  // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than the rejection ("Connection is closed").
+  let socketError: string | undefined;
+  client.on("error", (error: Error) => {
+    socketError ??= error.message;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = socketError ?? (cause instanceof Error ? cause.message : String(cause));
     throw errors.redisUnreachable(target.masked, scrubPassword(reason || "no answer", target));
   } finally {
     client.disconnect();
