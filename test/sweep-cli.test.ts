@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openResults } from "@lrsim/store";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.ts";
+import { runCli, startCli } from "./helpers/cli.ts";
 
 // The embedded sweep (no server): the grid, --show, --json, the config file's sweep section,
 // report --sweep and merge. Short runs: softmax on 500 MNIST digits, 4 epochs.
@@ -107,6 +107,39 @@ describe("lrsim sweep (embedded)", () => {
       "--x must be one of lr, batch-size, optimizer, model, dataset, epochs, got colour",
     );
   });
+
+  it("stops on Ctrl-C keeping what finished, and --resume trains the rest", async () => {
+    const path = join(dir, "resumed.db");
+    const child = startCli([
+      "sweep",
+      "--schedules",
+      "step,onecycle",
+      "--lr",
+      "0.1,0.2,0.5",
+      ...SMALL,
+      "--workers",
+      "1",
+      "--db",
+      path,
+    ]);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    while (!/: completed/.test(stderr)) await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGINT");
+    expect(await child.exited).toBe(130);
+    expect(stderr).toMatch(/interrupted: \d of 6 runs recorded; lrsim sweep --resume 1 finishes it/);
+    const before = count(path, "SELECT count(*) n FROM sweep_runs");
+    expect(before).toBeLessThan(6);
+    // The run Ctrl-C stopped is not kept: only recorded runs have rows.
+    expect(count(path, "SELECT count(*) n FROM runs")).toBe(before);
+    const resumed = await runCli(["sweep", "--resume", "1", "--workers", "1", "--db", path]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(`${before} recorded already`);
+    expect(count(path, "SELECT count(*) n FROM sweep_runs")).toBe(6);
+    expect(count(path, "SELECT count(*) n FROM runs")).toBe(6);
+  }, 120_000);
 
   it("lrsim merge carries sweeps and their identities over", async () => {
     const merged = join(dir, "merged.db");

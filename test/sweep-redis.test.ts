@@ -313,10 +313,12 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     await stopAll([worker.child]);
   }, 120_000);
 
-  it("fails a deterministic error once, with its cause recorded, and retries nothing", async () => {
+  it("fails a deterministic error once, with its cause recorded, retries nothing, and masks the password everywhere", async () => {
     const queue = `q${++queueCount}`;
     const db = join(dir, "refused.db");
-    const worker = startWorker(queue);
+    // With a password in the URL (this server needs none and ignores it): it must show nowhere.
+    const secretUrl = redis.url.replace("redis://", "redis://:s3cret@");
+    const worker = start(["worker", "--redis", secretUrl, "--queue", queue, "--workers", "1", ...FAST_LOCKS]);
     const result = await runCli([
       "sweep",
       "--schedules",
@@ -328,7 +330,7 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
       "--db",
       db,
       "--redis",
-      redis.url,
+      secretUrl,
       "--queue",
       queue,
     ]);
@@ -341,6 +343,12 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     expect(failed.error).toContain("does not load plugins by path");
     // Taken once, failed once: no retry.
     expect(worker.output().match(/failed: this worker does not load plugins by path/g)).toHaveLength(1);
+    expect(result.stdout + result.stderr + worker.output()).not.toContain("s3cret");
+    const config = read<{ config: string }>(db, "SELECT config FROM sweeps")[0]!.config;
+    expect(JSON.parse(config).redis).toBe(secretUrl.replace("s3cret", "***"));
+    expect(read<{ n: number }>(db, "SELECT count(*) n FROM sweep_runs WHERE error LIKE '%s3cret%'")).toEqual([
+      { n: 0 },
+    ]);
     await stopAll([worker.child]);
   }, 120_000);
 
