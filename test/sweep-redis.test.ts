@@ -161,7 +161,7 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
       "--model",
       "mlp",
       "--epochs",
-      "12",
+      "40",
       "--dataset",
       "mnist(train=2000, test=500)",
       "--db",
@@ -174,9 +174,9 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     expect(result.code).toBe(0);
     const [run] = recordedRuns(db);
     const wall = read<{ wall: number }>(db, "SELECT wall_ms AS wall FROM run_summaries")[0]!.wall;
-    // The run outlived its 1 s lock several times over, yet no stalled check took it away: the
-    // worker's event loop stayed free and renewed the lock while the threads trained.
-    expect(wall).toBeGreaterThan(3000);
+    // The run outlived its 1 s lock, yet no stalled check took it away: the worker's event loop
+    // stayed free and renewed the lock (every 0.5 s) while the threads trained.
+    expect(wall).toBeGreaterThan(2000);
     expect(run!.attempts).toBe(1);
     const renewed = Number(/\(lock renewed (\d+) times?\)/.exec(worker.output())?.[1]);
     expect(renewed).toBeGreaterThanOrEqual(Math.floor(wall / 500) - 2);

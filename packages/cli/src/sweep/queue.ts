@@ -45,8 +45,6 @@ export function workerOptions(
     lockDuration: timing.lockMs,
     stalledInterval: timing.stalledMs,
     maxStalledCount: MAX_STALLED,
-    // Taken at most one job ahead of a free slot: a worker never holds jobs it cannot start.
-    drainDelay: 1,
   };
 }
 
