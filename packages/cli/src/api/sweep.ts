@@ -7,6 +7,7 @@ import {
   recordedKeys,
   recordSweepRunOnce,
   removeRuns,
+  type SweepRunResult,
   sweepRunResults,
 } from "@lrsim/store";
 import { type CoordinatorState, coordinate } from "../sweep/coordinator.ts";
@@ -24,7 +25,10 @@ import type { RunExperimentResult } from "./run.ts";
 import { runMany } from "./run-many.ts";
 import { chooseRunSlots } from "./run-slots.ts";
 
-/** Options of {@link sweep}: those of `lrsim sweep`, camelCased, plus progress callbacks. */
+/**
+ * Options of {@link sweep}: those of `lrsim sweep`, camelCased, plus progress callbacks.
+ * `db` is where the sweep is recorded (a sweep always is: `false` means the default database).
+ */
 export interface SweepOptions extends ExperimentOptions {
   /** The grid: each axis a list (compare's default for an axis not given). */
   readonly grid?: Partial<SweepGrid>;
@@ -63,6 +67,8 @@ export interface SweepResult {
   readonly recorded: number;
   /** Recorded runs that failed (a plugin error, a refused or bad job). */
   readonly failed: number;
+  /** Every recorded run, by identity: grid point, seed, status, attempts, who trained it, its final metrics. */
+  readonly runs: readonly SweepRunResult[];
 }
 
 /** What a sweep stores in its `config` column: enough to expand it again (the Redis URL masked). */
@@ -132,6 +138,7 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
       planned: runs.length,
       recorded: recorded.length,
       failed: recorded.filter((r) => r.status === "failed").length,
+      runs: recorded,
     };
   } finally {
     db?.close();
