@@ -44,6 +44,13 @@ export interface SweepOptions extends ExperimentOptions {
   readonly redis?: string;
   /** The BullMQ queue (default `lrsim-sweep`). */
   readonly queue?: string;
+  /**
+   * Distributed: how long a job that failed transiently (a dataset download reset by the
+   * network, a worker thread that died) waits before its first retry; each next retry waits
+   * twice as long, 3 attempts in all. Default 5,000 ms. Deterministic failures (a bad spec, a
+   * plugin a worker lacks) are never retried.
+   */
+  readonly retryDelayMs?: number;
   /** Embedded: runs trained at the same time (default: `chooseRunSlots`'s choice). */
   readonly runsAtOnce?: number;
   /** The sweep is planned: its id, every run, and how many are recorded already (resuming). */
@@ -126,6 +133,7 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
         runs,
         target,
         queue: queueName,
+        retryDelayMs: options.retryDelayMs,
         signal: options.signal,
         onState: options.onQueueState,
         onRecorded: options.onRecorded,

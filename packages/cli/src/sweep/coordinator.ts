@@ -3,7 +3,7 @@ import { recordedKeys } from "@lrsim/store";
 import { type Job, Queue } from "bullmq";
 import type { PlannedRun } from "./grid.ts";
 import { decodeResult, type SweepJobData, validateJobData } from "./job.ts";
-import { connectionOf, JOB_OPTIONS } from "./queue.ts";
+import { connectionOf, jobOptions } from "./queue.ts";
 import { recordJobFailure, recordJobResult } from "./record.ts";
 import type { RedisTarget } from "./redis-url.ts";
 import type { JobProgress } from "./train-job.ts";
@@ -27,6 +27,8 @@ export interface Coordination {
   readonly signal?: AbortSignal | undefined;
   /** How often the queue is looked at (default 500 ms). */
   readonly pollMs?: number;
+  /** First retry delay of a job that failed transiently (default 5 s; doubles each retry). */
+  readonly retryDelayMs?: number | undefined;
   readonly onState?: ((state: CoordinatorState) => void) | undefined;
   /** A run was recorded (`fresh` false: it had been recorded already, a duplicate delivery). */
   readonly onRecorded?:
@@ -41,7 +43,10 @@ const jobIdOf = (uid: string, key: string) => `${uid}.${key}`;
 
 /** Jobs fetched per look, at most, of each state. */
 const PAGE = 500;
-/** Every this many looks, jobs missing from Redis (a server restarted without persistence) are enqueued again. */
+/**
+ * Every this many looks, jobs missing from Redis (a server restarted without persistence) are
+ * enqueued again; at once after a connection error, too (already-queued jobs are not added twice).
+ */
 const REENQUEUE_EVERY = 20;
 
 /**
@@ -54,12 +59,16 @@ const REENQUEUE_EVERY = 20;
 export async function coordinate(c: Coordination): Promise<void> {
   const queue = new Queue(c.queue, { connection: connectionOf(c.target) });
   let lastError = "";
+  /** Redis went away since the last enqueue: it may have come back empty, so enqueue again at once. */
+  let lostRedis = false;
   queue.on("error", (error) => {
+    lostRedis = true;
     const line = `redis ${c.target.masked}: ${error.message}`;
     if (line !== lastError) c.log?.(line);
     lastError = line;
   });
   const byKey = new Map(c.runs.map((run) => [run.key, run]));
+  const opts = jobOptions(c.retryDelayMs);
   try {
     const enqueue = async () => {
       const done = recordedKeys(c.db, c.sweep.id);
@@ -75,7 +84,7 @@ export async function coordinate(c: Coordination): Promise<void> {
               point: run.point,
               options: run.options,
             } satisfies SweepJobData,
-            opts: { ...JOB_OPTIONS, jobId: jobIdOf(c.sweep.uid, run.key) },
+            opts: { ...opts, jobId: jobIdOf(c.sweep.uid, run.key) },
           })),
         );
       return done.size;
@@ -86,7 +95,10 @@ export async function coordinate(c: Coordination): Promise<void> {
       if (look > 0) await sleep(c.pollMs ?? 500, c.signal);
       if (c.signal?.aborted) break;
       try {
-        if (look > 0 && look % REENQUEUE_EVERY === 0) await enqueue();
+        if (look > 0 && (lostRedis || look % REENQUEUE_EVERY === 0)) {
+          lostRedis = false;
+          await enqueue();
+        }
         await collect(queue, c, byKey);
         const active = new Map<string, JobProgress | undefined>();
         for (const job of await queue.getJobs(["active"], 0, PAGE)) {
@@ -96,7 +108,8 @@ export async function coordinate(c: Coordination): Promise<void> {
         recorded = recordedKeys(c.db, c.sweep.id).size;
         c.onState?.({ recorded, planned: c.runs.length, active });
       } catch (error) {
-        // Redis went away mid-look: ioredis reconnects; look again next time.
+        // Redis went away mid-look: ioredis reconnects; look again (and enqueue again) next time.
+        lostRedis = true;
         const line = `redis ${c.target.masked}: ${error instanceof Error ? error.message : String(error)}`;
         if (line !== lastError) c.log?.(line);
         lastError = line;
