@@ -55,9 +55,11 @@ export interface SweepOptions extends ExperimentOptions {
   readonly runsAtOnce?: number;
   /** The sweep is planned: its id, every run, and how many are recorded already (resuming). */
   readonly onPlanned?: (sweepId: number, runs: readonly PlannedRun[], recorded: number) => void;
-  /** Embedded: run `index` (of the planned list) starts, steps, evaluates. */
+  /** Embedded: run `index` (of the planned list) starts. */
   readonly onRunStart?: (index: number) => void;
+  /** Embedded: run `index` made an update. */
   readonly onStep?: (index: number, step: StepRecord) => void;
+  /** Embedded: run `index` was evaluated (epoch 0 is before training). */
   readonly onEpoch?: (index: number, row: EpochRecord) => void;
   /** A run's result is recorded (embedded or from a worker); `fresh` is false for a duplicate delivery. */
   readonly onRecorded?: (run: PlannedRun, status: string, error: string | null, fresh: boolean) => void;

@@ -31,7 +31,7 @@ const MAX_STALLED = 5;
 /** Attempts of a job that fails transiently (see failure.ts: a download reset, a worker thread that died, Redis gone mid-write). */
 const ATTEMPTS = 3;
 /** First retry delay; each next one doubles (BullMQ's exponential backoff): 5 s, then 10 s. */
-export const DEFAULT_RETRY_DELAY_MS = 5_000;
+const DEFAULT_RETRY_DELAY_MS = 5_000;
 
 /** BullMQ's options for a worker of `concurrency` jobs at a time. */
 export function workerOptions(
