@@ -44,8 +44,9 @@ const jobIdOf = (uid: string, key: string) => `${uid}.${key}`;
 /** Jobs fetched per look, at most, of each state. */
 const PAGE = 500;
 /**
- * Every this many looks, jobs missing from Redis (a server restarted without persistence) are
- * enqueued again; at once after a connection error, too (already-queued jobs are not added twice).
+ * Jobs missing from Redis (a server restarted without persistence) are enqueued again as soon
+ * as the sweep's marker key is seen gone, and every this many looks anyway (already-queued
+ * jobs are not added twice).
  */
 const REENQUEUE_EVERY = 20;
 
@@ -59,16 +60,15 @@ const REENQUEUE_EVERY = 20;
 export async function coordinate(c: Coordination): Promise<void> {
   const queue = new Queue(c.queue, { connection: connectionOf(c.target) });
   let lastError = "";
-  /** Redis went away since the last enqueue: it may have come back empty, so enqueue again at once. */
-  let lostRedis = false;
   queue.on("error", (error) => {
-    lostRedis = true;
     const line = `redis ${c.target.masked}: ${error.message}`;
     if (line !== lastError) c.log?.(line);
     lastError = line;
   });
   const byKey = new Map(c.runs.map((run) => [run.key, run]));
   const opts = jobOptions(c.retryDelayMs);
+  /** Set in Redis once the sweep's jobs are in; gone means Redis lost its data (restarted empty). */
+  const marker = `lrsim:${c.queue}:${c.sweep.uid}:enqueued`;
   try {
     const enqueue = async () => {
       const done = recordedKeys(c.db, c.sweep.id);
@@ -87,6 +87,7 @@ export async function coordinate(c: Coordination): Promise<void> {
             opts: { ...opts, jobId: jobIdOf(c.sweep.uid, run.key) },
           })),
         );
+      await (await queue.client).set(marker, "1");
       return done.size;
     };
     let recorded = await enqueue();
@@ -95,10 +96,8 @@ export async function coordinate(c: Coordination): Promise<void> {
       if (look > 0) await sleep(c.pollMs ?? 500, c.signal);
       if (c.signal?.aborted) break;
       try {
-        if (look > 0 && (lostRedis || look % REENQUEUE_EVERY === 0)) {
-          lostRedis = false;
+        if (look > 0 && (look % REENQUEUE_EVERY === 0 || (await (await queue.client).get(marker)) === null))
           await enqueue();
-        }
         await collect(queue, c, byKey);
         const active = new Map<string, JobProgress | undefined>();
         for (const job of await queue.getJobs(["active"], 0, PAGE)) {
@@ -108,13 +107,14 @@ export async function coordinate(c: Coordination): Promise<void> {
         recorded = recordedKeys(c.db, c.sweep.id).size;
         c.onState?.({ recorded, planned: c.runs.length, active });
       } catch (error) {
-        // Redis went away mid-look: ioredis reconnects; look again (and enqueue again) next time.
-        lostRedis = true;
+        // Redis went away mid-look: ioredis reconnects; look again next time.
         const line = `redis ${c.target.masked}: ${error instanceof Error ? error.message : String(error)}`;
         if (line !== lastError) c.log?.(line);
         lastError = line;
       }
     }
+    // Done: nothing left to enqueue again.
+    if (recorded >= c.runs.length) await (await queue.client).del(marker).catch(() => {});
   } finally {
     await queue.close();
   }
