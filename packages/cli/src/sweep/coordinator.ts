@@ -67,8 +67,11 @@ export async function coordinate(c: Coordination): Promise<void> {
   });
   const byKey = new Map(c.runs.map((run) => [run.key, run]));
   const opts = jobOptions(c.retryDelayMs);
-  /** Set in Redis once the sweep's jobs are in; gone means Redis lost its data (restarted empty). */
-  const marker = `lrsim:${c.queue}:${c.sweep.uid}:enqueued`;
+  /**
+   * Set in Redis once the sweep's jobs are in; gone means Redis lost its data (restarted
+   * empty). Under the queue's own prefix, so a Redis ACL that admits BullMQ's keys admits it.
+   */
+  const marker = queue.toKey(`lrsim-enqueued:${c.sweep.uid}`);
   try {
     const enqueue = async () => {
       const done = recordedKeys(c.db, c.sweep.id);
