@@ -345,6 +345,7 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     expect(failed.error).toContain("does not load plugins by path");
     // Taken once, failed once: no retry.
     expect(worker.output().match(/failed: this worker does not load plugins by path/g)).toHaveLength(1);
+    expect(worker.output()).toMatch(/failed: this worker does not load plugins by path.*; not retried/);
     expect(result.stdout + result.stderr + worker.output()).not.toContain("s3cret");
     const config = read<{ config: string }>(db, "SELECT config FROM sweeps")[0]!.config;
     expect(JSON.parse(config).redis).toBe(secretUrl.replace("s3cret", "***"));
@@ -413,7 +414,9 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
       expect(read(db, "SELECT count(*) n FROM sweep_runs")).toEqual([{ n: 2 }]);
       const failures = worker.output().match(/job \S+: failed: .*/g) ?? [];
       expect(failures).toHaveLength(1);
-      expect(failures[0]).toMatch(/downloaded-line.* failed in load: .*(socket hang up|ECONNRESET)/);
+      expect(failures[0]).toMatch(
+        /downloaded-line.* failed in load: .*(socket hang up|ECONNRESET).*; retried in 200 ms \(attempt 2 of 3\)$/,
+      );
       expect(worker.output()).toMatch(/\(attempt 2\)/);
       expect(logged).toEqual([]);
       await stopAll([worker.child]);

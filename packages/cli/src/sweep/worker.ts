@@ -25,6 +25,19 @@ export interface ServeOptions {
   readonly log: (line: string) => void;
 }
 
+/**
+ * What BullMQ does with a job that just failed, for the log line: retry it later (a transient
+ * failure with attempts left: BullMQ has counted the attempt and set the delay by now), or not.
+ */
+function whatNext(job: Job, error: Error): string {
+  const attempts = job.opts.attempts ?? 1;
+  if (error instanceof UnrecoverableError || error.name === "UnrecoverableError")
+    return "not retried (the same job would fail the same way)";
+  if (job.attemptsMade >= attempts) return `given up after ${attempts} attempts`;
+  const delay = job.delay >= 1000 ? `${job.delay / 1000} s` : `${job.delay} ms`;
+  return `retried in ${delay} (attempt ${job.attemptsMade + 1} of ${attempts})`;
+}
+
 /** A running worker: stop it gently (finish current jobs) or at once (hand them back). */
 export interface ServingWorker {
   /** Takes no new job; resolves when the current ones have finished and been reported. */
@@ -103,7 +116,8 @@ export function serveJobs(options: ServeOptions): ServingWorker {
     workerOptions(connectionOf(options.target), options.concurrency, options.timing),
   );
   worker.on("failed", (job, error) => {
-    if (job && !(error instanceof WaitingError)) options.log(`job ${job.id}: failed: ${error.message}`);
+    if (job && !(error instanceof WaitingError))
+      options.log(`job ${job.id}: failed: ${error.message}; ${whatNext(job, error)}`);
   });
   // A run holds its job by a lock the worker renews while it trains; these say when that broke.
   worker.on("stalled", (jobId) =>
