@@ -33,7 +33,7 @@ export {
   type StepHyper,
 } from "./optim/types.ts";
 /** @public */
-export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
+export type { DataShape, DataSplit, ImageShape, LossSum } from "./plugins/data.ts";
 /** @public */
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
 /** @public */

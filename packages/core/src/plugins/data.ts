@@ -1,3 +1,14 @@
+/**
+ * How an image sample's features are laid out: `channels` planes of `height` rows of `width`
+ * pixels, channel-major (CHW, PyTorch's order), so feature `(c * height + h) * width + w` is
+ * pixel (h, w) of channel c and `channels * height * width` equals the shape's `inputs`.
+ */
+export interface ImageShape {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+}
+
 /** What a model is trained to do, and the sizes it needs to lay out its parameters. */
 export interface DataShape {
   /** Features per sample. */
@@ -5,6 +16,11 @@ export interface DataShape {
   /** Regression targets per sample, or the number of classes. */
   readonly outputs: number;
   readonly task: "regression" | "classification";
+  /**
+   * Present when each sample is an image (IDX digits, CIFAR-10): read by convolutional models
+   * to shape their first layer. Absent for tabular data, which a convolution cannot take.
+   */
+  readonly image?: ImageShape;
 }
 
 /**

@@ -75,6 +75,14 @@ function checkDataset(name: string, data: Dataset): void {
   const { inputs, outputs, task } = data.shape;
   if (!(Number.isInteger(inputs) && inputs > 0 && Number.isInteger(outputs) && outputs > 0))
     throw bad("a shape whose inputs/outputs are not positive integers");
+  const image = data.shape.image;
+  if (image) {
+    const sides = [image.channels, image.height, image.width];
+    if (!sides.every((n) => Number.isInteger(n) && n > 0) || sides[0]! * sides[1]! * sides[2]! !== inputs)
+      throw bad(
+        `an image shape ${sides.join("x")} (channels x height x width) that is not ${inputs} inputs of positive integer sides`,
+      );
+  }
   const width = task === "classification" ? 1 : outputs;
   for (const split of ["train", "test"] as const) {
     const s = data[split];
