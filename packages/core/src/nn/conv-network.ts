@@ -1,0 +1,316 @@
+import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
+import type { ModelInstance } from "../plugins/model.ts";
+import type { Rng } from "../random.ts";
+import { activate, backpropActivation } from "./activations.ts";
+import type { ConvKernels } from "./conv-kernels.ts";
+import type { ConvNetPlan, ConvNetStage } from "./conv-layers.ts";
+import { outputLoss } from "./layout.ts";
+
+/** Samples per block: the fully connected layers multiply a block at a time. */
+const BLOCK = 32;
+
+/** A stage with the buffers it reads and writes (indices into the network's buffers). */
+interface Step {
+  readonly stage: ConvNetStage;
+  readonly input: number;
+  readonly output: number;
+  /** Floats per sample of the input and output buffers. */
+  readonly inSize: number;
+  readonly outSize: number;
+}
+
+/**
+ * A convolutional network over a plan of stages (see `planConvNet`), computed by a set of
+ * {@link ConvKernels} in one linear memory: parameters, gradient, each stage's outputs and
+ * deltas for a block of samples, and one sample's im2col rows, all laid out once here, so
+ * `gradient` and `evaluate` allocate nothing.
+ *
+ * Feature maps are channels-last inside (a sample's image is transposed from the dataset's CHW
+ * as it is gathered, and back to CHW where it is flattened, so parameters mean exactly what they
+ * mean in PyTorch). Each sample goes through the convolution and pooling stages on its own; the
+ * fully connected stages take the block's samples as the rows of one matrix product. Every sum
+ * is in a fixed order: results depend only on the samples, never on the thread.
+ */
+export class ConvNetwork implements ModelInstance {
+  readonly parameterCount: number;
+  readonly flopsPerSample: number;
+  private readonly steps: Step[];
+  /** Steps before the first fully connected one run per sample; the rest per block. */
+  private readonly firstDense: number;
+  private readonly k: ConvKernels;
+  private readonly f32: Float32Array;
+  private readonly at: {
+    params: number;
+    grad: number;
+    buffers: number[];
+    deltas: number[];
+    argmax: Map<number, number>;
+    cols: number;
+    colDeltas: number;
+  };
+  private readonly bufferSizes: number[];
+  private readonly sampleResult = { correct: 0 };
+  private prepared = false;
+
+  constructor(
+    readonly plan: ConvNetPlan,
+    readonly shape: DataShape,
+    kernels: (bytes: number) => ConvKernels,
+  ) {
+    this.parameterCount = plan.parameterCount;
+    const sizes = [shape.inputs];
+    const steps: Step[] = [];
+    let maxCols = 4;
+    let flops = 0;
+    for (const stage of plan.stages) {
+      const input = sizes.length - 1;
+      const inSize = sizes[input]!;
+      let outSize = inSize;
+      if (stage.kind === "conv") {
+        const { output, input: map, kernel } = stage;
+        const rows = output.height * output.width;
+        outSize = rows * output.channels;
+        const depth = map.channels * kernel * kernel;
+        maxCols = Math.max(maxCols, rows * depth);
+        flops += 2 * rows * output.channels * depth * (input === 0 ? 2 : 3);
+      } else if (stage.kind === "maxpool" || stage.kind === "avgpool") {
+        outSize = stage.output.channels * stage.output.height * stage.output.width;
+      } else if (stage.kind === "dense") {
+        outSize = stage.nOut;
+        flops += 2 * stage.nIn * stage.nOut * (input === 0 ? 2 : 3);
+      }
+      if (stage.kind !== "activation") sizes.push(outSize);
+      steps.push({ stage, input, output: sizes.length - 1, inSize, outSize });
+    }
+    this.steps = steps;
+    this.bufferSizes = sizes;
+    this.flopsPerSample = flops;
+    const firstDense = steps.findIndex((s) => s.stage.kind === "dense");
+    this.firstDense = firstDense;
+
+    let bytes = 64;
+    const take = (floats: number) => {
+      const start = bytes;
+      bytes += Math.ceil((floats * 4) / 16) * 16;
+      return start;
+    };
+    const argmax = new Map<number, number>();
+    this.at = {
+      params: take(this.parameterCount),
+      grad: take(this.parameterCount),
+      buffers: sizes.map((n) => take(BLOCK * n)),
+      deltas: sizes.map((n) => take(BLOCK * n)),
+      argmax,
+      cols: take(maxCols),
+      colDeltas: take(maxCols),
+    };
+    steps.forEach((s, i) => {
+      if (s.stage.kind === "maxpool") argmax.set(i, take(BLOCK * s.outSize));
+    });
+    this.k = kernels(bytes);
+    this.f32 = new Float32Array(this.k.memory.buffer);
+  }
+
+  /** PyTorch's defaults for `nn.Conv2d` and `nn.Linear`: weights and biases uniform in ±1/sqrt(fan_in). */
+  init(params: Float32Array, rng: Rng): void {
+    for (const stage of this.plan.stages) {
+      let fanIn: number;
+      let end: number;
+      if (stage.kind === "conv") {
+        fanIn = stage.input.channels * stage.kernel * stage.kernel;
+        end = stage.bias + stage.output.channels;
+      } else if (stage.kind === "dense") {
+        fanIn = stage.nIn;
+        end = stage.bias + stage.nOut;
+      } else continue;
+      const bound = 1 / Math.sqrt(fanIn);
+      for (let i = stage.weights; i < end; i++) params[i] = rng.uniform(-bound, bound);
+    }
+  }
+
+  beginChunks(params: Float32Array): void {
+    this.f32.set(params, this.at.params >> 2);
+    this.prepared = true;
+  }
+
+  endChunks(): void {
+    this.prepared = false;
+  }
+
+  gradient(
+    params: Float32Array,
+    data: DataSplit,
+    indices: Int32Array,
+    from: number,
+    to: number,
+    grad: Float32Array,
+    out: LossSum,
+  ): void {
+    const P = this.parameterCount;
+    const g = this.at.grad >> 2;
+    if (!this.prepared) this.f32.set(params, this.at.params >> 2);
+    this.f32.fill(0, g, g + P);
+    out.loss = 0;
+    out.correct = 0;
+    for (let start = from; start < to; start += BLOCK) {
+      const rows = Math.min(BLOCK, to - start);
+      this.forward(data, indices, start, rows);
+      this.lossAndDelta(data, indices, start, rows, out);
+      this.backward(rows);
+    }
+    grad.set(this.f32.subarray(g, g + P));
+  }
+
+  evaluate(
+    params: Float32Array,
+    data: DataSplit,
+    indices: Int32Array,
+    from: number,
+    to: number,
+    out: LossSum,
+  ): void {
+    this.f32.set(params, this.at.params >> 2);
+    out.loss = 0;
+    out.correct = 0;
+    for (let start = from; start < to; start += BLOCK) {
+      const rows = Math.min(BLOCK, to - start);
+      this.forward(data, indices, start, rows);
+      this.lossAndDelta(data, indices, start, rows, out);
+    }
+  }
+
+  /** Copies the block's samples into the input buffer, channels-last. */
+  private gather(data: DataSplit, indices: Int32Array, start: number, rows: number): void {
+    const n = this.shape.inputs;
+    const base = this.at.buffers[0]! >> 2;
+    const image = this.shape.image;
+    const channels = image?.channels ?? 1;
+    const pixels = n / channels;
+    for (let r = 0; r < rows; r++) {
+      const sample = indices[start + r]! * n;
+      const to = base + r * n;
+      if (channels === 1) this.f32.set(data.x.subarray(sample, sample + n), to);
+      else
+        for (let c = 0; c < channels; c++)
+          for (let p = 0; p < pixels; p++) this.f32[to + p * channels + c] = data.x[sample + c * pixels + p]!;
+    }
+  }
+
+  private forward(data: DataSplit, indices: Int32Array, start: number, rows: number): void {
+    this.gather(data, indices, start, rows);
+    const perSample = this.firstDense < 0 ? this.steps.length : this.firstDense;
+    for (let r = 0; r < rows; r++) for (let i = 0; i < perSample; i++) this.forwardStep(this.steps[i]!, i, r, 1);
+    for (let i = perSample; i < this.steps.length; i++) this.forwardStep(this.steps[i]!, i, 0, rows);
+  }
+
+  /** One step for `rows` samples starting at sample `row` of the block. */
+  private forwardStep(step: Step, index: number, row: number, rows: number): void {
+    const { stage, inSize, outSize } = step;
+    const src = this.at.buffers[step.input]! + 4 * row * inSize;
+    const dst = this.at.buffers[step.output]! + 4 * row * outSize;
+    const k = this.k;
+    const p = this.at.params;
+    switch (stage.kind) {
+      case "conv": {
+        const { input: m, output: o, kernel } = stage;
+        k.im2col(src, m.height, m.width, m.channels, kernel, stage.stride, stage.padding, o.height, o.width, this.at.cols);
+        const depth = m.channels * kernel * kernel;
+        k.gemmNT(this.at.cols, p + 4 * stage.weights, p + 4 * stage.bias, dst, o.height * o.width, o.channels, depth);
+        return;
+      }
+      case "maxpool": {
+        const { input: m, output: o } = stage;
+        const argmax = this.at.argmax.get(index)! + 4 * row * outSize;
+        k.maxpool(src, m.height, m.width, m.channels, stage.size, stage.stride, o.height, o.width, dst, argmax);
+        return;
+      }
+      case "avgpool": {
+        const { input: m, output: o } = stage;
+        k.avgpool(src, m.height, m.width, m.channels, stage.size, stage.stride, o.height, o.width, dst);
+        return;
+      }
+      case "flatten":
+        k.toChannelsFirst(src, stage.input.height * stage.input.width, stage.input.channels, dst);
+        return;
+      case "dense":
+        k.gemmNT(src, p + 4 * stage.weights, p + 4 * stage.bias, dst, rows, stage.nOut, stage.nIn);
+        return;
+      case "activation":
+        if (stage.activation === "relu") k.relu(dst, rows * outSize);
+        else activate(stage.activation, this.f32, dst >> 2, (dst >> 2) + rows * outSize);
+        return;
+    }
+  }
+
+  private lossAndDelta(data: DataSplit, indices: Int32Array, start: number, rows: number, out: LossSum): void {
+    const last = this.bufferSizes.length - 1;
+    outputLoss(
+      this.shape,
+      this.f32,
+      this.at.buffers[last]! >> 2,
+      this.f32,
+      this.at.deltas[last]! >> 2,
+      data,
+      indices,
+      start,
+      rows,
+      out,
+      this.sampleResult,
+    );
+  }
+
+  private backward(rows: number): void {
+    const perSample = this.firstDense < 0 ? this.steps.length : this.firstDense;
+    for (let i = this.steps.length - 1; i >= perSample; i--) this.backwardStep(this.steps[i]!, i, 0, rows);
+    for (let r = 0; r < rows; r++) for (let i = perSample - 1; i >= 0; i--) this.backwardStep(this.steps[i]!, i, r, 1);
+  }
+
+  /**
+   * Backpropagates one step: adds its parameter gradients and, unless its input is the data,
+   * overwrites the delta of its input buffer.
+   */
+  private backwardStep(step: Step, index: number, row: number, rows: number): void {
+    const { stage, inSize, outSize } = step;
+    const needInput = step.input !== 0;
+    const src = this.at.buffers[step.input]! + 4 * row * inSize;
+    const out = this.at.buffers[step.output]! + 4 * row * outSize;
+    const delta = this.at.deltas[step.output]! + 4 * row * outSize;
+    const inDelta = this.at.deltas[step.input]! + 4 * row * inSize;
+    const k = this.k;
+    const p = this.at.params;
+    const g = this.at.grad;
+    switch (stage.kind) {
+      case "conv": {
+        const { input: m, output: o, kernel, stride, padding } = stage;
+        const positions = o.height * o.width;
+        const depth = m.channels * kernel * kernel;
+        k.im2col(src, m.height, m.width, m.channels, kernel, stride, padding, o.height, o.width, this.at.cols);
+        k.gemmTNAcc(delta, this.at.cols, g + 4 * stage.weights, g + 4 * stage.bias, positions, o.channels, depth);
+        if (!needInput) return;
+        k.gemmNN(delta, p + 4 * stage.weights, this.at.colDeltas, positions, o.channels, depth);
+        k.col2im(this.at.colDeltas, m.height, m.width, m.channels, kernel, stride, padding, o.height, o.width, inDelta);
+        return;
+      }
+      case "maxpool":
+        if (needInput) k.maxpoolBackward(delta, this.at.argmax.get(index)! + 4 * row * outSize, outSize, inDelta, inSize);
+        return;
+      case "avgpool": {
+        const { input: m, output: o } = stage;
+        if (needInput)
+          k.avgpoolBackward(delta, m.height, m.width, m.channels, stage.size, stage.stride, o.height, o.width, inDelta);
+        return;
+      }
+      case "flatten":
+        if (needInput) k.toChannelsLast(delta, stage.input.height * stage.input.width, stage.input.channels, inDelta);
+        return;
+      case "dense":
+        k.gemmTNAcc(delta, src, g + 4 * stage.weights, g + 4 * stage.bias, rows, stage.nOut, stage.nIn);
+        if (needInput) k.gemmNN(delta, p + 4 * stage.weights, inDelta, rows, stage.nOut, stage.nIn);
+        return;
+      case "activation":
+        if (stage.activation === "relu") k.reluBackward(out, delta, rows * outSize);
+        else backpropActivation(stage.activation, this.f32, out >> 2, this.f32, delta >> 2, rows * outSize);
+        return;
+    }
+  }
+}
