@@ -95,7 +95,7 @@ export function jsConvKernels(bytes: number): ConvKernels {
     },
     avgpool(src, height, width, channels, size, stride, outH, outW, dst) {
       const S = src >> 2;
-      const scale = 1 / (size * size);
+      const scale = Math.fround(1 / (size * size));
       let at = dst >> 2;
       for (let oy = 0; oy < outH; oy++)
         for (let ox = 0; ox < outW; ox++)
@@ -109,7 +109,7 @@ export function jsConvKernels(bytes: number): ConvKernels {
     },
     avgpoolBackward(delta, height, width, channels, size, stride, outH, outW, dst) {
       const D = dst >> 2;
-      const scale = 1 / (size * size);
+      const scale = Math.fround(1 / (size * size));
       f.fill(0, D, D + height * width * channels);
       let at = delta >> 2;
       for (let oy = 0; oy < outH; oy++)
