@@ -1,4 +1,5 @@
-import { bindParams, createRng, type DataShape, type LossSum, parseSpec } from "@lrsim/core";
+import { bindParams, createRng, type LossSum, parseSpec } from "@lrsim/core";
+import type { DataShape } from "@lrsim/core/plugin-api";
 import { describe, expect, it } from "vitest";
 import { cnn } from "../src/index.ts";
 import { expectPiecewiseGradientMatches, randomSplit } from "./gradient-check.ts";

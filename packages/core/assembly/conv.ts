@@ -7,67 +7,87 @@
 
 export { gemmNN, gemmNT, gemmTNAcc, relu, reluBackward } from "./dense";
 
-// One row per output position (oy, ox), holding the window's values in PyTorch's weight order
-// (channel, kernel row, kernel column); zeros where the window hangs over the padding.
-export function im2col(src: usize, height: i32, width: i32, channels: i32, kernel: i32, stride: i32, padding: i32, outH: i32, outW: i32, dst: usize): void {
+// One row of `depth` floats per output position (oy, ox): the window's values in (kernel row,
+// kernel column, channel) order — for a channels-last map, one contiguous run of kernel x
+// channels floats per kernel row — then zeros up to `depth` (a multiple of 4, so the products
+// have no scalar tail), and zeros where the window hangs over the padding. The weights are
+// packed in the same order (ConvNetwork does it when it loads the parameters).
+export function im2col(src: usize, height: i32, width: i32, channels: i32, kernel: i32, stride: i32, padding: i32, outH: i32, outW: i32, depth: i32, dst: usize): void {
+  const run = kernel * channels;
+  const tail = depth - kernel * run;
   let at = dst;
-  const rowBytes = <usize>(width * channels) << 2;
-  const pixelBytes = <usize>channels << 2;
   for (let oy = 0; oy < outH; oy++) {
     const y0 = oy * stride - padding;
     for (let ox = 0; ox < outW; ox++) {
       const x0 = ox * stride - padding;
-      const inside = y0 >= 0 && x0 >= 0 && y0 + kernel <= height && x0 + kernel <= width;
-      for (let c = 0; c < channels; c++) {
-        for (let ky = 0; ky < kernel; ky++) {
-          const y = y0 + ky;
-          const row = src + <usize>y * rowBytes + (<usize>c << 2);
-          if (inside) {
-            let p = row + <usize>x0 * pixelBytes;
-            for (let kx = 0; kx < kernel; kx++) {
-              store<f32>(at, load<f32>(p));
-              at += 4;
-              p += pixelBytes;
-            }
-          } else {
-            for (let kx = 0; kx < kernel; kx++) {
-              const x = x0 + kx;
-              store<f32>(at, y >= 0 && y < height && x >= 0 && x < width ? load<f32>(row + <usize>x * pixelBytes) : 0);
-              at += 4;
-            }
+      const whole = x0 >= 0 && x0 + kernel <= width;
+      for (let ky = 0; ky < kernel; ky++) {
+        const y = y0 + ky;
+        if (y < 0 || y >= height) fill(at, run);
+        else if (whole) copy(at, src + (<usize>((y * width + x0) * channels) << 2), run);
+        else
+          for (let kx = 0; kx < kernel; kx++) {
+            const x = x0 + kx;
+            const to = at + (<usize>(kx * channels) << 2);
+            if (x < 0 || x >= width) fill(to, channels);
+            else copy(to, src + (<usize>((y * width + x) * channels) << 2), channels);
           }
-        }
+        at += <usize>run << 2;
       }
+      fill(at, tail);
+      at += <usize>tail << 2;
     }
   }
 }
 
-// The adjoint of im2col: zeroes the map, then adds every row entry back where it came from.
-export function col2im(cols: usize, height: i32, width: i32, channels: i32, kernel: i32, stride: i32, padding: i32, outH: i32, outW: i32, dst: usize): void {
+// The adjoint of im2col: zeroes the map, then adds every row's entries back where they came
+// from, in row order.
+export function col2im(cols: usize, height: i32, width: i32, channels: i32, kernel: i32, stride: i32, padding: i32, outH: i32, outW: i32, depth: i32, dst: usize): void {
   memory.fill(dst, 0, <usize>(height * width * channels) << 2);
-  let at = cols;
-  const rowBytes = <usize>(width * channels) << 2;
-  const pixelBytes = <usize>channels << 2;
+  const run = kernel * channels;
+  let row = cols;
   for (let oy = 0; oy < outH; oy++) {
     const y0 = oy * stride - padding;
     for (let ox = 0; ox < outW; ox++) {
       const x0 = ox * stride - padding;
-      for (let c = 0; c < channels; c++) {
-        for (let ky = 0; ky < kernel; ky++) {
-          const y = y0 + ky;
-          const row = dst + <usize>y * rowBytes + (<usize>c << 2);
+      const whole = x0 >= 0 && x0 + kernel <= width;
+      for (let ky = 0; ky < kernel; ky++) {
+        const y = y0 + ky;
+        const at = row + (<usize>(ky * run) << 2);
+        if (y < 0 || y >= height) continue;
+        if (whole) addTo(dst + (<usize>((y * width + x0) * channels) << 2), at, run);
+        else
           for (let kx = 0; kx < kernel; kx++) {
             const x = x0 + kx;
-            if (y >= 0 && y < height && x >= 0 && x < width) {
-              const p = row + <usize>x * pixelBytes;
-              store<f32>(p, load<f32>(p) + load<f32>(at));
-            }
-            at += 4;
+            if (x >= 0 && x < width) addTo(dst + (<usize>((y * width + x) * channels) << 2), at + (<usize>(kx * channels) << 2), channels);
           }
-        }
       }
+      row += <usize>depth << 2;
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline function copy(to: usize, from: usize, n: i32): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) v128.store(to + (<usize>i << 2), v128.load(from + (<usize>i << 2)));
+  for (; i < n; i++) store<f32>(to + (<usize>i << 2), load<f32>(from + (<usize>i << 2)));
+}
+
+// @ts-ignore: decorator
+@inline function fill(to: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(to + (<usize>i << 2), 0);
+}
+
+// y[0..n) += x[0..n)
+// @ts-ignore: decorator
+@inline function addTo(y: usize, x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(y + off, f32x4.add(v128.load(y + off), v128.load(x + off)));
+  }
+  for (; i < n; i++) store<f32>(y + (<usize>i << 2), load<f32>(y + (<usize>i << 2)) + load<f32>(x + (<usize>i << 2)));
 }
 
 // Max over each window, per channel; argmax (i32) gets the winner's index in the map (first of

@@ -39,37 +39,43 @@ export function jsConvKernels(bytes: number): ConvKernels {
       const [O, D] = [out >> 2, delta >> 2];
       for (let i = 0; i < length; i++) if (f[O + i]! <= 0) f[D + i] = 0;
     },
-    im2col(src, height, width, channels, kernel, stride, padding, outH, outW, dst) {
+    im2col(src, height, width, channels, kernel, stride, padding, outH, outW, depth, dst) {
       const S = src >> 2;
-      let at = dst >> 2;
+      let row = dst >> 2;
       for (let oy = 0; oy < outH; oy++)
-        for (let ox = 0; ox < outW; ox++)
-          for (let c = 0; c < channels; c++)
-            for (let ky = 0; ky < kernel; ky++) {
-              const y = oy * stride - padding + ky;
-              for (let kx = 0; kx < kernel; kx++) {
-                const x = ox * stride - padding + kx;
-                f[at++] = y >= 0 && y < height && x >= 0 && x < width ? f[S + (y * width + x) * channels + c]! : 0;
-              }
+        for (let ox = 0; ox < outW; ox++, row += depth) {
+          let at = row;
+          for (let ky = 0; ky < kernel; ky++) {
+            const y = oy * stride - padding + ky;
+            for (let kx = 0; kx < kernel; kx++) {
+              const x = ox * stride - padding + kx;
+              const inside = y >= 0 && y < height && x >= 0 && x < width;
+              for (let c = 0; c < channels; c++) f[at++] = inside ? f[S + (y * width + x) * channels + c]! : 0;
             }
+          }
+          f.fill(0, at, row + depth);
+        }
     },
-    col2im(cols, height, width, channels, kernel, stride, padding, outH, outW, dst) {
+    col2im(cols, height, width, channels, kernel, stride, padding, outH, outW, depth, dst) {
       const D = dst >> 2;
       f.fill(0, D, D + height * width * channels);
-      let at = cols >> 2;
+      let row = cols >> 2;
       for (let oy = 0; oy < outH; oy++)
-        for (let ox = 0; ox < outW; ox++)
-          for (let c = 0; c < channels; c++)
-            for (let ky = 0; ky < kernel; ky++) {
-              const y = oy * stride - padding + ky;
-              for (let kx = 0; kx < kernel; kx++, at++) {
-                const x = ox * stride - padding + kx;
-                if (y >= 0 && y < height && x >= 0 && x < width) {
+        for (let ox = 0; ox < outW; ox++, row += depth) {
+          let at = row;
+          for (let ky = 0; ky < kernel; ky++) {
+            const y = oy * stride - padding + ky;
+            for (let kx = 0; kx < kernel; kx++) {
+              const x = ox * stride - padding + kx;
+              const inside = y >= 0 && y < height && x >= 0 && x < width;
+              for (let c = 0; c < channels; c++, at++)
+                if (inside) {
                   const i = D + (y * width + x) * channels + c;
                   f[i] = f[i]! + f[at]!;
                 }
-              }
             }
+          }
+        }
     },
     maxpool(src, height, width, channels, size, stride, outH, outW, dst, argmax) {
       const S = src >> 2;

@@ -21,9 +21,11 @@ export interface ConvKernels {
   /** delta = 0 where out <= 0, in place. */
   reluBackward(out: number, delta: number, length: number): void;
   /**
-   * Lays out every kernel position of one HWC map as a row of `channels x kernel x kernel`
-   * values in PyTorch's weight order (channel, row, column), zeros where the window hangs over
-   * the padding: `outH x outW` rows, so a convolution is one `gemmNT` with the weights.
+   * Lays out every kernel position of one HWC map as a row of `depth` values: the window's
+   * `kernel x kernel x channels` values in (row, column, channel) order — one contiguous run per
+   * kernel row — then zeros up to `depth` (a multiple of 4), and zeros where the window hangs
+   * over the padding. `outH x outW` rows: a convolution is one `gemmNT` with the weights packed
+   * in the same order (see `packConvWeights`).
    */
   im2col(
     src: number,
@@ -35,6 +37,7 @@ export interface ConvKernels {
     padding: number,
     outH: number,
     outW: number,
+    depth: number,
     dst: number,
   ): void;
   /** The adjoint of `im2col`: overwrites the map at `dst` with the sums of the rows' entries. */
@@ -48,6 +51,7 @@ export interface ConvKernels {
     padding: number,
     outH: number,
     outW: number,
+    depth: number,
     dst: number,
   ): void;
   /** Max over each window per channel; `argmax` (int32) gets the winning input's index (first of ties). */

@@ -3,7 +3,7 @@ import type { ModelInstance } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { activate, backpropActivation } from "./activations.ts";
 import type { ConvKernels } from "./conv-kernels.ts";
-import type { ConvNetPlan, ConvNetStage } from "./conv-layers.ts";
+import type { ConvNetPlan, ConvNetStage, ConvStage } from "./conv-layers.ts";
 import { outputLoss } from "./layout.ts";
 
 /** Samples per block: the fully connected layers multiply a block at a time. */
@@ -17,6 +17,18 @@ interface Step {
   /** Floats per sample of the input and output buffers. */
   readonly inSize: number;
   readonly outSize: number;
+}
+
+/**
+ * A convolution's weights as its products take them: one row of `depth` floats per output
+ * channel in im2col's (kernel row, kernel column, channel) order, zero-padded to a multiple of
+ * 4; `weights` and `grad` are their byte offsets in the kernels' memory.
+ */
+interface PackedConv {
+  readonly stage: ConvStage;
+  readonly depth: number;
+  readonly weights: number;
+  readonly grad: number;
 }
 
 /**
@@ -45,6 +57,7 @@ export class ConvNetwork implements ModelInstance {
     buffers: number[];
     deltas: number[];
     argmax: Map<number, number>;
+    packed: Map<ConvStage, PackedConv>;
     cols: number;
     colDeltas: number;
   };
@@ -70,7 +83,7 @@ export class ConvNetwork implements ModelInstance {
         const { output, input: map, kernel } = stage;
         const rows = output.height * output.width;
         outSize = rows * output.channels;
-        const depth = map.channels * kernel * kernel;
+        const depth = Math.ceil((map.channels * kernel * kernel) / 4) * 4;
         maxCols = Math.max(maxCols, rows * depth);
         flops += 2 * rows * output.channels * depth * (input === 0 ? 2 : 3);
       } else if (stage.kind === "maxpool" || stage.kind === "avgpool") {
@@ -95,17 +108,24 @@ export class ConvNetwork implements ModelInstance {
       return start;
     };
     const argmax = new Map<number, number>();
+    const packed = new Map<ConvStage, PackedConv>();
     this.at = {
       params: take(this.parameterCount),
       grad: take(this.parameterCount),
       buffers: sizes.map((n) => take(BLOCK * n)),
       deltas: sizes.map((n) => take(BLOCK * n)),
       argmax,
+      packed,
       cols: take(maxCols),
       colDeltas: take(maxCols),
     };
-    steps.forEach((s, i) => {
-      if (s.stage.kind === "maxpool") argmax.set(i, take(BLOCK * s.outSize));
+    steps.forEach(({ stage, outSize }, i) => {
+      if (stage.kind === "maxpool") argmax.set(i, take(BLOCK * outSize));
+      if (stage.kind === "conv") {
+        const depth = Math.ceil((stage.input.channels * stage.kernel * stage.kernel) / 4) * 4;
+        const floats = stage.output.channels * depth;
+        packed.set(stage, { stage, depth, weights: take(floats), grad: take(floats) });
+      }
     });
     this.k = kernels(bytes);
     this.f32 = new Float32Array(this.k.memory.buffer);
@@ -129,8 +149,40 @@ export class ConvNetwork implements ModelInstance {
   }
 
   beginChunks(params: Float32Array): void {
-    this.f32.set(params, this.at.params >> 2);
+    this.load(params);
     this.prepared = true;
+  }
+
+  /** Copies the parameters into the kernels' memory and packs each convolution's weights. */
+  private load(params: Float32Array): void {
+    const f = this.f32;
+    f.set(params, this.at.params >> 2);
+    for (const { stage, depth, weights } of this.at.packed.values()) {
+      const { kernel, input, output } = stage;
+      const channels = input.channels;
+      for (let o = 0; o < output.channels; o++)
+        for (let c = 0; c < channels; c++)
+          for (let ky = 0; ky < kernel; ky++)
+            for (let kx = 0; kx < kernel; kx++)
+              f[(weights >> 2) + o * depth + (ky * kernel + kx) * channels + c] =
+                params[stage.weights + ((o * channels + c) * kernel + ky) * kernel + kx]!;
+    }
+  }
+
+  /** Writes each convolution's packed weight gradient back in PyTorch's order, into the gradient. */
+  private unpackGradients(): void {
+    const f = this.f32;
+    const g = this.at.grad >> 2;
+    for (const { stage, depth, grad } of this.at.packed.values()) {
+      const { kernel, input, output } = stage;
+      const channels = input.channels;
+      for (let o = 0; o < output.channels; o++)
+        for (let c = 0; c < channels; c++)
+          for (let ky = 0; ky < kernel; ky++)
+            for (let kx = 0; kx < kernel; kx++)
+              f[g + stage.weights + ((o * channels + c) * kernel + ky) * kernel + kx] =
+                f[(grad >> 2) + o * depth + (ky * kernel + kx) * channels + c]!;
+    }
   }
 
   endChunks(): void {
@@ -148,8 +200,10 @@ export class ConvNetwork implements ModelInstance {
   ): void {
     const P = this.parameterCount;
     const g = this.at.grad >> 2;
-    if (!this.prepared) this.f32.set(params, this.at.params >> 2);
+    if (!this.prepared) this.load(params);
     this.f32.fill(0, g, g + P);
+    for (const packed of this.at.packed.values())
+      this.f32.fill(0, packed.grad >> 2, (packed.grad >> 2) + packed.stage.output.channels * packed.depth);
     out.loss = 0;
     out.correct = 0;
     for (let start = from; start < to; start += BLOCK) {
@@ -158,6 +212,7 @@ export class ConvNetwork implements ModelInstance {
       this.lossAndDelta(data, indices, start, rows, out);
       this.backward(rows);
     }
+    this.unpackGradients();
     grad.set(this.f32.subarray(g, g + P));
   }
 
@@ -169,7 +224,7 @@ export class ConvNetwork implements ModelInstance {
     to: number,
     out: LossSum,
   ): void {
-    this.f32.set(params, this.at.params >> 2);
+    this.load(params);
     out.loss = 0;
     out.correct = 0;
     for (let start = from; start < to; start += BLOCK) {
@@ -213,9 +268,9 @@ export class ConvNetwork implements ModelInstance {
     switch (stage.kind) {
       case "conv": {
         const { input: m, output: o, kernel } = stage;
-        k.im2col(src, m.height, m.width, m.channels, kernel, stage.stride, stage.padding, o.height, o.width, this.at.cols);
-        const depth = m.channels * kernel * kernel;
-        k.gemmNT(this.at.cols, p + 4 * stage.weights, p + 4 * stage.bias, dst, o.height * o.width, o.channels, depth);
+        const { depth, weights } = this.at.packed.get(stage)!;
+        k.im2col(src, m.height, m.width, m.channels, kernel, stage.stride, stage.padding, o.height, o.width, depth, this.at.cols);
+        k.gemmNT(this.at.cols, weights, p + 4 * stage.bias, dst, o.height * o.width, o.channels, depth);
         return;
       }
       case "maxpool": {
@@ -283,12 +338,13 @@ export class ConvNetwork implements ModelInstance {
       case "conv": {
         const { input: m, output: o, kernel, stride, padding } = stage;
         const positions = o.height * o.width;
-        const depth = m.channels * kernel * kernel;
-        k.im2col(src, m.height, m.width, m.channels, kernel, stride, padding, o.height, o.width, this.at.cols);
-        k.gemmTNAcc(delta, this.at.cols, g + 4 * stage.weights, g + 4 * stage.bias, positions, o.channels, depth);
+        const packed = this.at.packed.get(stage)!;
+        const depth = packed.depth;
+        k.im2col(src, m.height, m.width, m.channels, kernel, stride, padding, o.height, o.width, depth, this.at.cols);
+        k.gemmTNAcc(delta, this.at.cols, packed.grad, g + 4 * stage.bias, positions, o.channels, depth);
         if (!needInput) return;
-        k.gemmNN(delta, p + 4 * stage.weights, this.at.colDeltas, positions, o.channels, depth);
-        k.col2im(this.at.colDeltas, m.height, m.width, m.channels, kernel, stride, padding, o.height, o.width, inDelta);
+        k.gemmNN(delta, packed.weights, this.at.colDeltas, positions, o.channels, depth);
+        k.col2im(this.at.colDeltas, m.height, m.width, m.channels, kernel, stride, padding, o.height, o.width, depth, inDelta);
         return;
       }
       case "maxpool":
