@@ -29,7 +29,12 @@ const pools = new Map<number, GradientPool>();
 
 async function backendFor(kernel: string, workers: number, batch: number): Promise<TrainingBackend> {
   const plan = await planRun(
-    resolveRunConfig({ model: `cnn(kernel=${kernel})`, dataset: "mnist", schedule: "constant(lr=0.01)", batchSize: batch }),
+    resolveRunConfig({
+      model: `cnn(kernel=${kernel})`,
+      dataset: "mnist",
+      schedule: "constant(lr=0.01)",
+      batchSize: batch,
+    }),
     catalog,
   );
   if (workers === 0) return localBackend(plan);
@@ -64,7 +69,11 @@ const row = (label: string, batch: number, value: number, note = "") =>
   );
 
 log(`MNIST cnn (LeNet-5: conv 6@5x5 pad 2, maxpool 2, conv 16@5x5, maxpool 2, 120, 84, 10), SGD`);
-log(`${availableParallelism()} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
+log(
+  `${availableParallelism()} cores, Node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}\n`,
+);
 
 const inProcess: Record<string, number> = {};
 for (const kernel of ["js", "wasm"]) {
@@ -100,10 +109,14 @@ if (withPytorch && existsSync(python)) {
   const script = fileURLToPath(new URL("./cnn_pytorch.py", import.meta.url));
   const result = spawnSync(python, [script, ...(quick ? ["--quick"] : [])], { encoding: "utf8" });
   if (result.status === 0) {
-    const parsed = JSON.parse(result.stdout) as { torch: string; results: Array<{ threads: number; batch: number; samplesPerSecond: number }> };
+    const parsed = JSON.parse(result.stdout) as {
+      torch: string;
+      results: Array<{ threads: number; batch: number; samplesPerSecond: number }>;
+    };
     pytorch = {};
     for (const batch of BATCHES) {
-      const at = (threads: number) => parsed.results.find((r) => r.threads === threads && r.batch === batch)!.samplesPerSecond;
+      const at = (threads: number) =>
+        parsed.results.find((r) => r.threads === threads && r.batch === batch)!.samplesPerSecond;
       pytorch[batch] = { one: at(1), two: at(2) };
       row(`PyTorch ${parsed.torch}, 1 thread`, batch, pytorch[batch].one);
       row(`PyTorch ${parsed.torch}, 2 threads`, batch, pytorch[batch].two);
@@ -120,5 +133,14 @@ if (pytorch) {
 }
 if (json)
   console.log(
-    JSON.stringify({ machine: { cores: availableParallelism(), node: process.version, loadavg: loadavg() }, inProcess, lrsim, pytorch }, null, 2),
+    JSON.stringify(
+      {
+        machine: { cores: availableParallelism(), node: process.version, loadavg: loadavg() },
+        inProcess,
+        lrsim,
+        pytorch,
+      },
+      null,
+      2,
+    ),
   );

@@ -40,6 +40,24 @@ export function im2col(src: usize, height: i32, width: i32, channels: i32, kerne
   }
 }
 
+// Copies a channels-last map into the middle of a map `padding` larger on every side, zeros
+// around it: im2col then reads every window as whole runs.
+export function pad(src: usize, height: i32, width: i32, channels: i32, padding: i32, dst: usize): void {
+  const outer = width + 2 * padding;
+  const run = width * channels;
+  memory.fill(dst, 0, <usize>(outer * padding * channels) << 2);
+  let at = dst + (<usize>(outer * padding * channels) << 2);
+  for (let y = 0; y < height; y++) {
+    fill(at, padding * channels);
+    at += <usize>(padding * channels) << 2;
+    copy(at, src + (<usize>(y * run) << 2), run);
+    at += <usize>run << 2;
+    fill(at, padding * channels);
+    at += <usize>(padding * channels) << 2;
+  }
+  memory.fill(at, 0, <usize>(outer * padding * channels) << 2);
+}
+
 // The adjoint of im2col: zeroes the map, then adds every row's entries back where they came
 // from, in row order.
 export function col2im(cols: usize, height: i32, width: i32, channels: i32, kernel: i32, stride: i32, padding: i32, outH: i32, outW: i32, depth: i32, dst: usize): void {

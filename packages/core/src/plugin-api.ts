@@ -13,9 +13,7 @@
 /** @public */
 export { ACTIVATIONS, type Activation, activate, backpropActivation } from "./nn/activations.ts";
 /** @public */
-export { type DenseLayer, denseBackward, denseForward, gatherRows } from "./nn/dense-layer.ts";
-/** @public */
-export { type ConvKernels } from "./nn/conv-kernels.ts";
+export type { ConvKernels } from "./nn/conv-kernels.ts";
 /** @public */
 export {
   type ActivationStage,
@@ -33,6 +31,8 @@ export {
 export { createConvNetwork } from "./nn/conv-model.ts";
 /** @public */
 export { ConvNetwork } from "./nn/conv-network.ts";
+/** @public */
+export { type DenseLayer, denseBackward, denseForward, gatherRows } from "./nn/dense-layer.ts";
 /** @public */
 export { DenseNetwork } from "./nn/dense-network.ts";
 /** @public */

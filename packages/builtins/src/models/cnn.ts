@@ -9,7 +9,8 @@ import { convLayersParam, createConvNetwork, defineModel, kernelParam } from "@l
  */
 export const cnn = defineModel({
   name: "cnn",
-  summary: "Convolutional network of conv/maxpool/avgpool/dense layers (LeNet-5 by default), softmax or MSE output.",
+  summary:
+    "Convolutional network of conv/maxpool/avgpool/dense layers (LeNet-5 by default), softmax or MSE output.",
   tasks: ["classification", "regression"],
   params: {
     layers: convLayersParam,

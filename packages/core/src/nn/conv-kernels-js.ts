@@ -29,7 +29,8 @@ export function jsConvKernels(bytes: number): ConvKernels {
     gemmNN(d, w, e, m, n, k) {
       const [D, W, E] = [d >> 2, w >> 2, e >> 2];
       f.fill(0, E, E + m * k);
-      for (let r = 0; r < m; r++) for (let o = 0; o < n; o++) axpy(f[D + r * n + o]!, f, W + o * k, f, E + r * k, k);
+      for (let r = 0; r < m; r++)
+        for (let o = 0; o < n; o++) axpy(f[D + r * n + o]!, f, W + o * k, f, E + r * k, k);
     },
     relu(x, length) {
       const X = x >> 2;
@@ -50,11 +51,23 @@ export function jsConvKernels(bytes: number): ConvKernels {
             for (let kx = 0; kx < kernel; kx++) {
               const x = ox * stride - padding + kx;
               const inside = y >= 0 && y < height && x >= 0 && x < width;
-              for (let c = 0; c < channels; c++) f[at++] = inside ? f[S + (y * width + x) * channels + c]! : 0;
+              for (let c = 0; c < channels; c++)
+                f[at++] = inside ? f[S + (y * width + x) * channels + c]! : 0;
             }
           }
           f.fill(0, at, row + depth);
         }
+    },
+    pad(src, height, width, channels, padding, dst) {
+      const [S, D] = [src >> 2, dst >> 2];
+      const outer = width + 2 * padding;
+      f.fill(0, D, D + (height + 2 * padding) * outer * channels);
+      for (let y = 0; y < height; y++)
+        f.copyWithin(
+          D + ((y + padding) * outer + padding) * channels,
+          S + y * width * channels,
+          S + (y + 1) * width * channels,
+        );
     },
     col2im(cols, height, width, channels, kernel, stride, padding, outH, outW, depth, dst) {
       const D = dst >> 2;
@@ -77,7 +90,7 @@ export function jsConvKernels(bytes: number): ConvKernels {
           }
         }
     },
-    maxpool(src, height, width, channels, size, stride, outH, outW, dst, argmax) {
+    maxpool(src, _height, width, channels, size, stride, outH, outW, dst, argmax) {
       const S = src >> 2;
       let at = dst >> 2;
       let arg = argmax >> 2;
@@ -99,7 +112,7 @@ export function jsConvKernels(bytes: number): ConvKernels {
       f.fill(0, D, D + inputs);
       for (let j = 0; j < count; j++) f[D + n32[A + j]!] = f[D + n32[A + j]!]! + f[Dl + j]!;
     },
-    avgpool(src, height, width, channels, size, stride, outH, outW, dst) {
+    avgpool(src, _height, width, channels, size, stride, outH, outW, dst) {
       const S = src >> 2;
       const scale = Math.fround(1 / (size * size));
       let at = dst >> 2;
@@ -131,11 +144,13 @@ export function jsConvKernels(bytes: number): ConvKernels {
     },
     toChannelsFirst(src, pixels, channels, dst) {
       const [S, D] = [src >> 2, dst >> 2];
-      for (let p = 0; p < pixels; p++) for (let c = 0; c < channels; c++) f[D + c * pixels + p] = f[S + p * channels + c]!;
+      for (let p = 0; p < pixels; p++)
+        for (let c = 0; c < channels; c++) f[D + c * pixels + p] = f[S + p * channels + c]!;
     },
     toChannelsLast(src, pixels, channels, dst) {
       const [S, D] = [src >> 2, dst >> 2];
-      for (let p = 0; p < pixels; p++) for (let c = 0; c < channels; c++) f[D + p * channels + c] = f[S + c * pixels + p]!;
+      for (let p = 0; p < pixels; p++)
+        for (let c = 0; c < channels; c++) f[D + p * channels + c] = f[S + c * pixels + p]!;
     },
   };
 }

@@ -40,6 +40,8 @@ export interface ConvKernels {
     depth: number,
     dst: number,
   ): void;
+  /** Copies an HWC map into the middle of one `padding` larger on every side, zeros around it. */
+  pad(src: number, height: number, width: number, channels: number, padding: number, dst: number): void;
   /** The adjoint of `im2col`: overwrites the map at `dst` with the sums of the rows' entries. */
   col2im(
     cols: number,

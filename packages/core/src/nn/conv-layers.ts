@@ -20,11 +20,19 @@ export const CONV_LAYERS = {
   },
   maxpool: {
     size: param.integer({ doc: "Side of the square window.", min: 1 }),
-    stride: param.integer({ doc: "Step between windows; the window's side when not given.", min: 1, optional: true }),
+    stride: param.integer({
+      doc: "Step between windows; the window's side when not given.",
+      min: 1,
+      optional: true,
+    }),
   },
   avgpool: {
     size: param.integer({ doc: "Side of the square window.", min: 1 }),
-    stride: param.integer({ doc: "Step between windows; the window's side when not given.", min: 1, optional: true }),
+    stride: param.integer({
+      doc: "Step between windows; the window's side when not given.",
+      min: 1,
+      optional: true,
+    }),
   },
   flatten: {},
   dense: { units: param.integer({ doc: "Outputs of the fully connected layer.", min: 1 }) },
@@ -150,7 +158,13 @@ export function planConvNet(layers: readonly SpecCall[] | string, shape: DataSha
   };
   const dense = (units: number) => {
     flatten();
-    stages.push({ kind: "dense", nIn: features, nOut: units, weights: offset, bias: offset + features * units });
+    stages.push({
+      kind: "dense",
+      nIn: features,
+      nOut: units,
+      weights: offset,
+      bias: offset + features * units,
+    });
     offset += features * units + units;
     features = units;
   };
@@ -172,7 +186,16 @@ export function planConvNet(layers: readonly SpecCall[] | string, shape: DataSha
         );
       const output = { channels: values.channels!, height, width };
       const weightCount = output.channels * input.channels * kernel * kernel;
-      stages.push({ kind: "conv", input, output, kernel, stride, padding, weights: offset, bias: offset + weightCount });
+      stages.push({
+        kind: "conv",
+        input,
+        output,
+        kernel,
+        stride,
+        padding,
+        weights: offset,
+        bias: offset + weightCount,
+      });
       offset += weightCount + output.channels;
       map = output;
     } else if (call.name === "maxpool" || call.name === "avgpool") {
@@ -182,7 +205,9 @@ export function planConvNet(layers: readonly SpecCall[] | string, shape: DataSha
       const height = outputSide(input.height, window, stride, 0);
       const width = outputSide(input.width, window, stride, 0);
       if (height < 1 || width < 1)
-        throw new Error(`${label}: a ${window}x${window} window does not fit a ${input.height}x${input.width} input`);
+        throw new Error(
+          `${label}: a ${window}x${window} window does not fit a ${input.height}x${input.width} input`,
+        );
       const output = { channels: input.channels, height, width };
       stages.push({ kind: call.name, input, output, size: window, stride });
       map = output;

@@ -60,6 +60,7 @@ export class ConvNetwork implements ModelInstance {
     packed: Map<ConvStage, PackedConv>;
     cols: number;
     colDeltas: number;
+    padded: number;
   };
   private readonly bufferSizes: number[];
   private readonly sampleResult = { correct: 0 };
@@ -74,6 +75,7 @@ export class ConvNetwork implements ModelInstance {
     const sizes = [shape.inputs];
     const steps: Step[] = [];
     let maxCols = 4;
+    let maxPadded = 4;
     let flops = 0;
     for (const stage of plan.stages) {
       const input = sizes.length - 1;
@@ -85,6 +87,8 @@ export class ConvNetwork implements ModelInstance {
         outSize = rows * output.channels;
         const depth = Math.ceil((map.channels * kernel * kernel) / 4) * 4;
         maxCols = Math.max(maxCols, rows * depth);
+        const p = stage.padding;
+        if (p > 0) maxPadded = Math.max(maxPadded, (map.height + 2 * p) * (map.width + 2 * p) * map.channels);
         flops += 2 * rows * output.channels * depth * (input === 0 ? 2 : 3);
       } else if (stage.kind === "maxpool" || stage.kind === "avgpool") {
         outSize = stage.output.channels * stage.output.height * stage.output.width;
@@ -118,6 +122,7 @@ export class ConvNetwork implements ModelInstance {
       packed,
       cols: take(maxCols),
       colDeltas: take(maxCols),
+      padded: take(maxPadded),
     };
     steps.forEach(({ stage, outSize }, i) => {
       if (stage.kind === "maxpool") argmax.set(i, take(BLOCK * outSize));
@@ -254,7 +259,8 @@ export class ConvNetwork implements ModelInstance {
   private forward(data: DataSplit, indices: Int32Array, start: number, rows: number): void {
     this.gather(data, indices, start, rows);
     const perSample = this.firstDense < 0 ? this.steps.length : this.firstDense;
-    for (let r = 0; r < rows; r++) for (let i = 0; i < perSample; i++) this.forwardStep(this.steps[i]!, i, r, 1);
+    for (let r = 0; r < rows; r++)
+      for (let i = 0; i < perSample; i++) this.forwardStep(this.steps[i]!, i, r, 1);
     for (let i = perSample; i < this.steps.length; i++) this.forwardStep(this.steps[i]!, i, 0, rows);
   }
 
@@ -267,16 +273,27 @@ export class ConvNetwork implements ModelInstance {
     const p = this.at.params;
     switch (stage.kind) {
       case "conv": {
-        const { input: m, output: o, kernel } = stage;
+        const { output: o } = stage;
         const { depth, weights } = this.at.packed.get(stage)!;
-        k.im2col(src, m.height, m.width, m.channels, kernel, stage.stride, stage.padding, o.height, o.width, depth, this.at.cols);
+        this.im2col(stage, src, depth);
         k.gemmNT(this.at.cols, weights, p + 4 * stage.bias, dst, o.height * o.width, o.channels, depth);
         return;
       }
       case "maxpool": {
         const { input: m, output: o } = stage;
         const argmax = this.at.argmax.get(index)! + 4 * row * outSize;
-        k.maxpool(src, m.height, m.width, m.channels, stage.size, stage.stride, o.height, o.width, dst, argmax);
+        k.maxpool(
+          src,
+          m.height,
+          m.width,
+          m.channels,
+          stage.size,
+          stage.stride,
+          o.height,
+          o.width,
+          dst,
+          argmax,
+        );
         return;
       }
       case "avgpool": {
@@ -297,7 +314,49 @@ export class ConvNetwork implements ModelInstance {
     }
   }
 
-  private lossAndDelta(data: DataSplit, indices: Int32Array, start: number, rows: number, out: LossSum): void {
+  /** The im2col rows of one sample's input map at `src` into the column scratch, padded first if the layer pads. */
+  private im2col(stage: ConvStage, src: number, depth: number): void {
+    const { input: m, output: o, kernel, stride, padding } = stage;
+    if (padding === 0) {
+      this.k.im2col(
+        src,
+        m.height,
+        m.width,
+        m.channels,
+        kernel,
+        stride,
+        0,
+        o.height,
+        o.width,
+        depth,
+        this.at.cols,
+      );
+      return;
+    }
+    this.k.pad(src, m.height, m.width, m.channels, padding, this.at.padded);
+    const [height, width] = [m.height + 2 * padding, m.width + 2 * padding];
+    this.k.im2col(
+      this.at.padded,
+      height,
+      width,
+      m.channels,
+      kernel,
+      stride,
+      0,
+      o.height,
+      o.width,
+      depth,
+      this.at.cols,
+    );
+  }
+
+  private lossAndDelta(
+    data: DataSplit,
+    indices: Int32Array,
+    start: number,
+    rows: number,
+    out: LossSum,
+  ): void {
     const last = this.bufferSizes.length - 1;
     outputLoss(
       this.shape,
@@ -317,7 +376,8 @@ export class ConvNetwork implements ModelInstance {
   private backward(rows: number): void {
     const perSample = this.firstDense < 0 ? this.steps.length : this.firstDense;
     for (let i = this.steps.length - 1; i >= perSample; i--) this.backwardStep(this.steps[i]!, i, 0, rows);
-    for (let r = 0; r < rows; r++) for (let i = perSample - 1; i >= 0; i--) this.backwardStep(this.steps[i]!, i, r, 1);
+    for (let r = 0; r < rows; r++)
+      for (let i = perSample - 1; i >= 0; i--) this.backwardStep(this.steps[i]!, i, r, 1);
   }
 
   /**
@@ -340,24 +400,48 @@ export class ConvNetwork implements ModelInstance {
         const positions = o.height * o.width;
         const packed = this.at.packed.get(stage)!;
         const depth = packed.depth;
-        k.im2col(src, m.height, m.width, m.channels, kernel, stride, padding, o.height, o.width, depth, this.at.cols);
+        this.im2col(stage, src, depth);
         k.gemmTNAcc(delta, this.at.cols, packed.grad, g + 4 * stage.bias, positions, o.channels, depth);
         if (!needInput) return;
         k.gemmNN(delta, packed.weights, this.at.colDeltas, positions, o.channels, depth);
-        k.col2im(this.at.colDeltas, m.height, m.width, m.channels, kernel, stride, padding, o.height, o.width, depth, inDelta);
+        k.col2im(
+          this.at.colDeltas,
+          m.height,
+          m.width,
+          m.channels,
+          kernel,
+          stride,
+          padding,
+          o.height,
+          o.width,
+          depth,
+          inDelta,
+        );
         return;
       }
       case "maxpool":
-        if (needInput) k.maxpoolBackward(delta, this.at.argmax.get(index)! + 4 * row * outSize, outSize, inDelta, inSize);
+        if (needInput)
+          k.maxpoolBackward(delta, this.at.argmax.get(index)! + 4 * row * outSize, outSize, inDelta, inSize);
         return;
       case "avgpool": {
         const { input: m, output: o } = stage;
         if (needInput)
-          k.avgpoolBackward(delta, m.height, m.width, m.channels, stage.size, stage.stride, o.height, o.width, inDelta);
+          k.avgpoolBackward(
+            delta,
+            m.height,
+            m.width,
+            m.channels,
+            stage.size,
+            stage.stride,
+            o.height,
+            o.width,
+            inDelta,
+          );
         return;
       }
       case "flatten":
-        if (needInput) k.toChannelsLast(delta, stage.input.height * stage.input.width, stage.input.channels, inDelta);
+        if (needInput)
+          k.toChannelsLast(delta, stage.input.height * stage.input.width, stage.input.channels, inDelta);
         return;
       case "dense":
         k.gemmTNAcc(delta, src, g + 4 * stage.weights, g + 4 * stage.bias, rows, stage.nOut, stage.nIn);

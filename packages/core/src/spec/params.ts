@@ -398,6 +398,8 @@ export function typeOf(p: Param): string {
     case "spec":
       return "spec";
     case "specs":
-      return p.of ? `list of ${p.item ? `${p.item}s` : "entries"}: ${Object.keys(p.of).join("|")}` : "list of specs";
+      return p.of
+        ? `list of ${p.item ? `${p.item}s` : "entries"}: ${Object.keys(p.of).join("|")}`
+        : "list of specs";
   }
 }
