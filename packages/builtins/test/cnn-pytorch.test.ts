@@ -33,7 +33,12 @@ describe(`cnn losses and gradients equal torch.nn ${fixture.torch}'s`, () => {
     for (const kernel of ["wasm", "js"])
       it(`${c.layers} on ${c.image.channels}x${c.image.height}x${c.image.width} (${kernel})`, () => {
         const { channels, height, width } = c.image;
-        const shape: DataShape = { inputs: channels * height * width, outputs: c.outputs, task: c.task, image: c.image };
+        const shape: DataShape = {
+          inputs: channels * height * width,
+          outputs: c.outputs,
+          task: c.task,
+          image: c.image,
+        };
         const model = cnn.create(
           bindParams("cnn", cnn.params, parseSpec(`cnn(layers=[${c.layers}], kernel=${kernel})`)) as never,
           shape,

@@ -42,7 +42,8 @@ describe("a cnn run is bit-for-bit identical at any worker count", () => {
       "strided, padded convolutions, average pooling and tanh, adam, odd chunk size",
       {
         schedule: "constant(lr=0.002)",
-        model: "cnn(layers=[conv(4, 3, stride=2, padding=1), tanh, avgpool(2), conv(8, 3, padding=1), relu, maxpool(3, stride=2), dense(16), relu])",
+        model:
+          "cnn(layers=[conv(4, 3, stride=2, padding=1), tanh, avgpool(2), conv(8, 3, padding=1), relu, maxpool(3, stride=2), dense(16), relu])",
         dataset: "mnist(train=300, test=100)",
         optimizer: "adam",
         batchSize: 50,
@@ -57,6 +58,8 @@ describe("a cnn run is bit-for-bit identical at any worker count", () => {
       expect(reference.status).toBe("completed");
       expect(reference.final!.trainLoss).toBeLessThan(reference.history[0]!.trainLoss);
       for (const workers of [1, 2])
-        expect(fingerprint(await runWith(workers, options)), `${workers} workers`).toBe(fingerprint(reference));
+        expect(fingerprint(await runWith(workers, options)), `${workers} workers`).toBe(
+          fingerprint(reference),
+        );
     });
 });
