@@ -23,7 +23,12 @@ describe("mnist: the real digits of the mnist package", () => {
     const a = await load("mnist");
     const b = await load("mnist");
     expect([a.train.size, a.test.size]).toEqual([8000, 2000]);
-    expect(a.shape).toEqual({ inputs: 784, outputs: 10, task: "classification" });
+    expect(a.shape).toEqual({
+      inputs: 784,
+      outputs: 10,
+      task: "classification",
+      image: { channels: 1, height: 28, width: 28 },
+    });
     expect(Buffer.from(a.test.x.buffer).equals(Buffer.from(b.test.x.buffer))).toBe(true);
     const key = (x: Float32Array, i: number) =>
       Buffer.from(x.buffer, x.byteOffset + i * 784 * 4, 784 * 4).toString("base64");
