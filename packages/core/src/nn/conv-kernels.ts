@@ -6,7 +6,7 @@ import { loadWasmModule } from "./wasm-module.ts";
  * is a byte offset into `memory.buffer`, matrices are row-major float32, feature maps are
  * channels-last (HWC: pixel `(y, x)`'s channels are consecutive). Two implementations with the
  * same loops in the same order: the WebAssembly SIMD module built from `assembly/conv.ts` (which
- * takes its matrix products from `assembly/dense.ts`) and the portable {@link jsConvKernels}.
+ * takes its matrix products from `assembly/dense.ts`) and the portable `jsConvKernels`.
  */
 export interface ConvKernels {
   readonly memory: { readonly buffer: ArrayBuffer };

@@ -93,7 +93,7 @@ export interface SpecListParam extends ParamBase<readonly SpecCall[]> {
    * The calls the list may hold, by name, each with its own parameters (a network's layers:
    * `conv` with channels, kernel, stride and padding; `relu` with none). When given, every item
    * is bound to its schema while the spec is read — an unknown name or a bad argument is refused
-   * before anything runs — and kept in canonical form ({@link canonicalCall}), so two lists that
+   * before anything runs — and kept in canonical form (required parameters positionally, the others by name when not default), so two lists that
    * mean the same print the same.
    */
   readonly of?: Readonly<Record<string, ParamSchema>>;
@@ -298,11 +298,7 @@ function bindItem(
  * no default, positionally, then every other parameter that differs from its fixed default, by
  * name — `conv(16, 5)`, `conv(16, 5, padding=2)`, `maxpool(2)`, `relu`.
  */
-export function canonicalCall(
-  name: string,
-  schema: ParamSchema,
-  values: Readonly<Record<string, unknown>>,
-): string {
+function canonicalCall(name: string, schema: ParamSchema, values: Readonly<Record<string, unknown>>): string {
   const args: string[] = [];
   let positional = true;
   for (const [key, p] of Object.entries(schema)) {
