@@ -24,7 +24,7 @@ export function im2col(src: usize, height: i32, width: i32, channels: i32, kerne
       for (let ky = 0; ky < kernel; ky++) {
         const y = y0 + ky;
         if (y < 0 || y >= height) fill(at, run);
-        else if (whole) copy(at, src + (<usize>((y * width + x0) * channels) << 2), run);
+        else if (whole) copyOver(at, src + (<usize>((y * width + x0) * channels) << 2), run);
         else
           for (let kx = 0; kx < kernel; kx++) {
             const x = x0 + kx;
@@ -38,6 +38,14 @@ export function im2col(src: usize, height: i32, width: i32, channels: i32, kerne
       at += <usize>tail << 2;
     }
   }
+}
+
+// Copies n floats in whole vectors, so up to 3 floats past the end are written too: im2col
+// writes rows front to back and zero-fills each row's tail after its last run, so what spills
+// over is always overwritten (the caller leaves 3 floats of slack after the last row).
+// @ts-ignore: decorator
+@inline function copyOver(to: usize, from: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) v128.store(to + (<usize>i << 2), v128.load(from + (<usize>i << 2)));
 }
 
 // Copies a channels-last map into the middle of a map `padding` larger on every side, zeros

@@ -120,7 +120,7 @@ export class ConvNetwork implements ModelInstance {
       deltas: sizes.map((n) => take(BLOCK * n)),
       argmax,
       packed,
-      cols: take(maxCols),
+      cols: take(maxCols + 4), // 3 floats of slack: im2col copies whole vectors
       colDeltas: take(maxCols),
       padded: take(maxPadded),
     };
