@@ -142,6 +142,36 @@ export function jsConvKernels(bytes: number): ConvKernels {
               }
           }
     },
+    convGreyForward(src, width, kernel, outH, outW, weights, depth, bias, outC, dst) {
+      const [S, W, B] = [src >> 2, weights >> 2, bias >> 2];
+      let at = dst >> 2;
+      for (let oy = 0; oy < outH; oy++)
+        for (let ox = 0; ox < outW; ox++)
+          for (let o = 0; o < outC; o++) {
+            let sum = f[B + o]!;
+            for (let ky = 0; ky < kernel; ky++)
+              for (let kx = 0; kx < kernel; kx++)
+                sum += f[S + (oy + ky) * width + ox + kx]! * f[W + o * depth + ky * kernel + kx]!;
+            f[at++] = sum;
+          }
+    },
+    convGreyBackward(src, width, kernel, outH, outW, delta, outC, _scratch, grad, depth, gb) {
+      const [S, D, G, GB] = [src >> 2, delta >> 2, grad >> 2, gb >> 2];
+      for (let o = 0; o < outC; o++) {
+        let bias = 0;
+        for (let p = 0; p < outH * outW; p++) bias += f[D + p * outC + o]!;
+        f[GB + o] = f[GB + o]! + bias;
+        for (let ky = 0; ky < kernel; ky++)
+          for (let kx = 0; kx < kernel; kx++) {
+            let sum = 0;
+            for (let oy = 0; oy < outH; oy++)
+              for (let ox = 0; ox < outW; ox++)
+                sum += f[S + (oy + ky) * width + ox + kx]! * f[D + (oy * outW + ox) * outC + o]!;
+            const i = G + o * depth + ky * kernel + kx;
+            f[i] = f[i]! + sum;
+          }
+      }
+    },
     toChannelsFirst(src, pixels, channels, dst) {
       const [S, D] = [src >> 2, dst >> 2];
       for (let p = 0; p < pixels; p++)

@@ -95,6 +95,42 @@ export interface ConvKernels {
     outW: number,
     dst: number,
   ): void;
+  /**
+   * Direct convolution of a one-channel map, stride 1 (the first layer on grey images, where
+   * im2col rows would be runs of a few floats): `src` is the already padded `? x width` map,
+   * `weights` one row of `depth` floats per output channel in im2col's order. Writes the
+   * channels-last output, bias included.
+   */
+  convGreyForward(
+    src: number,
+    width: number,
+    kernel: number,
+    outH: number,
+    outW: number,
+    weights: number,
+    depth: number,
+    bias: number,
+    outC: number,
+    dst: number,
+  ): void;
+  /**
+   * Adds `convGreyForward`'s weight gradient (rows of `depth`) into `grad` and its bias
+   * gradient into `gb`, given the channels-last output delta; `scratch` holds
+   * `outH x outW x outC` floats for the kernel's own use.
+   */
+  convGreyBackward(
+    src: number,
+    width: number,
+    kernel: number,
+    outH: number,
+    outW: number,
+    delta: number,
+    outC: number,
+    scratch: number,
+    grad: number,
+    depth: number,
+    gb: number,
+  ): void;
   /** HWC to CHW (PyTorch's flatten order), `pixels` x `channels` values. */
   toChannelsFirst(src: number, pixels: number, channels: number, dst: number): void;
   /** CHW to HWC. */

@@ -6,6 +6,13 @@ import type { ConvKernels } from "./conv-kernels.ts";
 import type { ConvNetPlan, ConvNetStage, ConvStage } from "./conv-layers.ts";
 import { outputLoss } from "./layout.ts";
 
+/**
+ * Whether a convolution runs as a direct convolution (`convGreyForward`/`convGreyBackward`):
+ * one input channel, stride 1 — the first layer on grey images, where im2col's rows would be
+ * runs of a few floats. Measured faster than im2col there (docs/decisions.md).
+ */
+const isGrey = (stage: ConvStage) => stage.input.channels === 1 && stage.stride === 1;
+
 /** Samples per block: the fully connected layers multiply a block at a time. */
 const BLOCK = 32;
 
@@ -61,6 +68,7 @@ export class ConvNetwork implements ModelInstance {
     cols: number;
     colDeltas: number;
     padded: number;
+    planes: number;
   };
   private readonly bufferSizes: number[];
   private readonly sampleResult = { correct: 0 };
@@ -76,6 +84,7 @@ export class ConvNetwork implements ModelInstance {
     const steps: Step[] = [];
     let maxCols = 4;
     let maxPadded = 4;
+    let maxPlanes = 4;
     let flops = 0;
     for (const stage of plan.stages) {
       const input = sizes.length - 1;
@@ -89,6 +98,7 @@ export class ConvNetwork implements ModelInstance {
         maxCols = Math.max(maxCols, rows * depth);
         const p = stage.padding;
         if (p > 0) maxPadded = Math.max(maxPadded, (map.height + 2 * p) * (map.width + 2 * p) * map.channels);
+        if (isGrey(stage)) maxPlanes = Math.max(maxPlanes, outSize);
         flops += 2 * rows * output.channels * depth * (input === 0 ? 2 : 3);
       } else if (stage.kind === "maxpool" || stage.kind === "avgpool") {
         outSize = stage.output.channels * stage.output.height * stage.output.width;
@@ -123,6 +133,7 @@ export class ConvNetwork implements ModelInstance {
       cols: take(maxCols + 4), // 3 floats of slack: im2col copies whole vectors
       colDeltas: take(maxCols),
       padded: take(maxPadded),
+      planes: take(maxPlanes),
     };
     steps.forEach(({ stage, outSize }, i) => {
       if (stage.kind === "maxpool") argmax.set(i, take(BLOCK * outSize));
@@ -275,6 +286,22 @@ export class ConvNetwork implements ModelInstance {
       case "conv": {
         const { output: o } = stage;
         const { depth, weights } = this.at.packed.get(stage)!;
+        if (isGrey(stage)) {
+          const map = this.padded(stage, src);
+          k.convGreyForward(
+            map,
+            stage.input.width + 2 * stage.padding,
+            stage.kernel,
+            o.height,
+            o.width,
+            weights,
+            depth,
+            p + 4 * stage.bias,
+            o.channels,
+            dst,
+          );
+          return;
+        }
         this.im2col(stage, src, depth);
         k.gemmNT(this.at.cols, weights, p + 4 * stage.bias, dst, o.height * o.width, o.channels, depth);
         return;
@@ -312,6 +339,14 @@ export class ConvNetwork implements ModelInstance {
         else activate(stage.activation, this.f32, dst >> 2, (dst >> 2) + rows * outSize);
         return;
     }
+  }
+
+  /** The sample's input map at `src`, copied into a zero border first if the layer pads. */
+  private padded(stage: ConvStage, src: number): number {
+    const { input: m, padding } = stage;
+    if (padding === 0) return src;
+    this.k.pad(src, m.height, m.width, m.channels, padding, this.at.padded);
+    return this.at.padded;
   }
 
   /** The im2col rows of one sample's input map at `src` into the column scratch, padded first if the layer pads. */
@@ -400,8 +435,26 @@ export class ConvNetwork implements ModelInstance {
         const positions = o.height * o.width;
         const packed = this.at.packed.get(stage)!;
         const depth = packed.depth;
-        this.im2col(stage, src, depth);
-        k.gemmTNAcc(delta, this.at.cols, packed.grad, g + 4 * stage.bias, positions, o.channels, depth);
+        if (isGrey(stage)) {
+          const map = this.padded(stage, src);
+          const width = m.width + 2 * padding;
+          k.convGreyBackward(
+            map,
+            width,
+            kernel,
+            o.height,
+            o.width,
+            delta,
+            o.channels,
+            this.at.planes,
+            packed.grad,
+            depth,
+            g + 4 * stage.bias,
+          );
+        } else {
+          this.im2col(stage, src, depth);
+          k.gemmTNAcc(delta, this.at.cols, packed.grad, g + 4 * stage.bias, positions, o.channels, depth);
+        }
         if (!needInput) return;
         k.gemmNN(delta, packed.weights, this.at.colDeltas, positions, o.channels, depth);
         k.col2im(
