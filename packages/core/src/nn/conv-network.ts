@@ -3,40 +3,17 @@ import type { ModelInstance } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { activate, backpropActivation } from "./activations.ts";
 import type { ConvKernels } from "./conv-kernels.ts";
-import type { ConvNetPlan, ConvNetStage, ConvStage } from "./conv-layers.ts";
+import type { ConvNetPlan, ConvStage } from "./conv-layers.ts";
+import {
+  BLOCK,
+  type ConvMemory,
+  convMemoryLayout,
+  isGrey,
+  packConvWeights,
+  type Step,
+  unpackConvGradients,
+} from "./conv-memory.ts";
 import { outputLoss } from "./layout.ts";
-
-/**
- * Whether a convolution runs as a direct convolution (`convGreyForward`/`convGreyBackward`):
- * one input channel, stride 1 — the first layer on grey images, where im2col's rows would be
- * runs of a few floats. Measured faster than im2col there (docs/decisions.md).
- */
-const isGrey = (stage: ConvStage) => stage.input.channels === 1 && stage.stride === 1;
-
-/** Samples per block: the fully connected layers multiply a block at a time. */
-const BLOCK = 32;
-
-/** A stage with the buffers it reads and writes (indices into the network's buffers). */
-interface Step {
-  readonly stage: ConvNetStage;
-  readonly input: number;
-  readonly output: number;
-  /** Floats per sample of the input and output buffers. */
-  readonly inSize: number;
-  readonly outSize: number;
-}
-
-/**
- * A convolution's weights as its products take them: one row of `depth` floats per output
- * channel in im2col's (kernel row, kernel column, channel) order, zero-padded to a multiple of
- * 4; `weights` and `grad` are their byte offsets in the kernels' memory.
- */
-interface PackedConv {
-  readonly stage: ConvStage;
-  readonly depth: number;
-  readonly weights: number;
-  readonly grad: number;
-}
 
 /**
  * A convolutional network over a plan of stages (see `planConvNet`), computed by a set of
@@ -58,18 +35,7 @@ export class ConvNetwork implements ModelInstance {
   private readonly firstDense: number;
   private readonly k: ConvKernels;
   private readonly f32: Float32Array;
-  private readonly at: {
-    params: number;
-    grad: number;
-    buffers: number[];
-    deltas: number[];
-    argmax: Map<number, number>;
-    packed: Map<ConvStage, PackedConv>;
-    cols: number;
-    colDeltas: number;
-    padded: number;
-    planes: number;
-  };
+  private readonly at: ConvMemory;
   private readonly bufferSizes: number[];
   private readonly sampleResult = { correct: 0 };
   private prepared = false;
@@ -80,69 +46,13 @@ export class ConvNetwork implements ModelInstance {
     kernels: (bytes: number) => ConvKernels,
   ) {
     this.parameterCount = plan.parameterCount;
-    const sizes = [shape.inputs];
-    const steps: Step[] = [];
-    let maxCols = 4;
-    let maxPadded = 4;
-    let maxPlanes = 4;
-    let flops = 0;
-    for (const stage of plan.stages) {
-      const input = sizes.length - 1;
-      const inSize = sizes[input]!;
-      let outSize = inSize;
-      if (stage.kind === "conv") {
-        const { output, input: map, kernel } = stage;
-        const rows = output.height * output.width;
-        outSize = rows * output.channels;
-        const depth = Math.ceil((map.channels * kernel * kernel) / 4) * 4;
-        maxCols = Math.max(maxCols, rows * depth);
-        const p = stage.padding;
-        if (p > 0) maxPadded = Math.max(maxPadded, (map.height + 2 * p) * (map.width + 2 * p) * map.channels);
-        if (isGrey(stage)) maxPlanes = Math.max(maxPlanes, outSize);
-        flops += 2 * rows * output.channels * depth * (input === 0 ? 2 : 3);
-      } else if (stage.kind === "maxpool" || stage.kind === "avgpool") {
-        outSize = stage.output.channels * stage.output.height * stage.output.width;
-      } else if (stage.kind === "dense") {
-        outSize = stage.nOut;
-        flops += 2 * stage.nIn * stage.nOut * (input === 0 ? 2 : 3);
-      }
-      if (stage.kind !== "activation") sizes.push(outSize);
-      steps.push({ stage, input, output: sizes.length - 1, inSize, outSize });
-    }
-    this.steps = steps;
-    this.bufferSizes = sizes;
-    this.flopsPerSample = flops;
-    const firstDense = steps.findIndex((s) => s.stage.kind === "dense");
-    this.firstDense = firstDense;
-
-    let bytes = 64;
-    const take = (floats: number) => {
-      const start = bytes;
-      bytes += Math.ceil((floats * 4) / 16) * 16;
-      return start;
-    };
-    const argmax = new Map<number, number>();
-    const packed = new Map<ConvStage, PackedConv>();
-    this.at = {
-      params: take(this.parameterCount),
-      grad: take(this.parameterCount),
-      buffers: sizes.map((n) => take(BLOCK * n)),
-      deltas: sizes.map((n) => take(BLOCK * n)),
-      argmax,
-      packed,
-      cols: take(maxCols + 4), // 3 floats of slack: im2col copies whole vectors
-      colDeltas: take(maxCols),
-      padded: take(maxPadded),
-      planes: take(maxPlanes),
-    };
-    steps.forEach(({ stage, outSize }, i) => {
-      if (stage.kind === "maxpool") argmax.set(i, take(BLOCK * outSize));
-      if (stage.kind === "conv") {
-        const depth = Math.ceil((stage.input.channels * stage.kernel * stage.kernel) / 4) * 4;
-        const floats = stage.output.channels * depth;
-        packed.set(stage, { stage, depth, weights: take(floats), grad: take(floats) });
-      }
-    });
+    const layout = convMemoryLayout(plan, shape);
+    this.steps = layout.steps;
+    this.bufferSizes = layout.bufferSizes;
+    this.flopsPerSample = layout.flopsPerSample;
+    this.firstDense = layout.firstDense;
+    this.at = layout.at;
+    const bytes = layout.bytes;
     this.k = kernels(bytes);
     this.f32 = new Float32Array(this.k.memory.buffer);
   }
@@ -171,34 +81,8 @@ export class ConvNetwork implements ModelInstance {
 
   /** Copies the parameters into the kernels' memory and packs each convolution's weights. */
   private load(params: Float32Array): void {
-    const f = this.f32;
-    f.set(params, this.at.params >> 2);
-    for (const { stage, depth, weights } of this.at.packed.values()) {
-      const { kernel, input, output } = stage;
-      const channels = input.channels;
-      for (let o = 0; o < output.channels; o++)
-        for (let c = 0; c < channels; c++)
-          for (let ky = 0; ky < kernel; ky++)
-            for (let kx = 0; kx < kernel; kx++)
-              f[(weights >> 2) + o * depth + (ky * kernel + kx) * channels + c] =
-                params[stage.weights + ((o * channels + c) * kernel + ky) * kernel + kx]!;
-    }
-  }
-
-  /** Writes each convolution's packed weight gradient back in PyTorch's order, into the gradient. */
-  private unpackGradients(): void {
-    const f = this.f32;
-    const g = this.at.grad >> 2;
-    for (const { stage, depth, grad } of this.at.packed.values()) {
-      const { kernel, input, output } = stage;
-      const channels = input.channels;
-      for (let o = 0; o < output.channels; o++)
-        for (let c = 0; c < channels; c++)
-          for (let ky = 0; ky < kernel; ky++)
-            for (let kx = 0; kx < kernel; kx++)
-              f[g + stage.weights + ((o * channels + c) * kernel + ky) * kernel + kx] =
-                f[(grad >> 2) + o * depth + (ky * kernel + kx) * channels + c]!;
-    }
+    this.f32.set(params, this.at.params >> 2);
+    packConvWeights(this.f32, params, this.at.packed.values());
   }
 
   endChunks(): void {
@@ -228,7 +112,7 @@ export class ConvNetwork implements ModelInstance {
       this.lossAndDelta(data, indices, start, rows, out);
       this.backward(rows);
     }
-    this.unpackGradients();
+    unpackConvGradients(this.f32, this.at.grad, this.at.packed.values());
     grad.set(this.f32.subarray(g, g + P));
   }
 
