@@ -3,15 +3,13 @@ import { expect } from "vitest";
 
 /**
  * Compares a model's analytic gradient with central finite differences of its summed loss,
- * on every parameter. Parameters are float32, so the step is 3e-3 by default (small enough to cross few ReLU kinks) and the comparison is on
+ * on every parameter. Parameters are float32, so the step is 3e-3 (small enough to cross few ReLU kinks) and the comparison is on
  * the whole vector: |numeric - analytic| / |analytic| below 1e-3 (a wrong term gives O(1)).
- * Deeper networks with small gradients take a larger step (`h`), which the float32 loss needs.
  */
 export function expectGradientMatchesFiniteDifferences(
   model: ModelInstance,
   data: DataSplit,
   seed = 1,
-  h = 3e-3,
 ): void {
   const params = new Float32Array(model.parameterCount);
   model.init(params, createRng(seed, "init"));
@@ -24,6 +22,7 @@ export function expectGradientMatchesFiniteDifferences(
     return out.loss;
   };
   const numeric = new Float64Array(params.length);
+  const h = 3e-3;
   for (let i = 0; i < params.length; i++) {
     const keep = params[i]!;
     params[i] = keep + h;

@@ -93,8 +93,8 @@ export interface SpecListParam extends ParamBase<readonly SpecCall[]> {
    * The calls the list may hold, by name, each with its own parameters (a network's layers:
    * `conv` with channels, kernel, stride and padding; `relu` with none). When given, every item
    * is bound to its schema while the spec is read — an unknown name or a bad argument is refused
-   * before anything runs — and kept in canonical form (required parameters positionally, the others by name when not default), so two lists that
-   * mean the same print the same.
+   * before anything runs — and kept in canonical form (required parameters positionally, the
+   * others by name when not default), so two lists that mean the same print the same.
    */
   readonly of?: Readonly<Record<string, ParamSchema>>;
   /** What one item is called in messages ("layer"); "entry" when not given. */
@@ -158,7 +158,7 @@ export const param = {
   numbers: (options: Omit<NumberListParam, "type">): NumberListParam => ({ type: "numbers", ...options }),
   /** A nested schedule spec (`then=cosine(tMax=20)`). */
   spec: (options: Omit<SpecParam, "type">): SpecParam => ({ type: "spec", ...options }),
-  /** A list of nested schedule specs. */
+  /** A list of nested specs: schedules, or with `of` the calls of a fixed vocabulary (a network's layers). */
   specs: (options: Omit<SpecListParam, "type">): SpecListParam => ({ type: "specs", ...options }),
 };
 
