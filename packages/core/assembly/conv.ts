@@ -261,6 +261,31 @@ export function convGreyForward(src: usize, width: i32, kernel: i32, outH: i32, 
         }
         storeColumns(out + (<usize>(ox * outC + o) << 2), outC, a0, a1, a2, a3);
       }
+      for (; o + 1 < outC; o += 2) {
+        const w0 = weights + <usize>o * wRow;
+        let a0 = v128.load32_splat(bias + (<usize>o << 2));
+        let a1 = v128.load32_splat(bias + (<usize>(o + 1) << 2));
+        for (let ky = 0; ky < kernel; ky++) {
+          const row = base + <usize>ky * rowBytes;
+          const wk = w0 + (<usize>(ky * kernel) << 2);
+          for (let kx = 0; kx < kernel; kx++) {
+            const x = v128.load(row + (<usize>kx << 2));
+            const wx = wk + (<usize>kx << 2);
+            a0 = f32x4.add(a0, f32x4.mul(x, v128.load32_splat(wx)));
+            a1 = f32x4.add(a1, f32x4.mul(x, v128.load32_splat(wx + wRow)));
+          }
+        }
+        const at = out + (<usize>(ox * outC + o) << 2);
+        const step = <usize>outC << 2;
+        store<f32>(at, f32x4.extract_lane(a0, 0));
+        store<f32>(at + 4, f32x4.extract_lane(a1, 0));
+        store<f32>(at + step, f32x4.extract_lane(a0, 1));
+        store<f32>(at + step + 4, f32x4.extract_lane(a1, 1));
+        store<f32>(at + 2 * step, f32x4.extract_lane(a0, 2));
+        store<f32>(at + 2 * step + 4, f32x4.extract_lane(a1, 2));
+        store<f32>(at + 3 * step, f32x4.extract_lane(a0, 3));
+        store<f32>(at + 3 * step + 4, f32x4.extract_lane(a1, 3));
+      }
       for (; o < outC; o++) {
         const w0 = weights + <usize>o * wRow;
         let a = v128.load32_splat(bias + (<usize>o << 2));
@@ -361,6 +386,35 @@ export function convGreyBackward(src: usize, width: i32, kernel: i32, outH: i32,
         store<f32>(g + wRow, load<f32>(g + wRow) + (hsum(a1) + t1));
         store<f32>(g + 2 * wRow, load<f32>(g + 2 * wRow) + (hsum(a2) + t2));
         store<f32>(g + 3 * wRow, load<f32>(g + 3 * wRow) + (hsum(a3) + t3));
+      }
+    }
+  }
+  for (; o + 1 < outC; o += 2) {
+    const d0 = scratch + <usize>o * plane;
+    for (let ky = 0; ky < kernel; ky++) {
+      for (let kx = 0; kx < kernel; kx++) {
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+        let t0: f32 = 0, t1: f32 = 0;
+        for (let oy = 0; oy < outH; oy++) {
+          const row = src + <usize>(oy + ky) * rowBytes + (<usize>kx << 2);
+          const dr = d0 + <usize>oy * outRow;
+          let ox = 0;
+          for (; ox < ov; ox += 4) {
+            const off = <usize>ox << 2;
+            const x = v128.load(row + off);
+            a0 = f32x4.add(a0, f32x4.mul(x, v128.load(dr + off)));
+            a1 = f32x4.add(a1, f32x4.mul(x, v128.load(dr + plane + off)));
+          }
+          for (; ox < outW; ox++) {
+            const off = <usize>ox << 2;
+            const x = load<f32>(row + off);
+            t0 += x * load<f32>(dr + off);
+            t1 += x * load<f32>(dr + plane + off);
+          }
+        }
+        const g = grad + <usize>o * wRow + (<usize>(ky * kernel + kx) << 2);
+        store<f32>(g, load<f32>(g) + (hsum(a0) + t0));
+        store<f32>(g + wRow, load<f32>(g + wRow) + (hsum(a1) + t1));
       }
     }
   }
