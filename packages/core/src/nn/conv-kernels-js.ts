@@ -13,12 +13,18 @@ export function jsConvKernels(bytes: number): ConvKernels {
   return {
     memory: { buffer },
     gemmNT(a, b, bias, c, m, n, k) {
-      const [A, B, Bias, C] = [a >> 2, b >> 2, bias >> 2, c >> 2];
+      const A = a >> 2;
+      const B = b >> 2;
+      const Bias = bias >> 2;
+      const C = c >> 2;
       for (let r = 0; r < m; r++)
         for (let o = 0; o < n; o++) f[C + r * n + o] = dot(f, A + r * k, f, B + o * k, k) + f[Bias + o]!;
     },
     gemmTNAcc(d, a, g, gb, m, n, k) {
-      const [D, A, G, GB] = [d >> 2, a >> 2, g >> 2, gb >> 2];
+      const D = d >> 2;
+      const A = a >> 2;
+      const G = g >> 2;
+      const GB = gb >> 2;
       for (let o = 0; o < n; o++) {
         let s = 0;
         for (let r = 0; r < m; r++) s += f[D + r * n + o]!;
@@ -27,7 +33,9 @@ export function jsConvKernels(bytes: number): ConvKernels {
       }
     },
     gemmNN(d, w, e, m, n, k) {
-      const [D, W, E] = [d >> 2, w >> 2, e >> 2];
+      const D = d >> 2;
+      const W = w >> 2;
+      const E = e >> 2;
       f.fill(0, E, E + m * k);
       for (let r = 0; r < m; r++)
         for (let o = 0; o < n; o++) axpy(f[D + r * n + o]!, f, W + o * k, f, E + r * k, k);
@@ -37,7 +45,8 @@ export function jsConvKernels(bytes: number): ConvKernels {
       for (let i = X; i < X + length; i++) if (f[i]! < 0) f[i] = 0;
     },
     reluBackward(out, delta, length) {
-      const [O, D] = [out >> 2, delta >> 2];
+      const O = out >> 2;
+      const D = delta >> 2;
       for (let i = 0; i < length; i++) if (f[O + i]! <= 0) f[D + i] = 0;
     },
     im2col(src, height, width, channels, kernel, stride, padding, outH, outW, depth, dst) {
@@ -59,7 +68,8 @@ export function jsConvKernels(bytes: number): ConvKernels {
         }
     },
     pad(src, height, width, channels, padding, dst) {
-      const [S, D] = [src >> 2, dst >> 2];
+      const S = src >> 2;
+      const D = dst >> 2;
       const outer = width + 2 * padding;
       f.fill(0, D, D + (height + 2 * padding) * outer * channels);
       for (let y = 0; y < height; y++)
@@ -108,7 +118,9 @@ export function jsConvKernels(bytes: number): ConvKernels {
           }
     },
     maxpoolBackward(delta, argmax, count, dst, inputs) {
-      const [Dl, A, D] = [delta >> 2, argmax >> 2, dst >> 2];
+      const Dl = delta >> 2;
+      const A = argmax >> 2;
+      const D = dst >> 2;
       f.fill(0, D, D + inputs);
       for (let j = 0; j < count; j++) f[D + n32[A + j]!] = f[D + n32[A + j]!]! + f[Dl + j]!;
     },
@@ -143,7 +155,9 @@ export function jsConvKernels(bytes: number): ConvKernels {
           }
     },
     convGreyForward(src, width, kernel, outH, outW, weights, depth, bias, outC, dst) {
-      const [S, W, B] = [src >> 2, weights >> 2, bias >> 2];
+      const S = src >> 2;
+      const W = weights >> 2;
+      const B = bias >> 2;
       let at = dst >> 2;
       for (let oy = 0; oy < outH; oy++)
         for (let ox = 0; ox < outW; ox++)
@@ -156,7 +170,10 @@ export function jsConvKernels(bytes: number): ConvKernels {
           }
     },
     convGreyBackward(src, width, kernel, outH, outW, delta, outC, _scratch, grad, depth, gb) {
-      const [S, D, G, GB] = [src >> 2, delta >> 2, grad >> 2, gb >> 2];
+      const S = src >> 2;
+      const D = delta >> 2;
+      const G = grad >> 2;
+      const GB = gb >> 2;
       for (let o = 0; o < outC; o++) {
         let bias = 0;
         for (let p = 0; p < outH * outW; p++) bias += f[D + p * outC + o]!;
@@ -173,12 +190,14 @@ export function jsConvKernels(bytes: number): ConvKernels {
       }
     },
     toChannelsFirst(src, pixels, channels, dst) {
-      const [S, D] = [src >> 2, dst >> 2];
+      const S = src >> 2;
+      const D = dst >> 2;
       for (let p = 0; p < pixels; p++)
         for (let c = 0; c < channels; c++) f[D + c * pixels + p] = f[S + p * channels + c]!;
     },
     toChannelsLast(src, pixels, channels, dst) {
-      const [S, D] = [src >> 2, dst >> 2];
+      const S = src >> 2;
+      const D = dst >> 2;
       for (let p = 0; p < pixels; p++)
         for (let c = 0; c < channels; c++) f[D + p * channels + c] = f[S + c * pixels + p]!;
     },

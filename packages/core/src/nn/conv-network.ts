@@ -9,6 +9,7 @@ import {
   type ConvMemory,
   convMemoryLayout,
   isGrey,
+  type PackedConv,
   packConvWeights,
   type Step,
   unpackConvGradients,
@@ -36,6 +37,8 @@ export class ConvNetwork implements ModelInstance {
   private readonly k: ConvKernels;
   private readonly f32: Float32Array;
   private readonly at: ConvMemory;
+  /** The convolutions' packed weights, as a list (no iterator per call). */
+  private readonly convs: readonly PackedConv[];
   private readonly bufferSizes: number[];
   private readonly sampleResult = { correct: 0 };
   private prepared = false;
@@ -52,6 +55,7 @@ export class ConvNetwork implements ModelInstance {
     this.flopsPerSample = layout.flopsPerSample;
     this.firstDense = layout.firstDense;
     this.at = layout.at;
+    this.convs = [...layout.at.packed.values()];
     const bytes = layout.bytes;
     this.k = kernels(bytes);
     this.f32 = new Float32Array(this.k.memory.buffer);
@@ -82,7 +86,7 @@ export class ConvNetwork implements ModelInstance {
   /** Copies the parameters into the kernels' memory and packs each convolution's weights. */
   private load(params: Float32Array): void {
     this.f32.set(params, this.at.params >> 2);
-    packConvWeights(this.f32, params, this.at.packed.values());
+    packConvWeights(this.f32, params, this.convs);
   }
 
   endChunks(): void {
@@ -102,7 +106,7 @@ export class ConvNetwork implements ModelInstance {
     const g = this.at.grad >> 2;
     if (!this.prepared) this.load(params);
     this.f32.fill(0, g, g + P);
-    for (const packed of this.at.packed.values())
+    for (const packed of this.convs)
       this.f32.fill(0, packed.grad >> 2, (packed.grad >> 2) + packed.stage.output.channels * packed.depth);
     out.loss = 0;
     out.correct = 0;
@@ -112,7 +116,7 @@ export class ConvNetwork implements ModelInstance {
       this.lossAndDelta(data, indices, start, rows, out);
       this.backward(rows);
     }
-    unpackConvGradients(this.f32, this.at.grad, this.at.packed.values());
+    unpackConvGradients(this.f32, this.at.grad, this.convs);
     grad.set(this.f32.subarray(g, g + P));
   }
 
@@ -253,7 +257,8 @@ export class ConvNetwork implements ModelInstance {
       return;
     }
     this.k.pad(src, m.height, m.width, m.channels, padding, this.at.padded);
-    const [height, width] = [m.height + 2 * padding, m.width + 2 * padding];
+    const height = m.height + 2 * padding;
+    const width = m.width + 2 * padding;
     this.k.im2col(
       this.at.padded,
       height,
