@@ -19,7 +19,7 @@ CASES = [
     # layers spec, (channels, height, width), outputs, task, samples
     ("conv(4, 3, stride=2, padding=1), relu, maxpool(2, stride=1), conv(3, 2), tanh, avgpool(2), dense(5), sigmoid",
      (2, 9, 8), 4, "classification", 6),
-    ("conv(3, 3, padding=1), relu, avgpool(2), flatten, dense(6), relu", (3, 6, 6), 3, "regression", 5),
+    ("conv(3, 3, padding=1), relu, avgpool(3, stride=2), flatten, dense(6), relu", (3, 7, 7), 3, "regression", 5),
     # The default network's convolutions (LeNet-5's) on a 16x16 image, with smaller dense layers
     # to keep the fixture small.
     ("conv(6, 5, padding=2), relu, maxpool(2), conv(16, 5), relu, maxpool(2), dense(12), relu, dense(8), relu",

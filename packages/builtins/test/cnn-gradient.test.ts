@@ -12,6 +12,12 @@ const build = (spec: string, shape: DataShape) =>
 
 const CASES: Array<[string, string, DataShape, number]> = [
   [
+    "overlapping average pool",
+    "conv(3, 2), tanh, avgpool(3, stride=2), dense(4), sigmoid",
+    image(2, 8, 7, 3, "classification"),
+    6,
+  ],
+  [
     "conv, relu, maxpool, dense on one channel",
     "conv(3, 3), relu, maxpool(2), dense(5), relu",
     image(1, 8, 8, 4, "classification"),
