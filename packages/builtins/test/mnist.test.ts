@@ -1,8 +1,10 @@
-import { bindParams, parseSpec } from "@lrsim/core";
+import { bindParams, type DataSplit, type Dataset, parseSpec } from "@lrsim/core";
 import { describe, expect, it } from "vitest";
 import { loadAllDigits, mnist } from "../src/index.ts";
 
-const load = (spec: string) => mnist.load(bindParams("mnist", mnist.params, parseSpec(spec)) as never);
+/** mnist holds float32 features. */
+const load = async (spec: string) =>
+  (await mnist.load(bindParams("mnist", mnist.params, parseSpec(spec)) as never)) as Dataset<DataSplit>;
 
 describe("mnist: the real digits of the mnist package", () => {
   it("holds 10,000 28x28 digits with pixel values in [0, 1] and every class", () => {

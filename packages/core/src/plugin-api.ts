@@ -52,11 +52,15 @@ export {
   type StepHyper,
 } from "./optim/types.ts";
 /** @public */
-export type { DataShape, DataSplit, ImageShape, LossSum } from "./plugins/data.ts";
+export type { ByteSplit, DataShape, DataSplit, ImageShape, LossSum, StoredSplit } from "./plugins/data.ts";
+/** @public */
+export { badDataFile } from "./plugins/data-file.ts";
 /** @public */
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
 /** @public */
 export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
+/** @public */
+export { sharedBytes, sharedFloat32 } from "./plugins/share.ts";
 /** @public */
 export { splitSamples } from "./plugins/split.ts";
 /** @public */

@@ -33,6 +33,27 @@ export interface DataSplit {
   readonly y: Float32Array;
 }
 
+/**
+ * A split stored compactly: one byte per feature (image pixels), a quarter of float32's memory.
+ * Models never see it: the training backends decode the rows of each chunk into a float32
+ * {@link DataSplit} just before the model's hook runs. Feature `f` of a sample decodes to
+ * `(bytes[f] - offset[g]) / divisor[g]` (computed in double precision, rounded to float32),
+ * where `g` is the feature's group: the features are `offset.length` equal, contiguous groups
+ * (one per image channel, or one per feature).
+ */
+export interface ByteSplit {
+  readonly size: number;
+  /** `size x inputs` bytes, row-major. */
+  readonly bytes: Uint8Array;
+  /** As {@link DataSplit.y}. */
+  readonly y: Float32Array;
+  readonly offset: Float64Array;
+  readonly divisor: Float64Array;
+}
+
+/** A split as a dataset holds it: float32 features, or bytes decoded a chunk at a time. */
+export type StoredSplit = DataSplit | ByteSplit;
+
 /** Summed loss (and number of correct predictions, for classifiers) over some samples. */
 export interface LossSum {
   loss: number;
