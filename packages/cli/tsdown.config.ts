@@ -30,6 +30,7 @@ export default defineConfig({
     { from: "../core/generated/dense.wasm", to: "dist" },
     { from: "../core/generated/dense-relaxed.wasm", to: "dist" },
     { from: "../core/generated/update.wasm", to: "dist" },
+    { from: "../core/generated/conv.wasm", to: "dist" },
     { from: "../parallel/generated/reduce.wasm", to: "dist" },
     { from: "../parallel/src/worker-entry.mjs", to: "dist" },
     { from: "src/loader/lrsim-resolve.mjs", to: "dist" },
