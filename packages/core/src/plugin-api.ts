@@ -21,15 +21,25 @@ export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.t
 /** @public */
 export { axpy, dot } from "./nn/kernels.ts";
 /** @public */
-export { type DenseLayout, denseLayers, denseLayout, initDense, outputLoss } from "./nn/layout.ts";
+export {
+  type DenseLayout,
+  denseLayers,
+  denseLayout,
+  denseParameterGroups,
+  initDense,
+  outputLoss,
+} from "./nn/layout.ts";
 /** @public */
 export { meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
+/** @public */
+export { forEachGroupIn } from "./optim/groups.ts";
 /** @public */
 export {
   type Allocate,
   defineOptimizer,
   type OptimizerDefinition,
   type OptimizerInstance,
+  type OptimizerStatistics,
   type StepHyper,
 } from "./optim/types.ts";
 /** @public */
@@ -37,7 +47,12 @@ export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
 /** @public */
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
 /** @public */
-export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
+export {
+  defineModel,
+  type ModelDefinition,
+  type ModelInstance,
+  type ParameterGroup,
+} from "./plugins/model.ts";
 /** @public */
 export { splitSamples } from "./plugins/split.ts";
 /** @public */

@@ -1,5 +1,5 @@
 import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
-import type { ModelInstance } from "../plugins/model.ts";
+import type { ModelInstance, ParameterGroup } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { type Activation, activate, backpropActivation } from "./activations.ts";
 import { type DenseLayer, denseBackward, denseForward, gatherRows } from "./dense-layer.ts";
@@ -8,6 +8,7 @@ import {
   denseFlopsPerSample,
   denseLayers,
   denseLayout,
+  denseParameterGroups,
   initDense,
   outputLoss,
 } from "./layout.ts";
@@ -27,6 +28,8 @@ const BLOCK = 32;
  */
 export class DenseNetwork implements ModelInstance {
   readonly parameterCount: number;
+  /** Each layer's weight matrix and bias ({@link denseParameterGroups}). */
+  readonly parameterGroups: readonly ParameterGroup[];
   /** FLOPs of one training sample ({@link denseFlopsPerSample}). */
   readonly flopsPerSample: number;
   private readonly layout: DenseLayout;
@@ -47,6 +50,7 @@ export class DenseNetwork implements ModelInstance {
     this.layout = layout;
     this.layers = denseLayers(sizes, layout);
     this.parameterCount = layout.parameterCount;
+    this.parameterGroups = denseParameterGroups(sizes, layout);
     this.flopsPerSample = denseFlopsPerSample(sizes);
     this.activations = sizes.map((n) => new Float32Array(BLOCK * n));
     this.deltas = sizes.map((n) => new Float32Array(BLOCK * n));

@@ -1,4 +1,5 @@
 import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
+import type { ParameterGroup } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import type { DenseLayer } from "./dense-layer.ts";
 import { meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
@@ -26,6 +27,23 @@ export function denseLayout(sizes: readonly number[]): DenseLayout {
     offset += sizes[l + 1]!;
   }
   return { weightOffsets, biasOffsets, parameterCount: offset };
+}
+
+/**
+ * The parameter groups of a dense network `sizes[0] -> ... -> sizes[L]`: each layer's weight
+ * matrix, then its bias, as {@link denseLayout} places them (what LARS and LAMB take norms over).
+ */
+export function denseParameterGroups(
+  sizes: readonly number[],
+  layout: DenseLayout = denseLayout(sizes),
+): ParameterGroup[] {
+  return layout.weightOffsets.flatMap((weights, l) => {
+    const bias = layout.biasOffsets[l]!;
+    return [
+      { from: weights, to: bias, kind: "weight" as const, name: `layer ${l + 1} weight` },
+      { from: bias, to: bias + sizes[l + 1]!, kind: "bias" as const, name: `layer ${l + 1} bias` },
+    ];
+  });
 }
 
 /** The layers of a dense network as the dense-layer kernels take them (`denseForward`, `denseBackward`). */

@@ -1,4 +1,5 @@
-import type { OptimizerInstance, StepHyper } from "../optim/types.ts";
+import type { StepHyper } from "../optim/types.ts";
+import type { ParameterUpdate } from "../optim/update.ts";
 import type { LossSum } from "../plugins/data.ts";
 import type { Dataset } from "../plugins/dataset.ts";
 import { callLossHook, type ModelHookTarget, type PluginOrigin, pluginLabel } from "../plugins/hooks.ts";
@@ -26,7 +27,8 @@ export class LocalBackend implements TrainingBackend {
     private readonly model: ModelInstance,
     modelName: string,
     readonly dataset: Dataset,
-    private readonly optimizer: OptimizerInstance,
+    /** The optimizer, behind clipping when the run clips (see {@link ParameterUpdate}). */
+    private readonly update: ParameterUpdate,
     private readonly chunkSize: number | "auto",
     params: Float32Array,
     private readonly measureNoise: boolean,
@@ -73,7 +75,7 @@ export class LocalBackend implements TrainingBackend {
       this.measureNoise && fullChunks > 0
         ? chunkNoiseSample(chunkSize, smallSquared, fullChunks, size, blockedSquaredNorm(grad, grad.length))
         : undefined;
-    this.optimizer.step(params, grad, 0, params.length, hyper);
+    this.update.runWhole(params, grad, hyper);
     return { loss: loss / size, correct, noise, gradientFinite };
   }
 
