@@ -17,7 +17,7 @@ export { type DenseLayer, denseBackward, denseForward, gatherRows } from "./nn/d
 /** @public */
 export { DenseNetwork } from "./nn/dense-network.ts";
 /** @public */
-export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
+export { createDenseNetwork, type DenseKernel, kernelParam, labelSmoothingParam } from "./nn/kernel.ts";
 /** @public */
 export { axpy, dot } from "./nn/kernels.ts";
 /** @public */
@@ -30,7 +30,7 @@ export {
   outputLoss,
 } from "./nn/layout.ts";
 /** @public */
-export { meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
+export { type LossOptions, meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
 /** @public */
 export { forEachGroupIn } from "./optim/groups.ts";
 /** @public */

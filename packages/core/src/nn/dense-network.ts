@@ -12,6 +12,7 @@ import {
   initDense,
   outputLoss,
 } from "./layout.ts";
+import type { LossOptions } from "./losses.ts";
 
 /** Rows processed together, so each weight row is reused from cache across a block of samples. */
 const BLOCK = 32;
@@ -45,6 +46,7 @@ export class DenseNetwork implements ModelInstance {
     readonly sizes: readonly number[],
     readonly activation: Activation,
     readonly shape: DataShape,
+    private readonly loss: LossOptions = {},
   ) {
     const layout = denseLayout(sizes);
     this.layout = layout;
@@ -134,6 +136,7 @@ export class DenseNetwork implements ModelInstance {
       rows,
       out,
       this.sampleResult,
+      this.loss.labelSmoothing,
     );
   }
 

@@ -88,7 +88,8 @@ export function initDense(
 /**
  * Adds the output loss of `rows` samples (`indices[start..start+rows)`) whose network outputs
  * are row-major at `outputs[outOffset...]`, and writes dLoss/dOutput row-major at
- * `delta[deltaOffset...]`: softmax cross-entropy for classification, MSE for regression.
+ * `delta[deltaOffset...]`: softmax cross-entropy for classification (with `labelSmoothing`, see
+ * {@link softmaxCrossEntropy}), MSE for regression.
  */
 export function outputLoss(
   shape: DataShape,
@@ -102,6 +103,7 @@ export function outputLoss(
   rows: number,
   out: LossSum,
   sampleResult: { correct: number },
+  labelSmoothing = 0,
 ): void {
   const width = shape.outputs;
   for (let r = 0; r < rows; r++) {
@@ -109,7 +111,16 @@ export function outputLoss(
     const o = outOffset + r * width;
     const d = deltaOffset + r * width;
     if (shape.task === "classification") {
-      out.loss += softmaxCrossEntropy(outputs, o, width, data.y[sample]!, delta, d, sampleResult);
+      out.loss += softmaxCrossEntropy(
+        outputs,
+        o,
+        width,
+        data.y[sample]!,
+        delta,
+        d,
+        sampleResult,
+        labelSmoothing,
+      );
       out.correct += sampleResult.correct;
     } else {
       out.loss += meanSquaredError(outputs, o, width, data.y, sample * width, delta, d);

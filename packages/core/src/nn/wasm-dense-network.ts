@@ -10,6 +10,7 @@ import {
   initDense,
   outputLoss,
 } from "./layout.ts";
+import type { LossOptions } from "./losses.ts";
 import { type DenseKernels, instantiateKernels } from "./wasm-module.ts";
 
 /** Rows per block: the weights stream through cache once per block. */
@@ -44,6 +45,7 @@ export class WasmDenseNetwork implements ModelInstance {
     readonly activation: Activation,
     readonly shape: DataShape,
     module: WebAssembly.Module,
+    private readonly loss: LossOptions = {},
   ) {
     const layout = denseLayout(sizes);
     this.layout = layout;
@@ -174,6 +176,7 @@ export class WasmDenseNetwork implements ModelInstance {
       rows,
       out,
       this.sampleResult,
+      this.loss.labelSmoothing,
     );
   }
 
