@@ -113,6 +113,38 @@ describe("lrsim run", () => {
     expect(rows((await runCli([...base, "--all"])).stdout)).toBe(121);
   });
 
+  it("--clip-grad-norm clips every update (a tiny norm barely moves the line fit) and refuses a norm <= 0", async () => {
+    const trainLoss = async (...extra: string[]) => {
+      const r = await runCli([
+        "run",
+        "--schedule",
+        "constant(lr=0.02)",
+        "--model",
+        "linear",
+        "--dataset",
+        "line",
+        "--batch-size",
+        "80",
+        "--epochs",
+        "3",
+        "--json",
+        ...extra,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).final.trainLoss as number;
+    };
+    const [free, loose, tight] = [
+      await trainLoss(),
+      await trainLoss("--clip-grad-norm", "1e9"),
+      await trainLoss("--clip-grad-norm", "0.001"),
+    ];
+    expect(loose).toBe(free);
+    expect(tight).toBeGreaterThan(free * 1.5);
+    const bad = await runCli(["run", "--model", "linear", "--dataset", "line", "--clip-grad-norm", "0"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe("lrsim: --clip-grad-norm must be a finite number > 0, got 0");
+  });
+
   it("refuses a model that cannot learn the dataset, in one line", async () => {
     const r = await runCli(["run", "--model", "softmax", "--dataset", "line"]);
     expect(r.code).toBe(1);

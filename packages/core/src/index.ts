@@ -23,7 +23,6 @@ export { parameterGroupsOf } from "./optim/groups.ts";
 export {
   allocateLocal,
   type OptimizerDefinition,
-  type OptimizerInstance,
   type StepHyper,
 } from "./optim/types.ts";
 export { ParameterUpdate, updatePartialsLength } from "./optim/update.ts";

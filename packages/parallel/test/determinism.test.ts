@@ -81,7 +81,7 @@ describe("a run is bit-for-bit identical at any worker count", () => {
       },
     ],
     [
-      "lamb on an mlp of three norm blocks, onecycle driving beta1",
+      "lamb on a label-smoothed mlp of three norm blocks, onecycle driving beta1",
       {
         schedule: "onecycle(maxLr=0.01)",
         model: "mlp(hidden=[64,32])",
