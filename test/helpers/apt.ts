@@ -14,14 +14,26 @@ export function ensureDebianPackage(program: string, pkg: string, purpose: strin
   if ((!root && !sudo) || !existsSync("/usr/bin/apt-get"))
     throw new Error(`${purpose} needs ${program}: install it (sudo apt-get install ${pkg})`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  // Another test (or the machine's own apt) may hold the dpkg or lists lock: wait for it
+  // instead of failing, and try the pair again in case the lists lock was the one taken.
+  const lockWait = ["-o", "DPkg::Lock::Timeout=300"];
   const aptGet = (args: string[], timeout: number) =>
-    execFileSync(sudo ? "sudo" : "apt-get", sudo ? ["-n", "-E", "apt-get", ...args] : args, {
-      stdio: "ignore",
-      env,
-      timeout,
-    });
-  aptGet(["update", "-qq"], 240_000);
-  aptGet(["install", "-y", "-qq", "--no-install-recommends", pkg], 480_000);
+    execFileSync(
+      sudo ? "sudo" : "apt-get",
+      sudo ? ["-n", "-E", "apt-get", ...lockWait, ...args] : [...lockWait, ...args],
+      { stdio: "ignore", env, timeout },
+    );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      aptGet(["update", "-qq"], 240_000);
+      aptGet(["install", "-y", "-qq", "--no-install-recommends", pkg], 480_000);
+      break;
+    } catch (error) {
+      if (existsSync(program)) break;
+      if (attempt === 3) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+    }
+  }
   if (!existsSync(program)) throw new Error(`apt-get install ${pkg} did not produce ${program}`);
   return program;
 }
