@@ -159,7 +159,7 @@ describe("lrsim plugins", () => {
     const r = await runCli(["plugins"]);
     for (const heading of ["models", "datasets", "optimizers", "schedules"])
       expect(r.stdout).toMatch(new RegExp(`^${heading}$`, "m"));
-    expect(r.stdout).toContain("mlp(hidden=[128], activation=relu, kernel=auto)");
+    expect(r.stdout).toContain("mlp(hidden=[128], activation=relu, kernel=auto, labelSmoothing=0)");
     expect(r.stdout).toContain("mnist(train=8000, test=2000, seed=0, labelNoise=0)");
     expect(r.stdout).toContain("sgd(momentum=0, dampening=0, weightDecay=0, nesterov=false)");
     const json = JSON.parse((await runCli(["plugins", "--json"])).stdout);

@@ -7,9 +7,8 @@ import { adapted, excludeBiasesParam, trustRatio } from "./layerwise.ts";
  * u = m^ / (sqrt(v^ + epsRoot) + eps) plus weightDecay w, scaled per parameter group by the
  * trust ratio |w| / |u| (1 when a norm is zero), then w -= lr ratio u. With `excludeBiases`
  * (the default, as in the authors' BERT code), bias groups get neither weight decay nor a trust
- * ratio; optax's `lamb` masks only the weight decay, which `excludeBiases=false` plus no decay
- * on biases cannot express, so the fixture checks both of lrsim's settings against optax's
- * transforms composed the same way.
+ * ratio; `excludeBiases=false` is optax's `lamb` with its default mask. The fixture
+ * (scripts/pytorch-fixtures/layerwise.py) checks both against optax's transforms.
  *
  * The moments are updated while gathering the group norms (each element once per step), and
  * the step recomputes u from the stored float32 moments, so both passes see the same u.

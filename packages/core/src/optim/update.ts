@@ -64,6 +64,8 @@ export class ParameterUpdate {
     to: number,
     hyper: StepHyper,
   ): void {
+    if (from % NORM_BLOCK !== 0)
+      throw new Error(`an update stage gathers whole blocks of ${NORM_BLOCK} parameters, not from ${from}`);
     for (let lo = from; lo < to; lo += NORM_BLOCK) {
       const b = lo / NORM_BLOCK;
       const hi = Math.min(lo + NORM_BLOCK, this.parameterCount);
