@@ -45,7 +45,8 @@ export function shellWords(line: string): string[] {
 }
 
 /**
- * Runs one documented command and returns what a reader would see (stdout, then stderr).
+ * Runs one documented command and returns what a reader would see (stdout, then stderr), with
+ * the repository's folder written `/path/to/lrsim/`.
  * `where` overrides the directory and database (default: the repository root and a scratch file).
  */
 export async function runExample(
@@ -70,7 +71,8 @@ export async function runExample(
   };
   const code = await main(shellWords(commandLine).slice(1), io);
   if (code !== 0) out.push(`(exit ${code})\n`);
-  return out.join("");
+  // Path parameters print as absolute paths; the checkout's own folder reads the same anywhere.
+  return out.join("").replaceAll(root, "/path/to/lrsim/");
 }
 
 export function documentedFiles(): string[] {

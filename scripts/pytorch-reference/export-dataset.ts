@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createCatalog } from "@lrsim/builtins";
-import { bindParams, canonicalSpec, loadDataset, parseSpec } from "@lrsim/core";
+import { bindParams, ChunkReader, canonicalSpec, loadDataset, parseSpec } from "@lrsim/core";
 
 const [spec = "mnist", out = "/tmp/lrsim-export"] = process.argv.slice(2);
 const catalog = createCatalog();
@@ -19,10 +19,16 @@ const data = await loadDataset(definition, canonicalSpec(definition.name, defini
 mkdirSync(out, { recursive: true });
 const write = (name: string, array: Float32Array) =>
   writeFileSync(join(out, `${name}.f32`), Buffer.from(array.buffer, array.byteOffset, array.byteLength));
-write("train_x", data.train.x);
-write("train_y", data.train.y);
-write("test_x", data.test.x);
-write("test_y", data.test.y);
+const { inputs, outputs, task } = data.shape;
+for (const split of ["train", "test"] as const) {
+  // Decoded as training sees it (image bytes become float32), every sample in order.
+  const stored = data[split];
+  const all = Int32Array.from({ length: stored.size }, (_, i) => i);
+  const width = task === "classification" ? 1 : outputs;
+  const chunk = new ChunkReader(inputs, width).read(stored, all, 0, stored.size);
+  write(`${split}_x`, chunk.data.x.subarray(0, stored.size * inputs));
+  write(`${split}_y`, chunk.data.y.subarray(0, stored.size * width));
+}
 writeFileSync(
   join(out, "shape.json"),
   JSON.stringify({ ...data.shape, train: data.train.size, test: data.test.size, spec }),

@@ -6,7 +6,7 @@ import {
   type Registry,
   type ScheduleDefinition,
 } from "@lrsim/core";
-import { blobs, line, mnist, spirals, teacher } from "./datasets/index.ts";
+import { blobs, cifar10, csv, idx, line, mnist, npy, spirals, teacher } from "./datasets/index.ts";
 import { linear, mlp, softmax } from "./models/index.ts";
 import { builtinOptimizers } from "./optimizers/index.ts";
 import { builtinSchedules } from "./schedules/index.ts";
@@ -34,6 +34,10 @@ const BUILTINS: readonly Builtin[] = [
   ["dataset", spirals, "spirals"],
   ["dataset", teacher, "teacher"],
   ["dataset", mnist, "mnist"],
+  ["dataset", idx, "idx"],
+  ["dataset", cifar10, "cifar10"],
+  ["dataset", csv, "csv"],
+  ["dataset", npy, "npy"],
 ];
 
 /** Registers one built-in; generic in its kind, so the definition is checked against that kind. */

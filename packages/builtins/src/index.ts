@@ -8,9 +8,13 @@
 export { createCatalog, createScheduleRegistry } from "./catalog.ts";
 export {
   blobs,
+  cifar10,
+  csv,
+  idx,
   line,
   loadAllDigits,
   mnist,
+  npy,
   spirals,
   teacher,
 } from "./datasets/index.ts";

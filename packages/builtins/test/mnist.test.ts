@@ -1,8 +1,10 @@
-import { bindParams, parseSpec } from "@lrsim/core";
+import { bindParams, type DataSplit, type Dataset, parseSpec } from "@lrsim/core";
 import { describe, expect, it } from "vitest";
 import { loadAllDigits, mnist } from "../src/index.ts";
 
-const load = (spec: string) => mnist.load(bindParams("mnist", mnist.params, parseSpec(spec)) as never);
+/** mnist holds float32 features. */
+const load = async (spec: string) =>
+  (await mnist.load(bindParams("mnist", mnist.params, parseSpec(spec)) as never)) as Dataset<DataSplit>;
 
 describe("mnist: the real digits of the mnist package", () => {
   it("holds 10,000 28x28 digits with pixel values in [0, 1] and every class", () => {
@@ -23,7 +25,12 @@ describe("mnist: the real digits of the mnist package", () => {
     const a = await load("mnist");
     const b = await load("mnist");
     expect([a.train.size, a.test.size]).toEqual([8000, 2000]);
-    expect(a.shape).toEqual({ inputs: 784, outputs: 10, task: "classification" });
+    expect(a.shape).toEqual({
+      inputs: 784,
+      outputs: 10,
+      task: "classification",
+      image: { channels: 1, height: 28, width: 28 },
+    });
     expect(Buffer.from(a.test.x.buffer).equals(Buffer.from(b.test.x.buffer))).toBe(true);
     const key = (x: Float32Array, i: number) =>
       Buffer.from(x.buffer, x.byteOffset + i * 784 * 4, 784 * 4).toString("base64");

@@ -1,11 +1,12 @@
-import { bindParams, type DatasetDefinition, parseSpec } from "@lrsim/core";
+import { bindParams, type DataSplit, type Dataset, type DatasetDefinition, parseSpec } from "@lrsim/core";
 import { describe, expect, it } from "vitest";
 import { blobs, line, spirals, teacher } from "../src/index.ts";
 
+/** Synthetic sets hold float32 features. */
 const load = (definition: DatasetDefinition, spec: string) =>
-  definition.load(bindParams(definition.name, definition.params, parseSpec(spec)) as never) as Awaited<
-    ReturnType<DatasetDefinition["load"]>
-  >;
+  definition.load(
+    bindParams(definition.name, definition.params, parseSpec(spec)) as never,
+  ) as Dataset<DataSplit>;
 
 describe("synthetic datasets", () => {
   it("line is the Learning Rate Finder article's x = linspace(0, 10, 100), y = 2.5x", () => {

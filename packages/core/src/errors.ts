@@ -10,6 +10,7 @@
 /** Every error code lrsim raises, sorted. */
 export const ERROR_CODES = [
   "BAD_CONFIG",
+  "BAD_DATA_FILE",
   "BAD_DEFINITION",
   "BAD_OUTPUT",
   "BAD_PLUGIN_OUTPUT",
@@ -141,6 +142,11 @@ export const errors = {
   /** A config file that does not load, or holds something other than option defaults. */
   badConfig: (file: string, problem: string, cause?: unknown) =>
     new LrsimError("BAD_CONFIG", `${file}: ${problem}`, cause === undefined ? {} : { cause }),
+  /**
+   * A data file a dataset cannot use (missing, truncated, of the wrong format, disagreeing
+   * with its partner file): `${file}: ${problem}`, the problem saying what to fix.
+   */
+  badDataFile: (file: string, problem: string) => new LrsimError("BAD_DATA_FILE", `${file}: ${problem}`),
   /** A plugin definition of the wrong shape. */
   badDefinition: (kind: string, name: string, problem: string) =>
     new LrsimError("BAD_DEFINITION", `${kind} "${name}" is not a valid ${kind} definition: ${problem}`),

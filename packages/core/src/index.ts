@@ -28,7 +28,8 @@ export {
 export { ParameterUpdate, updatePartialsLength } from "./optim/update.ts";
 export { ancestorDirs, packagedFile } from "./paths.ts";
 export { PluginCatalog, type PluginSource } from "./plugins/catalog.ts";
-export type { DataSplit, LossSum } from "./plugins/data.ts";
+export { ChunkReader, isByteSplit } from "./plugins/chunk-reader.ts";
+export type { ByteSplit, DataSplit, LossSum } from "./plugins/data.ts";
 export type { Dataset, DatasetDefinition } from "./plugins/dataset.ts";
 export {
   callHook,

@@ -43,7 +43,9 @@ export {
   type StepHyper,
 } from "./optim/types.ts";
 /** @public */
-export type { DataShape, DataSplit, LossSum } from "./plugins/data.ts";
+export type { ByteSplit, DataShape, DataSplit, ImageShape, LossSum, StoredSplit } from "./plugins/data.ts";
+/** @public */
+export { badDataFile } from "./plugins/data-file.ts";
 /** @public */
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
 /** @public */
@@ -53,6 +55,8 @@ export {
   type ModelInstance,
   type ParameterGroup,
 } from "./plugins/model.ts";
+/** @public */
+export { sharedBytes, sharedFloat32 } from "./plugins/share.ts";
 /** @public */
 export { splitSamples } from "./plugins/split.ts";
 /** @public */

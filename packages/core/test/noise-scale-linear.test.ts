@@ -1,5 +1,12 @@
 import { createCatalog } from "@lrsim/builtins";
-import { localBackend, type RunOptions, Trainer, type TrainingBackend } from "@lrsim/core";
+import {
+  type DataSplit,
+  type Dataset,
+  localBackend,
+  type RunOptions,
+  Trainer,
+  type TrainingBackend,
+} from "@lrsim/core";
 import { describe, expect, it } from "vitest";
 
 /**
@@ -44,7 +51,7 @@ describe("the gradient noise scale against a closed form", () => {
     const initial: number[] = [];
     trainer.on("runStart", () => initial.push(...backend!.params));
     const result = await trainer.run(options);
-    const { train } = plan!.dataset.data;
+    const { train } = plan!.dataset.data as Dataset<DataSplit>; // line: float32 features
     const expected = closedFormNoiseScale(train.x, train.y, initial[0]!, initial[1]!);
     const measured = result.history.at(-1)!.noiseScale;
     expect(measured).not.toBeNull();

@@ -29,10 +29,7 @@ import {
 } from "./protocol.ts";
 import { createSharedArena } from "./reduce-kernel.ts";
 
-function pluginRef(
-  chosen: RunPlan["model"] | RunPlan["dataset"] | RunPlan["optimizer"],
-  kind: string,
-): PluginRef {
+function pluginRef(chosen: RunPlan["model"] | RunPlan["optimizer"], kind: string): PluginRef {
   if (!chosen.source)
     throw new Error(`${kind} "${chosen.name}" has no module reference, so worker threads cannot load it`);
   return { name: chosen.name, source: chosen.source, params: chosen.params };
@@ -130,7 +127,7 @@ export class PoolBackend implements TrainingBackend {
     const session: SessionDescriptor = {
       id,
       model: pluginRef(plan.model, "model"),
-      dataset: { ...pluginRef(plan.dataset, "dataset"), spec: plan.dataset.spec },
+      dataset: plan.dataset.data,
       optimizer: pluginRef(plan.optimizer, "optimizer"),
       parameterCount: P,
       clipGradNorm,

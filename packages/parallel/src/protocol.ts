@@ -1,4 +1,4 @@
-import type { BoundParams, PluginSource, WireError } from "@lrsim/core";
+import type { BoundParams, Dataset, PluginSource, WireError } from "@lrsim/core";
 
 /** A plugin as a worker receives it: where to import it from and its plain, bound parameters. */
 export interface PluginRef {
@@ -9,13 +9,20 @@ export interface PluginRef {
 
 /**
  * Everything a worker needs to take part in one run, as plain cloneable data plus
- * SharedArrayBuffers (shared, never copied). Workers build their own model, dataset and
- * optimizer instances from it — never live objects from the main thread.
+ * SharedArrayBuffers (shared, never copied). Workers build their own model and optimizer
+ * instances from it — never live objects from the main thread — and read the dataset the main
+ * thread loaded, through views of its shared memory.
  */
 export interface SessionDescriptor {
   readonly id: number;
   readonly model: PluginRef;
-  readonly dataset: PluginRef & { readonly spec: string };
+  /**
+   * The dataset, loaded once by the main thread: shape and description as plain data, and per
+   * split its arrays (`x` or a byte split's `bytes`, and `y`) over SharedArrayBuffers (core's
+   * `shareDataset`), so posting the descriptor hands each worker views of the same memory. The
+   * dataset plugin never runs in a worker.
+   */
+  readonly dataset: Dataset;
   readonly optimizer: PluginRef;
   readonly parameterCount: number;
   /** Clip the mean gradient to this global norm before the optimizer (none when undefined). */

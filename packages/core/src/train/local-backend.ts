@@ -1,5 +1,6 @@
 import type { StepHyper } from "../optim/types.ts";
 import type { ParameterUpdate } from "../optim/update.ts";
+import { ChunkReader } from "../plugins/chunk-reader.ts";
 import type { LossSum } from "../plugins/data.ts";
 import type { Dataset } from "../plugins/dataset.ts";
 import { callLossHook, type ModelHookTarget, type PluginOrigin, pluginLabel } from "../plugins/hooks.ts";
@@ -22,6 +23,8 @@ export class LocalBackend implements TrainingBackend {
   private readonly evalOrder: { train: Int32Array; test: Int32Array };
   /** The model as its loss hooks are called (name, origin, label for errors). */
   private readonly target: ModelHookTarget;
+  /** Hands the model each chunk as float32 (decoding byte-stored images). */
+  private readonly reader: ChunkReader;
 
   constructor(
     private readonly model: ModelInstance,
@@ -44,6 +47,8 @@ export class LocalBackend implements TrainingBackend {
     this.slot = new Float32Array(params.length);
     const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
     this.evalOrder = { train: identity(dataset.train.size), test: identity(dataset.test.size) };
+    const { outputs, task } = dataset.shape;
+    this.reader = new ChunkReader(dataset.shape.inputs, task === "classification" ? 1 : outputs);
   }
 
   async step(indices: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome> {
@@ -57,8 +62,9 @@ export class LocalBackend implements TrainingBackend {
     this.model.beginChunks?.(params);
     for (let start = from; start < to; start += chunkSize) {
       const end = Math.min(start + chunkSize, to);
+      const chunk = this.reader.read(this.dataset.train, indices, start, end);
       callLossHook(this.target, "gradient", chunkResult, end - start, () =>
-        this.model.gradient(params, this.dataset.train, indices, start, end, slot, chunkResult),
+        this.model.gradient(params, chunk.data, chunk.indices, chunk.start, chunk.end, slot, chunkResult),
       );
       for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! + slot[i]!;
       loss += chunkResult.loss;
@@ -86,8 +92,9 @@ export class LocalBackend implements TrainingBackend {
     const chunkSize = baseChunkSize(this.chunkSize);
     for (let start = 0; start < data.size; start += chunkSize) {
       const end = Math.min(start + chunkSize, data.size);
+      const chunk = this.reader.read(data, order, start, end);
       callLossHook(this.target, "evaluate", this.chunkResult, end - start, () =>
-        this.model.evaluate(this.params, data, order, start, end, this.chunkResult),
+        this.model.evaluate(this.params, chunk.data, chunk.indices, chunk.start, chunk.end, this.chunkResult),
       );
       total.loss += this.chunkResult.loss;
       total.correct += this.chunkResult.correct;

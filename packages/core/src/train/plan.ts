@@ -2,10 +2,12 @@ import { errors } from "../errors.ts";
 import { groupsProblem, parameterGroupsOf } from "../optim/groups.ts";
 import type { Allocate, OptimizerDefinition, OptimizerInstance } from "../optim/types.ts";
 import type { PluginCatalog, PluginSource } from "../plugins/catalog.ts";
+import { isByteSplit } from "../plugins/chunk-reader.ts";
 import type { Dataset, DatasetDefinition } from "../plugins/dataset.ts";
 import { callHook, callHookAsync, pluginLabel } from "../plugins/hooks.ts";
 import type { ModelDefinition, ModelInstance, ParameterGroup } from "../plugins/model.ts";
 import type { PluginDefinitions } from "../plugins/shapes.ts";
+import { shareDataset } from "../plugins/share.ts";
 import { createRng } from "../random.ts";
 import { buildSchedule } from "../schedules/build.ts";
 import type { Schedule, ScheduleUnit } from "../schedules/types.ts";
@@ -46,7 +48,11 @@ export const FLOPS_PER_PARAMETER = 6;
 
 const datasetCache = new WeakMap<DatasetDefinition, Map<string, Promise<Dataset>>>();
 
-/** Loads a dataset once per process and spec; later runs of a comparison reuse it. */
+/**
+ * Loads a dataset once per process and spec; later runs of a comparison reuse it. The result
+ * lives in shared memory (`shareDataset` in `plugins/share.ts`): worker threads get views of
+ * it with their session and never load it themselves.
+ */
 export function loadDataset(
   definition: DatasetDefinition,
   spec: string,
@@ -62,7 +68,7 @@ export function loadDataset(
     loading = callHookAsync("dataset", definition.name, "load", () => definition.load(params)).then(
       (data) => {
         checkDataset(definition.name, data);
-        return data;
+        return shareDataset(data);
       },
     );
     loading.catch(() => bySpec.delete(spec));
@@ -78,14 +84,40 @@ function checkDataset(name: string, data: Dataset): void {
   const { inputs, outputs, task } = data.shape;
   if (!(Number.isInteger(inputs) && inputs > 0 && Number.isInteger(outputs) && outputs > 0))
     throw bad("a shape whose inputs/outputs are not positive integers");
+  const image = data.shape.image;
+  if (image) {
+    const sides = [image.channels, image.height, image.width];
+    if (!sides.every((n) => Number.isInteger(n) && n > 0) || sides[0]! * sides[1]! * sides[2]! !== inputs)
+      throw bad(
+        `an image shape ${sides.join("x")} (channels x height x width) that is not ${inputs} inputs of positive integer sides`,
+      );
+  }
   const width = task === "classification" ? 1 : outputs;
   for (const split of ["train", "test"] as const) {
     const s = data[split];
-    if (!(s.x instanceof Float32Array) || !(s.y instanceof Float32Array))
-      throw bad(`a ${split} split whose x and y are not Float32Arrays`);
-    if (s.size < 1 || s.x.length !== s.size * inputs || s.y.length !== s.size * width)
+    const bytes = isByteSplit(s);
+    const x = bytes ? s.bytes : s.x;
+    if (!(bytes ? x instanceof Uint8Array : x instanceof Float32Array) || !(s.y instanceof Float32Array))
       throw bad(
-        `a ${split} split of ${s.size} samples with x.length ${s.x.length} (expected ${s.size * inputs}) and y.length ${s.y.length} (expected ${s.size * width})`,
+        `a ${split} split whose ${bytes ? "bytes are not a Uint8Array" : "x is not a Float32Array"} or y not a Float32Array`,
+      );
+    if (s.size < 1 || x.length !== s.size * inputs || s.y.length !== s.size * width)
+      throw bad(
+        `a ${split} split of ${s.size} samples with ${bytes ? "bytes" : "x"}.length ${x.length} (expected ${s.size * inputs}) and y.length ${s.y.length} (expected ${s.size * width})`,
+      );
+    if (
+      bytes &&
+      !(
+        s.offset instanceof Float64Array &&
+        s.divisor instanceof Float64Array &&
+        s.offset.length === s.divisor.length &&
+        s.offset.length > 0 &&
+        inputs % s.offset.length === 0 &&
+        s.divisor.every((d) => d !== 0 && Number.isFinite(d))
+      )
+    )
+      throw bad(
+        `a ${split} byte split whose offset and divisor are not Float64Arrays of one entry per feature group (dividing ${inputs}) with finite non-zero divisors`,
       );
     if (
       task === "classification" &&
