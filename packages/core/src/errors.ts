@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   "BAD_CONFIG",
   "BAD_DATA_FILE",
   "BAD_DEFINITION",
+  "BAD_JOB",
   "BAD_OUTPUT",
   "BAD_PLUGIN_OUTPUT",
   "BAD_SCHEDULE_VALUE",
@@ -38,12 +39,15 @@ export const ERROR_CODES = [
   "NO_SUCH_COMPARISON",
   "NO_SUCH_RANGE_TEST",
   "NO_SUCH_RUN",
+  "NO_SUCH_SWEEP",
   "PARAM_RANGE",
   "PARAM_TYPE",
   "PLUGIN_LOAD",
+  "PLUGIN_PATH_REFUSED",
   "PLUGIN_SHAPE",
   "QUERY_FAILED",
   "READ_ONLY",
+  "REDIS_UNREACHABLE",
   "RUN_TOO_SHORT",
   "SPEC_SYNTAX",
   "TOO_LARGE",
@@ -150,6 +154,9 @@ export const errors = {
   /** A plugin definition of the wrong shape. */
   badDefinition: (kind: string, name: string, problem: string) =>
     new LrsimError("BAD_DEFINITION", `${kind} "${name}" is not a valid ${kind} definition: ${problem}`),
+  /** A queued job whose data is not a sweep run lrsim can train (a foreign or tampered job). */
+  badJob: (id: string, problem: string) =>
+    new LrsimError("BAD_JOB", `job ${id} is not an lrsim sweep run: ${problem}`),
   /** A file lrsim would write is a place it must not write to. */
   badOutput: (path: string, problem: string) =>
     new LrsimError("BAD_OUTPUT", `cannot write ${path}: ${problem}`),
@@ -266,6 +273,12 @@ export const errors = {
   /** A run id that is not in the database. */
   noSuchRun: (id: number) =>
     new LrsimError("NO_SUCH_RUN", `no run with id ${id} in this database (lrsim runs lists them)`),
+  /** A sweep id that is not in the database. */
+  noSuchSweep: (id: number) =>
+    new LrsimError(
+      "NO_SUCH_SWEEP",
+      `no sweep with id ${id} in this database (lrsim query "SELECT * FROM sweeps" lists them)`,
+    ),
   /** A parameter value outside its allowed range. */
   paramRange: (owner: string, param: string, requirement: string, got: string) =>
     new LrsimError("PARAM_RANGE", `${owner}: ${param} must be ${requirement}, got ${excerpt(got)}`),
@@ -280,6 +293,12 @@ export const errors = {
       {
         cause,
       },
+    ),
+  /** A job names a plugin by path on a worker that only loads built-in plugins and installed packages. */
+  pluginPathRefused: (name: string) =>
+    new LrsimError(
+      "PLUGIN_PATH_REFUSED",
+      `this worker does not load plugins by path (${excerpt(name)}): install the plugin as a package on this host, or start the worker with --allow-plugin-paths`,
     ),
   /** A plugin module that exports no definition of the kind asked for. */
   pluginShape: (kind: string, name: string, url: string, problem: string, expected: string) =>
@@ -301,6 +320,9 @@ export const errors = {
       "READ_ONLY",
       "lrsim query only reads; this statement would change the database (use lrsim runs rm, or any SQLite client)",
     ),
+  /** The Redis server of a sweep does not answer; `url` has its password masked. */
+  redisUnreachable: (url: string, reason: string) =>
+    new LrsimError("REDIS_UNREACHABLE", `cannot reach Redis at ${url}: ${reason}`),
   /** A run too short to hold the distinct milestones a schedule derives from its length. */
   runTooShort: (length: number, needed: number, what: string) =>
     new LrsimError(

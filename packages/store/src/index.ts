@@ -37,4 +37,12 @@ export { createComparison, recordRangeTest } from "./records.ts";
 export { RunWriter } from "./run-writer.ts";
 export { SCHEMA_VERSION } from "./schema.ts";
 export { explainSqliteError, lockHolders } from "./sqlite-errors.ts";
+export {
+  createSweep,
+  getSweep,
+  recordedKeys,
+  recordSweepRunOnce,
+  type SweepRunResult,
+  sweepRunResults,
+} from "./sweeps.ts";
 export { fromReal, toReal } from "./values.ts";

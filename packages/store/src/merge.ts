@@ -9,6 +9,7 @@ export interface MergeReport {
   readonly runs: number;
   readonly comparisons: number;
   readonly rangeTests: number;
+  readonly sweeps: number;
   /** Runs skipped because the target already had them (same uid): merging twice is harmless. */
   readonly skipped: number;
 }
@@ -48,7 +49,7 @@ export function checkMergeSource(source: string): void {
 }
 
 /**
- * Copies every run, comparison and range test of each source into `target`, giving them new
+ * Copies every run, comparison, range test and sweep of each source into `target`, giving them new
  * ids there (ids are per file; uids are global), and skips what `target` already has by uid.
  * All-or-nothing: every source is checked first ({@link checkMergeSource}), then up to nine
  * sources are copied in one immediate transaction (SQLite's limit on attached files) — a
@@ -119,7 +120,19 @@ function copyFrom(target: Db, src: string, source: string): MergeReport {
       INSERT INTO main.range_test_points (range_test_id, trial, iteration, lr, loss, smoothed_loss)
       SELECT r.id, p.trial, p.iteration, p.lr, p.loss, p.smoothed_loss FROM ${src}.range_test_points p
       JOIN temp.new_tests n ON n.old_id = p.range_test_id JOIN main.range_tests r ON r.uid = n.uid;
-      DROP TABLE temp.new_runs; DROP TABLE temp.new_tests;
+      DROP TABLE temp.new_tests;
     `);
-  return { source, runs, comparisons, rangeTests, skipped };
+  const sweeps = count(`SELECT count(*) n FROM ${src}.sweeps WHERE uid NOT IN (SELECT uid FROM main.sweeps)`);
+  // A sweep's identity rows follow it; those of a sweep the target has already gain the runs it lacked.
+  target.exec(`
+      INSERT INTO main.sweeps (uid, name, config, planned, created_at)
+      SELECT uid, name, config, planned, created_at FROM ${src}.sweeps WHERE uid NOT IN (SELECT uid FROM main.sweeps) ORDER BY id;
+      INSERT OR IGNORE INTO main.sweep_runs (sweep_id, run_key, point, seed, run_id, status, error, attempts, worker, recorded_at)
+      SELECT ms.id, w.run_key, w.point, w.seed,
+             (SELECT r.id FROM main.runs r JOIN ${src}.runs sr ON sr.uid = r.uid WHERE sr.id = w.run_id),
+             w.status, w.error, w.attempts, w.worker, w.recorded_at
+      FROM ${src}.sweep_runs w JOIN ${src}.sweeps ss ON ss.id = w.sweep_id JOIN main.sweeps ms ON ms.uid = ss.uid;
+      DROP TABLE temp.new_runs;
+    `);
+  return { source, runs, comparisons, rangeTests, sweeps, skipped };
 }

@@ -118,8 +118,12 @@ export class RunWriter {
     this.context.onFailure?.(this.failed);
   }
 
-  /** Hooks the writer onto a trainer's events; returns a function that unhooks it. */
-  attach(trainer: Trainer): () => void {
+  /**
+   * Hooks the writer onto a trainer's events (or anything that delivers them the same way,
+   * such as a sweep coordinator replaying a run trained on another host); returns a function
+   * that unhooks it.
+   */
+  attach(trainer: Pick<Trainer, "observe">): () => void {
     // An observer, so an error the writer cannot explain (a bug) ends the run instead of being
     // reported and lost like a listener's; the failures it can explain stop the run through
     // `onFailure` and end it `failed`.

@@ -108,6 +108,32 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (range_test_id, trial, iteration)
   ) WITHOUT ROWID;
   `,
+  // 2: sweeps (lrsim sweep) and the identity of each of their runs.
+  `
+  CREATE TABLE sweeps (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    name        TEXT,
+    config      TEXT NOT NULL,
+    planned     INTEGER NOT NULL,
+    created_at  TEXT NOT NULL
+  );
+
+  CREATE TABLE sweep_runs (
+    sweep_id     INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+    run_key      TEXT NOT NULL,
+    point        TEXT NOT NULL,
+    seed         INTEGER NOT NULL,
+    run_id       INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    status       TEXT NOT NULL CHECK (status IN ('completed', 'diverged', 'failed')),
+    error        TEXT,
+    attempts     INTEGER NOT NULL,
+    worker       TEXT,
+    recorded_at  TEXT NOT NULL,
+    PRIMARY KEY (sweep_id, run_key)
+  ) WITHOUT ROWID;
+  CREATE INDEX sweep_runs_by_run ON sweep_runs (run_id);
+  `,
 ];
 
 /** The schema version this lrsim writes and reads (`PRAGMA user_version`). */

@@ -45,6 +45,8 @@ describe("the results database", () => {
       "run_summaries",
       "runs",
       "steps",
+      "sweep_runs",
+      "sweeps",
     ]);
   });
 

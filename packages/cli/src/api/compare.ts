@@ -6,12 +6,8 @@ import {
   type RunResult,
   resolveRunConfig,
   type StepRecord,
-  Trainer,
 } from "@lrsim/core";
-import { GradientPool } from "@lrsim/parallel";
-import { createComparison, RunWriter, removeRuns } from "@lrsim/store";
-import { WORKER_PRELOAD } from "../loader/hooks.ts";
-import { version } from "../version.ts";
+import { createComparison, removeRuns } from "@lrsim/store";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { COMPARE_DEFAULTS } from "./compare-defaults.ts";
 import {
@@ -23,6 +19,8 @@ import {
 } from "./compare-protocol.ts";
 import { cellKey, resumePlan } from "./compare-resume.ts";
 import type { RunExperimentResult } from "./run.ts";
+import { runMany } from "./run-many.ts";
+import { chooseRunSlots } from "./run-slots.ts";
 import { hasEnded, storedResult } from "./stored-result.ts";
 
 /** Options of {@link compare}: those of `lrsim compare`, camelCased, plus progress callbacks. */
@@ -60,6 +58,12 @@ export interface CompareOptions extends ExperimentOptions {
    * and its interrupted or missing runs are trained into it.
    */
   readonly resume?: number;
+  /**
+   * Runs trained at the same time, each on its share of the workers (default: chosen by
+   * `chooseRunSlots` — all of them at once, one worker each, for starting batches up to 256;
+   * one at a time on every worker above). Results do not depend on it.
+   */
+  readonly runsAtOnce?: number;
   /** Hardware of the simulated cluster: a preset name (see `CLUSTER_PRESETS`). */
   readonly cluster?: string;
   /**
@@ -164,45 +168,31 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
             },
           })
         : null);
-    const pool = new GradientPool({ workers, preload: WORKER_PRELOAD });
-    const runs: RunExperimentResult[] = [];
-    try {
-      let index = 0;
-      for (const schedule of schedules)
-        for (const seed of seeds) {
-          if (options.signal?.aborted) break;
-          const i = index++;
-          const kept = resumed?.finished.get(cellKey(schedule, seed));
-          const stored = kept !== undefined && recording ? storedResult(recording.db, kept) : undefined;
-          if (stored && hasEnded(stored)) {
-            const result = { ...stored, runId: kept! };
-            runs.push(result);
-            options.onRunEnd?.(i, result);
-            continue;
-          }
-          const trainer = new Trainer(catalog, pool.backend);
-          const writer = recording
-            ? new RunWriter(recording.db, {
-                workers,
-                lrsimVersion: version,
-                comparisonId: comparisonId ?? undefined,
-              })
-            : undefined;
-          writer?.attach(trainer);
-          if (options.onStep) trainer.on("stepEnd", (step) => options.onStep?.(i, step));
-          if (options.onEpoch) trainer.on("epochEnd", (row) => options.onEpoch?.(i, row));
-          options.onRunStart?.(i, schedule, seed);
-          const result = {
-            ...(await trainer.run(runOptions(schedule, seed), options.signal)),
-            runId: writer?.id ?? null,
-          };
-          runs.push(result);
-          options.onRunEnd?.(i, result);
-          if (result.status === "interrupted") break;
-        }
-    } finally {
-      await pool.close();
-    }
+    const cells = schedules.flatMap((schedule) => seeds.map((seed) => ({ schedule, seed })));
+    const slots = chooseRunSlots({
+      runs: cells.length,
+      workers,
+      batchSize: o.batchSize,
+      runsAtOnce: options.runsAtOnce,
+    });
+    const ended = await runMany({
+      runs: cells.map((c) => runOptions(c.schedule, c.seed)),
+      slots,
+      catalog,
+      db: recording?.db,
+      comparisonId: comparisonId ?? undefined,
+      signal: options.signal,
+      known: (i) => {
+        const kept = resumed?.finished.get(cellKey(cells[i]!.schedule, cells[i]!.seed));
+        const stored = kept !== undefined && recording ? storedResult(recording.db, kept) : undefined;
+        return stored && hasEnded(stored) ? { ...stored, runId: kept! } : undefined;
+      },
+      onRunStart: (i) => options.onRunStart?.(i, cells[i]!.schedule, cells[i]!.seed),
+      onStep: options.onStep,
+      onEpoch: options.onEpoch,
+      onRunEnd: options.onRunEnd,
+    });
+    const runs = ended.filter((r): r is RunExperimentResult => r !== undefined);
     return {
       comparisonId,
       runs,

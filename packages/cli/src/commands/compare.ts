@@ -29,6 +29,7 @@ interface CompareArgs {
   seeds: number;
   seed: number;
   workers: number;
+  runsAtOnce: number | undefined;
   devices: number | undefined;
   cluster: string | undefined;
   control: boolean;
@@ -106,6 +107,12 @@ export function compareCommand(io: CliIo) {
             default: availableParallelism(),
             defaultDescription: "the number of cores",
             describe: "Worker threads (0: in-process)",
+          })
+          .option("runs-at-once", {
+            type: "number",
+            defaultDescription: "all, one worker each, for starting batches up to 256; else 1",
+            describe:
+              "Runs trained at the same time, each on its share of --workers (results are the same either way; docs/sweeps.md has the measurement behind the default)",
           })
           .option("control", {
             type: "boolean",
@@ -200,7 +207,7 @@ async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
       );
     if (args.seeds > MAX_COMPARE_RUNS) throw errors.tooLarge("--seeds", MAX_COMPARE_RUNS, String(args.seeds));
   }
-  const { resume, show: _, ...settings } = args;
+  const { resume, show: _, runsAtOnce, ...settings } = args;
   let board: ProgressBoard | undefined;
   let epochs = args.epochs;
   const started: number[] = [];
@@ -215,6 +222,7 @@ async function runComparison(args: CompareArgs, io: CliIo): Promise<void> {
     compare({
       ...settings,
       ...(resume === undefined ? {} : { resume }),
+      ...(runsAtOnce === undefined ? {} : { runsAtOnce }),
       ...clusterRunOptions(args),
       db: databasePath(args.db, io.env, io.cwd),
       cwd: io.cwd,

@@ -11,6 +11,8 @@ import { runCommand } from "./run.ts";
 import { runsCommand } from "./runs.ts";
 import { scheduleCommand } from "./schedule.ts";
 import { schedulesCommand } from "./schedules.ts";
+import { sweepCommand } from "./sweep.ts";
+import { workerCommand } from "./worker.ts";
 
 /**
  * Every top-level command, in the order `lrsim --help` lists them: the one list `main`
@@ -22,6 +24,8 @@ const COMMAND_FACTORIES = [
   schedulesCommand,
   decayCommand,
   compareCommand,
+  sweepCommand,
+  workerCommand,
   runCommand,
   findLrCommand,
   pluginsCommand,

@@ -42,7 +42,7 @@ export function mergeCommand(io: CliIo) {
         const reports = mergeAll(target, sources);
         reports.forEach((r, i) => {
           io.out(
-            `${args.sources?.[i]}: ${plural(r.runs, "run")}, ${plural(r.comparisons, "comparison")}, ${plural(r.rangeTests, "range test")} merged${r.skipped ? `; ${plural(r.skipped, "run")} already there` : ""}`,
+            `${args.sources?.[i]}: ${plural(r.runs, "run")}, ${plural(r.comparisons, "comparison")}, ${plural(r.rangeTests, "range test")}${r.sweeps ? `, ${plural(r.sweeps, "sweep")}` : ""} merged${r.skipped ? `; ${plural(r.skipped, "run")} already there` : ""}`,
           );
         });
       } catch (error) {

@@ -26,7 +26,7 @@ function clientScript(): string {
 }
 
 /** Text for an HTML text node or attribute value. */
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -73,6 +73,8 @@ ul.suggestions { margin: 4px 0 8px; }
 details { margin: 10px 0 0; }
 details summary { cursor: pointer; color: #444; }
 details table { margin-top: 6px; }
+figure.heatmap { margin: 0; }
+figure.heatmap figcaption { font-family: ui-monospace, monospace; font-size: 12px; margin-bottom: 4px; }
 `;
 
 /**
@@ -80,7 +82,7 @@ details table { margin-top: 6px; }
  * all inline, and a Content-Security-Policy forbids every network request, so it opens
  * offline, from an e-mail attachment or a CI artifact alike.
  */
-export function renderReportHtml(data: ReportData): string {
+export function renderReportHtml(data: ReportData, sweepHtml = ""): string {
   const uplot = uplotAssets();
   const csp = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
   return `<!doctype html>
@@ -94,7 +96,7 @@ export function renderReportHtml(data: ReportData): string {
 <style>${uplot.css}${STYLE}</style>
 </head>
 <body>
-<main id="app"><noscript>This report draws its tables and charts with JavaScript; the data is in the lrsim-data script element.</noscript></main>
+${sweepHtml ? `<main>${sweepHtml}</main>\n` : ""}<main id="app"><noscript>This report draws its tables and charts with JavaScript; the data is in the lrsim-data script element.</noscript></main>
 <script id="lrsim-data" type="application/json">${scriptSafeJson(data)}</script>
 <!-- uPlot (https://github.com/leeoniya/uPlot), inlined:
 ${escapeHtml(uplot.license)}-->

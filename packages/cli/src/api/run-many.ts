@@ -1,0 +1,86 @@
+import type { EpochRecord, PluginCatalog, RunOptions, RunResult, StepRecord } from "@lrsim/core";
+import { Trainer } from "@lrsim/core";
+import { GradientPool } from "@lrsim/parallel";
+import { type Db, RunWriter } from "@lrsim/store";
+import { WORKER_PRELOAD } from "../loader/hooks.ts";
+import { version } from "../version.ts";
+import type { RunExperimentResult } from "./run.ts";
+import type { RunSlots } from "./run-slots.ts";
+
+/** Callbacks of {@link runMany}, by the run's index in the batch. */
+interface ManyRunsHooks {
+  /** Run `index` is about to start. */
+  readonly onRunStart?: ((index: number) => void) | undefined;
+  readonly onStep?: ((index: number, step: StepRecord) => void) | undefined;
+  readonly onEpoch?: ((index: number, row: EpochRecord) => void) | undefined;
+  /** Run `index` has ended (completed or not). */
+  readonly onRunEnd?: ((index: number, result: RunExperimentResult) => void) | undefined;
+}
+
+/** What {@link runMany} trains and where it records. */
+export interface ManyRuns extends ManyRunsHooks {
+  /** The runs, in order; the result list has the same order whatever order they finish in. */
+  readonly runs: readonly RunOptions[];
+  readonly slots: RunSlots;
+  readonly catalog: PluginCatalog;
+  /** Where runs are recorded as they train, or undefined to record nothing. */
+  readonly db: Db | undefined;
+  readonly comparisonId?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** A result already known for run `index` (resuming): it is reported, not trained. */
+  readonly known?: (index: number) => RunExperimentResult | undefined;
+}
+
+/**
+ * Trains a batch of independent runs, `slots.parallel` at a time, each slot on its own worker
+ * pool of `slots.workersPerRun` threads (see run-slots.ts). Each run is bit-for-bit what it
+ * would be alone, since a run's result does not depend on its worker count. An interrupted run
+ * (the signal) stops new runs from starting; the runs in progress end `interrupted` too. The
+ * result holds, by index, every run that ended (undefined for those never started).
+ */
+export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | undefined)[]> {
+  const results: (RunExperimentResult | undefined)[] = new Array(batch.runs.length).fill(undefined);
+  let next = 0;
+  let stopping = false;
+  const pools: GradientPool[] = [];
+  const slot = async (pool: GradientPool) => {
+    while (!stopping && next < batch.runs.length && !batch.signal?.aborted) {
+      const index = next++;
+      const known = batch.known?.(index);
+      if (known) {
+        results[index] = known;
+        batch.onRunEnd?.(index, known);
+        continue;
+      }
+      const result = await trainOne(batch, pool, index);
+      results[index] = result;
+      batch.onRunEnd?.(index, result);
+      if (result.status === "interrupted") stopping = true;
+    }
+  };
+  try {
+    for (let i = 0; i < batch.slots.parallel; i++)
+      pools.push(new GradientPool({ workers: batch.slots.workersPerRun, preload: WORKER_PRELOAD }));
+    await Promise.all(pools.map(slot));
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+  return results;
+}
+
+async function trainOne(batch: ManyRuns, pool: GradientPool, index: number): Promise<RunExperimentResult> {
+  const trainer = new Trainer(batch.catalog, pool.backend);
+  const writer = batch.db
+    ? new RunWriter(batch.db, {
+        workers: pool.workers,
+        lrsimVersion: version,
+        comparisonId: batch.comparisonId,
+      })
+    : undefined;
+  writer?.attach(trainer);
+  if (batch.onStep) trainer.on("stepEnd", (step) => batch.onStep?.(index, step));
+  if (batch.onEpoch) trainer.on("epochEnd", (row) => batch.onEpoch?.(index, row));
+  batch.onRunStart?.(index);
+  const result: RunResult = await trainer.run(batch.runs[index]!, batch.signal);
+  return { ...result, runId: writer?.id ?? null };
+}
