@@ -1,12 +1,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compare, findLr, openResults, run } from "lrsim";
+import { compare, findLr, openResults, run, sweep } from "lrsim";
 import { describe, expect, it } from "vitest";
 
 const db = join(mkdtempSync(join(tmpdir(), "lrsim-api-")), "results.db");
 
-describe('the programmatic API: import { compare, run, findLr, openResults } from "lrsim"', () => {
+describe('the programmatic API: import { compare, run, sweep, findLr, openResults } from "lrsim"', () => {
   it("run trains, reports progress and records the run", async () => {
     const epochs: number[] = [];
     let steps = 0;
@@ -86,6 +86,59 @@ describe('the programmatic API: import { compare, run, findLr, openResults } fro
     await expect(compare({ ...options, lrScaling: "cubic" as never })).rejects.toThrow(
       "lrScaling must be one of none, linear, sqrt, got cubic",
     );
+  });
+
+  it("sweep trains the grid here by default, records each run once, and resume adds nothing", async () => {
+    const sweepDb = join(mkdtempSync(join(tmpdir(), "lrsim-api-sweep-")), "sweep.db");
+    const grid = {
+      schedules: ["step", "onecycle"],
+      lr: [0.1, 0.5],
+      seeds: 2,
+      model: ["softmax"],
+      dataset: ["blobs(n=400)"],
+      batchSize: [16],
+      epochs: [4],
+    };
+    let plannedKeys: string[] = [];
+    const recorded: string[] = [];
+    const s = await sweep({
+      grid,
+      workers: 2,
+      db: sweepDb,
+      onPlanned: (_, runs, already) => {
+        plannedKeys = runs.map((r) => r.key);
+        expect(already).toBe(0);
+      },
+      onRecorded: (run, status, _error, fresh) => {
+        expect(fresh).toBe(true);
+        recorded.push(`${run.key} ${status}`);
+      },
+    });
+    expect(s).toMatchObject({ sweepId: 1, planned: 8, recorded: 8, failed: 0 });
+    expect(new Set(plannedKeys).size).toBe(8);
+    expect(recorded.map((r) => r.split(" ")[0]).sort()).toEqual([...plannedKeys].sort());
+    expect(s.runs.map((r) => r.runKey).sort()).toEqual([...plannedKeys].sort());
+    for (const r of s.runs) {
+      expect([r.status, r.attempts, r.worker]).toEqual(["completed", 1, null]);
+      expect(r.finalTestAccuracy).toBeGreaterThan(0.5);
+      expect(grid.lr).toContain(r.point.lr);
+    }
+    // Resuming a finished sweep trains and records nothing more.
+    let trained = 0;
+    const again = await sweep({ resume: 1, workers: 2, db: sweepDb, onRunStart: () => trained++ });
+    expect(trained).toBe(0);
+    expect(again.runs).toEqual(s.runs);
+    // Bad input rejects before anything is recorded.
+    await expect(sweep({ grid: { ...grid, schedules: ["nosuchschedule"] }, db: sweepDb })).rejects.toThrow(
+      /nosuchschedule/,
+    );
+    await expect(sweep({ grid, redis: "http://localhost", db: sweepDb })).rejects.toThrow(/redis/i);
+    const results = openResults(sweepDb);
+    try {
+      expect(results.query("SELECT count(*) AS n FROM sweeps")).toEqual([{ n: 1 }]);
+    } finally {
+      results.close();
+    }
   });
 
   it("findLr suggests a rate and records the test; db: false records nothing", async () => {

@@ -276,7 +276,7 @@ describe("the installed lrsim, from the user's project", () => {
   it("its types check a TypeScript user's plugin and script (tsc --strict, libraries checked too)", async () => {
     writeFileSync(
       join(project, "script.ts"),
-      `import { compare, defineConfig, openResults, run, type RunExperimentResult } from "lrsim";
+      `import { compare, defineConfig, openResults, run, type RunExperimentResult, sweep, type SweepResult } from "lrsim";
 import { createRng, defineSchedule, param } from "lrsim/plugin";
 const r: RunExperimentResult = await run({ schedule: "step", model: "linear", dataset: "line", workers: 0 });
 const accuracy: number | null = r.final?.testAccuracy ?? null;
@@ -284,6 +284,8 @@ const { runs } = await compare({ schedules: ["step", "batchramp"], epochs: 2, on
 const results = openResults();
 const listed: number = results.runs().length;
 results.close();
+const s: SweepResult = await sweep({ grid: { lr: [0.1, 0.2], seeds: 2 }, redis: "redis://127.0.0.1:6379", onRecorded: (run, status) => console.log(run.point.lr, status) });
+const best: number | null = s.runs[0]?.finalTestAccuracy ?? null;
 export const config = defineConfig({ model: "./my-model.ts", workers: 2 });
 export const half = defineSchedule({
   name: "half",
@@ -293,7 +295,7 @@ export const half = defineSchedule({
   create: ({ lr }) => ({ at: (t: number) => ({ lr: t < 5 ? lr : lr / 2 }) }),
 });
 export const noise = createRng(1, "noise").next();
-console.log(accuracy, runs.length, listed);
+console.log(accuracy, runs.length, listed, best);
 `,
     );
     writeFileSync(
@@ -338,7 +340,7 @@ console.log(JSON.stringify({ status: r.status, accuracy: r.final?.testAccuracy, 
     expect(out.status).toBe("completed");
     expect(out.accuracy).toBeGreaterThan(0.9);
     expect(out.stored).toMatch(/^onecycle\(maxLr=0\.5, totalSteps=\d+\)$/);
-    expect(out.api).toEqual(["compare", "defineConfig", "findLr", "openResults", "run"]);
+    expect(out.api).toEqual(["compare", "defineConfig", "findLr", "openResults", "run", "sweep"]);
     expect(out.plugin).toEqual([
       "ACTIVATIONS",
       "DenseNetwork",

@@ -1,15 +1,22 @@
 import { mkdtempSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openResults } from "@lrsim/store";
 import { Queue } from "bullmq";
+import { sweep } from "lrsim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, startCli } from "./helpers/cli.ts";
+import { repoRoot, runCli, startCli } from "./helpers/cli.ts";
 import { startRedis, type TestRedis } from "./helpers/redis.ts";
 
 // Distributed sweeps against a real redis-server on loopback, with `lrsim worker` processes
 // standing for hosts. Runs are short (softmax on 2,000 MNIST digits, 6 epochs) and the workers'
 // lock and stalled-check intervals are lowered so a killed worker's run is taken up in seconds.
+// One redis-server serves every test; the tests that need no worker of their own (nothing
+// killed, stopped, or started with other flags) share two workers on one queue, started while
+// the reference sweep trains. Tests run in file order, one at a time, and each sweep only
+// collects its own jobs, so sharing does not couple their assertions.
 
 const dir = mkdtempSync(join(tmpdir(), "lrsim-sweep-"));
 const GRID = [
@@ -31,6 +38,9 @@ const FAST_LOCKS = ["--lock-ms", "1500", "--stalled-ms", "500"];
 let redis: TestRedis;
 let reference: string;
 let queueCount = 0;
+/** The queue of the two workers the tests share. */
+const SHARED = "shared";
+let shared: ReturnType<typeof start>[] = [];
 const live = new Set<ReturnType<typeof startCli>>();
 
 /** Collects a child's stderr as text as it arrives. */
@@ -108,21 +118,22 @@ const recordedRuns = (db: string) =>
 beforeAll(async () => {
   redis = await startRedis();
   reference = join(dir, "embedded.db");
+  shared = [startWorker(SHARED), startWorker(SHARED)];
   const embedded = await runCli(["sweep", ...GRID, "--db", reference, "--workers", "2"]);
   expect(embedded.stderr).toContain("2 schedules × 2 lr × 2 seeds = 8 runs");
   expect(embedded.code).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
+  await stopAll(shared.map((w) => w.child));
   for (const child of live) child.kill("SIGKILL");
   await redis?.stop();
 });
 
 describe("lrsim sweep --redis with lrsim worker processes", () => {
   it("completes, records every run once, and equals the embedded sweep bit for bit", async () => {
-    const queue = `q${++queueCount}`;
+    const queue = SHARED;
     const db = join(dir, "distributed.db");
-    const workers = [startWorker(queue), startWorker(queue)];
     const result = await runCli(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue]);
     expect(result.stderr).toContain("waiting for lrsim worker processes");
     expect(result.code).toBe(0);
@@ -132,10 +143,9 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     expect(runs.map((r) => r.attempts)).toEqual(runs.map(() => 1));
     expect(read(db, "SELECT count(*) n FROM runs")).toEqual([{ n: PLANNED }]);
     expect(trajectories(db)).toBe(trajectories(reference));
-    // Both hosts took part.
+    // Both hosts (the shared workers) took part.
     const hosts = read<{ worker: string }>(db, "SELECT DISTINCT worker FROM sweep_runs");
     expect(hosts.length).toBe(2);
-    await stopAll(workers.map((w) => w.child));
   }, 120_000);
 
   it("renews a job's lock while its run trains far longer than the lock", async () => {
@@ -185,23 +195,23 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
   }, 120_000);
 
   it("loses nothing when a worker is killed mid-run: the run is taken up again", async () => {
-    const queue = `q${++queueCount}`;
+    // The victim joins the shared workers' queue; they take its run up when its lock lapses.
+    const queue = SHARED;
     const db = join(dir, "killed-worker.db");
     const victim = startWorker(queue);
     const coordinator = start(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue]);
     await waitFor("the first worker to take a run", () => /job \S+: /.test(victim.output()));
     victim.child.kill("SIGKILL");
-    const survivors = [startWorker(queue), startWorker(queue)];
     expect(await coordinator.child.exited).toBe(0);
     const runs = recordedRuns(db);
     expect(runs).toHaveLength(PLANNED);
     expect(runs.some((r) => r.attempts >= 2)).toBe(true);
     expect(trajectories(db)).toBe(trajectories(reference));
-    await stopAll(survivors.map((w) => w.child));
   }, 120_000);
 
   it("hands a run back on a worker's second Ctrl-C, for another worker to train", async () => {
-    const queue = `q${++queueCount}`;
+    // The leaving worker joins the shared workers' queue; they train what it hands back.
+    const queue = SHARED;
     const db = join(dir, "handed-back.db");
     const leaving = startWorker(queue);
     const coordinator = start(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue]);
@@ -212,31 +222,14 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     expect(await leaving.child.exited).toBe(0);
     expect(leaving.output()).toMatch(/job \S+: handed back/);
     expect(leaving.output()).toContain("lrsim worker: stopped");
-    const staying = startWorker(queue);
     expect(await coordinator.child.exited).toBe(0);
     expect(recordedRuns(db)).toHaveLength(PLANNED);
     expect(trajectories(db)).toBe(trajectories(reference));
-    await stopAll([staying.child]);
-  }, 120_000);
-
-  it("goes on when Redis restarts empty mid-sweep: workers reconnect, the coordinator enqueues again", async () => {
-    const queue = `q${++queueCount}`;
-    const db = join(dir, "redis-restart.db");
-    const workers = [startWorker(queue), startWorker(queue)];
-    const coordinator = start(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue]);
-    await waitFor("a run to be recorded", () => /: completed/.test(coordinator.output()));
-    await redis.restart();
-    expect(await coordinator.child.exited).toBe(0);
-    expect(recordedRuns(db)).toHaveLength(PLANNED);
-    expect(read(db, "SELECT count(*) n FROM runs")).toEqual([{ n: PLANNED }]);
-    expect(trajectories(db)).toBe(trajectories(reference));
-    await stopAll(workers.map((w) => w.child));
   }, 120_000);
 
   it("loses nothing when the coordinator is killed: --resume collects what finished meanwhile", async () => {
-    const queue = `q${++queueCount}`;
+    const queue = SHARED;
     const db = join(dir, "killed-coordinator.db");
-    const workers = [startWorker(queue), startWorker(queue)];
     const coordinator = start(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue]);
     await waitFor("a run to be recorded", () => /: completed/.test(coordinator.output()));
     coordinator.child.kill("SIGKILL");
@@ -260,13 +253,11 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     expect(recordedRuns(db)).toHaveLength(PLANNED);
     expect(read(db, "SELECT count(*) n FROM runs")).toEqual([{ n: PLANNED }]);
     expect(trajectories(db)).toBe(trajectories(reference));
-    await stopAll(workers.map((w) => w.child));
   }, 120_000);
 
   it("records a run delivered twice once", async () => {
-    const queue = `q${++queueCount}`;
+    const queue = SHARED;
     const db = join(dir, "duplicates.db");
-    const worker = startWorker(queue);
     expect((await runCli(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue])).code).toBe(
       0,
     );
@@ -310,7 +301,18 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     expect(recordedRuns(db)).toHaveLength(PLANNED);
     expect(read(db, "SELECT count(*) n FROM runs")).toEqual([{ n: PLANNED }]);
     expect(trajectories(db)).toBe(trajectories(reference));
-    await stopAll([worker.child]);
+  }, 120_000);
+
+  it("goes on when Redis restarts empty mid-sweep: workers reconnect, the coordinator enqueues again", async () => {
+    const queue = SHARED;
+    const db = join(dir, "redis-restart.db");
+    const coordinator = start(["sweep", ...GRID, "--db", db, "--redis", redis.url, "--queue", queue]);
+    await waitFor("a run to be recorded", () => /: completed/.test(coordinator.output()));
+    await redis.restart();
+    expect(await coordinator.child.exited).toBe(0);
+    expect(recordedRuns(db)).toHaveLength(PLANNED);
+    expect(read(db, "SELECT count(*) n FROM runs")).toEqual([{ n: PLANNED }]);
+    expect(trajectories(db)).toBe(trajectories(reference));
   }, 120_000);
 
   it("fails a deterministic error once, with its cause recorded, retries nothing, and masks the password everywhere", async () => {
@@ -343,6 +345,7 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     expect(failed.error).toContain("does not load plugins by path");
     // Taken once, failed once: no retry.
     expect(worker.output().match(/failed: this worker does not load plugins by path/g)).toHaveLength(1);
+    expect(worker.output()).toMatch(/failed: this worker does not load plugins by path.*; not retried/);
     expect(result.stdout + result.stderr + worker.output()).not.toContain("s3cret");
     const config = read<{ config: string }>(db, "SELECT config FROM sweeps")[0]!.config;
     expect(JSON.parse(config).redis).toBe(secretUrl.replace("s3cret", "***"));
@@ -352,13 +355,89 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     await stopAll([worker.child]);
   }, 120_000);
 
+  it("retries a transient fault with backoff: a worker's download reset once, the run trained again and recorded once", async () => {
+    // A dataset plugin that downloads its points from this loopback server. Once the
+    // coordinator has planned the sweep (loading the data itself), the server resets the next
+    // connection: a worker's first attempt meets a real ECONNRESET.
+    const points = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const x = (from + i) / 100;
+        return [x, 2.5 * x + 1];
+      });
+    const body = JSON.stringify({ train: points(80, 0), test: points(20, 80) });
+    let armed = false;
+    let resets = 0;
+    const server: Server = createServer((req, res) => {
+      if (armed) {
+        armed = false;
+        resets++;
+        req.socket.resetAndDestroy();
+        return;
+      }
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const grid = {
+      schedules: ["step"],
+      lr: [0.05],
+      batchSize: [16],
+      model: ["linear"],
+      dataset: [`./test/fixtures/sweep/downloaded-line.js(url="http://127.0.0.1:${port}/points")`],
+      epochs: [4],
+      seeds: 2,
+    };
+    try {
+      const queue = `q${++queueCount}`;
+      const db = join(dir, "transient.db");
+      // Plugins by path need the worker's opt-in.
+      const worker = startWorker(queue, ["--allow-plugin-paths"]);
+      const logged: string[] = [];
+      const s = await sweep({
+        grid,
+        db,
+        cwd: repoRoot,
+        redis: redis.url,
+        queue,
+        retryDelayMs: 200,
+        onPlanned: () => {
+          armed = true;
+        },
+        onLog: (line) => logged.push(line),
+      });
+      expect(resets).toBe(1);
+      expect(s).toMatchObject({ planned: 2, recorded: 2, failed: 0 });
+      expect(s.runs.map((r) => r.status)).toEqual(["completed", "completed"]);
+      // One run was tried twice (the reset, then the retry); each is recorded once.
+      expect(s.runs.map((r) => r.attempts).sort()).toEqual([1, 2]);
+      expect(read(db, "SELECT count(*) n FROM runs")).toEqual([{ n: 2 }]);
+      expect(read(db, "SELECT count(*) n FROM sweep_runs")).toEqual([{ n: 2 }]);
+      const failures = worker.output().match(/job \S+: failed: .*/g) ?? [];
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatch(
+        /downloaded-line.* failed in load: .*(socket hang up|ECONNRESET).*; retried in 200 ms \(attempt 2 of 3\)$/,
+      );
+      expect(worker.output()).toMatch(/\(attempt 2\)/);
+      expect(logged).toEqual([]);
+      await stopAll([worker.child]);
+      // The retried run is the run the embedded sweep trains, bit for bit.
+      const embedded = join(dir, "transient-embedded.db");
+      const here = await sweep({ grid, db: embedded, cwd: repoRoot, workers: 1 });
+      expect(here).toMatchObject({ planned: 2, recorded: 2, failed: 0 });
+      expect(trajectories(db)).toBe(trajectories(embedded));
+    } finally {
+      server.close();
+    }
+  }, 120_000);
   it("says in one line, password masked, that Redis cannot be reached", async () => {
     const url = `redis://:s3cret@127.0.0.1:${redis.port + 1}`;
-    for (const args of [
-      ["sweep", "--epochs", "4", "--db", join(dir, "unreachable.db"), "--redis", url],
-      ["worker", "--redis", url],
-    ]) {
-      const result = await runCli(args);
+    const results = await Promise.all(
+      [
+        ["sweep", "--epochs", "4", "--db", join(dir, "unreachable.db"), "--redis", url],
+        ["worker", "--redis", url],
+      ].map((args) => runCli(args)),
+    );
+    for (const result of results) {
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
       expect(result.stderr).toContain(`cannot reach Redis at redis://:***@127.0.0.1:${redis.port + 1}`);

@@ -1,8 +1,9 @@
 /**
  * `lrsim`: the programmatic API, for scripts and tools that run experiments.
  *
- * - the experiments, as the CLI runs them: {@link run}, {@link compare}, {@link findLr}, and
- *   {@link openResults} to read what they recorded, with their option and result types;
+ * - the experiments, as the CLI runs them: {@link run}, {@link compare}, {@link sweep},
+ *   {@link findLr}, and {@link openResults} to read what they recorded, with their option and
+ *   result types;
  * - {@link defineConfig}, which types an `lrsim.config.ts`.
  *
  * Plugins (models, datasets, schedules, optimizers) import from `lrsim/plugin` instead, the
@@ -13,17 +14,22 @@
 import type { CompareOptions, CompareResult } from "./api/compare.ts";
 import type { FindLrOptions, FindLrResult } from "./api/find-lr.ts";
 import type { RunExperimentOptions, RunExperimentResult } from "./api/run.ts";
+import type { SweepOptions, SweepResult } from "./api/sweep.ts";
 import { registerLoaderHooks } from "./loader/hooks.ts";
 
 export type { EpochRecord, RangeTestResult, RunResult, StepRecord } from "@lrsim/core";
-export type { RunFilter, RunListing } from "@lrsim/store";
+export type { RunFilter, RunListing, SweepRunResult } from "@lrsim/store";
 export type { ExperimentOptions } from "./api/common.ts";
 export type { CompareOptions, CompareResult } from "./api/compare.ts";
 export type { FindLrOptions, FindLrResult } from "./api/find-lr.ts";
 export { openResults, type Results } from "./api/results.ts";
 export type { RunExperimentOptions, RunExperimentResult } from "./api/run.ts";
 export type { StoredRunResult, UnfinishedRun } from "./api/stored-result.ts";
+export type { SweepOptions, SweepResult } from "./api/sweep.ts";
 export { defineConfig, type LrsimConfig } from "./define-config.ts";
+export type { CoordinatorState } from "./sweep/coordinator.ts";
+export type { GridPoint, PlannedRun, SweepGrid, SweepRunOptions } from "./sweep/grid.ts";
+export type { JobProgress } from "./sweep/train-job.ts";
 
 /**
  * Trains one model under one schedule, as `lrsim run` does: data-parallel on a worker pool,
@@ -50,6 +56,29 @@ export async function run(options: RunExperimentOptions): Promise<RunExperimentR
 export async function compare(options: CompareOptions = {}): Promise<CompareResult> {
   await registerLoaderHooks();
   return (await import("./api/compare.ts")).compare(options);
+}
+
+/**
+ * Trains a grid of runs (schedules × lr × batch sizes × ... × seeds), as `lrsim sweep` does,
+ * and records them as one sweep. Embedded by default: the runs are trained on this machine,
+ * several at once where that is faster. With `redis` (`redis://[:password@]host:port[/db]`)
+ * the runs become BullMQ jobs for `lrsim worker` processes on any host, and this call only
+ * records what they send back. Every run (grid point × seed) has a stable identity and is
+ * recorded once; `resume` finishes a stopped sweep. Failed runs are counted in `failed`; only
+ * bad options (or an unreachable Redis) reject.
+ *
+ * @example
+ * const s = await sweep({ grid: { schedules: ["step", "onecycle"], lr: [0.05, 0.1], seeds: 2 } });
+ * console.log(s.sweepId, `${s.recorded}/${s.planned} recorded`, s.failed);
+ * for (const r of s.runs) console.log(r.point, r.seed, r.status, r.finalTestAccuracy);
+ *
+ * @example
+ * // Distributed: start `lrsim worker --redis redis://queue-host:6379` on each host first.
+ * await sweep({ grid: { lr: [0.1, 0.5] }, redis: "redis://queue-host:6379" });
+ */
+export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
+  await registerLoaderHooks();
+  return (await import("./api/sweep.ts")).sweep(options);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   recordedKeys,
   recordSweepRunOnce,
   removeRuns,
+  type SweepRunResult,
   sweepRunResults,
 } from "@lrsim/store";
 import { type CoordinatorState, coordinate } from "../sweep/coordinator.ts";
@@ -24,7 +25,10 @@ import type { RunExperimentResult } from "./run.ts";
 import { runMany } from "./run-many.ts";
 import { chooseRunSlots } from "./run-slots.ts";
 
-/** Options of {@link sweep}: those of `lrsim sweep`, camelCased, plus progress callbacks. */
+/**
+ * Options of {@link sweep}: those of `lrsim sweep`, camelCased, plus progress callbacks.
+ * `db` is where the sweep is recorded (a sweep always is: `false` means the default database).
+ */
 export interface SweepOptions extends ExperimentOptions {
   /** The grid: each axis a list (compare's default for an axis not given). */
   readonly grid?: Partial<SweepGrid>;
@@ -40,13 +44,22 @@ export interface SweepOptions extends ExperimentOptions {
   readonly redis?: string;
   /** The BullMQ queue (default `lrsim-sweep`). */
   readonly queue?: string;
+  /**
+   * Distributed: how long a job that failed transiently (a dataset download reset by the
+   * network, a worker thread that died) waits before its first retry; each next retry waits
+   * twice as long, 3 attempts in all. Default 5,000 ms. Deterministic failures (a bad spec, a
+   * plugin a worker lacks) are never retried.
+   */
+  readonly retryDelayMs?: number;
   /** Embedded: runs trained at the same time (default: `chooseRunSlots`'s choice). */
   readonly runsAtOnce?: number;
   /** The sweep is planned: its id, every run, and how many are recorded already (resuming). */
   readonly onPlanned?: (sweepId: number, runs: readonly PlannedRun[], recorded: number) => void;
-  /** Embedded: run `index` (of the planned list) starts, steps, evaluates. */
+  /** Embedded: run `index` (of the planned list) starts. */
   readonly onRunStart?: (index: number) => void;
+  /** Embedded: run `index` made an update. */
   readonly onStep?: (index: number, step: StepRecord) => void;
+  /** Embedded: run `index` was evaluated (epoch 0 is before training). */
   readonly onEpoch?: (index: number, row: EpochRecord) => void;
   /** A run's result is recorded (embedded or from a worker); `fresh` is false for a duplicate delivery. */
   readonly onRecorded?: (run: PlannedRun, status: string, error: string | null, fresh: boolean) => void;
@@ -63,6 +76,8 @@ export interface SweepResult {
   readonly recorded: number;
   /** Recorded runs that failed (a plugin error, a refused or bad job). */
   readonly failed: number;
+  /** Every recorded run, by identity: grid point, seed, status, attempts, who trained it, its final metrics. */
+  readonly runs: readonly SweepRunResult[];
 }
 
 /** What a sweep stores in its `config` column: enough to expand it again (the Redis URL masked). */
@@ -120,6 +135,7 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
         runs,
         target,
         queue: queueName,
+        retryDelayMs: options.retryDelayMs,
         signal: options.signal,
         onState: options.onQueueState,
         onRecorded: options.onRecorded,
@@ -132,6 +148,7 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
       planned: runs.length,
       recorded: recorded.length,
       failed: recorded.filter((r) => r.status === "failed").length,
+      runs: recorded,
     };
   } finally {
     db?.close();

@@ -70,7 +70,7 @@ export function showSweep(db: Db, id: number, metric: SweepMetric, json: boolean
     optimizer: grid.optimizer,
     epochs: grid.epochs,
   })
-    .filter(([axis, values]) => values.length === 1 && !axes.includes(axis as never))
+    .filter(([axis, values]) => values.length === 1 && !(axes as readonly string[]).includes(axis))
     .map(([axis, values]) => `${axis} ${values[0]}`)
     .join(", ");
   return `sweep ${id}: ${runs.length} of ${sweep.planned} runs recorded; ${fixed}; by ${SWEEP_METRICS[metric].label}, best first\n\n${table}`;

@@ -75,93 +75,98 @@ export function sweepCommand(io: CliIo) {
       "Train a grid of runs (schedules × lr × batch sizes × ... × seeds), here or on lrsim workers through Redis",
     builder: (y: Argv) =>
       withConfig(
-        clusterOptions(dbOption(y))
-          .option("schedules", {
-            type: "array",
-            default: COMPARE_DEFAULTS.schedules,
-            describe:
-              "Comma-separated schedules; bare names follow Smith et al. (2018)'s protocol as in lrsim compare, filled in from each point's lr, batch size and epochs",
-          })
-          .option("lr", {
-            type: "array",
-            default: String(COMPARE_DEFAULTS.lr),
-            describe: "Learning rates (the protocol's initial or peak lr), comma-separated",
-          })
-          .option("batch-size", {
-            type: "array",
-            default: String(COMPARE_DEFAULTS.batchSize),
-            describe: "Starting batch sizes, comma-separated",
-          })
-          .option("optimizer", {
-            type: "array",
-            default: COMPARE_DEFAULTS.optimizer,
-            describe: "Optimizer specs, comma-separated",
-          })
-          .option("model", {
-            type: "array",
-            default: COMPARE_DEFAULTS.model,
-            describe: "Model specs, comma-separated",
-          })
-          .option("dataset", {
-            type: "array",
-            default: COMPARE_DEFAULTS.dataset,
-            describe: "Dataset specs, comma-separated",
-          })
-          .option("epochs", {
-            type: "array",
-            default: String(COMPARE_DEFAULTS.epochs),
-            describe: "Epoch budgets, comma-separated",
-          })
-          .option("factor", {
-            type: "number",
-            default: COMPARE_DEFAULTS.factor,
-            describe: "Decay / batch-growth factor at each milestone",
-          })
-          .option("seeds", {
-            type: "number",
-            default: 1,
-            describe: "Runs per grid point; --show reports mean ± std",
-          })
-          .option("seed", { type: "number", default: 0, describe: "First seed" })
-          .option("workers", {
-            type: "number",
-            default: availableParallelism(),
-            defaultDescription: "the number of cores",
-            describe: "Worker threads of the embedded sweep (0: in-process)",
-          })
-          .option("runs-at-once", {
-            type: "number",
-            defaultDescription: "all, one worker each, for starting batches up to 256; else 1",
-            describe: "Embedded: runs trained at the same time, each on its share of --workers",
-          })
-          .option("yes", {
-            type: "boolean",
-            default: false,
-            describe: "Start a sweep of more than 1,000 runs",
-          })
-          .option("redis", {
-            type: "string",
-            describe:
-              "redis://[:password@]host:port[/db] (or rediss://; default $LRSIM_REDIS): enqueue the runs for lrsim worker processes on any host and record their results here",
-          })
-          .option("queue", { type: "string", describe: "BullMQ queue name (default: lrsim-sweep)" })
-          .option("resume", {
-            type: "number",
-            describe:
-              "Finish a stored sweep: collect what workers finished meanwhile and train or wait for the rest",
-          })
-          .option("show", { type: "number", describe: "Show a stored sweep instead of running one" })
-          .conflicts("show", "resume")
-          .option("metric", {
-            choices: Object.keys(SWEEP_METRICS),
-            default: "test-accuracy",
-            describe: "What --show (and the table after a sweep) ranks by, best first",
-          })
-          .option("json", {
-            type: "boolean",
-            default: false,
-            describe: 'Print {"sweepId", "planned", "recorded", "axes", "rows": [...]} instead of the table',
-          })
+        dbOption(
+          clusterOptions(
+            y
+              .option("schedules", {
+                type: "array",
+                default: COMPARE_DEFAULTS.schedules,
+                describe:
+                  "Comma-separated schedules; bare names follow Smith et al. (2018)'s protocol as in lrsim compare, filled in from each point's lr, batch size and epochs",
+              })
+              .option("lr", {
+                type: "array",
+                default: String(COMPARE_DEFAULTS.lr),
+                describe: "Learning rates (the protocol's initial or peak lr), comma-separated",
+              })
+              .option("batch-size", {
+                type: "array",
+                default: String(COMPARE_DEFAULTS.batchSize),
+                describe: "Starting batch sizes, comma-separated",
+              })
+              .option("optimizer", {
+                type: "array",
+                default: COMPARE_DEFAULTS.optimizer,
+                describe: "Optimizer specs, comma-separated",
+              })
+              .option("model", {
+                type: "array",
+                default: COMPARE_DEFAULTS.model,
+                describe: "Model specs, comma-separated",
+              })
+              .option("dataset", {
+                type: "array",
+                default: COMPARE_DEFAULTS.dataset,
+                describe: "Dataset specs, comma-separated",
+              })
+              .option("epochs", {
+                type: "array",
+                default: String(COMPARE_DEFAULTS.epochs),
+                describe: "Epoch budgets, comma-separated",
+              })
+              .option("factor", {
+                type: "number",
+                default: COMPARE_DEFAULTS.factor,
+                describe: "Decay / batch-growth factor at each milestone",
+              })
+              .option("seeds", {
+                type: "number",
+                default: 1,
+                describe: "Runs per grid point; --show reports mean ± std",
+              })
+              .option("seed", { type: "number", default: 0, describe: "First seed" }),
+          )
+            .option("workers", {
+              type: "number",
+              default: availableParallelism(),
+              defaultDescription: "the number of cores",
+              describe: "Worker threads of the embedded sweep (0: in-process)",
+            })
+            .option("runs-at-once", {
+              type: "number",
+              defaultDescription: "all, one worker each, for starting batches up to 256; else 1",
+              describe: "Embedded: runs trained at the same time, each on its share of --workers",
+            })
+            .option("yes", {
+              type: "boolean",
+              default: false,
+              describe: "Start a sweep of more than 1,000 runs",
+            })
+            .option("redis", {
+              type: "string",
+              describe:
+                "redis://[:password@]host:port[/db] (or rediss://; default $LRSIM_REDIS): enqueue the runs for lrsim worker processes on any host and record their results here",
+            })
+            .option("queue", { type: "string", describe: "BullMQ queue name (default: lrsim-sweep)" })
+            .option("resume", {
+              type: "number",
+              describe:
+                "Finish a stored sweep: collect what workers finished meanwhile and train or wait for the rest",
+            })
+            .option("show", { type: "number", describe: "Show a stored sweep instead of running one" })
+            .conflicts("show", "resume")
+            .option("metric", {
+              choices: Object.keys(SWEEP_METRICS),
+              default: "test-accuracy",
+              describe: "What --show (and the table after a sweep) ranks by, best first",
+            })
+            .option("json", {
+              type: "boolean",
+              default: false,
+              describe:
+                'Print {"sweepId", "planned", "recorded", "axes", "rows": [...]} instead of the table',
+            }),
+        )
           .example(
             "$0 sweep --schedules step,onecycle,batchramp --lr 0.05,0.1,0.2 --batch-size 64,128 --seeds 3",
             "54 runs on this machine",
@@ -170,7 +175,11 @@ export function sweepCommand(io: CliIo) {
             "$0 sweep --lr 0.1,0.5 --redis redis://queue-host:6379",
             "Hand the runs to lrsim worker processes",
           )
-          .example("$0 sweep --show 1 --metric test-loss", "A stored sweep, best test loss first"),
+          .example("$0 sweep --show 1 --metric test-loss", "A stored sweep, best test loss first")
+          .example("$0 report --sweep 1 -o sweep.html", "Its best runs and lr × batch-size heatmaps")
+          .epilog(
+            "Each run (grid point × seed) is recorded once in the results database, as it ends; a sweep stopped part-way (Ctrl-C, a reboot) is finished by --resume ID. With --redis, start `lrsim worker --redis URL` on each host that should train (see lrsim worker --help); this process then only records what they send back. docs/sweeps.md has the multi-host recipe and what is guaranteed.",
+          ),
         io.config,
         "sweep",
         io.cwd,

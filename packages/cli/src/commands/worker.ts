@@ -66,6 +66,9 @@ export function workerCommand(io: CliIo) {
           .example(
             "$0 worker --redis redis://queue-host:6379 --concurrency 4 --workers 1",
             "Four small-batch runs at once",
+          )
+          .epilog(
+            "Start one worker per host, then `lrsim sweep ... --redis URL` anywhere: the sweep enqueues its runs, workers train them and send the results back; workers need no database. Ctrl-C finishes the runs in progress and exits; a second Ctrl-C hands them back to the queue for another worker. A killed worker's run is taken up by another within about 90 s. A run that fails for a reason retrying cannot fix (a bad spec, a plugin missing here) fails once; a transient fault (a network error) is retried twice, 5 s then 10 s later. docs/sweeps.md has the recipe and how to size --concurrency and --workers.",
           ),
         io.config,
         "worker",

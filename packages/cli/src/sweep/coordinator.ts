@@ -3,7 +3,7 @@ import { recordedKeys } from "@lrsim/store";
 import { type Job, Queue } from "bullmq";
 import type { PlannedRun } from "./grid.ts";
 import { decodeResult, type SweepJobData, validateJobData } from "./job.ts";
-import { connectionOf, JOB_OPTIONS } from "./queue.ts";
+import { connectionOf, jobOptions } from "./queue.ts";
 import { recordJobFailure, recordJobResult } from "./record.ts";
 import type { RedisTarget } from "./redis-url.ts";
 import type { JobProgress } from "./train-job.ts";
@@ -27,6 +27,8 @@ export interface Coordination {
   readonly signal?: AbortSignal | undefined;
   /** How often the queue is looked at (default 500 ms). */
   readonly pollMs?: number;
+  /** First retry delay of a job that failed transiently (default 5 s; doubles each retry). */
+  readonly retryDelayMs?: number | undefined;
   readonly onState?: ((state: CoordinatorState) => void) | undefined;
   /** A run was recorded (`fresh` false: it had been recorded already, a duplicate delivery). */
   readonly onRecorded?:
@@ -41,7 +43,11 @@ const jobIdOf = (uid: string, key: string) => `${uid}.${key}`;
 
 /** Jobs fetched per look, at most, of each state. */
 const PAGE = 500;
-/** Every this many looks, jobs missing from Redis (a server restarted without persistence) are enqueued again. */
+/**
+ * Jobs missing from Redis (a server restarted without persistence) are enqueued again as soon
+ * as the sweep's marker key is seen gone, and every this many looks anyway (already-queued
+ * jobs are not added twice).
+ */
 const REENQUEUE_EVERY = 20;
 
 /**
@@ -60,6 +66,12 @@ export async function coordinate(c: Coordination): Promise<void> {
     lastError = line;
   });
   const byKey = new Map(c.runs.map((run) => [run.key, run]));
+  const opts = jobOptions(c.retryDelayMs);
+  /**
+   * Set in Redis once the sweep's jobs are in; gone means Redis lost its data (restarted
+   * empty). Under the queue's own prefix, so a Redis ACL that admits BullMQ's keys admits it.
+   */
+  const marker = queue.toKey(`lrsim-enqueued:${c.sweep.uid}`);
   try {
     const enqueue = async () => {
       const done = recordedKeys(c.db, c.sweep.id);
@@ -75,9 +87,10 @@ export async function coordinate(c: Coordination): Promise<void> {
               point: run.point,
               options: run.options,
             } satisfies SweepJobData,
-            opts: { ...JOB_OPTIONS, jobId: jobIdOf(c.sweep.uid, run.key) },
+            opts: { ...opts, jobId: jobIdOf(c.sweep.uid, run.key) },
           })),
         );
+      await (await queue.client).set(marker, "1");
       return done.size;
     };
     let recorded = await enqueue();
@@ -86,7 +99,8 @@ export async function coordinate(c: Coordination): Promise<void> {
       if (look > 0) await sleep(c.pollMs ?? 500, c.signal);
       if (c.signal?.aborted) break;
       try {
-        if (look > 0 && look % REENQUEUE_EVERY === 0) await enqueue();
+        if (look > 0 && (look % REENQUEUE_EVERY === 0 || (await (await queue.client).get(marker)) === null))
+          await enqueue();
         await collect(queue, c, byKey);
         const active = new Map<string, JobProgress | undefined>();
         for (const job of await queue.getJobs(["active"], 0, PAGE)) {
@@ -102,6 +116,8 @@ export async function coordinate(c: Coordination): Promise<void> {
         lastError = line;
       }
     }
+    // Done: nothing left to enqueue again.
+    if (recorded >= c.runs.length) await (await queue.client).del(marker).catch(() => {});
   } finally {
     await queue.close();
   }

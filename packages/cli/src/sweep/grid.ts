@@ -172,12 +172,37 @@ export function checkGridSize(grid: SweepGrid, yes: boolean): number {
   return total;
 }
 
-/** Every grid point, the last axis varying fastest. */
+/** Every grid point, the last axis of {@link AXES} varying fastest. */
 function gridPoints(grid: SweepGrid): GridPoint[] {
-  let points: Record<string, string | number>[] = [{}];
-  for (const axis of AXES)
-    points = points.flatMap((p) => axisValues(grid, axis).map((v) => ({ ...p, [axis]: v })));
-  return points as unknown as GridPoint[];
+  const points: GridPoint[] = [];
+  for (const schedule of grid.schedules)
+    for (const lr of grid.lr)
+      for (const batchSize of grid.batchSize)
+        for (const optimizer of grid.optimizer)
+          for (const model of grid.model)
+            for (const dataset of grid.dataset)
+              for (const epochs of grid.epochs)
+                points.push({ schedule, lr, batchSize, optimizer, model, dataset, epochs });
+  return points;
+}
+
+/**
+ * Reads a grid point back from plain data (a job's payload, a stored row): every axis with a
+ * value of its type, or undefined when one is missing or of the wrong type.
+ */
+export function toGridPoint(value: Record<string, unknown>): GridPoint | undefined {
+  const { schedule, lr, batchSize, optimizer, model, dataset, epochs } = value;
+  if (
+    typeof schedule !== "string" ||
+    typeof optimizer !== "string" ||
+    typeof model !== "string" ||
+    typeof dataset !== "string" ||
+    typeof lr !== "number" ||
+    typeof batchSize !== "number" ||
+    typeof epochs !== "number"
+  )
+    return undefined;
+  return { schedule, lr, batchSize, optimizer, model, dataset, epochs };
 }
 
 /** What a grid point trains with `seed`: the schedule filled in from the point's protocol. */

@@ -8,7 +8,7 @@ import {
   type StepRecord,
   type TrainerEvents,
 } from "@lrsim/core";
-import { AXES, type GridPoint, runKey, type SweepRunOptions } from "./grid.ts";
+import { type GridPoint, runKey, type SweepRunOptions, toGridPoint } from "./grid.ts";
 
 /** What a sweep's job carries: one run, by identity, and exactly what it trains. Plain JSON. */
 export interface SweepJobData {
@@ -57,26 +57,38 @@ export function validateJobData(id: string, data: unknown): SweepJobData {
   if (typeof data.sweep !== "string" || !/^[0-9a-f-]{36}$/.test(data.sweep)) throw bad("sweep must be a uid");
   if (typeof data.key !== "string" || !/^[0-9a-f]{20}$/.test(data.key))
     throw bad("key must be 20 hex digits");
-  const { options, point } = data;
+  const { options } = data;
   if (!isRecord(options)) throw bad("options must be an object");
-  for (const field of SPEC_FIELDS) {
+  const spec = (field: (typeof SPEC_FIELDS)[number]): string => {
     const value = options[field];
     if (typeof value !== "string" || value.length === 0 || value.length > MAX_SPEC_LENGTH)
       throw bad(`options.${field} must be a spec of 1 to ${MAX_SPEC_LENGTH} characters`);
-  }
-  for (const field of INTEGER_FIELDS) {
+    return value;
+  };
+  const integer = (field: (typeof INTEGER_FIELDS)[number]): number => {
     const value = options[field];
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)
       throw bad(`options.${field} must be a non-negative integer`);
-  }
+    return value;
+  };
+  const checked: SweepRunOptions = {
+    schedule: spec("schedule"),
+    model: spec("model"),
+    dataset: spec("dataset"),
+    optimizer: spec("optimizer"),
+    cluster: spec("cluster"),
+    batchSize: integer("batchSize"),
+    epochs: integer("epochs"),
+    seed: integer("seed"),
+    devices: integer("devices"),
+  };
   const known = new Set<string>([...SPEC_FIELDS, ...INTEGER_FIELDS]);
   const extra = Object.keys(options).find((k) => !known.has(k));
   if (extra !== undefined) throw bad(`options has an unknown field ${JSON.stringify(extra)}`);
-  if (!isRecord(point) || AXES.some((axis) => !["string", "number"].includes(typeof point[axis])))
-    throw bad("point must hold a value for every axis");
-  const checked = options as unknown as SweepRunOptions;
+  const point = isRecord(data.point) ? toGridPoint(data.point) : undefined;
+  if (point === undefined) throw bad("point must hold a value for every axis");
   if (runKey(checked) !== data.key) throw bad("its key is not the identity of its options");
-  return data as unknown as SweepJobData;
+  return { v: 1, sweep: data.sweep, key: data.key, point, options: checked };
 }
 
 /** Whether a plugin name is a path (loading code from the file system) rather than a built-in or package name. */

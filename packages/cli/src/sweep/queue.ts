@@ -28,10 +28,10 @@ export const DEFAULT_TIMING: QueueTiming = { lockMs: 60_000, stalledMs: 30_000 }
  */
 const MAX_STALLED = 5;
 
-/** Attempts of a job that throws (a transient fault: a worker thread died, Redis went away mid-write). */
+/** Attempts of a job that fails transiently (see failure.ts: a download reset, a worker thread that died, Redis gone mid-write). */
 const ATTEMPTS = 3;
-/** First retry delay; each next one doubles (BullMQ's exponential backoff). */
-const BACKOFF_MS = 5_000;
+/** First retry delay; each next one doubles (BullMQ's exponential backoff): 5 s, then 10 s. */
+const DEFAULT_RETRY_DELAY_MS = 5_000;
 
 /** BullMQ's options for a worker of `concurrency` jobs at a time. */
 export function workerOptions(
@@ -49,17 +49,19 @@ export function workerOptions(
 }
 
 /**
- * Every job of a sweep: retried with backoff when it throws (deterministic failures are
- * thrown as UnrecoverableError, which BullMQ does not retry), and kept after it ends so a
- * coordinator that was down meanwhile still finds its result; the coordinator removes it once
- * recorded.
+ * Every job of a sweep: retried with exponential backoff from `retryDelayMs` when it fails
+ * transiently (deterministic failures are thrown as UnrecoverableError, which BullMQ does not
+ * retry), and kept after it ends so a coordinator that was down meanwhile still finds its
+ * result; the coordinator removes it once recorded.
  */
-export const JOB_OPTIONS: JobsOptions = {
-  attempts: ATTEMPTS,
-  backoff: { type: "exponential", delay: BACKOFF_MS },
-  removeOnComplete: false,
-  removeOnFail: false,
-};
+export function jobOptions(retryDelayMs: number = DEFAULT_RETRY_DELAY_MS): JobsOptions {
+  return {
+    attempts: ATTEMPTS,
+    backoff: { type: "exponential", delay: retryDelayMs },
+    removeOnComplete: false,
+    removeOnFail: false,
+  };
+}
 
 /**
  * ioredis options for the target. `maxRetriesPerRequest: null` is what BullMQ requires of
@@ -104,6 +106,8 @@ export async function checkReachable(target: RedisTarget, timeoutMs = 5_000): Pr
     const reason = socketError ?? (cause instanceof Error ? cause.message : String(cause));
     throw errors.redisUnreachable(target.masked, scrubPassword(reason || "no answer", target));
   } finally {
-    client.disconnect();
+    // A connection that never opened has ended already; disconnecting it again would arm
+    // ioredis's 2 s disconnect timer and hold the process that long before it exits.
+    if (client.status !== "end") client.disconnect();
   }
 }

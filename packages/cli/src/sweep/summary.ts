@@ -1,5 +1,5 @@
 import type { SweepRunResult } from "@lrsim/store";
-import { AXES, type Axis, type GridPoint, type SweepGrid, varyingAxes } from "./grid.ts";
+import { AXES, type Axis, type GridPoint, type SweepGrid, toGridPoint, varyingAxes } from "./grid.ts";
 
 /** The metrics a sweep can be ranked by, and which way is better. */
 export const SWEEP_METRICS = {
@@ -40,6 +40,13 @@ function meanStd(values: readonly (number | null)[]): MeanStd | null {
   return { mean, std, n: xs.length };
 }
 
+/** The grid point a stored run was recorded at; a row without one is a damaged database. */
+function pointOf(run: SweepRunResult): GridPoint {
+  const point = toGridPoint(run.point);
+  if (point === undefined) throw new Error(`sweep run ${run.runKey} has no valid grid point`);
+  return point;
+}
+
 /**
  * A sweep's recorded runs grouped by grid point (mean ± std over seeds), sorted by `metric`,
  * best first; points without a value of the metric (failed, diverged) come last.
@@ -60,7 +67,7 @@ export function summarizeSweep(runs: readonly SweepRunResult[], metric: SweepMet
       ),
     ];
     return {
-      point: group[0]!.point as unknown as GridPoint,
+      point: pointOf(group[0]!),
       seeds: group.length,
       completed: group.filter((r) => r.status === "completed").length,
       metric: meanStd(group.map((r) => r[field])),

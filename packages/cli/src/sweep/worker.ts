@@ -1,8 +1,8 @@
 import { createCatalog } from "@lrsim/builtins";
-import { isLrsimError } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import { WORKER_PRELOAD } from "../loader/hooks.ts";
+import { classifyFailure } from "./failure.ts";
 import { checkPluginSources, encodeResult, validateJobData } from "./job.ts";
 import { connectionOf, type QueueTiming, workerOptions } from "./queue.ts";
 import type { RedisTarget } from "./redis-url.ts";
@@ -25,6 +25,19 @@ export interface ServeOptions {
   readonly log: (line: string) => void;
 }
 
+/**
+ * What BullMQ does with a job that just failed, for the log line: retry it later (a transient
+ * failure with attempts left: BullMQ has counted the attempt and set the delay by now), or not.
+ */
+function whatNext(job: Job, error: Error): string {
+  const attempts = job.opts.attempts ?? 1;
+  if (error instanceof UnrecoverableError || error.name === "UnrecoverableError")
+    return "not retried (the same job would fail the same way)";
+  if (job.attemptsMade >= attempts) return `given up after ${attempts} attempts`;
+  const delay = job.delay >= 1000 ? `${job.delay / 1000} s` : `${job.delay} ms`;
+  return `retried in ${delay} (attempt ${job.attemptsMade + 1} of ${attempts})`;
+}
+
 /** A running worker: stop it gently (finish current jobs) or at once (hand them back). */
 export interface ServingWorker {
   /** Takes no new job; resolves when the current ones have finished and been reported. */
@@ -37,10 +50,12 @@ export interface ServingWorker {
 
 /**
  * Takes sweep jobs from the queue until stopped: each job's data is validated, its plugins
- * checked against what this worker may load, its specs planned (a failure there is
- * deterministic: UnrecoverableError, recorded once, never retried), then trained on a pool of
- * `workers` threads; the result goes back to the coordinator through Redis. Anything else that
- * throws (a bug, a fault) is retried by BullMQ with backoff.
+ * checked against what this worker may load, its specs planned, then trained on a pool of
+ * `workers` threads; the result goes back to the coordinator through Redis. A failure before
+ * training is classified by {@link classifyFailure}: deterministic ones (a bad spec, a missing
+ * or refused plugin) become UnrecoverableError, recorded once and never retried; transient ones
+ * (a plugin's download reset by the network), like anything else that throws while training
+ * (a worker thread that died, Redis lost mid-job), are retried by BullMQ with backoff.
  */
 export function serveJobs(options: ServeOptions): ServingWorker {
   const catalog = createCatalog(options.cwd);
@@ -62,7 +77,10 @@ export function serveJobs(options: ServeOptions): ServingWorker {
       checkPluginSources(data.options, options.allowPluginPaths);
       await planJob(data.options, catalog);
     } catch (error) {
-      if (isLrsimError(error)) throw new UnrecoverableError(error.message);
+      // Deterministic: fail once, never retried. Transient (a dataset download reset by the
+      // network): thrown as is, for BullMQ to retry with backoff.
+      if (classifyFailure(error) === "deterministic")
+        throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
       throw error;
     }
     const controller = new AbortController();
@@ -98,7 +116,8 @@ export function serveJobs(options: ServeOptions): ServingWorker {
     workerOptions(connectionOf(options.target), options.concurrency, options.timing),
   );
   worker.on("failed", (job, error) => {
-    if (job && !(error instanceof WaitingError)) options.log(`job ${job.id}: failed: ${error.message}`);
+    if (job && !(error instanceof WaitingError))
+      options.log(`job ${job.id}: failed: ${error.message}; ${whatNext(job, error)}`);
   });
   // A run holds its job by a lock the worker renews while it trains; these say when that broke.
   worker.on("stalled", (jobId) =>
