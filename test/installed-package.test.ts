@@ -103,6 +103,7 @@ describe("the package npm would publish", () => {
       "dist/plugin.js",
       "dist/plugin.d.ts",
       "dist/dense.wasm",
+      "dist/conv.wasm",
       "dist/reduce.wasm",
       "dist/worker-entry.mjs",
       "dist/worker.js",
@@ -168,21 +169,29 @@ describe("the installed lrsim, from the user's project", () => {
     expect(r.stdout).toMatch(/^step\(stepSize=2\)\n[\s\S]*^ {4}3 {2}0\.01$/m);
   });
 
-  it("uses the packaged WebAssembly kernel (mlp(kernel=wasm) fails without it)", async () => {
-    const r = await npxLrsim([
-      "run",
-      "--model",
-      "mlp(kernel=wasm, hidden=[16])",
-      "--dataset",
-      "blobs(n=200)",
-      "--epochs",
-      "1",
-      "--workers",
-      "2",
-      "--json",
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).status).toBe("completed");
+  it("uses the packaged WebAssembly kernels (mlp(kernel=wasm) and cnn(kernel=wasm) fail without them)", async () => {
+    for (const [model, dataset] of [
+      ["mlp(kernel=wasm, hidden=[16])", "blobs(n=200)"],
+      [
+        "cnn(kernel=wasm, layers=[conv(4, 5), relu, maxpool(2), dense(16), relu])",
+        "mnist(train=200, test=50)",
+      ],
+    ]) {
+      const r = await npxLrsim([
+        "run",
+        "--model",
+        model!,
+        "--dataset",
+        dataset!,
+        "--epochs",
+        "1",
+        "--workers",
+        "2",
+        "--json",
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).status).toBe("completed");
+    }
   });
 
   it("lrsim plugins lists the installed lrsim-plugin-sine package", async () => {
@@ -343,11 +352,15 @@ console.log(JSON.stringify({ status: r.status, accuracy: r.final?.testAccuracy, 
     expect(out.api).toEqual(["compare", "defineConfig", "findLr", "openResults", "run", "sweep"]);
     expect(out.plugin).toEqual([
       "ACTIVATIONS",
+      "CONV_LAYERS",
+      "ConvNetwork",
       "DenseNetwork",
       "activate",
       "axpy",
       "backpropActivation",
       "badDataFile",
+      "convLayersParam",
+      "createConvNetwork",
       "createDenseNetwork",
       "createRng",
       "defineDataset",
@@ -368,6 +381,7 @@ console.log(JSON.stringify({ status: r.status, accuracy: r.final?.testAccuracy, 
       "meanSquaredError",
       "outputLoss",
       "param",
+      "planConvNet",
       "sharedBytes",
       "sharedFloat32",
       "smithMilestones",

@@ -152,6 +152,19 @@ describe("lrsim run", () => {
       "lrsim: softmax: cannot learn line's regression task (it supports classification)",
     );
   });
+
+  it("refuses a cnn layer that is misspelt, or that does not fit the data, in one line", async () => {
+    const misspelt = await runCli(["run", "--model", "cnn(layers=[conb(8, 3), relu])", "--dataset", "mnist"]);
+    expect(misspelt.code).toBe(1);
+    expect(misspelt.stderr.trim()).toBe(
+      'lrsim: unknown cnn layer "conb" (did you mean "conv"?); known: conv, maxpool, avgpool, flatten, dense, relu, tanh, sigmoid',
+    );
+    const tabular = await runCli(["run", "--model", "cnn", "--dataset", "blobs"]);
+    expect(tabular.code).toBe(1);
+    expect(tabular.stderr.trim()).toMatch(
+      /^lrsim: model "cnn" failed in create: layer 1 \(conv\) needs image data \(channels x height x width\); this dataset's samples are 2 plain features$/,
+    );
+  });
 });
 
 describe("lrsim plugins", () => {
@@ -160,6 +173,9 @@ describe("lrsim plugins", () => {
     for (const heading of ["models", "datasets", "optimizers", "schedules"])
       expect(r.stdout).toMatch(new RegExp(`^${heading}$`, "m"));
     expect(r.stdout).toContain("mlp(hidden=[128], activation=relu, kernel=auto, labelSmoothing=0)");
+    expect(r.stdout).toContain(
+      "cnn(layers=[conv(6, 5, padding=2), relu, maxpool(2), conv(16, 5), relu, maxpool(2), dense(120), relu, dense(84), relu], kernel=auto)",
+    );
     expect(r.stdout).toContain("mnist(train=8000, test=2000, seed=0, labelNoise=0)");
     expect(r.stdout).toContain("sgd(momentum=0, dampening=0, weightDecay=0, nesterov=false)");
     const json = JSON.parse((await runCli(["plugins", "--json"])).stdout);

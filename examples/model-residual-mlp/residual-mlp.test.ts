@@ -82,7 +82,8 @@ describe("example model plugin: residual-mlp, built from the dense-layer kernels
     const docs = readFileSync(new URL("../../docs/plugins.md", import.meta.url), "utf8");
     const code = readFileSync(new URL("./residual-mlp.ts", import.meta.url), "utf8");
     const section = docs.slice(docs.indexOf("## A model from the dense kernels"));
-    const block = section.slice(section.indexOf("```ts\n") + 6, section.indexOf("```\n\n## A dataset"));
+    const start = section.indexOf("```ts\n") + 6;
+    const block = section.slice(start, section.indexOf("```\n", start));
     expect(block).toBe(code.slice(code.indexOf("import {")));
   });
 });

@@ -28,6 +28,7 @@ export default defineConfig({
   // Files read at run time, flat beside the chunks (packagedFile in @lrsim/core finds them).
   copy: [
     { from: "../core/generated/dense.wasm", to: "dist" },
+    { from: "../core/generated/conv.wasm", to: "dist" },
     { from: "../parallel/generated/reduce.wasm", to: "dist" },
     { from: "../parallel/src/worker-entry.mjs", to: "dist" },
     { from: "src/loader/lrsim-resolve.mjs", to: "dist" },

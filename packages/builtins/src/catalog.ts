@@ -7,7 +7,7 @@ import {
   type ScheduleDefinition,
 } from "@lrsim/core";
 import { blobs, cifar10, csv, idx, line, mnist, npy, spirals, teacher } from "./datasets/index.ts";
-import { linear, mlp, softmax } from "./models/index.ts";
+import { cnn, linear, mlp, softmax } from "./models/index.ts";
 import { builtinOptimizers } from "./optimizers/index.ts";
 import { builtinSchedules } from "./schedules/index.ts";
 
@@ -29,6 +29,7 @@ const BUILTINS: readonly Builtin[] = [
   ["model", linear, "linear"],
   ["model", softmax, "softmax"],
   ["model", mlp, "mlp"],
+  ["model", cnn, "cnn"],
   ["dataset", line, "line"],
   ["dataset", blobs, "blobs"],
   ["dataset", spirals, "spirals"],

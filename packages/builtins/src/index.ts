@@ -18,5 +18,5 @@ export {
   spirals,
   teacher,
 } from "./datasets/index.ts";
-export { linear, mlp, softmax } from "./models/index.ts";
+export { cnn, linear, mlp, softmax } from "./models/index.ts";
 export { builtinOptimizers } from "./optimizers/index.ts";

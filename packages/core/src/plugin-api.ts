@@ -13,6 +13,25 @@
 /** @public */
 export { ACTIVATIONS, type Activation, activate, backpropActivation } from "./nn/activations.ts";
 /** @public */
+export type { ConvKernels } from "./nn/conv-kernels.ts";
+/** @public */
+export {
+  type ActivationStage,
+  CONV_LAYERS,
+  type ConvNetPlan,
+  type ConvNetStage,
+  type ConvStage,
+  convLayersParam,
+  type DenseStage,
+  type FlattenStage,
+  type PoolStage,
+  planConvNet,
+} from "./nn/conv-layers.ts";
+/** @public */
+export { createConvNetwork } from "./nn/conv-model.ts";
+/** @public */
+export { ConvNetwork } from "./nn/conv-network.ts";
+/** @public */
 export { type DenseLayer, denseBackward, denseForward, gatherRows } from "./nn/dense-layer.ts";
 /** @public */
 export { DenseNetwork } from "./nn/dense-network.ts";

@@ -60,7 +60,7 @@ describe("plugin resolution: built-in name, then path, then lrsim-plugin-<name>"
 
   it("says no package exists either for an unknown name", async () => {
     await expect(createCatalog(fixtures).resolve("model", "resnet")).rejects.toThrow(
-      'unknown model "resnet"; known: linear, softmax, mlp; no package lrsim-plugin-resnet is installed either',
+      'unknown model "resnet"; known: linear, softmax, mlp, cnn; no package lrsim-plugin-resnet is installed either',
     );
   });
 

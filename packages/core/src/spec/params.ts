@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { errors } from "../errors.ts";
 import type { SpecCall, SpecValue } from "./ast.ts";
 import { formatCall, formatNumber, formatString, formatValue } from "./format.ts";
+import { parseSpec } from "./parse.ts";
 import { suggest } from "./suggest.ts";
 
 /**
@@ -88,6 +89,16 @@ export interface SpecParam extends ParamBase<SpecCall> {
 export interface SpecListParam extends ParamBase<readonly SpecCall[]> {
   readonly type: "specs";
   readonly nonEmpty?: boolean;
+  /**
+   * The calls the list may hold, by name, each with its own parameters (a network's layers:
+   * `conv` with channels, kernel, stride and padding; `relu` with none). When given, every item
+   * is bound to its schema while the spec is read — an unknown name or a bad argument is refused
+   * before anything runs — and kept in canonical form (required parameters positionally, the
+   * others by name when not default), so two lists that mean the same print the same.
+   */
+  readonly of?: Readonly<Record<string, ParamSchema>>;
+  /** What one item is called in messages ("layer"); "entry" when not given. */
+  readonly item?: string;
 }
 
 /** One parameter's descriptor, of any type; built with {@link param}. */
@@ -147,7 +158,7 @@ export const param = {
   numbers: (options: Omit<NumberListParam, "type">): NumberListParam => ({ type: "numbers", ...options }),
   /** A nested schedule spec (`then=cosine(tMax=20)`). */
   spec: (options: Omit<SpecParam, "type">): SpecParam => ({ type: "spec", ...options }),
-  /** A list of nested schedule specs. */
+  /** A list of nested specs: schedules, or with `of` the calls of a fixed vocabulary (a network's layers). */
   specs: (options: Omit<SpecListParam, "type">): SpecListParam => ({ type: "specs", ...options }),
 };
 
@@ -250,12 +261,53 @@ function coerce(
       return asSpec(owner, name, value);
     case "specs": {
       const items = value.kind === "list" ? value.items : [value];
-      const specs = items.map((i) => asSpec(owner, name, i));
+      const vocabulary = p.of;
+      const specs = items.map((i) => {
+        const call = asSpec(owner, name, i);
+        return vocabulary ? bindItem(owner, p.item ?? "entry", vocabulary, call, context) : call;
+      });
       if (p.nonEmpty && specs.length === 0)
         throw errors.paramRange(owner, name, "a non-empty list of specs", "[]");
       return specs;
     }
   }
+}
+
+/**
+ * One item of a list with a vocabulary ({@link SpecListParam.of}): its name must be in the
+ * vocabulary and its arguments must bind to that schema; returns it in canonical form.
+ */
+function bindItem(
+  owner: string,
+  item: string,
+  vocabulary: Readonly<Record<string, ParamSchema>>,
+  call: SpecCall,
+  context: DefaultContext,
+): SpecCall {
+  const schema = vocabulary[call.name];
+  if (!schema) {
+    const known = Object.keys(vocabulary);
+    throw errors.unknownName(`${owner} ${item}`, call.name, known, suggest(call.name, known));
+  }
+  const values = bindParams(`${owner} ${call.name}`, schema, call, context);
+  return parseSpec(canonicalCall(call.name, schema, values));
+}
+
+/**
+ * The shortest spec of bound values that reads like a call: the leading parameters that have
+ * no default, positionally, then every other parameter that differs from its fixed default, by
+ * name — `conv(16, 5)`, `conv(16, 5, padding=2)`, `maxpool(2)`, `relu`.
+ */
+function canonicalCall(name: string, schema: ParamSchema, values: Readonly<Record<string, unknown>>): string {
+  const args: string[] = [];
+  let positional = true;
+  for (const [key, p] of Object.entries(schema)) {
+    const value = values[key];
+    positional &&= p.default === undefined && !p.optional && value !== undefined;
+    if (positional) args.push(formatParamValue(value));
+    else if (value !== undefined && !isDefault(p, value)) args.push(`${key}=${formatParamValue(value)}`);
+  }
+  return args.length ? `${name}(${args.join(", ")})` : name;
 }
 
 /**
@@ -305,7 +357,8 @@ export function formatParamValue(value: unknown): string {
   if (typeof value === "number") return formatNumber(value);
   if (typeof value === "string") return formatString(value);
   if (typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) return `[${value.map(formatParamValue).join(",")}]`;
+  if (Array.isArray(value))
+    return `[${value.map(formatParamValue).join(value.some((v) => typeof v === "object") ? ", " : ",")}]`;
   if (value && typeof value === "object" && (value as SpecCall).kind === "call")
     return formatCall(value as SpecCall);
   throw new TypeError(`cannot format parameter value ${String(value)}`);
@@ -341,6 +394,8 @@ export function typeOf(p: Param): string {
     case "spec":
       return "spec";
     case "specs":
-      return "list of specs";
+      return p.of
+        ? `list of ${p.item ? `${p.item}s` : "entries"}: ${Object.keys(p.of).join("|")}`
+        : "list of specs";
   }
 }

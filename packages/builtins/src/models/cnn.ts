@@ -1,0 +1,20 @@
+import { convLayersParam, createConvNetwork, defineModel, kernelParam } from "@lrsim/core/plugin-api";
+
+/**
+ * A convolutional network written as a list of layers, e.g.
+ * `cnn(layers=[conv(16, 5), relu, maxpool(2), conv(32, 5), relu, maxpool(2), dense(128), relu])`;
+ * the output layer (one unit per class or target) is added, and a flatten before the first
+ * fully connected layer. The default is LeNet-5 (LeCun et al., 1998) with ReLU and max pooling.
+ * Inputs take their channels x height x width from the dataset's `image` shape.
+ */
+export const cnn = defineModel({
+  name: "cnn",
+  summary:
+    "Convolutional network of conv/maxpool/avgpool/dense layers (LeNet-5 by default), softmax or MSE output.",
+  tasks: ["classification", "regression"],
+  params: {
+    layers: convLayersParam,
+    kernel: kernelParam,
+  },
+  create: ({ layers, kernel }, shape) => createConvNetwork(layers, shape, kernel),
+});

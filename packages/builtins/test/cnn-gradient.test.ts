@@ -1,0 +1,91 @@
+import { bindParams, createRng, type LossSum, parseSpec } from "@lrsim/core";
+import type { DataShape } from "@lrsim/core/plugin-api";
+import { describe, expect, it } from "vitest";
+import { cnn } from "../src/index.ts";
+import { expectPiecewiseGradientMatches, randomSplit } from "./gradient-check.ts";
+
+const image = (channels: number, height: number, width: number, outputs: number, task: DataShape["task"]) =>
+  ({ inputs: channels * height * width, outputs, task, image: { channels, height, width } }) as const;
+
+const build = (spec: string, shape: DataShape) =>
+  cnn.create(bindParams("cnn", cnn.params, parseSpec(spec)) as never, shape);
+
+const CASES: Array<[string, string, DataShape, number]> = [
+  [
+    "overlapping average pool",
+    "conv(3, 2), tanh, avgpool(3, stride=2), dense(4), sigmoid",
+    image(2, 8, 7, 3, "classification"),
+    6,
+  ],
+  [
+    "conv, relu, maxpool, dense on one channel",
+    "conv(3, 3), relu, maxpool(2), dense(5), relu",
+    image(1, 8, 8, 4, "classification"),
+    11,
+  ],
+  [
+    "two channels in, stride and padding, overlapping max pool, tanh",
+    "conv(4, 3, stride=2, padding=1), tanh, maxpool(3, stride=1), conv(3, 2), sigmoid",
+    image(2, 9, 7, 3, "classification"),
+    9,
+  ],
+  [
+    "average pool, explicit flatten, regression",
+    "conv(2, 2), relu, avgpool(2), flatten, dense(4), tanh",
+    image(3, 6, 6, 2, "regression"),
+    7,
+  ],
+  [
+    "more samples than one block",
+    "conv(2, 3, padding=1), relu, maxpool(2), dense(3)",
+    image(1, 6, 6, 3, "classification"),
+    45,
+  ],
+  ["pooling straight on the input", "avgpool(2), conv(2, 2), relu", image(1, 6, 6, 3, "classification"), 6],
+];
+
+for (const kernel of ["js", "wasm"]) {
+  describe(`cnn gradients equal finite differences (${kernel} kernel)`, () => {
+    for (const [name, layers, shape, n] of CASES)
+      it(name, () => {
+        const model = build(`cnn(layers=[${layers}], kernel=${kernel})`, shape);
+        expectPiecewiseGradientMatches(model, randomSplit(n, shape.inputs, shape.outputs, shape.task));
+      });
+  });
+}
+
+describe("the WebAssembly SIMD and portable convolution kernels agree", () => {
+  it.each([
+    ["cnn", image(1, 28, 28, 10, "classification"), 70],
+    [
+      "cnn(layers=[conv(8, 3, padding=1), relu, maxpool(2), conv(12, 3, stride=2), tanh, avgpool(2), dense(16), relu])",
+      image(3, 16, 16, 5, "classification"),
+      41,
+    ],
+  ] as const)("%s: losses, accuracy and gradients match to float32 rounding", (spec, shape, n) => {
+    const data = randomSplit(n, shape.inputs, shape.outputs, shape.task, 3);
+    const withKernel = (k: string) =>
+      build(spec.includes("(") ? spec.replace(/\)$/, `, kernel=${k})`) : `${spec}(kernel=${k})`, shape);
+    const js = withKernel("js");
+    const wasm = withKernel("wasm");
+    const params = new Float32Array(js.parameterCount);
+    js.init(params, createRng(2, "init"));
+    const indices = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
+    const gJs = new Float32Array(params.length);
+    const gWasm = new Float32Array(params.length);
+    const oJs: LossSum = { loss: 0, correct: 0 };
+    const oWasm: LossSum = { loss: 0, correct: 0 };
+    js.gradient(params, data, indices, 3, n, gJs, oJs);
+    wasm.gradient(params, data, indices, 3, n, gWasm, oWasm);
+    expect(oWasm.loss).toBeCloseTo(oJs.loss, 3);
+    expect(oWasm.correct).toBe(oJs.correct);
+    let diff = 0;
+    let norm = 0;
+    for (let i = 0; i < params.length; i++) {
+      diff += (gWasm[i]! - gJs[i]!) ** 2;
+      norm += gJs[i]! ** 2;
+    }
+    expect(norm).toBeGreaterThan(0);
+    expect(Math.sqrt(diff / norm)).toBeLessThan(1e-5);
+  });
+});
