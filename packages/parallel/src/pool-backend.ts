@@ -12,6 +12,7 @@ import {
   type StepOutcome,
   stepChunkSize,
   type TrainingBackend,
+  updatePartialsLength,
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
 import {
@@ -98,10 +99,11 @@ export class PoolBackend implements TrainingBackend {
     );
     const stateSizes: number[] = [];
     // A dry run of the optimizer's allocations, to size its state in shared memory.
-    createOptimizer(plan, P, (n) => {
+    const optimizer = createOptimizer(plan, P, (n) => {
       stateSizes.push(n);
       return new Float32Array(n);
     });
+    const clipGradNorm = plan.config.clipGradNorm;
     // The accumulator, then the slots, each 64-byte aligned, in one shared wasm memory.
     const slotStride = Math.ceil((4 * P) / 64) * 64;
     const memory = {
@@ -116,6 +118,7 @@ export class PoolBackend implements TrainingBackend {
       indices: new SharedArrayBuffer(4 * data.train.size),
       state: new SharedArrayBuffer(4 * stateSizes.reduce((a, b) => a + b, 0)),
       stateSizes,
+      partials: new SharedArrayBuffer(8 * updatePartialsLength(optimizer, clipGradNorm, P)),
       control: new SharedArrayBuffer(4 * CONTROL.length),
       values: new SharedArrayBuffer(8 * (VALUES.blocks(pool.workers) + Math.ceil(P / NORM_BLOCK))),
     };
@@ -127,6 +130,7 @@ export class PoolBackend implements TrainingBackend {
       dataset: plan.dataset.data,
       optimizer: pluginRef(plan.optimizer, "optimizer"),
       parameterCount: P,
+      clipGradNorm,
       memory,
     };
     return new PoolBackend(pool, plan, session);

@@ -21,9 +21,11 @@ import {
   type ModelInstance,
   NORM_BLOCK,
   type OptimizerDefinition,
-  type OptimizerInstance,
+  ParameterUpdate,
   type PluginKind,
+  parameterGroupsOf,
   pluginLabel,
+  type StepHyper,
   shapeProblem,
 } from "@lrsim/core";
 import { partition } from "./partition.ts";
@@ -51,7 +53,8 @@ interface WorkerSession {
   readonly data: Dataset;
   /** Hands the model each chunk as float32 (decoding byte-stored images into this thread's scratch). */
   readonly reader: ChunkReader;
-  readonly optimizer: OptimizerInstance;
+  /** The optimizer behind gradient clipping, run in stages over this worker's slice. */
+  readonly update: ParameterUpdate;
   readonly params: Float32Array;
   readonly grad: Float32Array;
   /** Slot `s` as a Float32Array view of P floats. */
@@ -122,7 +125,18 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     d.model.source,
   );
   const optimizer = callHook("optimizer", d.optimizer.name, "create", () =>
-    optimizerDefinition.create(d.optimizer.params, d.parameterCount, sharedAllocator(d.memory)),
+    optimizerDefinition.create(
+      d.optimizer.params,
+      d.parameterCount,
+      sharedAllocator(d.memory),
+      parameterGroupsOf(model),
+    ),
+  );
+  const update = new ParameterUpdate(
+    optimizer,
+    d.clipGradNorm,
+    d.parameterCount,
+    new Float64Array(d.memory.partials),
   );
   const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   return {
@@ -134,7 +148,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     },
     data,
     reader: new ChunkReader(data.shape.inputs, data.shape.task === "classification" ? 1 : data.shape.outputs),
-    optimizer,
+    update,
     params: new Float32Array(d.memory.params),
     grad: new Float32Array(d.memory.arena.buffer, d.memory.gradOffset, d.parameterCount),
     slot: (i) =>
@@ -187,12 +201,31 @@ function reduce(s: WorkerSession, task: ReduceWork): ReduceResult {
   let gradBlocks: number[] = [];
   let finite = true;
   if (task.finalize) {
-    const { batchSize, lr, momentum, step } = task.finalize;
-    finite = averageGradient(grad, from, to, batchSize);
+    finite = averageGradient(grad, from, to, task.finalize.batchSize);
     if (task.norms) gradBlocks = blockNorms(kernel, memory.gradOffset, from, to);
-    s.optimizer.step(s.params, grad, from, to, { lr, momentum, step });
   }
   return { gradBlocks, finite };
+}
+
+/**
+ * The update after the last round: for each stage that needs whole-vector sums (clipping, the
+ * optimizer's statistics), gather this slice's partial sums, meet the others at the barrier,
+ * combine; then update the slice. A worker without a slice still meets the others.
+ */
+function updateSlice(
+  s: WorkerSession,
+  slice: readonly [number, number] | undefined,
+  workers: number,
+  hyper: StepHyper,
+): void {
+  const { update, params, grad } = s;
+  for (let stage = 0; stage < update.stages.length; stage++) {
+    const generation = Atomics.load(s.barrier, BARRIER.generation);
+    if (slice) update.gather(stage, params, grad, slice[0], slice[1], hyper);
+    arriveAndWait(s.barrier, workers, generation);
+    if (slice) update.combine(stage, grad, slice[0], slice[1]);
+  }
+  if (slice) update.step(params, grad, slice[0], slice[1], hyper);
 }
 
 /** Runs `work` with the model told that the parameters hold still meanwhile. */
@@ -317,23 +350,24 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
   const met = performance.now();
   const slice = partition(task.session.parameterCount, workers, NORM_BLOCK)[worker];
   let finite = true;
+  const momentum = values[VALUES.momentum]!;
+  const finalize =
+    (flags & FLAG.finalize) !== 0
+      ? {
+          batchSize: control[CONTROL.size]!,
+          lr: values[VALUES.lr]!,
+          momentum: Number.isNaN(momentum) ? undefined : momentum,
+          step: control[CONTROL.step]!,
+        }
+      : undefined;
   if (slice) {
-    const momentum = values[VALUES.momentum]!;
     const result = reduce(s, {
       from: slice[0],
       to: slice[1],
       slots: control[CONTROL.lastChunk]! - control[CONTROL.firstChunk]!,
       first: (flags & FLAG.firstRound) !== 0,
       norms,
-      finalize:
-        (flags & FLAG.finalize) !== 0
-          ? {
-              batchSize: control[CONTROL.size]!,
-              lr: values[VALUES.lr]!,
-              momentum: Number.isNaN(momentum) ? undefined : momentum,
-              step: control[CONTROL.step]!,
-            }
-          : undefined,
+      finalize,
     });
     finite = result.finite;
     const base = VALUES.blocks(workers) + slice[0] / NORM_BLOCK;
@@ -341,6 +375,7 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
       values[base + j] = norm;
     });
   }
+  if (finalize) updateSlice(s, slice, workers, finalize);
   const at = VALUES.perWorker + VALUES.perWorkerStride * worker;
   values[at] = computed - start;
   values[at + 1] = met - computed;
