@@ -61,6 +61,33 @@ describe('the programmatic API: import { compare, run, sweep, findLr, openResult
     expect(c.planned).toBe(3);
   });
 
+  it("compare takes Goyal et al.'s lr scaling rule and gradient clipping", async () => {
+    const options = {
+      schedules: "batchramp",
+      model: "softmax",
+      dataset: "blobs(n=400)",
+      batchSize: 16,
+      epochs: 5,
+      lr: 0.1,
+      factor: 2, // 16 -> 128: the batch stays below the 320 training samples, which would cap it
+      control: false,
+      workers: 0,
+      db: false,
+    } as const;
+    const scaled = await compare({ ...options, lrScaling: "linear" });
+    expect(scaled.schedules).toEqual([
+      "batchramp(lr=0.1, batchSize=16, factor=2, milestones=[2,3,4], lrScaling=linear)",
+    ]);
+    // The lr grows with the batch: lr / batch stays 0.1 / 16 at every epoch.
+    for (const row of scaled.runs[0]!.history) expect(row.lr / row.batchSize).toBeCloseTo(0.1 / 16, 12);
+    const plain = await compare(options);
+    const clipped = await compare({ ...options, clipGradNorm: 1e-4 });
+    expect(clipped.runs[0]!.final!.trainLoss).toBeGreaterThan(plain.runs[0]!.final!.trainLoss);
+    await expect(compare({ ...options, lrScaling: "cubic" as never })).rejects.toThrow(
+      "lrScaling must be one of none, linear, sqrt, got cubic",
+    );
+  });
+
   it("sweep trains the grid here by default, records each run once, and resume adds nothing", async () => {
     const sweepDb = join(mkdtempSync(join(tmpdir(), "lrsim-api-sweep-")), "sweep.db");
     const grid = {

@@ -31,6 +31,17 @@ describe("the comparison protocol (Smith et al. 2018)", () => {
       "cyclic(stepSizeUp=10)",
     ]);
   });
+
+  it("writes a learning-rate scaling rule into the schedules that grow the batch, and only those", () => {
+    expect(
+      protocolSchedules("step,batchramp,hybrid(lrScaling=none),onecycle", { ...protocol, lrScaling: "sqrt" }),
+    ).toEqual([
+      "multistep(lr=0.1, milestones=[6,12,16], gamma=0.2)",
+      "batchramp(lr=0.1, batchSize=128, factor=5, milestones=[6,12,16], lrScaling=sqrt)",
+      "hybrid(lr=0.1, batchSize=128, factor=5, milestones=[6,12,16], lrScaling=none)",
+      "onecycle(maxLr=0.1)",
+    ]);
+  });
 });
 
 describe("lrsim compare", () => {

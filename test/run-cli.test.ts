@@ -113,6 +113,38 @@ describe("lrsim run", () => {
     expect(rows((await runCli([...base, "--all"])).stdout)).toBe(121);
   });
 
+  it("--clip-grad-norm clips every update (a tiny norm barely moves the line fit) and refuses a norm <= 0", async () => {
+    const trainLoss = async (...extra: string[]) => {
+      const r = await runCli([
+        "run",
+        "--schedule",
+        "constant(lr=0.02)",
+        "--model",
+        "linear",
+        "--dataset",
+        "line",
+        "--batch-size",
+        "80",
+        "--epochs",
+        "3",
+        "--json",
+        ...extra,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).final.trainLoss as number;
+    };
+    const [free, loose, tight] = [
+      await trainLoss(),
+      await trainLoss("--clip-grad-norm", "1e9"),
+      await trainLoss("--clip-grad-norm", "0.001"),
+    ];
+    expect(loose).toBe(free);
+    expect(tight).toBeGreaterThan(free * 1.5);
+    const bad = await runCli(["run", "--model", "linear", "--dataset", "line", "--clip-grad-norm", "0"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe("lrsim: --clip-grad-norm must be a finite number > 0, got 0");
+  });
+
   it("refuses a model that cannot learn the dataset, in one line", async () => {
     const r = await runCli(["run", "--model", "softmax", "--dataset", "line"]);
     expect(r.code).toBe(1);
@@ -140,7 +172,7 @@ describe("lrsim plugins", () => {
     const r = await runCli(["plugins"]);
     for (const heading of ["models", "datasets", "optimizers", "schedules"])
       expect(r.stdout).toMatch(new RegExp(`^${heading}$`, "m"));
-    expect(r.stdout).toContain("mlp(hidden=[128], activation=relu, kernel=auto)");
+    expect(r.stdout).toContain("mlp(hidden=[128], activation=relu, kernel=auto, labelSmoothing=0)");
     expect(r.stdout).toContain(
       "cnn(layers=[conv(6, 5, padding=2), relu, maxpool(2), conv(16, 5), relu, maxpool(2), dense(120), relu, dense(84), relu], kernel=auto)",
     );

@@ -16,6 +16,17 @@ for (const kernel of ["js", "wasm"]) {
         );
       });
     }
+    it("classification with label smoothing 0.1", () => {
+      expectGradientMatchesFiniteDifferences(
+        build(
+          `mlp(hidden=[5], activation=tanh, labelSmoothing=0.1, kernel=${kernel})`,
+          3,
+          4,
+          "classification",
+        ),
+        randomSplit(40, 3, 4, "classification"),
+      );
+    });
     it("regression with two outputs", () => {
       expectGradientMatchesFiniteDifferences(
         build(`mlp(hidden=[6], activation=tanh, kernel=${kernel})`, 4, 2, "regression"),
@@ -30,6 +41,12 @@ for (const kernel of ["js", "wasm"]) {
     });
   });
 }
+
+it("label smoothing is refused on a regression task, where the loss is mean squared error", () => {
+  expect(() => build("mlp(labelSmoothing=0.1)", 4, 2, "regression")).toThrow(
+    "labelSmoothing applies to cross-entropy, but this dataset is a regression task",
+  );
+});
 
 describe("the WebAssembly SIMD and portable kernels agree", () => {
   it.each([

@@ -104,6 +104,27 @@ describe("batch-size schedules (Smith et al. 2018)", () => {
     expect(s.lr[3]).toBeCloseTo(0.004, 16);
   });
 
+  it("lrScaling scales the lr with the batch (Goyal et al. 2017): linear keeps lr / batch, sqrt halves the decay in log", () => {
+    const at = (spec: string) => sampleSchedule(buildSchedule(registry, spec), 5);
+    const linear = at("batchramp(lr=0.1, batchSize=128, factor=4, milestones=[2,4], lrScaling=linear)");
+    expect(linear.batchSize).toEqual([128, 128, 512, 512, 2048]);
+    expect(linear.lr).toEqual([0.1, 0.1, 0.4, 0.4, 1.6]);
+    const sqrt = at("batchramp(lr=0.1, batchSize=128, factor=4, milestones=[2,4], lrScaling=sqrt)");
+    expect(sqrt.lr).toEqual([0.1, 0.1, 0.2, 0.2, 0.4]);
+    // Scaled by the batch actually used: capped at maxBatch, the lr stops growing too.
+    const capped = at(
+      "batchramp(lr=0.1, batchSize=100, factor=5, milestones=[1,2], maxBatch=1000, lrScaling=linear)",
+    );
+    expect(capped.batchSize).toEqual([100, 500, 1000, 1000, 1000]);
+    expect(capped.lr).toEqual([0.1, 0.5, 1, 1, 1]);
+    // hybrid: the batch ramps once (lr x 5 with linear), then the lr decays by 5 per milestone.
+    const hybrid = at("hybrid(lr=0.1, batchSize=128, milestones=[1,2,3], maxBatch=640, lrScaling=linear)");
+    expect(hybrid.batchSize).toEqual([128, 640, 640, 640, 640]);
+    expect(hybrid.lr[1]).toBeCloseTo(0.5, 15);
+    expect(hybrid.lr[2]).toBeCloseTo(0.1, 15);
+    expect(hybrid.lr[3]).toBeCloseTo(0.02, 15);
+  });
+
   it("hybrid's default maxBatch allows exactly one ramp, as in the paper", () => {
     const s = sampleSchedule(buildSchedule(registry, "hybrid(milestones=[1,2])", { batchSize: 32 }), 3);
     expect(s.batchSize).toEqual([32, 160, 160]);

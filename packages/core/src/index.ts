@@ -19,12 +19,13 @@ export {
 export { createDenseNetwork } from "./nn/kernel.ts";
 export { denseFlopsPerSample } from "./nn/layout.ts";
 export { denseKernelVariant, loadWasmModule } from "./nn/wasm-module.ts";
+export { parameterGroupsOf } from "./optim/groups.ts";
 export {
   allocateLocal,
   type OptimizerDefinition,
-  type OptimizerInstance,
   type StepHyper,
 } from "./optim/types.ts";
+export { ParameterUpdate, updatePartialsLength } from "./optim/update.ts";
 export { useUpdateKernelsOn } from "./optim/update-kernel.ts";
 export { ancestorDirs, packagedFile } from "./paths.ts";
 export { PluginCatalog, type PluginSource } from "./plugins/catalog.ts";

@@ -36,19 +36,29 @@ export { type DenseLayer, denseBackward, denseForward, gatherRows } from "./nn/d
 /** @public */
 export { DenseNetwork } from "./nn/dense-network.ts";
 /** @public */
-export { createDenseNetwork, type DenseKernel, kernelParam } from "./nn/kernel.ts";
+export { createDenseNetwork, type DenseKernel, kernelParam, labelSmoothingParam } from "./nn/kernel.ts";
 /** @public */
 export { axpy, dot } from "./nn/kernels.ts";
 /** @public */
-export { type DenseLayout, denseLayers, denseLayout, initDense, outputLoss } from "./nn/layout.ts";
+export {
+  type DenseLayout,
+  denseLayers,
+  denseLayout,
+  denseParameterGroups,
+  initDense,
+  outputLoss,
+} from "./nn/layout.ts";
 /** @public */
-export { meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
+export { type LossOptions, meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
+/** @public */
+export { forEachGroupIn } from "./optim/groups.ts";
 /** @public */
 export {
   type Allocate,
   defineOptimizer,
   type OptimizerDefinition,
   type OptimizerInstance,
+  type OptimizerStatistics,
   type StepHyper,
 } from "./optim/types.ts";
 /** @public */
@@ -60,7 +70,12 @@ export { badDataFile } from "./plugins/data-file.ts";
 /** @public */
 export { type Dataset, type DatasetDefinition, defineDataset } from "./plugins/dataset.ts";
 /** @public */
-export { defineModel, type ModelDefinition, type ModelInstance } from "./plugins/model.ts";
+export {
+  defineModel,
+  type ModelDefinition,
+  type ModelInstance,
+  type ParameterGroup,
+} from "./plugins/model.ts";
 /** @public */
 export { sharedBytes, sharedFloat32 } from "./plugins/share.ts";
 /** @public */

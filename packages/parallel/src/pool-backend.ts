@@ -12,6 +12,7 @@ import {
   type StepOutcome,
   stepChunkSize,
   type TrainingBackend,
+  updatePartialsLength,
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
 import { PartySize } from "./party-size.ts";
@@ -106,10 +107,11 @@ export class PoolBackend implements TrainingBackend {
     );
     const stateSizes: number[] = [];
     // A dry run of the optimizer's allocations, to size its state in shared memory.
-    createOptimizer(plan, P, (n) => {
+    const optimizer = createOptimizer(plan, P, (n) => {
       stateSizes.push(n);
       return new Float32Array(n);
     });
+    const clipGradNorm = plan.config.clipGradNorm;
     // The accumulator, the slots, the parameters and the optimizer state, each 64-byte aligned,
     // in one shared wasm memory.
     const slotStride = Math.ceil((4 * P) / 64) * 64;
@@ -128,6 +130,7 @@ export class PoolBackend implements TrainingBackend {
       barrier: new SharedArrayBuffer(4 * BARRIER.length),
       indices: new SharedArrayBuffer(4 * data.train.size),
       stateSizes,
+      partials: new SharedArrayBuffer(8 * updatePartialsLength(optimizer, clipGradNorm, P)),
       control: new SharedArrayBuffer(4 * CONTROL.length(pool.workers)),
       values: new SharedArrayBuffer(8 * (VALUES.blocks(pool.workers) + Math.ceil(P / NORM_BLOCK))),
     };
@@ -139,6 +142,7 @@ export class PoolBackend implements TrainingBackend {
       dataset: plan.dataset.data,
       optimizer: pluginRef(plan.optimizer, "optimizer"),
       parameterCount: P,
+      clipGradNorm,
       memory,
     };
     return new PoolBackend(pool, plan, session);

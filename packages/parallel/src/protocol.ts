@@ -25,6 +25,8 @@ export interface SessionDescriptor {
   readonly dataset: Dataset;
   readonly optimizer: PluginRef;
   readonly parameterCount: number;
+  /** Clip the mean gradient to this global norm before the optimizer (none when undefined). */
+  readonly clipGradNorm: number | undefined;
   readonly memory: SharedMemory;
 }
 
@@ -52,6 +54,11 @@ interface SharedMemory {
   readonly indices: SharedArrayBuffer;
   /** Lengths of the optimizer's allocations, in order. */
   readonly stateSizes: readonly number[];
+  /**
+   * Float64: the partial sums of the update's whole-vector stages (gradient clipping, the
+   * optimizer's statistics), per parameter block, laid out by `ParameterUpdate` in @lrsim/core.
+   */
+  readonly partials: SharedArrayBuffer;
   /** Int32 [CONTROL.length]: the command the workers' serve loops run next (see {@link CONTROL}). */
   readonly control: SharedArrayBuffer;
   /** Float64: the step's lr and momentum, what each worker measured, and gradient norm blocks (see {@link VALUES}). */

@@ -21,9 +21,11 @@ import {
   type ModelInstance,
   NORM_BLOCK,
   type OptimizerDefinition,
-  type OptimizerInstance,
+  ParameterUpdate,
   type PluginKind,
+  parameterGroupsOf,
   pluginLabel,
+  type StepHyper,
   shapeProblem,
   useUpdateKernelsOn,
 } from "@lrsim/core";
@@ -53,7 +55,8 @@ interface WorkerSession {
   readonly data: Dataset;
   /** Hands the model each chunk as float32 (decoding byte-stored images into this thread's scratch). */
   readonly reader: ChunkReader;
-  readonly optimizer: OptimizerInstance;
+  /** The optimizer behind gradient clipping, run in stages over this worker's slice. */
+  readonly update: ParameterUpdate;
   readonly params: Float32Array;
   readonly grad: Float32Array;
   /** Slot `s` as a Float32Array view of P floats. */
@@ -126,7 +129,18 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     d.model.source,
   );
   const optimizer = callHook("optimizer", d.optimizer.name, "create", () =>
-    optimizerDefinition.create(d.optimizer.params, d.parameterCount, sharedAllocator(d.memory)),
+    optimizerDefinition.create(
+      d.optimizer.params,
+      d.parameterCount,
+      sharedAllocator(d.memory),
+      parameterGroupsOf(model),
+    ),
+  );
+  const update = new ParameterUpdate(
+    optimizer,
+    d.clipGradNorm,
+    d.parameterCount,
+    new Float64Array(d.memory.partials),
   );
   const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   return {
@@ -138,7 +152,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     },
     data,
     reader: new ChunkReader(data.shape.inputs, data.shape.task === "classification" ? 1 : data.shape.outputs),
-    optimizer,
+    update,
     params: new Float32Array(d.memory.arena.buffer, d.memory.paramsOffset, d.parameterCount),
     grad: new Float32Array(d.memory.arena.buffer, d.memory.gradOffset, d.parameterCount),
     slot: (i) =>
@@ -177,7 +191,7 @@ function blockNorms(kernel: ReduceKernel, base: number, from: number, to: number
 }
 
 function reduce(s: WorkerSession, task: ReduceWork): ReduceResult {
-  const { grad, kernel, memory } = s;
+  const { kernel, memory } = s;
   const { from, to } = task;
   // On the last round the kernel also divides by the batch size and checks finiteness in the
   // same pass (what averageGradient does in the in-process backend, to the bit).
@@ -192,13 +206,29 @@ function reduce(s: WorkerSession, task: ReduceWork): ReduceResult {
       task.first,
       task.finalize?.batchSize ?? 0,
     ) === 1;
-  let gradBlocks: number[] = [];
-  if (task.finalize) {
-    const { lr, momentum, step } = task.finalize;
-    if (task.norms) gradBlocks = blockNorms(kernel, memory.gradOffset, from, to);
-    s.optimizer.step(s.params, grad, from, to, { lr, momentum, step });
-  }
+  const gradBlocks = task.finalize && task.norms ? blockNorms(kernel, memory.gradOffset, from, to) : [];
   return { gradBlocks, finite: task.finalize ? finite : true };
+}
+
+/**
+ * The update after the last round: for each stage that needs whole-vector sums (clipping, the
+ * optimizer's statistics), gather this slice's partial sums, meet the others at the barrier,
+ * combine; then update the slice. A worker without a slice still meets the others.
+ */
+function updateSlice(
+  s: WorkerSession,
+  slice: readonly [number, number] | undefined,
+  workers: number,
+  hyper: StepHyper,
+): void {
+  const { update, params, grad } = s;
+  for (let stage = 0; stage < update.stages.length; stage++) {
+    const generation = Atomics.load(s.barrier, BARRIER.generation);
+    if (slice) update.gather(stage, params, grad, slice[0], slice[1], hyper);
+    arriveAndWait(s.barrier, workers, generation);
+    if (slice) update.combine(stage, grad, slice[0], slice[1]);
+  }
+  if (slice) update.step(params, grad, slice[0], slice[1], hyper);
 }
 
 /** Runs `work` with the model told that the parameters hold still meanwhile. */
@@ -346,23 +376,24 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
   const met = performance.now();
   const slice = partition(task.session.parameterCount, parties, NORM_BLOCK)[worker];
   let finite = true;
+  const momentum = values[VALUES.momentum]!;
+  const finalize =
+    (flags & FLAG.finalize) !== 0
+      ? {
+          batchSize: control[CONTROL.size]!,
+          lr: values[VALUES.lr]!,
+          momentum: Number.isNaN(momentum) ? undefined : momentum,
+          step: control[CONTROL.step]!,
+        }
+      : undefined;
   if (slice) {
-    const momentum = values[VALUES.momentum]!;
     const result = reduce(s, {
       from: slice[0],
       to: slice[1],
       slots: control[CONTROL.lastChunk]! - control[CONTROL.firstChunk]!,
       first: (flags & FLAG.firstRound) !== 0,
       norms,
-      finalize:
-        (flags & FLAG.finalize) !== 0
-          ? {
-              batchSize: control[CONTROL.size]!,
-              lr: values[VALUES.lr]!,
-              momentum: Number.isNaN(momentum) ? undefined : momentum,
-              step: control[CONTROL.step]!,
-            }
-          : undefined,
+      finalize,
     });
     finite = result.finite;
     const base = VALUES.blocks(task.workers) + slice[0] / NORM_BLOCK;
@@ -370,6 +401,7 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
       values[base + j] = norm;
     });
   }
+  if (finalize) updateSlice(s, slice, parties, finalize);
   const at = VALUES.perWorker + VALUES.perWorkerStride * worker;
   values[at] = computed - start;
   values[at + 1] = met - computed;

@@ -68,6 +68,42 @@ describe("a run is bit-for-bit identical at any worker count", () => {
         chunkSize: 8,
       },
     ],
+    [
+      "lars with gradient clipping on an mlp of three norm blocks (a slice-less worker at 4 and 8)",
+      {
+        schedule: "constant(lr=2)",
+        model: "mlp(hidden=[64,32])",
+        dataset: "teacher(n=1500, inputs=100, outputs=3)",
+        optimizer: "lars(weightDecay=0.001, trustCoefficient=0.01, nesterov=true)",
+        clipGradNorm: 0.05,
+        batchSize: 200,
+        epochs: 2,
+      },
+    ],
+    [
+      "lamb on a label-smoothed mlp of three norm blocks, onecycle driving beta1",
+      {
+        schedule: "onecycle(maxLr=0.01)",
+        model: "mlp(hidden=[64,32])",
+        dataset: "teacher(n=1500, inputs=100, outputs=3)",
+        optimizer: "lamb(weightDecay=0.01)",
+        batchSize: 150,
+        epochs: 2,
+      },
+    ],
+    [
+      "gradient clipping alone, sgd on blobs",
+      {
+        schedule: "constant(lr=0.5)",
+        model: "mlp(hidden=[16])",
+        dataset: "blobs(n=1200, classes=4, features=5)",
+        optimizer: "sgd(momentum=0.9)",
+        clipGradNorm: 0.1,
+        batchSize: 64,
+        epochs: 2,
+        chunkSize: 16,
+      },
+    ],
   ];
   for (const [name, options] of cases) {
     it(name, async () => {

@@ -2,6 +2,8 @@ import type { OptimizerDefinition } from "@lrsim/core/plugin-api";
 import { adadelta } from "./adadelta.ts";
 import { adagrad } from "./adagrad.ts";
 import { adam, adamw } from "./adam.ts";
+import { lamb } from "./lamb.ts";
+import { lars } from "./lars.ts";
 import { rmsprop } from "./rmsprop.ts";
 import { sgd } from "./sgd.ts";
 
@@ -13,4 +15,6 @@ export const builtinOptimizers: readonly OptimizerDefinition[] = [
   rmsprop,
   adam,
   adamw,
+  lars,
+  lamb,
 ];

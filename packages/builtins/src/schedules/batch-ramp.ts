@@ -16,6 +16,21 @@ const factorParam = param.number({
   exclusiveMin: true,
 });
 
+/**
+ * Goyal et al. (2017), "Accurate, Large Minibatch SGD": when the batch grows k-fold, grow the lr
+ * k-fold (`linear`) — or sqrt(k)-fold (`sqrt`, the rule that keeps the variance of the update
+ * the same; Krizhevsky 2014, Hoffer et al. 2017). `none` keeps the lr, as Smith et al. do.
+ */
+const lrScalingParam = param.choice(["none", "linear", "sqrt"], {
+  doc: "Scale the lr with the batch: linear (x k for a k-fold batch, Goyal et al. 2017), sqrt (x sqrt k), none.",
+  default: "none",
+});
+
+/** The lr multiplier of the scaling rule for a batch `ratio` times the initial one. */
+export function lrScale(rule: "none" | "linear" | "sqrt", ratio: number): number {
+  return rule === "linear" ? ratio : rule === "sqrt" ? Math.sqrt(ratio) : 1;
+}
+
 /** The parameters batchramp and hybrid share; only what `maxBatch` defaults to differs. */
 export function rampParams(maxBatchDoc: string) {
   return {
@@ -24,6 +39,7 @@ export function rampParams(maxBatchDoc: string) {
     factor: factorParam,
     milestones: milestonesParam,
     maxBatch: param.integer({ doc: maxBatchDoc, min: 1, optional: true }),
+    lrScaling: lrScalingParam,
   };
 }
 
@@ -42,20 +58,25 @@ export function checkMaxBatch({
 
 /**
  * Smith et al. (2018): where step decay would divide the lr by `factor`, multiply the batch
- * by `factor` instead. The batch is rounded to an integer and capped at `maxBatch`.
+ * by `factor` instead. The batch is rounded to an integer and capped at `maxBatch`. With
+ * `lrScaling`, the lr follows the batch by Goyal et al.'s rule: `linear` keeps lr / batch — the
+ * noise scale of Smith et al. — constant, so the ramp no longer anneals; `sqrt` anneals by
+ * sqrt(factor) per milestone instead of factor.
  */
 export const batchRamp = defineSchedule({
   name: "batchramp",
   summary:
     "Keep the lr; multiply the batch size by factor at each milestone, up to maxBatch (Smith et al. 2018).",
   unit: "epoch",
-  formula: "batchSize(t) = min(round(batchSize * factor^k), maxBatch), k = milestones <= t; lr(t) = lr",
+  formula:
+    "batchSize(t) = min(round(batchSize * factor^k), maxBatch), k = milestones <= t; lr(t) = lr * s(batchSize(t) / batchSize), s = 1 (none), r (linear), sqrt(r) (sqrt)",
   params: rampParams("Largest batch size (default: no cap here; the trainer caps at the training set)."),
   validate: checkMaxBatch,
-  create: ({ lr, batchSize, factor, milestones, maxBatch }) => ({
+  create: ({ lr, batchSize, factor, milestones, maxBatch, lrScaling }) => ({
     at: (t) => {
       const ramped = Math.round(batchSize * factor ** passedMilestones(milestones, t));
-      return { lr, batchSize: Math.min(ramped, maxBatch ?? Number.POSITIVE_INFINITY) };
+      const batch = Math.min(ramped, maxBatch ?? Number.POSITIVE_INFINITY);
+      return { lr: lr * lrScale(lrScaling, batch / batchSize), batchSize: batch };
     },
   }),
 });

@@ -1,5 +1,5 @@
 import { defineSchedule } from "@lrsim/core/plugin-api";
-import { checkMaxBatch, rampParams } from "./batch-ramp.ts";
+import { checkMaxBatch, lrScale, rampParams } from "./batch-ramp.ts";
 import { passedMilestones } from "./common.ts";
 
 /**
@@ -16,7 +16,8 @@ function rampsThatFit(batchSize: number, factor: number, cap: number, limit: num
 
 /**
  * Smith et al. (2018)'s hybrid: at each milestone grow the batch by `factor` while it stays
- * within `maxBatch`; once it cannot, divide the lr by `factor` instead.
+ * within `maxBatch`; once it cannot, divide the lr by `factor` instead. `lrScaling` scales the
+ * lr with the batch as in `batchramp` (Goyal et al. 2017).
  */
 export const hybrid = defineSchedule({
   name: "hybrid",
@@ -24,17 +25,18 @@ export const hybrid = defineSchedule({
     "Multiply the batch by factor at milestones until maxBatch, then divide the lr by factor (Smith et al. 2018).",
   unit: "epoch",
   formula:
-    "k = milestones <= t; j = ramps that fit under maxBatch (j <= k); batchSize = round(batchSize * factor^j); lr = lr / factor^(k - j)",
+    "k = milestones <= t; j = ramps that fit under maxBatch (j <= k); B = round(batchSize * factor^j); lr = lr * s(B / batchSize) / factor^(k - j), s as in batchramp",
   params: rampParams("Largest batch size (default: batchSize * factor, one ramp)."),
   validate: checkMaxBatch,
-  create: ({ lr, batchSize, factor, milestones, maxBatch }) => {
+  create: ({ lr, batchSize, factor, milestones, maxBatch, lrScaling }) => {
     const cap = maxBatch ?? Math.round(batchSize * factor);
     const fits = rampsThatFit(batchSize, factor, cap, milestones.length);
     return {
       at: (t) => {
         const k = passedMilestones(milestones, t);
         const j = Math.min(k, fits);
-        return { lr: lr / factor ** (k - j), batchSize: Math.round(batchSize * factor ** j) };
+        const batch = Math.round(batchSize * factor ** j);
+        return { lr: (lr * lrScale(lrScaling, batch / batchSize)) / factor ** (k - j), batchSize: batch };
       },
     };
   },

@@ -1,4 +1,5 @@
 import { RUN_DEFAULTS } from "@lrsim/core";
+import type { LrScaling } from "./compare-protocol.ts";
 
 /**
  * The defaults of `lrsim compare` and {@link compare}: Smith et al. (2018)'s protocol, in the
@@ -15,9 +16,10 @@ export const COMPARE_DEFAULTS = {
   epochs: 20,
   lr: 0.5,
   factor: 5,
+  lrScaling: "none",
   seeds: 1,
   seed: 0,
   devices: RUN_DEFAULTS.devices,
   cluster: RUN_DEFAULTS.cluster,
   control: true,
-} as const;
+} as const satisfies { lrScaling: LrScaling } & Record<string, unknown>;

@@ -8,12 +8,18 @@ import {
   smithMilestones,
 } from "@lrsim/core";
 
+/** The learning-rate scaling rules of `batchramp` and `hybrid` (Goyal et al. 2017). */
+export const LR_SCALING_RULES = ["none", "linear", "sqrt"] as const;
+export type LrScaling = (typeof LR_SCALING_RULES)[number];
+
 /** The shared settings every schedule of a comparison is filled in from. */
 export interface Protocol {
   readonly lr: number;
   readonly batchSize: number;
   readonly factor: number;
   readonly epochs: number;
+  /** How the batch-growing schedules scale the lr with the batch; absent: they keep it. */
+  readonly lrScaling?: LrScaling;
 }
 
 const num = (value: number): SpecArg["value"] => ({ kind: "number", value });
@@ -84,6 +90,9 @@ function applyProtocol(call: SpecCall, p: Protocol): SpecCall {
         batchSize: () => num(p.batchSize),
         factor: () => num(p.factor),
         milestones,
+        ...(p.lrScaling
+          ? { lrScaling: (): SpecArg["value"] => ({ kind: "string", value: p.lrScaling!, quoted: false }) }
+          : {}),
       });
     case "onecycle":
       return fill(call, "onecycle", { maxLr: lr });
@@ -111,7 +120,8 @@ export function describeProtocol(p: Protocol): string {
     p.epochs >= SMITH_MIN_LENGTH
       ? ` at epochs [${(smithMilestones({ length: p.epochs }) ?? []).join(", ")}]`
       : "";
-  return `lr ${formatNumber(p.lr)}, batch ${p.batchSize}, factor ${formatNumber(p.factor)}${at} of ${p.epochs}`;
+  const scaling = p.lrScaling ? `, lr scaled ${p.lrScaling} with the batch` : "";
+  return `lr ${formatNumber(p.lr)}, batch ${p.batchSize}, factor ${formatNumber(p.factor)}${at} of ${p.epochs}${scaling}`;
 }
 
 /** The shortest run that holds Smith et al.'s three distinct milestones. */

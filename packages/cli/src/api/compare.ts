@@ -10,7 +10,13 @@ import {
 import { createComparison, removeRuns } from "@lrsim/store";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import { COMPARE_DEFAULTS } from "./compare-defaults.ts";
-import { type Protocol, protocolSchedules, withControl } from "./compare-protocol.ts";
+import {
+  LR_SCALING_RULES,
+  type LrScaling,
+  type Protocol,
+  protocolSchedules,
+  withControl,
+} from "./compare-protocol.ts";
 import { cellKey, resumePlan } from "./compare-resume.ts";
 import type { RunExperimentResult } from "./run.ts";
 import { runMany } from "./run-many.ts";
@@ -32,6 +38,15 @@ export interface CompareOptions extends ExperimentOptions {
   readonly lr?: number;
   /** Decay / batch-growth factor at each milestone. */
   readonly factor?: number;
+  /**
+   * Goyal et al. (2017)'s learning-rate scaling rule for the schedules that grow the batch
+   * (`batchramp`, `hybrid`): `linear` multiplies the lr by k when the batch grows k-fold, `sqrt`
+   * by sqrt(k); `none` (the default) keeps it, as Smith et al. do. Written into their specs as
+   * `lrScaling`, unless a spec gives its own.
+   */
+  readonly lrScaling?: LrScaling;
+  /** Clip every run's mean gradient to this global norm before each update (default: no clipping). */
+  readonly clipGradNorm?: number | undefined;
   /** Runs per schedule, with seeds `seed`, `seed + 1`, ... */
   readonly seeds?: number;
   readonly seed?: number;
@@ -101,7 +116,13 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     const resumed = options.resume === undefined ? undefined : resumeFrom(recording, options.resume);
     const o = { ...COMPARE_DEFAULTS, ...options, ...resumed?.settings };
     checkProtocolOptions(o);
-    const protocol: Protocol = { lr: o.lr, batchSize: o.batchSize, factor: o.factor, epochs: o.epochs };
+    const protocol: Protocol = {
+      lr: o.lr,
+      batchSize: o.batchSize,
+      factor: o.factor,
+      epochs: o.epochs,
+      ...(o.lrScaling === "none" ? {} : { lrScaling: o.lrScaling }),
+    };
     const schedules =
       resumed?.plan.schedules ??
       protocolSchedules(
@@ -120,6 +141,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
       seed,
       devices: o.devices,
       cluster: o.cluster,
+      ...(o.clipGradNorm === undefined ? {} : { clipGradNorm: o.clipGradNorm }),
     });
     for (const schedule of schedules)
       await planRun(resolveRunConfig(runOptions(schedule, seeds[0]!)), catalog);
@@ -142,6 +164,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
               optimizer: o.optimizer,
               devices: o.devices,
               cluster: o.cluster,
+              ...(o.clipGradNorm === undefined ? {} : { clipGradNorm: o.clipGradNorm }),
             },
           })
         : null);
@@ -203,7 +226,9 @@ export const MAX_COMPARE_RUNS = 10_000;
  * Checks the protocol's numbers by the names the caller used (`lr`, `factor`, `seeds`), before
  * they are written into schedule specs the user never typed.
  */
-function checkProtocolOptions(o: { lr: number; factor: number; seeds: number }): void {
+function checkProtocolOptions(o: { lr: number; factor: number; seeds: number; lrScaling: string }): void {
+  if (!LR_SCALING_RULES.includes(o.lrScaling as LrScaling))
+    throw errors.invalidOption("lrScaling", `one of ${LR_SCALING_RULES.join(", ")}`, String(o.lrScaling));
   if (typeof o.lr !== "number" || !Number.isFinite(o.lr) || o.lr <= 0)
     throw errors.invalidOption("lr", "a positive number", String(o.lr));
   if (typeof o.factor !== "number" || !Number.isFinite(o.factor) || o.factor < 1)

@@ -36,3 +36,10 @@ export function formatClusterMs(ms: number): string {
   if (ms === 0) return "0 ms";
   return ms < 1000 ? `${ms.toPrecision(3)} ms` : `${(ms / 1000).toPrecision(3)} s`;
 }
+
+/** `--clip-grad-norm`, the same in run and compare. */
+export const clipGradNormOption = {
+  type: "number",
+  describe:
+    "Clip the mean gradient to this global L2 norm before every update, as torch.nn.utils.clip_grad_norm_ (default: no clipping)",
+} as const;

@@ -4,12 +4,12 @@ import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { compare, MAX_COMPARE_RUNS } from "../api/compare.ts";
 import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
-import { describeProtocol } from "../api/compare-protocol.ts";
+import { describeProtocol, LR_SCALING_RULES, type LrScaling } from "../api/compare-protocol.ts";
 import { type StoredRunResult, storedComparison, storedResult } from "../api/stored-result.ts";
 import { withConfig } from "../config.ts";
 import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { ProgressBoard } from "../render/progress-board.ts";
-import { clusterOptions, clusterRunOptions } from "./cluster-option.ts";
+import { clipGradNormOption, clusterOptions, clusterRunOptions } from "./cluster-option.ts";
 import { comparisonCharts } from "./compare-charts.ts";
 import { comparisonTable } from "./compare-render.ts";
 import { withInterrupt } from "./interrupt.ts";
@@ -24,6 +24,8 @@ interface CompareArgs {
   epochs: number;
   lr: number;
   factor: number;
+  lrScaling: LrScaling;
+  clipGradNorm: number | undefined;
   seeds: number;
   seed: number;
   workers: number;
@@ -87,6 +89,13 @@ export function compareCommand(io: CliIo) {
             default: COMPARE_DEFAULTS.factor,
             describe: "Decay / batch-growth factor at each milestone",
           })
+          .option("lr-scaling", {
+            choices: LR_SCALING_RULES,
+            default: COMPARE_DEFAULTS.lrScaling,
+            describe:
+              "How batchramp and hybrid scale the lr when they grow the batch k-fold: linear (x k, Goyal et al. 2017: keeps lr/batch, so the ramp no longer anneals), sqrt (x sqrt k: anneals half as fast in log), none (Smith et al.'s protocol)",
+          })
+          .option("clip-grad-norm", clipGradNormOption)
           .option("seeds", {
             type: "number",
             default: 1,

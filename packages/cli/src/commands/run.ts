@@ -10,7 +10,7 @@ import { ProgressLine } from "../render/progress.ts";
 import { runLossChart } from "../render/run-chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
 import { MAX_ROWS, thinnedNote, thinRows } from "../render/thin.ts";
-import { clusterOptions, clusterRunOptions, formatClusterMs } from "./cluster-option.ts";
+import { clipGradNormOption, clusterOptions, clusterRunOptions, formatClusterMs } from "./cluster-option.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption } from "./results-db.ts";
 
@@ -30,6 +30,7 @@ interface RunArgs {
   batchSize: number;
   epochs: number;
   seed: number;
+  clipGradNorm: number | undefined;
   workers: number;
   devices: number | undefined;
   cluster: string | undefined;
@@ -55,7 +56,7 @@ function trainingOptions(y: Argv) {
       type: "string",
       default: RUN_DEFAULTS.optimizer,
       describe:
-        "Optimizer spec: sgd(momentum=0.9), adam, adamw, rmsprop, adagrad, adadelta (default plain sgd, PyTorch's; compare uses sgd(momentum=0.9) as Smith et al. did)",
+        "Optimizer spec: sgd(momentum=0.9), adam, adamw, rmsprop, adagrad, adadelta, lars, lamb (default plain sgd, PyTorch's; compare uses sgd(momentum=0.9) as Smith et al. did)",
     })
     .option("batch-size", {
       type: "number",
@@ -72,6 +73,7 @@ function trainingOptions(y: Argv) {
       default: RUN_DEFAULTS.seed,
       describe: "Seed of initialisation and shuffling (same seed, same result)",
     })
+    .option("clip-grad-norm", clipGradNormOption)
     .option("workers", {
       type: "number",
       default: availableParallelism(),
@@ -138,6 +140,7 @@ async function runOne(args: RunArgs, io: CliIo): Promise<void> {
       batchSize: args.batchSize,
       epochs: args.epochs,
       seed: args.seed,
+      ...(args.clipGradNorm === undefined ? {} : { clipGradNorm: args.clipGradNorm }),
       ...clusterRunOptions(args),
       workers: args.workers,
       db: path,

@@ -1,5 +1,5 @@
 import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
-import type { ModelInstance } from "../plugins/model.ts";
+import type { ModelInstance, ParameterGroup } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { type Activation, activate, backpropActivation } from "./activations.ts";
 import { type DenseLayer, denseBackward, denseForward, gatherRows } from "./dense-layer.ts";
@@ -8,9 +8,11 @@ import {
   denseFlopsPerSample,
   denseLayers,
   denseLayout,
+  denseParameterGroups,
   initDense,
   outputLoss,
 } from "./layout.ts";
+import type { LossOptions } from "./losses.ts";
 
 /** Rows processed together, so each weight row is reused from cache across a block of samples. */
 const BLOCK = 32;
@@ -27,6 +29,8 @@ const BLOCK = 32;
  */
 export class DenseNetwork implements ModelInstance {
   readonly parameterCount: number;
+  /** Each layer's weight matrix and bias ({@link denseParameterGroups}). */
+  readonly parameterGroups: readonly ParameterGroup[];
   /** FLOPs of one training sample ({@link denseFlopsPerSample}). */
   readonly flopsPerSample: number;
   private readonly layout: DenseLayout;
@@ -42,11 +46,13 @@ export class DenseNetwork implements ModelInstance {
     readonly sizes: readonly number[],
     readonly activation: Activation,
     readonly shape: DataShape,
+    private readonly loss: LossOptions = {},
   ) {
     const layout = denseLayout(sizes);
     this.layout = layout;
     this.layers = denseLayers(sizes, layout);
     this.parameterCount = layout.parameterCount;
+    this.parameterGroups = denseParameterGroups(sizes, layout);
     this.flopsPerSample = denseFlopsPerSample(sizes);
     this.activations = sizes.map((n) => new Float32Array(BLOCK * n));
     this.deltas = sizes.map((n) => new Float32Array(BLOCK * n));
@@ -130,6 +136,7 @@ export class DenseNetwork implements ModelInstance {
       rows,
       out,
       this.sampleResult,
+      this.loss.labelSmoothing,
     );
   }
 

@@ -3,6 +3,7 @@ import type { ModelInstance } from "../plugins/model.ts";
 import { param } from "../spec/params.ts";
 import type { Activation } from "./activations.ts";
 import { DenseNetwork } from "./dense-network.ts";
+import type { LossOptions } from "./losses.ts";
 import { WasmDenseNetwork } from "./wasm-dense-network.ts";
 import { denseKernelModule } from "./wasm-module.ts";
 
@@ -15,10 +16,23 @@ export const kernelParam = param.choice(["auto", "wasm", "js"], {
   default: "auto",
 });
 
+/**
+ * The `labelSmoothing` parameter of models trained with cross-entropy (PyTorch's
+ * `CrossEntropyLoss(label_smoothing=...)`): pass it to {@link createDenseNetwork}, or to
+ * `outputLoss` / `softmaxCrossEntropy` in a model of your own.
+ */
+export const labelSmoothingParam = param.number({
+  doc: "Label smoothing of the cross-entropy: the target is 1 - e on the label plus e / classes on every class (PyTorch label_smoothing).",
+  default: 0,
+  min: 0,
+  max: 1,
+});
+
 let warned = false;
 
 /**
- * Builds a dense network on the chosen kernel. `auto` takes the WebAssembly SIMD kernel when it
+ * Builds a dense network on the chosen kernel, with `loss` options for its output loss (label
+ * smoothing; refused for a regression task, whose loss is mean squared error). `auto` takes the WebAssembly SIMD kernel when it
  * was built at install and falls back to the portable one (saying so once) when it was not.
  */
 export function createDenseNetwork(
@@ -26,10 +40,15 @@ export function createDenseNetwork(
   activation: Activation,
   shape: DataShape,
   kernel: DenseKernel = "auto",
+  loss: LossOptions = {},
 ): ModelInstance {
-  if (kernel === "js") return new DenseNetwork(sizes, activation, shape);
+  if ((loss.labelSmoothing ?? 0) !== 0 && shape.task !== "classification")
+    throw new Error(
+      `labelSmoothing applies to cross-entropy, but this dataset is a ${shape.task} task (mean squared error); leave it at 0`,
+    );
+  if (kernel === "js") return new DenseNetwork(sizes, activation, shape, loss);
   const module = denseKernelModule();
-  if (module) return new WasmDenseNetwork(sizes, activation, shape, module);
+  if (module) return new WasmDenseNetwork(sizes, activation, shape, module, loss);
   if (kernel === "wasm")
     throw new Error(
       "the WebAssembly kernel is not built (pnpm install builds it from packages/core/assembly)",
@@ -40,5 +59,5 @@ export function createDenseNetwork(
       "lrsim: the WebAssembly SIMD kernel is not built; using the slower portable kernel (pnpm install builds it)",
     );
   }
-  return new DenseNetwork(sizes, activation, shape);
+  return new DenseNetwork(sizes, activation, shape, loss);
 }

@@ -1,4 +1,5 @@
 import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
+import type { ParameterGroup } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import type { DenseLayer } from "./dense-layer.ts";
 import { meanSquaredError, softmaxCrossEntropy } from "./losses.ts";
@@ -26,6 +27,23 @@ export function denseLayout(sizes: readonly number[]): DenseLayout {
     offset += sizes[l + 1]!;
   }
   return { weightOffsets, biasOffsets, parameterCount: offset };
+}
+
+/**
+ * The parameter groups of a dense network `sizes[0] -> ... -> sizes[L]`: each layer's weight
+ * matrix, then its bias, as {@link denseLayout} places them (what LARS and LAMB take norms over).
+ */
+export function denseParameterGroups(
+  sizes: readonly number[],
+  layout: DenseLayout = denseLayout(sizes),
+): ParameterGroup[] {
+  return layout.weightOffsets.flatMap((weights, l) => {
+    const bias = layout.biasOffsets[l]!;
+    return [
+      { from: weights, to: bias, kind: "weight" as const, name: `layer ${l + 1} weight` },
+      { from: bias, to: bias + sizes[l + 1]!, kind: "bias" as const, name: `layer ${l + 1} bias` },
+    ];
+  });
 }
 
 /** The layers of a dense network as the dense-layer kernels take them (`denseForward`, `denseBackward`). */
@@ -70,7 +88,8 @@ export function initDense(
 /**
  * Adds the output loss of `rows` samples (`indices[start..start+rows)`) whose network outputs
  * are row-major at `outputs[outOffset...]`, and writes dLoss/dOutput row-major at
- * `delta[deltaOffset...]`: softmax cross-entropy for classification, MSE for regression.
+ * `delta[deltaOffset...]`: softmax cross-entropy for classification (with `labelSmoothing`, see
+ * {@link softmaxCrossEntropy}), MSE for regression.
  */
 export function outputLoss(
   shape: DataShape,
@@ -84,6 +103,7 @@ export function outputLoss(
   rows: number,
   out: LossSum,
   sampleResult: { correct: number },
+  labelSmoothing = 0,
 ): void {
   const width = shape.outputs;
   for (let r = 0; r < rows; r++) {
@@ -91,7 +111,16 @@ export function outputLoss(
     const o = outOffset + r * width;
     const d = deltaOffset + r * width;
     if (shape.task === "classification") {
-      out.loss += softmaxCrossEntropy(outputs, o, width, data.y[sample]!, delta, d, sampleResult);
+      out.loss += softmaxCrossEntropy(
+        outputs,
+        o,
+        width,
+        data.y[sample]!,
+        delta,
+        d,
+        sampleResult,
+        labelSmoothing,
+      );
       out.correct += sampleResult.correct;
     } else {
       out.loss += meanSquaredError(outputs, o, width, data.y, sample * width, delta, d);

@@ -1,8 +1,16 @@
 import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
-import type { ModelInstance } from "../plugins/model.ts";
+import type { ModelInstance, ParameterGroup } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { type Activation, activate, backpropActivation } from "./activations.ts";
-import { type DenseLayout, denseFlopsPerSample, denseLayout, initDense, outputLoss } from "./layout.ts";
+import {
+  type DenseLayout,
+  denseFlopsPerSample,
+  denseLayout,
+  denseParameterGroups,
+  initDense,
+  outputLoss,
+} from "./layout.ts";
+import type { LossOptions } from "./losses.ts";
 import { type DenseKernels, instantiateKernels } from "./wasm-module.ts";
 
 /** Rows per block: the weights stream through cache once per block. */
@@ -17,6 +25,8 @@ const BLOCK = 64;
  */
 export class WasmDenseNetwork implements ModelInstance {
   readonly parameterCount: number;
+  /** Each layer's weight matrix and bias ({@link denseParameterGroups}). */
+  readonly parameterGroups: readonly ParameterGroup[];
   /** FLOPs of one training sample ({@link denseFlopsPerSample}). */
   readonly flopsPerSample: number;
   private readonly k: DenseKernels;
@@ -35,12 +45,14 @@ export class WasmDenseNetwork implements ModelInstance {
     readonly activation: Activation,
     readonly shape: DataShape,
     module: WebAssembly.Module,
+    private readonly loss: LossOptions = {},
   ) {
     const layout = denseLayout(sizes);
     this.layout = layout;
     this.weightOffsets = layout.weightOffsets;
     this.biasOffsets = layout.biasOffsets;
     this.parameterCount = layout.parameterCount;
+    this.parameterGroups = denseParameterGroups(sizes, layout);
     this.flopsPerSample = denseFlopsPerSample(sizes);
     let bytes = 64;
     const take = (floats: number) => {
@@ -164,6 +176,7 @@ export class WasmDenseNetwork implements ModelInstance {
       rows,
       out,
       this.sampleResult,
+      this.loss.labelSmoothing,
     );
   }
 

@@ -1,3 +1,4 @@
+import type { ParameterGroup } from "../plugins/model.ts";
 import type { ParamSchema, ParamValues } from "../spec/params.ts";
 
 /** The per-step hyper-parameters the trainer passes: the schedule's lr and momentum, and the step count. */
@@ -20,8 +21,46 @@ export interface StepHyper {
  * needs to know (such as "is this the first step with momentum?") must live in that memory.
  */
 export interface OptimizerInstance {
-  /** Updates `params[from..to)` from the mean gradient `grad` with this step's lr and momentum (a slice, so workers can share the update). */
-  step(params: Float32Array, grad: Float32Array, from: number, to: number, hyper: StepHyper): void;
+  /**
+   * Updates `params[from..to)` from the mean gradient `grad` with this step's lr and momentum (a
+   * slice, so workers can share the update). `totals` holds the whole-vector sums of
+   * {@link statistics} for this step (empty when the optimizer has none).
+   */
+  step(
+    params: Float32Array,
+    grad: Float32Array,
+    from: number,
+    to: number,
+    hyper: StepHyper,
+    totals: Float64Array,
+  ): void;
+  /**
+   * Optional. Sums over whole parameter groups that the update needs before it can run, such as
+   * the layer norms of LARS's and LAMB's trust ratios. Each slice gathers its partial sums, the
+   * backend adds them up in a fixed order (so the totals are the same bits at any worker count),
+   * and `step` receives the totals.
+   */
+  readonly statistics?: OptimizerStatistics;
+}
+
+/**
+ * The gather half of an optimizer that needs sums over parameter groups. Called once per step
+ * for every fixed block of parameters (`NORM_BLOCK`, never split between workers), before any
+ * `step` of that step; it may also update element-wise state of `[from, to)` (LAMB's moments),
+ * since each element is gathered exactly once per step.
+ */
+export interface OptimizerStatistics {
+  /** How many sums one gather writes (for example two per parameter group). */
+  readonly length: number;
+  /** Adds the sums over `[from, to)` into `sums` (zeroed by the caller, `length` long). */
+  gather(
+    params: Float32Array,
+    grad: Float32Array,
+    from: number,
+    to: number,
+    hyper: StepHyper,
+    sums: Float64Array,
+  ): void;
 }
 
 /** Allocates zeroed optimizer state: plain memory in-process, shared memory in the worker pool. */
@@ -34,10 +73,20 @@ export interface OptimizerDefinition<S extends ParamSchema = ParamSchema> {
   readonly params: S;
   /** Which hyper-parameter a schedule's momentum drives: SGD's momentum or Adam's beta1; none for the rest. */
   readonly scheduledMomentum: "momentum" | "beta1" | undefined;
-  /** The PyTorch class whose update rule this is. */
-  readonly pytorch: string;
-  /** Allocates zeroed state for `size` parameters through `allocate` (shared memory in the worker pool) and nothing else. */
-  create(params: ParamValues<S>, size: number, allocate: Allocate): OptimizerInstance;
+  /** The PyTorch class whose update rule this is, when PyTorch has the optimizer (LARS and LAMB follow optax). */
+  readonly pytorch?: string;
+  /**
+   * Allocates zeroed state for `size` parameters through `allocate` (shared memory in the worker
+   * pool) and nothing else. `groups` is the model's parameter layout (`ModelInstance.parameterGroups`,
+   * or one `weight` group over everything when the model does not say), for optimizers that
+   * treat layers or biases apart.
+   */
+  create(
+    params: ParamValues<S>,
+    size: number,
+    allocate: Allocate,
+    groups: readonly ParameterGroup[],
+  ): OptimizerInstance;
 }
 
 /** Declares an optimizer plugin; returns its argument so TypeScript infers the parameter types. */

@@ -3,6 +3,20 @@ import type { ParamSchema, ParamValues } from "../spec/params.ts";
 import type { DataShape, DataSplit, LossSum } from "./data.ts";
 
 /**
+ * One tensor of a model's flat parameter vector: `[from, to)` and what kind of tensor it is.
+ * Optimizers that work per layer (LARS, LAMB) take norms per group, and leave `bias` groups out
+ * of weight decay and trust ratios when asked to.
+ */
+export interface ParameterGroup {
+  readonly from: number;
+  readonly to: number;
+  /** `weight`: a weight matrix or kernel; `bias`: a bias vector; `other`: anything else (a norm layer's scale). */
+  readonly kind: "weight" | "bias" | "other";
+  /** How messages name it, for example `layer 1 weight`. */
+  readonly name: string;
+}
+
+/**
  * A model built for one data shape. It owns no parameters: they live in a flat Float32Array
  * the caller passes in (possibly shared memory, read by several worker threads at once), and
  * gradients go into a caller-given buffer. An instance may keep scratch buffers, so each
@@ -17,6 +31,12 @@ export interface ModelInstance {
    * it lrsim assumes 6 x parameterCount, the usual estimate for dense layers.
    */
   readonly flopsPerSample?: number;
+  /**
+   * Optional. The model's tensors in order, tiling `[0, parameterCount)` without gaps, so
+   * per-layer optimizers (LARS, LAMB) can tell layers and biases apart. Without it the whole
+   * vector is one `weight` group. The dense kernels give one group per weight matrix and bias.
+   */
+  readonly parameterGroups?: readonly ParameterGroup[];
   /** Fills `params` with initial values drawn from `rng` (PyTorch's default initialisers). */
   init(params: Float32Array, rng: Rng): void;
   /**

@@ -21,7 +21,7 @@ export const EXPECTED_SHAPE: Record<PluginKind, string> = {
   model: "defineModel({ name, summary, params, tasks, create(params, shape) })",
   dataset: "defineDataset({ name, summary, params, load(params) })",
   optimizer:
-    "defineOptimizer({ name, summary, params, pytorch, scheduledMomentum, create(params, size, allocate) })",
+    "defineOptimizer({ name, summary, params, scheduledMomentum, create(params, size, allocate, groups) })",
 };
 
 function paramsProblem(definition: { params?: unknown }): string | undefined {

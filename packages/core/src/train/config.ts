@@ -27,6 +27,11 @@ export interface RunConfig {
   readonly devices: number;
   /** The hardware of the simulated cluster: a preset name of `CLUSTER_PRESETS` (cluster.ts). */
   readonly cluster: string;
+  /**
+   * Clip the mean gradient to this global L2 norm before each update, as
+   * `torch.nn.utils.clip_grad_norm_(parameters, max_norm)` does; absent: no clipping.
+   */
+  readonly clipGradNorm?: number | undefined;
 }
 
 /** What a run uses for every option it is not given (`lrsim run --help` shows the same). */
@@ -91,6 +96,15 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
   if (config.chunkSize !== "auto") integer("chunkSize", config.chunkSize, 1);
   integer("devices", config.devices, 1);
   clusterModel(config.cluster, config.devices);
+  if (
+    config.clipGradNorm !== undefined &&
+    !(
+      typeof config.clipGradNorm === "number" &&
+      config.clipGradNorm > 0 &&
+      Number.isFinite(config.clipGradNorm)
+    )
+  )
+    throw errors.invalidOption("clipGradNorm", "a finite number > 0", String(config.clipGradNorm));
   if (!(config.divergenceFactor > 1))
     throw errors.invalidOption("divergenceFactor", "a number > 1", String(config.divergenceFactor));
   return config;

@@ -1,4 +1,5 @@
-import type { OptimizerInstance, StepHyper } from "../optim/types.ts";
+import type { StepHyper } from "../optim/types.ts";
+import type { ParameterUpdate } from "../optim/update.ts";
 import { ChunkReader } from "../plugins/chunk-reader.ts";
 import type { LossSum } from "../plugins/data.ts";
 import type { Dataset } from "../plugins/dataset.ts";
@@ -29,7 +30,8 @@ export class LocalBackend implements TrainingBackend {
     private readonly model: ModelInstance,
     modelName: string,
     readonly dataset: Dataset,
-    private readonly optimizer: OptimizerInstance,
+    /** The optimizer, behind clipping when the run clips (see {@link ParameterUpdate}). */
+    private readonly update: ParameterUpdate,
     private readonly chunkSize: number | "auto",
     params: Float32Array,
     private readonly measureNoise: boolean,
@@ -79,7 +81,7 @@ export class LocalBackend implements TrainingBackend {
       this.measureNoise && fullChunks > 0
         ? chunkNoiseSample(chunkSize, smallSquared, fullChunks, size, blockedSquaredNorm(grad, grad.length))
         : undefined;
-    this.optimizer.step(params, grad, 0, params.length, hyper);
+    this.update.runWhole(params, grad, hyper);
     return { loss: loss / size, correct, noise, gradientFinite };
   }
 

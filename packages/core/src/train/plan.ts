@@ -1,10 +1,11 @@
 import { errors } from "../errors.ts";
+import { groupsProblem, parameterGroupsOf } from "../optim/groups.ts";
 import type { Allocate, OptimizerDefinition, OptimizerInstance } from "../optim/types.ts";
 import type { PluginCatalog, PluginSource } from "../plugins/catalog.ts";
 import { isByteSplit } from "../plugins/chunk-reader.ts";
 import type { Dataset, DatasetDefinition } from "../plugins/dataset.ts";
 import { callHook, callHookAsync, pluginLabel } from "../plugins/hooks.ts";
-import type { ModelDefinition, ModelInstance } from "../plugins/model.ts";
+import type { ModelDefinition, ModelInstance, ParameterGroup } from "../plugins/model.ts";
 import type { PluginDefinitions } from "../plugins/shapes.ts";
 import { shareDataset } from "../plugins/share.ts";
 import { createRng } from "../random.ts";
@@ -38,6 +39,8 @@ export interface RunPlan {
   readonly flopsPerSample: number;
   /** Whether the model reported {@link flopsPerSample} itself. */
   readonly flopsReported: boolean;
+  /** The model's parameter layout ({@link ModelInstance.parameterGroups}, or one group), checked. */
+  readonly parameterGroups: readonly ParameterGroup[];
 }
 
 /** FLOPs per sample lrsim assumes for a model that does not say: 2 for the forward multiply-add, 4 backward, per parameter. */
@@ -205,6 +208,14 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
         "create",
         `returned an instance whose flopsPerSample is ${String(flops)}, not a positive number,`,
       );
+    const groups = instance.parameterGroups;
+    const problem = groups === undefined ? undefined : groupsProblem(groups, instance.parameterCount);
+    if (problem)
+      throw errors.badPluginOutput(
+        pluginLabel("model", model.name, model.source),
+        "create",
+        `returned an instance whose parameterGroups ${problem},`,
+      );
     return instance;
   };
   const probe = createModel();
@@ -218,6 +229,7 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
     createModel,
     flopsPerSample: probe.flopsPerSample ?? FLOPS_PER_PARAMETER * probe.parameterCount,
     flopsReported,
+    parameterGroups: parameterGroupsOf(probe),
   };
 }
 
@@ -241,7 +253,7 @@ export function createOptimizer(plan: RunPlan, size: number, allocate: Allocate)
     "optimizer",
     plan.optimizer.name,
     "create",
-    () => plan.optimizer.definition.create(plan.optimizer.params, size, allocate),
+    () => plan.optimizer.definition.create(plan.optimizer.params, size, allocate, plan.parameterGroups),
     plan.optimizer.source,
   );
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from "eventemitter3";
 import { errors, isLrsimError } from "../errors.ts";
 import { allocateLocal } from "../optim/types.ts";
+import { ParameterUpdate, updatePartialsLength } from "../optim/update.ts";
 import type { PluginCatalog } from "../plugins/catalog.ts";
 import { nonFiniteGradient, pluginLabel } from "../plugins/hooks.ts";
 import { createRng } from "../random.ts";
@@ -29,11 +30,13 @@ export const localBackend: BackendFactory = async (plan) => {
   const params = new Float32Array(model.parameterCount);
   initParameters(plan, model, params);
   const optimizer = createOptimizer(plan, params.length, allocateLocal);
+  const clip = plan.config.clipGradNorm;
+  const partials = new Float64Array(updatePartialsLength(optimizer, clip, params.length));
   return new LocalBackend(
     model,
     plan.model.name,
     plan.dataset.data,
-    optimizer,
+    new ParameterUpdate(optimizer, clip, params.length, partials),
     plan.config.chunkSize,
     params,
     plan.config.noiseScale,
