@@ -31,7 +31,7 @@ import type { LossOptions } from "./losses.ts";
  */
 export class ConvNetwork implements ModelInstance {
   readonly parameterCount: number;
-  /** Each convolution's and dense layer's weights, then bias ({@link convParameterGroups}). */
+  /** Each convolution's and dense layer's weights, then its bias, in parameter order (LARS and LAMB leave the biases out). */
   readonly parameterGroups: readonly ParameterGroup[];
   readonly flopsPerSample: number;
   private readonly steps: Step[];
