@@ -140,6 +140,27 @@ describe("lrsim run", () => {
     ];
     expect(loose).toBe(free);
     expect(tight).toBeGreaterThan(free * 1.5);
+    // The summary says so: its header line, and clipGradNorm in --json only when set.
+    const shown = await runCli([
+      "run",
+      "--model",
+      "linear",
+      "--dataset",
+      "line",
+      "--epochs",
+      "1",
+      "--clip-grad-norm",
+      "0.5",
+    ]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout.split("\n")[0]).toMatch(/optimizer \S+ {2}gradient norm clipped to 0\.5$/);
+    const json = async (...extra: string[]) =>
+      JSON.parse(
+        (await runCli(["run", "--model", "linear", "--dataset", "line", "--epochs", "1", "--json", ...extra]))
+          .stdout,
+      );
+    expect((await json("--clip-grad-norm", "0.5")).clipGradNorm).toBe(0.5);
+    expect(await json()).not.toHaveProperty("clipGradNorm");
     const bad = await runCli(["run", "--model", "linear", "--dataset", "line", "--clip-grad-norm", "0"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toBe("lrsim: --clip-grad-norm must be a finite number > 0, got 0");

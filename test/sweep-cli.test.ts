@@ -73,7 +73,15 @@ describe("lrsim sweep (embedded)", () => {
     const config = join(dir, "lrsim.config.json");
     writeFileSync(
       config,
-      JSON.stringify({ sweep: { schedules: "step", lr: [0.1, 0.2], "batch-size": "32,64" } }),
+      JSON.stringify({
+        sweep: {
+          schedules: "batchramp",
+          lr: [0.1, 0.2],
+          "batch-size": "32,64",
+          "lr-scaling": "sqrt",
+          "clip-grad-norm": 5,
+        },
+      }),
     );
     const refused = await runCli([
       "sweep",
@@ -92,6 +100,21 @@ describe("lrsim sweep (embedded)", () => {
     const small = await runCli(["sweep", "--config", config, ...SMALL, "--db", join(dir, "config.db")]);
     expect(small.code).toBe(0);
     expect(small.stderr).toContain("1 schedule × 2 lr × 2 batch sizes × 1 seed = 4 runs");
+    // The fixed options reach every run: the scaling rule in its schedule, clipping in its config.
+    const handle = openResults(join(dir, "config.db"), { readonly: true });
+    try {
+      const rows = handle.prepare("SELECT schedule, config FROM runs").all() as {
+        schedule: string;
+        config: string;
+      }[];
+      expect(rows).toHaveLength(4);
+      for (const row of rows) {
+        expect(row.schedule).toContain("lrScaling=sqrt");
+        expect(JSON.parse(row.config)).toMatchObject({ clipGradNorm: 5 });
+      }
+    } finally {
+      handle.close();
+    }
   }, 120_000);
 
   it("report --sweep draws the best configuration per schedule and a heatmap per schedule", async () => {

@@ -63,6 +63,36 @@ describe("sweep grids", () => {
     expect(runKey({ ...run!.options, seed: 7 })).not.toBe(run!.key);
   });
 
+  it("takes lr scaling and gradient clipping as fixed options, each part of the identity of the runs it changes", () => {
+    const of = (given: Parameters<typeof gridWithDefaults>[0]) =>
+      expandGrid(
+        gridWithDefaults({
+          schedules: ["step", "batchramp"],
+          lr: [0.2],
+          batchSize: [32],
+          epochs: [10],
+          ...given,
+        }),
+      );
+    const plain = of({});
+    const scaled = of({ lrScaling: "sqrt" });
+    const clipped = of({ clipGradNorm: 1 });
+    expect(scaled[1]!.options.schedule).toBe(
+      "batchramp(lr=0.2, batchSize=32, factor=5, milestones=[3,6,8], lrScaling=sqrt)",
+    );
+    // step trains the same run with or without the rule; batchramp does not.
+    expect(scaled[0]!.key).toBe(plain[0]!.key);
+    expect(scaled[1]!.key).not.toBe(plain[1]!.key);
+    expect(of({ lrScaling: "none" }).map((r) => r.key)).toEqual(plain.map((r) => r.key));
+    expect(clipped.map((r) => r.options.clipGradNorm)).toEqual([1, 1]);
+    expect(plain[0]!.options).not.toHaveProperty("clipGradNorm");
+    for (const [i, run] of clipped.entries()) expect(run.key).not.toBe(plain[i]!.key);
+    expect(of({ clipGradNorm: 2 })[0]!.key).not.toBe(clipped[0]!.key);
+    expect(() => checkGridSize(gridWithDefaults({ lrScaling: "cubic" as never }), false)).toThrow(
+      /lrScaling.*one of none, linear, sqrt.*cubic/,
+    );
+  });
+
   it("refuses two points that train the same run", () => {
     expect(() =>
       expandGrid(gridWithDefaults({ schedules: ["onecycle(maxLr=0.3)"], lr: [0.1, 0.2] })),

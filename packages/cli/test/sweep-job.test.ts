@@ -96,6 +96,17 @@ describe("sweep jobs", () => {
     );
   });
 
+  it("carries gradient clipping, checked and bound to the key", () => {
+    const [clipped] = expandGrid(gridWithDefaults({ schedules: ["step"], epochs: [5], clipGradNorm: 0.5 }));
+    const job = { ...data, key: clipped!.key, options: clipped!.options };
+    expect(validateJobData("j2", structuredClone(job)).options.clipGradNorm).toBe(0.5);
+    const tampered = (clip: unknown) => () =>
+      validateJobData("j2", { ...job, options: { ...job.options, clipGradNorm: clip } });
+    expect(tampered(-1)).toThrow("options.clipGradNorm must be a finite number > 0 when present");
+    expect(tampered("1")).toThrow("options.clipGradNorm must be a finite number > 0 when present");
+    expect(tampered(2)).toThrow("its key is not the identity of its options");
+  });
+
   it("refuses plugins by path unless the worker allows them", () => {
     const withPath = { ...run!.options, model: "./my-model.ts(scale=2)" };
     expect(() => checkPluginSources(withPath, false)).toThrow(

@@ -57,6 +57,20 @@ describe("the learning-rate range test", () => {
     expect(result.spread.valley).not.toBeNull();
   });
 
+  it("clips the gradient as a run with the same clipGradNorm does, so the lr goes farther before the loss explodes", async () => {
+    const options = { model: "linear", dataset: "line", batchSize: 80, iters: 200, end: 100 };
+    const free = await findLr(options, createCatalog());
+    const clipped = await findLr({ ...options, clipGradNorm: 1e-3 }, createCatalog());
+    expect(clipped.options.clipGradNorm).toBe(1e-3);
+    expect(free.options).not.toHaveProperty("clipGradNorm");
+    expect(clipped.trials[0]!.loss[0]).toBe(free.trials[0]!.loss[0]); // same model, before any update
+    expect(clipped.trials[0]!.loss[1]).not.toBe(free.trials[0]!.loss[1]);
+    expect(clipped.trials[0]!.lr.length).toBeGreaterThan(free.trials[0]!.lr.length);
+    await expect(findLr({ ...options, clipGradNorm: 0 }, createCatalog())).rejects.toThrow(
+      "clipGradNorm must be a finite number > 0, got 0",
+    );
+  });
+
   it("refuses nonsense up front", async () => {
     await expect(
       findLr({ model: "linear", dataset: "line", start: 1, end: 0.1 }, createCatalog()),

@@ -51,6 +51,19 @@ describe("a cnn run is bit-for-bit identical at any worker count", () => {
         chunkSize: 7,
       },
     ],
+    [
+      "lars over the cnn's parameter groups (biases excluded), label smoothing and gradient clipping",
+      {
+        schedule: "onecycle(maxLr=0.5)",
+        model: "cnn(layers=[conv(4, 5), relu, maxpool(2), dense(16), relu], labelSmoothing=0.1)",
+        dataset: "mnist(train=300, test=100)",
+        optimizer: "lars(weightDecay=0.0005, trustCoefficient=0.01)",
+        batchSize: 60,
+        epochs: 2,
+        chunkSize: 16,
+        clipGradNorm: 1,
+      },
+    ],
   ];
   for (const [name, options] of cases)
     it(name, async () => {

@@ -1,11 +1,18 @@
-import { convLayersParam, createConvNetwork, defineModel, kernelParam } from "@lrsim/core/plugin-api";
+import {
+  convLayersParam,
+  createConvNetwork,
+  defineModel,
+  kernelParam,
+  labelSmoothingParam,
+} from "@lrsim/core/plugin-api";
 
 /**
  * A convolutional network written as a list of layers, e.g.
  * `cnn(layers=[conv(16, 5), relu, maxpool(2), conv(32, 5), relu, maxpool(2), dense(128), relu])`;
  * the output layer (one unit per class or target) is added, and a flatten before the first
  * fully connected layer. The default is LeNet-5 (LeCun et al., 1998) with ReLU and max pooling.
- * Inputs take their channels x height x width from the dataset's `image` shape.
+ * Inputs take their channels x height x width from the dataset's `image` shape. Softmax
+ * cross-entropy (optionally label-smoothed) for classification, mean squared error for regression.
  */
 export const cnn = defineModel({
   name: "cnn",
@@ -15,6 +22,8 @@ export const cnn = defineModel({
   params: {
     layers: convLayersParam,
     kernel: kernelParam,
+    labelSmoothing: labelSmoothingParam,
   },
-  create: ({ layers, kernel }, shape) => createConvNetwork(layers, shape, kernel),
+  create: ({ layers, kernel, labelSmoothing }, shape) =>
+    createConvNetwork(layers, shape, kernel, { labelSmoothing }),
 });

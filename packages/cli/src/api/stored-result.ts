@@ -35,14 +35,21 @@ export function hasEnded(run: StoredRunResult): run is RunResult {
   return run.status !== "running" && run.status !== "stale";
 }
 
-/** The cluster preset a stored run was simulated on ("custom" for runs recorded before presets existed). */
-function storedCluster(config: unknown): string {
+/**
+ * What the summary takes from a stored run's config: its cluster preset ("custom" for runs
+ * recorded before presets existed) and its gradient clipping, if any.
+ */
+function storedSettings(config: unknown): { cluster: string; clipGradNorm?: number } {
+  let parsed: { cluster?: unknown; clipGradNorm?: unknown } = {};
   try {
-    const parsed = JSON.parse(String(config)) as { cluster?: unknown };
-    return typeof parsed.cluster === "string" ? parsed.cluster : "custom";
+    parsed = (JSON.parse(String(config)) as typeof parsed | null) ?? {};
   } catch {
-    return "custom";
+    // An unreadable config: report the defaults.
   }
+  return {
+    cluster: typeof parsed.cluster === "string" ? parsed.cluster : "custom",
+    ...(typeof parsed.clipGradNorm === "number" ? { clipGradNorm: parsed.clipGradNorm } : {}),
+  };
 }
 
 /** Rebuilds the run object of `lrsim run --json` from the database. */
@@ -81,7 +88,7 @@ export function storedResult(db: Db, id: number): StoredRunResult {
     wallMs: summaryRow?.wall_ms ?? last?.wallMs ?? 0,
     clusterMs: summaryRow?.cluster_ms ?? last?.clusterMs ?? 0,
     devices: run.devices as number,
-    cluster: storedCluster(run.config),
+    ...storedSettings(run.config),
     history,
   };
   const status = run.status as StoredRunResult["status"];

@@ -37,7 +37,7 @@ export function formatClusterMs(ms: number): string {
   return ms < 1000 ? `${ms.toPrecision(3)} ms` : `${(ms / 1000).toPrecision(3)} s`;
 }
 
-/** `--clip-grad-norm`, the same in run and compare. */
+/** `--clip-grad-norm`, the same in run, compare, sweep and find-lr. */
 export const clipGradNormOption = {
   type: "number",
   describe:

@@ -6,10 +6,12 @@ import { withConfig } from "../config.ts";
 import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { renderChart } from "../render/chart.ts";
 import { formatCell, renderTable } from "../render/table.ts";
+import { clipGradNormOption } from "./cluster-option.ts";
 import { dbOption } from "./results-db.ts";
 
 /** The range test's own options (all given, with the CLI's defaults), and the command's. */
-interface FindLrArgs extends Required<RangeTestOptions> {
+interface FindLrArgs extends Required<Omit<RangeTestOptions, "clipGradNorm">> {
+  clipGradNorm: number | undefined;
   workers: number;
   db: string | undefined;
   json: boolean;
@@ -59,6 +61,7 @@ export function findLrCommand(io: CliIo) {
             describe: "Repeat from different initialisations and report the spread",
           })
           .option("seed", { type: "number", default: 0, describe: "Seed of the first trial" })
+          .option("clip-grad-norm", clipGradNormOption)
           .option("workers", {
             type: "number",
             default: 0,
@@ -96,6 +99,7 @@ export function findLrCommand(io: CliIo) {
         stopFactor: args.stopFactor,
         trials: args.trials,
         seed: args.seed,
+        ...(args.clipGradNorm === undefined ? {} : { clipGradNorm: args.clipGradNorm }),
         workers: args.workers,
         db: path,
         cwd: io.cwd,

@@ -218,7 +218,7 @@ export function summary(r: StoredRunResult, all = false): string {
   const unreported = r.history.at(-1)?.noiseScaleWhy;
   const noiseNote = unreported ? `noise B —: ${unreported}` : undefined;
   return [
-    `schedule ${r.schedule}  model ${r.model}  dataset ${r.dataset}  optimizer ${r.optimizer}`,
+    `schedule ${r.schedule}  model ${r.model}  dataset ${r.dataset}  optimizer ${r.optimizer}${r.clipGradNorm === undefined ? "" : `  gradient norm clipped to ${formatCell(r.clipGradNorm)}`}`,
     "",
     renderTable(columns, rows) + thinnedNote(every, "evaluation", r.history.length),
     "",

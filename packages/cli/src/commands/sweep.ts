@@ -3,6 +3,7 @@ import { errors } from "@lrsim/core";
 import { databasePath } from "@lrsim/store";
 import type { Argv } from "yargs";
 import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
+import { LR_SCALING_RULES, type LrScaling } from "../api/compare-protocol.ts";
 import { sweep } from "../api/sweep.ts";
 import { withConfig } from "../config.ts";
 import type { CliIo } from "../io.ts";
@@ -17,7 +18,7 @@ import {
 } from "../sweep/grid.ts";
 import { redisUrlOf } from "../sweep/redis-url.ts";
 import { SWEEP_METRICS, type SweepMetric } from "../sweep/summary.ts";
-import { clusterOptions, clusterRunOptions } from "./cluster-option.ts";
+import { clipGradNormOption, clusterOptions, clusterRunOptions } from "./cluster-option.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption, useDatabase } from "./results-db.ts";
 import { showSweep } from "./sweep-render.ts";
@@ -32,6 +33,8 @@ interface SweepArgs {
   dataset: unknown;
   epochs: unknown;
   factor: number;
+  lrScaling: LrScaling;
+  clipGradNorm: number | undefined;
   seeds: number;
   seed: number;
   workers: number;
@@ -62,6 +65,8 @@ function gridOf(args: SweepArgs): Partial<SweepGrid> {
     dataset: specList(args.dataset),
     epochs: numberList("epochs", args.epochs, positiveInteger, "positive integers"),
     factor: args.factor,
+    lrScaling: args.lrScaling,
+    ...(args.clipGradNorm === undefined ? {} : { clipGradNorm: args.clipGradNorm }),
     seeds: args.seeds,
     seed: args.seed,
     ...clusterRunOptions(args),
@@ -119,6 +124,13 @@ export function sweepCommand(io: CliIo) {
                 default: COMPARE_DEFAULTS.factor,
                 describe: "Decay / batch-growth factor at each milestone",
               })
+              .option("lr-scaling", {
+                choices: LR_SCALING_RULES,
+                default: COMPARE_DEFAULTS.lrScaling,
+                describe:
+                  "How batchramp and hybrid scale the lr when they grow the batch k-fold, as in lrsim compare: linear (x k, Goyal et al. 2017), sqrt (x sqrt k), none (Smith et al.'s protocol)",
+              })
+              .option("clip-grad-norm", clipGradNormOption)
               .option("seeds", {
                 type: "number",
                 default: 1,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { errors, formatCall, parseSpecList } from "@lrsim/core";
 import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
-import { protocolSchedules } from "../api/compare-protocol.ts";
+import { LR_SCALING_RULES, type LrScaling, protocolSchedules } from "../api/compare-protocol.ts";
 
 /**
  * A sweep's grid: each axis a list of values, the cartesian product of them all, each point
@@ -24,6 +24,14 @@ export interface SweepGrid {
   readonly seed: number;
   readonly devices: number;
   readonly cluster: string;
+  /**
+   * How `batchramp` and `hybrid` scale the lr when they grow the batch (Goyal et al. 2017), as
+   * in compare; absent or `none`: they keep it. It is written into their specs, so it is part of
+   * the identity of every run it changes.
+   */
+  readonly lrScaling?: LrScaling;
+  /** Clip every run's mean gradient to this global L2 norm (absent: no clipping); part of each run's identity. */
+  readonly clipGradNorm?: number;
 }
 
 /** The axes in the order the grid nests them (the last varies fastest) and tables show them. */
@@ -66,6 +74,8 @@ export interface SweepRunOptions {
   readonly seed: number;
   readonly devices: number;
   readonly cluster: string;
+  /** Present only when clipping, so runs without it keep the identity they always had. */
+  readonly clipGradNorm?: number;
 }
 
 /** Sweeps larger than this need `--yes` (a typo like `--seeds 300` should not start weeks of work). */
@@ -90,6 +100,8 @@ export function gridWithDefaults(given: Partial<SweepGrid>): SweepGrid {
     seed: given.seed ?? COMPARE_GRID.seed,
     devices: given.devices ?? COMPARE_GRID.devices,
     cluster: given.cluster ?? COMPARE_GRID.cluster,
+    ...(given.lrScaling === undefined || given.lrScaling === "none" ? {} : { lrScaling: given.lrScaling }),
+    ...(given.clipGradNorm === undefined ? {} : { clipGradNorm: given.clipGradNorm }),
   };
 }
 
@@ -157,10 +169,12 @@ export function describeSize(grid: SweepGrid): string {
 }
 
 /**
- * Refuses a grid that is empty, too large to plan, or (without `yes`) larger than
+ * Refuses a grid with an unknown lr scaling rule, or one that is empty, too large to plan, or (without `yes`) larger than
  * {@link CONFIRM_ABOVE_RUNS}; the message says how big it is.
  */
 export function checkGridSize(grid: SweepGrid, yes: boolean): number {
+  if (grid.lrScaling !== undefined && !LR_SCALING_RULES.includes(grid.lrScaling))
+    throw errors.invalidOption("lrScaling", `one of ${LR_SCALING_RULES.join(", ")}`, String(grid.lrScaling));
   if (!Number.isInteger(grid.seeds) || grid.seeds < 1)
     throw errors.invalidOption("seeds", "a positive integer", String(grid.seeds));
   const total = gridSize(grid);
@@ -212,6 +226,7 @@ function runOptionsOf(grid: SweepGrid, point: GridPoint, seed: number): SweepRun
     batchSize: point.batchSize,
     factor: grid.factor,
     epochs: point.epochs,
+    ...(grid.lrScaling === undefined || grid.lrScaling === "none" ? {} : { lrScaling: grid.lrScaling }),
   });
   return {
     schedule: schedule!,
@@ -223,6 +238,7 @@ function runOptionsOf(grid: SweepGrid, point: GridPoint, seed: number): SweepRun
     seed,
     devices: grid.devices,
     cluster: grid.cluster,
+    ...(grid.clipGradNorm === undefined ? {} : { clipGradNorm: grid.clipGradNorm }),
   };
 }
 

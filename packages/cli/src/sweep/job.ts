@@ -44,6 +44,14 @@ const INTEGER_FIELDS = ["batchSize", "epochs", "seed", "devices"] as const;
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** A job's optional `clipGradNorm`: absent, or a finite number > 0. */
+function clipOf(value: unknown, bad: (problem: string) => Error): { clipGradNorm?: number } {
+  if (value === undefined) return {};
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
+    throw bad("options.clipGradNorm must be a finite number > 0 when present");
+  return { clipGradNorm: value };
+}
+
 /**
  * Checks a job's data before anything of it is used: the shape and types of every field, the
  * sizes, and that its key is the identity of what it trains (a job whose key and options
@@ -81,8 +89,9 @@ export function validateJobData(id: string, data: unknown): SweepJobData {
     epochs: integer("epochs"),
     seed: integer("seed"),
     devices: integer("devices"),
+    ...clipOf(options.clipGradNorm, bad),
   };
-  const known = new Set<string>([...SPEC_FIELDS, ...INTEGER_FIELDS]);
+  const known = new Set<string>([...SPEC_FIELDS, ...INTEGER_FIELDS, "clipGradNorm"]);
   const extra = Object.keys(options).find((k) => !known.has(k));
   if (extra !== undefined) throw bad(`options has an unknown field ${JSON.stringify(extra)}`);
   const point = isRecord(data.point) ? toGridPoint(data.point) : undefined;

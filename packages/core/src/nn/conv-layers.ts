@@ -1,4 +1,5 @@
 import type { DataShape } from "../plugins/data.ts";
+import type { ParameterGroup } from "../plugins/model.ts";
 import type { SpecCall } from "../spec/ast.ts";
 import { bindParams, type ParamSchema, param } from "../spec/params.ts";
 import { parseSpecList } from "../spec/parse.ts";
@@ -121,6 +122,26 @@ export type ConvNetStage = ConvStage | PoolStage | ActivationStage | FlattenStag
 export interface ConvNetPlan {
   readonly stages: readonly ConvNetStage[];
   readonly parameterCount: number;
+}
+
+/**
+ * The parameter groups of a planned network, in parameter order: each convolution's and dense
+ * layer's weights, then its bias, named by kind and position (`conv 1 weight`, `dense 2 bias`),
+ * so LARS and LAMB take a norm per layer and leave the biases out.
+ */
+export function convParameterGroups(plan: ConvNetPlan): ParameterGroup[] {
+  const groups: ParameterGroup[] = [];
+  const counts = { conv: 0, dense: 0 };
+  for (const stage of plan.stages) {
+    if (stage.kind !== "conv" && stage.kind !== "dense") continue;
+    const n = ++counts[stage.kind];
+    const end = stage.bias + (stage.kind === "conv" ? stage.output.channels : stage.nOut);
+    groups.push(
+      { from: stage.weights, to: stage.bias, kind: "weight", name: `${stage.kind} ${n} weight` },
+      { from: stage.bias, to: end, kind: "bias", name: `${stage.kind} ${n} bias` },
+    );
+  }
+  return groups;
 }
 
 const size = (m: MapShape) => m.channels * m.height * m.width;

@@ -1,9 +1,9 @@
 import type { DataShape, DataSplit, LossSum } from "../plugins/data.ts";
-import type { ModelInstance } from "../plugins/model.ts";
+import type { ModelInstance, ParameterGroup } from "../plugins/model.ts";
 import type { Rng } from "../random.ts";
 import { activate, backpropActivation } from "./activations.ts";
 import type { ConvKernels } from "./conv-kernels.ts";
-import type { ConvNetPlan, ConvStage } from "./conv-layers.ts";
+import { type ConvNetPlan, type ConvStage, convParameterGroups } from "./conv-layers.ts";
 import {
   BLOCK,
   type ConvMemory,
@@ -15,6 +15,7 @@ import {
   unpackConvGradients,
 } from "./conv-memory.ts";
 import { outputLoss } from "./layout.ts";
+import type { LossOptions } from "./losses.ts";
 
 /**
  * A convolutional network over a plan of stages (see `planConvNet`), computed by a set of
@@ -30,6 +31,8 @@ import { outputLoss } from "./layout.ts";
  */
 export class ConvNetwork implements ModelInstance {
   readonly parameterCount: number;
+  /** Each convolution's and dense layer's weights, then its bias, in parameter order (LARS and LAMB leave the biases out). */
+  readonly parameterGroups: readonly ParameterGroup[];
   readonly flopsPerSample: number;
   private readonly steps: Step[];
   /** Steps before the first fully connected one run per sample; the rest per block. */
@@ -47,8 +50,10 @@ export class ConvNetwork implements ModelInstance {
     readonly plan: ConvNetPlan,
     readonly shape: DataShape,
     kernels: (bytes: number) => ConvKernels,
+    private readonly loss: LossOptions = {},
   ) {
     this.parameterCount = plan.parameterCount;
+    this.parameterGroups = convParameterGroups(plan);
     const layout = convMemoryLayout(plan, shape);
     this.steps = layout.steps;
     this.bufferSizes = layout.bufferSizes;
@@ -294,6 +299,7 @@ export class ConvNetwork implements ModelInstance {
       rows,
       out,
       this.sampleResult,
+      this.loss.labelSmoothing,
     );
   }
 

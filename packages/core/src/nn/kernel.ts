@@ -28,6 +28,17 @@ export const labelSmoothingParam = param.number({
   max: 1,
 });
 
+/**
+ * Throws if `loss` options do not fit the task: label smoothing is for cross-entropy, so a
+ * regression task (mean squared error) refuses it. Every network builder calls this first.
+ */
+export function checkLossOptions(loss: LossOptions, shape: DataShape): void {
+  if ((loss.labelSmoothing ?? 0) !== 0 && shape.task !== "classification")
+    throw new Error(
+      `labelSmoothing applies to cross-entropy, but this dataset is a ${shape.task} task (mean squared error); leave it at 0`,
+    );
+}
+
 let warned = false;
 
 /**
@@ -42,10 +53,7 @@ export function createDenseNetwork(
   kernel: DenseKernel = "auto",
   loss: LossOptions = {},
 ): ModelInstance {
-  if ((loss.labelSmoothing ?? 0) !== 0 && shape.task !== "classification")
-    throw new Error(
-      `labelSmoothing applies to cross-entropy, but this dataset is a ${shape.task} task (mean squared error); leave it at 0`,
-    );
+  checkLossOptions(loss, shape);
   if (kernel === "js") return new DenseNetwork(sizes, activation, shape, loss);
   const module = denseKernelModule();
   if (module) return new WasmDenseNetwork(sizes, activation, shape, module, loss);

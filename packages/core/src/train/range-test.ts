@@ -26,6 +26,11 @@ export interface RangeTestOptions {
   /** Repetitions from different initialisations (the Learning Rate Finder article), each from a fresh model. */
   readonly trials?: number;
   readonly seed?: number;
+  /**
+   * Clip the mean gradient to this global L2 norm before every update, as a run with the same
+   * `clipGradNorm` does (test the lr range of the training you will do); absent: no clipping.
+   */
+  readonly clipGradNorm?: number | undefined;
 }
 
 /** One trial of a range test: lr, raw and smoothed loss per mini-batch, and its own suggestions. */
@@ -41,7 +46,9 @@ export interface RangeTestResult {
   readonly model: string;
   readonly dataset: string;
   readonly optimizer: string;
-  readonly options: Required<Omit<RangeTestOptions, "model" | "dataset">>;
+  readonly options: Required<Omit<RangeTestOptions, "model" | "dataset" | "clipGradNorm">> & {
+    readonly clipGradNorm?: number;
+  };
   /**
    * The headline suggestion: a tenth of the lr at the lowest smoothed loss (the one-cycle
    * article's rule of thumb) on the first trial, else fastai's valley, else steepest descent.
@@ -88,6 +95,7 @@ export async function findLr(
     stopFactor: options.stopFactor ?? 4,
     trials: options.trials ?? 1,
     seed: options.seed ?? 0,
+    ...(options.clipGradNorm === undefined ? {} : { clipGradNorm: options.clipGradNorm }),
   } as const;
   if (!(o.start > 0 && Number.isFinite(o.start)))
     throw errors.invalidOption("start", "a positive number", String(o.start));
@@ -114,6 +122,7 @@ export async function findLr(
       batchSize: o.batchSize,
       seed: o.seed + trial,
       noiseScale: false,
+      clipGradNorm: o.clipGradNorm,
     });
     const plan = await planRun(config, catalog);
     specs = { model: plan.model.spec, dataset: plan.dataset.spec, optimizer: plan.optimizer.spec };

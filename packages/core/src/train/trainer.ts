@@ -309,6 +309,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       clusterMs: cluster.ms(),
       devices: config.devices,
       cluster: config.cluster,
+      ...(config.clipGradNorm === undefined ? {} : { clipGradNorm: config.clipGradNorm }),
       history,
     };
     const result = runResultOf(summary, final, ending?.status ?? "completed", ending?.error ?? null);

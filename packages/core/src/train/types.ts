@@ -72,6 +72,8 @@ export interface RunSummary {
   readonly devices: number;
   /** The simulated cluster's hardware preset (see cluster.ts). */
   readonly cluster: string;
+  /** The global L2 norm the mean gradient was clipped to before every update; absent when not clipped. */
+  readonly clipGradNorm?: number;
   /** One row per evaluation, epoch 0 (before training) first. */
   readonly history: readonly EpochRecord[];
 }
