@@ -28,6 +28,8 @@ export default defineConfig({
   // Files read at run time, flat beside the chunks (packagedFile in @lrsim/core finds them).
   copy: [
     { from: "../core/generated/dense.wasm", to: "dist" },
+    { from: "../core/generated/dense-relaxed.wasm", to: "dist" },
+    { from: "../core/generated/update.wasm", to: "dist" },
     { from: "../core/generated/conv.wasm", to: "dist" },
     { from: "../parallel/generated/reduce.wasm", to: "dist" },
     { from: "../parallel/src/worker-entry.mjs", to: "dist" },

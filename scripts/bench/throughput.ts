@@ -2,15 +2,32 @@
  * `pnpm bench`: training throughput of the MNIST MLP 784-128-10 (softmax cross-entropy, plain
  * SGD) on this machine, reported as samples/s and as ratios against a baseline measured in the
  * same run: the portable, blocked, single-thread typed-array kernel (`kernel=js`, in-process).
- * Only optimizer steps are timed (no evaluation). Options: --quick (fewer repetitions), --json.
+ * Only optimizer steps are timed (no evaluation). Options: --quick (fewer repetitions), --json,
+ * --vs-pytorch (PyTorch on the same network and data, 2 threads, interleaved with lrsim's
+ * trials; needs python3 with torch), --busy (the scaling trials again with one competing
+ * CPU-bound process on the machine).
  */
 import { availableParallelism } from "node:os";
 import { createCatalog } from "@lrsim/builtins";
-import { localBackend, planRun, resolveRunConfig, type TrainingBackend } from "@lrsim/core";
+import {
+  denseFlopsPerSample,
+  denseKernelVariant,
+  localBackend,
+  planRun,
+  resolveRunConfig,
+  type TrainingBackend,
+} from "@lrsim/core";
 import { GradientPool, PoolBackend } from "@lrsim/parallel";
+import { effectiveClockGHz } from "./clock.ts";
+import { startCpuBurner } from "./cpu-burner.ts";
+import { type PytorchPeer, peerUnavailable, startPytorchPeer } from "./pytorch-peer.ts";
 
 const quick = process.argv.includes("--quick");
 const json = process.argv.includes("--json");
+const vsPytorch = process.argv.includes("--vs-pytorch");
+const busy = process.argv.includes("--busy");
+/** PyTorch's threads: as many as lrsim's workers in the comparison. */
+const PEER_THREADS = 2;
 const catalog = createCatalog();
 const log = (text: string) => {
   if (!json) console.log(text);
@@ -85,64 +102,151 @@ const run = async (label: string, kernel: string, workers: number, batch: number
   return m;
 };
 
-log(`MNIST MLP 784-128-10, SGD, ${availableParallelism()} cores, Node ${process.version}\n`);
+log(
+  `MNIST MLP 784-128-10, SGD, ${availableParallelism()} cores, Node ${process.version}, dense kernels: ${denseKernelVariant()}\n`,
+);
+// The WebAssembly ceiling: 128-bit SIMD is 4 float32 lanes; a core with two vector multiply (or
+// FMA) pipes and two add pipes, as this machine's Zen 5, completes 2 multiply-add pairs per
+// cycle = 16 flops. The MLP's training step costs denseFlopsPerSample flops per sample.
+const clock = effectiveClockGHz();
+const FLOPS_PER_CYCLE = 16;
+const ceilingGflops = availableParallelism() * FLOPS_PER_CYCLE * clock;
+const mlpFlops = denseFlopsPerSample([784, 128, 10]);
+log(
+  `effective clock ${clock.toFixed(2)} GHz (dependent integer chain); 128-bit SIMD ceiling at ${FLOPS_PER_CYCLE} flops/cycle/core: ${ceilingGflops.toFixed(0)} GFLOP/s on ${availableParallelism()} cores = ${Math.round((ceilingGflops * 1e9) / mlpFlops).toLocaleString("en-US")} MLP samples/s (${mlpFlops.toLocaleString("en-US")} flops each)\n`,
+);
 const baseline = await run("baseline: portable JS kernel, 1 thread", "js", 0, 2048);
 const inProcess = await run("wasm SIMD kernel, in-process (--workers 0)", "wasm", 0, 2048);
-// Scaling: 1 and 2 workers measured alternately, TRIALS short trials each, so a slow moment of
-// the machine hits both; the ratio reported is the median of the per-trial ratios.
+
+let peer: PytorchPeer | undefined;
+if (vsPytorch) {
+  const why = peerUnavailable();
+  if (why) {
+    console.error(`--vs-pytorch: ${why}`);
+    process.exit(1);
+  }
+  const data = (await backendFor("wasm", 0, pools, 32)).dataset;
+  peer = await startPytorchPeer(data, PEER_THREADS);
+  log(
+    `PyTorch ${peer.info.torch}, ${peer.info.threads} threads, BLAS: ${peer.info.blas.join(", ") || "none found"}`,
+  );
+}
+
+// Scaling: 1 and 2 workers (and the PyTorch peer) measured alternately, TRIALS short trials
+// each, so a slow moment of the machine hits all; ratios are the median of per-trial ratios.
 const TRIALS = quick ? 3 : 5;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+type Condition = "idle" | "busy";
+interface ScalingEntry {
+  one: number;
+  two: number;
+  ratio: number;
+  ratios: number[];
+  pytorch?: { samplesPerSecond: number; twoWorkersRatio: number; ratios: number[] };
+}
 const phasesByBatch = new Map<string, ReturnType<PoolBackend["phaseTimes"]>>();
-const byBatch = new Map<number, { one: number; two: number; ratio: number; ratios: number[] }>();
-for (const batch of [2048, 1024, 128, 32]) {
-  const one = await backendFor("wasm", 1, pools, batch);
-  const two = await backendFor("wasm", 2, pools, batch);
-  const ones: number[] = [];
-  const twos: number[] = [];
-  for (let trial = 0; trial < TRIALS; trial++) {
-    ones.push((await measure(one, batch, seconds / 5)).samplesPerSecond);
-    twos.push((await measure(two, batch, seconds / 5)).samplesPerSecond);
-  }
-  for (const [workers, backend] of [
-    [1, one],
-    [2, two],
-  ] as const)
-    if (backend instanceof PoolBackend) phasesByBatch.set(`${batch}/${workers}`, backend.phaseTimes());
-  await one.close();
-  await two.close();
-  const ratios = ones.map((o, i) => twos[i]! / o);
-  const entry = { one: median(ones), two: median(twos), ratio: median(ratios), ratios };
-  byBatch.set(batch, entry);
-  for (const [label, workers, value] of [
-    ["wasm SIMD kernel, 1 worker", 1, entry.one],
-    ["wasm SIMD kernel, 2 workers", 2, entry.two],
-  ] as const) {
-    results.push({
-      label,
-      kernel: "wasm",
-      workers,
-      batch,
-      samplesPerSecond: value,
-      msPerStep: (1000 * batch) / value,
-    });
-    log(
-      `${label.padEnd(44)} batch ${String(batch).padStart(4)}  ${Math.round(value).toLocaleString("en-US").padStart(8)} samples/s  ${((1000 * batch) / value).toFixed(2).padStart(7)} ms/step  (median of ${TRIALS})`,
-    );
+const scaling: Record<Condition, Map<number, ScalingEntry>> = { idle: new Map(), busy: new Map() };
+const rate = (value: number) => Math.round(value).toLocaleString("en-US").padStart(8);
+
+/** 1 worker, 2 workers and (idle, with --vs-pytorch) the peer, alternately, at each batch size. */
+async function scalingTrials(condition: Condition, batches: readonly number[]): Promise<void> {
+  for (const batch of batches) {
+    const one = await backendFor("wasm", 1, pools, batch);
+    const two = await backendFor("wasm", 2, pools, batch);
+    const ones: number[] = [];
+    const twos: number[] = [];
+    const torches: number[] = [];
+    const trialSeconds = Math.max(seconds / 5, batch >= 2048 ? 0.8 : 0);
+    for (let trial = 0; trial < TRIALS; trial++) {
+      ones.push((await measure(one, batch, trialSeconds)).samplesPerSecond);
+      twos.push((await measure(two, batch, trialSeconds)).samplesPerSecond);
+      if (peer && condition === "idle")
+        torches.push((await peer.measure(batch, trialSeconds)).samplesPerSecond);
+    }
+    if (condition === "idle")
+      for (const [workers, backend] of [
+        [1, one],
+        [2, two],
+      ] as const)
+        if (backend instanceof PoolBackend) phasesByBatch.set(`${batch}/${workers}`, backend.phaseTimes());
+    await one.close();
+    await two.close();
+    const ratios = ones.map((o, i) => twos[i]! / o);
+    const entry: ScalingEntry = { one: median(ones), two: median(twos), ratio: median(ratios), ratios };
+    if (torches.length > 0) {
+      const vs = twos.map((t, i) => t / torches[i]!);
+      entry.pytorch = { samplesPerSecond: median(torches), twoWorkersRatio: median(vs), ratios: vs };
+    }
+    scaling[condition].set(batch, entry);
+    const suffix = condition === "busy" ? ", busy" : "";
+    for (const [label, workers, value] of [
+      [`wasm SIMD kernel, 1 worker${suffix}`, 1, entry.one],
+      [`wasm SIMD kernel, 2 workers${suffix}`, 2, entry.two],
+    ] as const) {
+      if (condition === "idle")
+        results.push({
+          label,
+          kernel: "wasm",
+          workers,
+          batch,
+          samplesPerSecond: value,
+          msPerStep: (1000 * batch) / value,
+        });
+      log(
+        `${label.padEnd(44)} batch ${String(batch).padStart(4)}  ${rate(value)} samples/s  ${((1000 * batch) / value).toFixed(2).padStart(7)} ms/step  (median of ${TRIALS})`,
+      );
+    }
+    if (entry.pytorch)
+      log(
+        `${`PyTorch ${peer!.info.torch}, ${PEER_THREADS} threads`.padEnd(44)} batch ${String(batch).padStart(4)}  ${rate(entry.pytorch.samplesPerSecond)} samples/s  ${((1000 * batch) / entry.pytorch.samplesPerSecond).toFixed(2).padStart(7)} ms/step  (median of ${TRIALS})`,
+      );
   }
 }
 
-// Per-step overhead: a step whose compute is negligible (a 1-parameter model on 8 samples)
-// costs two task round trips plus the sharded reduce: that is the pool's fixed cost per step.
-const tinyPlan = await planRun(
-  resolveRunConfig({ model: "linear", dataset: "line", schedule: "constant(lr=0.001)", batchSize: 8 }),
-  catalog,
-);
-const overhead: Record<string, number> = {};
-for (const workers of [0, 1, 2]) {
-  const backend = workers === 0 ? await localBackend(tinyPlan) : await pools.get(workers)!.backend(tinyPlan);
-  overhead[`${workers}`] = (await measure(backend, 8, quick ? 0.5 : 1)).msPerStep * 1000;
-  await backend.close();
+const BATCHES = [32, 128, 1024, 2048, 8000];
+await scalingTrials("idle", BATCHES);
+peer?.close();
+if (busy) {
+  log("\nwith one competing CPU-bound process:");
+  const burner = startCpuBurner();
+  try {
+    await scalingTrials("busy", BATCHES);
+  } finally {
+    burner.stop();
+  }
 }
+
+// Per-step overhead: a step whose compute is negligible (a 2-parameter model on 8 samples)
+// costs the handshake plus the sharded reduce: that is the pool's fixed cost per step. Five
+// trials each (alternating worker counts), all reported, since a spike says as much as the median.
+const tinyPlan = (chunkSize: number | "auto") =>
+  planRun(
+    resolveRunConfig({
+      model: "linear",
+      dataset: "line",
+      schedule: "constant(lr=0.001)",
+      batchSize: 8,
+      chunkSize,
+    }),
+    catalog,
+  );
+// One chunk: only worker 0 takes part, whatever the pool's size. Two chunks of 4: with 2
+// workers both take part, so this measures the handshake and barrier of two threads.
+const oneChunk = await tinyPlan("auto");
+const twoChunks = await tinyPlan(4);
+const overheadTrials: Record<string, number[]> = { "0": [], "1": [], "2": [], "2, both taking part": [] };
+for (let trial = 0; trial < 5; trial++)
+  for (const [key, workers, plan] of [
+    ["0", 0, oneChunk],
+    ["1", 1, oneChunk],
+    ["2", 2, oneChunk],
+    ["2, both taking part", 2, twoChunks],
+  ] as const) {
+    const backend = workers === 0 ? await localBackend(plan) : await pools.get(workers)!.backend(plan);
+    overheadTrials[key]!.push((await measure(backend, 8, quick ? 0.2 : 0.5)).msPerStep * 1000);
+    await backend.close();
+  }
+const overhead = Object.fromEntries(Object.entries(overheadTrials).map(([k, v]) => [k, median(v)]));
 
 // Peak memory for the largest batch: the whole MNIST training set as one batch, 2 workers.
 const before = process.memoryUsage().rss;
@@ -155,15 +259,44 @@ clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
 for (const pool of pools.values()) await pool.close();
 
-const two2048 = byBatch.get(2048)!.two;
+const two2048 = scaling.idle.get(2048)!.two;
+const scalingSummary = (entries: Map<number, ScalingEntry>) =>
+  Object.fromEntries(
+    [...entries].map(([b, v]) => [
+      b,
+      {
+        oneWorker: v.one,
+        twoWorkers: v.two,
+        median: v.ratio,
+        trials: v.ratios,
+        ...(v.pytorch
+          ? {
+              pytorch: v.pytorch.samplesPerSecond,
+              twoWorkersVsPytorch: v.pytorch.twoWorkersRatio,
+              pytorchTrials: v.pytorch.ratios,
+            }
+          : {}),
+      },
+    ]),
+  );
 const summary = {
-  machine: { cores: availableParallelism(), node: process.version },
+  machine: {
+    cores: availableParallelism(),
+    node: process.version,
+    denseKernels: denseKernelVariant(),
+    effectiveClockGHz: clock,
+    simdCeilingGflops: ceilingGflops,
+    simdCeilingMlpSamplesPerSecond: (ceilingGflops * 1e9) / mlpFlops,
+  },
   baselineSamplesPerSecond: baseline.samplesPerSecond,
   inProcessWasmSamplesPerSecond: inProcess.samplesPerSecond,
   twoWorkersAt2048: two2048,
   ratioToBaseline: two2048 / baseline.samplesPerSecond,
-  scaling: Object.fromEntries([...byBatch].map(([b, v]) => [b, { median: v.ratio, trials: v.ratios }])),
+  pytorch: peer ? { ...peer.info } : undefined,
+  scaling: scalingSummary(scaling.idle),
+  busyScaling: busy ? scalingSummary(scaling.busy) : undefined,
   stepOverheadMicroseconds: overhead,
+  stepOverheadTrials: overheadTrials,
   /** Per step round, ms: each phase as the mean over workers; `outside` = the handshake (dispatch, wake-up). */
   stepPhases: Object.fromEntries(
     [...phasesByBatch].map(([key, p]) => {
@@ -191,10 +324,19 @@ else {
   log(
     `2 workers at batch 2048: ${Math.round(two2048).toLocaleString("en-US")} samples/s = ${summary.ratioToBaseline.toFixed(1)}x the baseline (targets: >= 40,000 and >= 8x)`,
   );
+  for (const [condition, entries] of [
+    ["", summary.scaling],
+    [", busy", summary.busyScaling ?? {}],
+  ] as const)
+    for (const [b, r] of Object.entries(entries))
+      log(
+        `2 workers / 1 worker at batch ${b.padStart(4)}${condition}: ${r.median.toFixed(2)}x  (trials: ${r.trials.map((x) => x.toFixed(2)).join(", ")})`,
+      );
   for (const [b, r] of Object.entries(summary.scaling))
-    log(
-      `2 workers / 1 worker at batch ${b.padStart(4)}: ${r.median.toFixed(2)}x  (trials: ${r.trials.map((x) => x.toFixed(2)).join(", ")})`,
-    );
+    if (r.twoWorkersVsPytorch !== undefined)
+      log(
+        `lrsim 2 workers / PyTorch ${PEER_THREADS} threads at batch ${b.padStart(4)}: ${r.twoWorkersVsPytorch.toFixed(2)}x  (trials: ${r.pytorchTrials!.map((x) => x.toFixed(2)).join(", ")})`,
+      );
   for (const [key, p] of Object.entries(summary.stepPhases)) {
     if (p.steps === 0) continue;
     const [batch, workers] = key.split("/");
@@ -203,7 +345,7 @@ else {
     );
   }
   log(
-    `fixed cost per step (tiny model): in-process ${overhead["0"]!.toFixed(0)} µs, 1 worker ${overhead["1"]!.toFixed(0)} µs, 2 workers ${overhead["2"]!.toFixed(0)} µs`,
+    `fixed cost per step (tiny model), median of 5: in-process ${overhead["0"]!.toFixed(0)} µs, 1 worker ${overhead["1"]!.toFixed(0)} µs, 2 workers ${overhead["2"]!.toFixed(0)} µs (trials: ${overheadTrials["2"]!.map((x) => x.toFixed(0)).join(", ")}), 2 workers both taking part ${overhead["2, both taking part"]!.toFixed(0)} µs (trials: ${overheadTrials["2, both taking part"]!.map((x) => x.toFixed(0)).join(", ")})`,
   );
   log(
     `peak RSS with the whole training set (8,000) as one batch on 2 workers: ${summary.fullBatch.peakRssMiB.toFixed(0)} MiB`,

@@ -2,6 +2,16 @@
 // All matrices are row-major f32 in linear memory; pointers are byte offsets. Every loop has a
 // fixed order, so results are reproducible bit for bit on any thread.
 
+// c + a * b, lane by lane. Built twice (package.json's build:wasm): plain SIMD, a multiply then an
+// add, each rounded (generated/dense.wasm); and with relaxed SIMD's fused multiply-add, one
+// rounding (generated/dense-relaxed.wasm), which src/nn/wasm-module.ts loads when the runtime
+// validates relaxed SIMD. Either build is deterministic; the two differ in the last bits.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // C[M x N] = A[M x K] * B[N x K]^T + bias[N]   (forward: activations times weights^T)
 // Register-blocked 4 rows x 2 outputs: 8 vector accumulators over K.
 export function gemmNT(a: usize, b: usize, bias: usize, c: usize, m: i32, n: i32, k: i32): void {
@@ -27,14 +37,14 @@ export function gemmNT(a: usize, b: usize, bias: usize, c: usize, m: i32, n: i32
         const x1 = v128.load(a1 + off);
         const x2 = v128.load(a2 + off);
         const x3 = v128.load(a3 + off);
-        s00 = f32x4.add(s00, f32x4.mul(x0, w0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, w1));
-        s10 = f32x4.add(s10, f32x4.mul(x1, w0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, w1));
-        s20 = f32x4.add(s20, f32x4.mul(x2, w0));
-        s21 = f32x4.add(s21, f32x4.mul(x2, w1));
-        s30 = f32x4.add(s30, f32x4.mul(x3, w0));
-        s31 = f32x4.add(s31, f32x4.mul(x3, w1));
+        s00 = madd(x0, w0, s00);
+        s01 = madd(x0, w1, s01);
+        s10 = madd(x1, w0, s10);
+        s11 = madd(x1, w1, s11);
+        s20 = madd(x2, w0, s20);
+        s21 = madd(x2, w1, s21);
+        s30 = madd(x3, w0, s30);
+        s31 = madd(x3, w1, s31);
       }
       let t00 = hsum(s00), t01 = hsum(s01), t10 = hsum(s10), t11 = hsum(s11);
       let t20 = hsum(s20), t21 = hsum(s21), t30 = hsum(s30), t31 = hsum(s31);
@@ -119,8 +129,8 @@ export function gemmTNAcc(d: usize, a: usize, g: usize, gb: usize, m: i32, n: i3
         const x1 = v128.load(a1 + off);
         const x2 = v128.load(a2 + off);
         const x3 = v128.load(a3 + off);
-        const u0 = f32x4.add(f32x4.add(f32x4.mul(d00, x0), f32x4.mul(d10, x1)), f32x4.add(f32x4.mul(d20, x2), f32x4.mul(d30, x3)));
-        const u1 = f32x4.add(f32x4.add(f32x4.mul(d01, x0), f32x4.mul(d11, x1)), f32x4.add(f32x4.mul(d21, x2), f32x4.mul(d31, x3)));
+        const u0 = f32x4.add(madd(d10, x1, f32x4.mul(d00, x0)), madd(d30, x3, f32x4.mul(d20, x2)));
+        const u1 = f32x4.add(madd(d11, x1, f32x4.mul(d01, x0)), madd(d31, x3, f32x4.mul(d21, x2)));
         v128.store(g0 + off, f32x4.add(v128.load(g0 + off), u0));
         v128.store(g1 + off, f32x4.add(v128.load(g1 + off), u1));
       }
@@ -172,14 +182,14 @@ export function gemmNN(d: usize, w: usize, e: usize, m: i32, n: i32, k: i32): vo
         const q1 = v128.load32_splat(d0 + rowD + dof);
         const q2 = v128.load32_splat(d0 + 2 * rowD + dof);
         const q3 = v128.load32_splat(d0 + 3 * rowD + dof);
-        s00 = f32x4.add(s00, f32x4.mul(q0, w0));
-        s01 = f32x4.add(s01, f32x4.mul(q0, w1));
-        s10 = f32x4.add(s10, f32x4.mul(q1, w0));
-        s11 = f32x4.add(s11, f32x4.mul(q1, w1));
-        s20 = f32x4.add(s20, f32x4.mul(q2, w0));
-        s21 = f32x4.add(s21, f32x4.mul(q2, w1));
-        s30 = f32x4.add(s30, f32x4.mul(q3, w0));
-        s31 = f32x4.add(s31, f32x4.mul(q3, w1));
+        s00 = madd(q0, w0, s00);
+        s01 = madd(q0, w1, s01);
+        s10 = madd(q1, w0, s10);
+        s11 = madd(q1, w1, s11);
+        s20 = madd(q2, w0, s20);
+        s21 = madd(q2, w1, s21);
+        s30 = madd(q3, w0, s30);
+        s31 = madd(q3, w1, s31);
       }
       v128.store(e0 + off, s00);
       v128.store(e0 + off + 16, s01);

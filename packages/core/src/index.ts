@@ -18,7 +18,7 @@ export {
 } from "./errors.ts";
 export { createDenseNetwork } from "./nn/kernel.ts";
 export { denseFlopsPerSample } from "./nn/layout.ts";
-export { loadWasmModule } from "./nn/wasm-module.ts";
+export { denseKernelVariant, loadWasmModule } from "./nn/wasm-module.ts";
 export { parameterGroupsOf } from "./optim/groups.ts";
 export {
   allocateLocal,
@@ -26,6 +26,7 @@ export {
   type StepHyper,
 } from "./optim/types.ts";
 export { ParameterUpdate, updatePartialsLength } from "./optim/update.ts";
+export { useUpdateKernelsOn } from "./optim/update-kernel.ts";
 export { ancestorDirs, packagedFile } from "./paths.ts";
 export { PluginCatalog, type PluginSource } from "./plugins/catalog.ts";
 export { ChunkReader, isByteSplit } from "./plugins/chunk-reader.ts";
@@ -88,6 +89,7 @@ export {
   NORM_BLOCK,
   NoiseScaleTracker,
   noiseEstimates,
+  squaredNormRange,
 } from "./train/noise-scale.ts";
 export {
   createOptimizer,

@@ -62,6 +62,8 @@ export {
   type StepHyper,
 } from "./optim/types.ts";
 /** @public */
+export { type SgdSettings, sgdUpdate } from "./optim/update-kernel.ts";
+/** @public */
 export type { ByteSplit, DataShape, DataSplit, ImageShape, LossSum, StoredSplit } from "./plugins/data.ts";
 /** @public */
 export { badDataFile } from "./plugins/data-file.ts";

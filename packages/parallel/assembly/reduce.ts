@@ -2,8 +2,14 @@
 // Each f32x4 lane adds in IEEE float32, exactly like the in-process backend's Float32Array sum,
 // so the result is bit for bit the same; only the speed differs.
 
-// grad[from..to) = (first ? 0 : grad) + slot_0 + slot_1 + ... + slot_{count-1}, in slot order.
-// Pointers are byte offsets; slot s starts at slots + s * stride bytes.
+// grad[from..to) = (first ? 0 : grad) + slot_0 + slot_1 + ... + slot_{count-1}, in slot order,
+// then, when batchSize > 0, divided by batchSize (the mean gradient). Pointers are byte offsets;
+// slot s starts at slots + s * stride bytes. Four floats at a time are summed over all slots in
+// a register and stored once (a tiled variant that streams one slot at a time through an L1
+// tile of the sum measured slower: it loads and stores the sum once per slot). float32 division
+// rounds exactly like JavaScript's grad / batchSize stored into a Float32Array (a double
+// quotient of two floats rounded to float: double rounding is innocuous for division here).
+// Returns 1 when every element of the result is finite, else 0.
 export function accumulate(
   grad: usize,
   slots: usize,
@@ -12,30 +18,68 @@ export function accumulate(
   to: i32,
   count: i32,
   first: bool,
-): void {
+  batchSize: i32,
+): i32 {
+  const mean = batchSize > 0;
+  const b = <f32>batchSize;
+  const bv = f32x4.splat(b);
+  const zero = f32x4.splat(0);
+  let bad = f32x4.splat(0);
   let i = from;
   for (; i + 3 < to; i += 4) {
     const off = (<usize>i) << 2;
-    let acc = first ? f32x4.splat(0) : v128.load(grad + off);
+    let acc = first ? zero : v128.load(grad + off);
     let at = slots + off;
     for (let s = 0; s < count; s++) {
       acc = f32x4.add(acc, v128.load(at));
       at += stride;
     }
+    if (mean) {
+      acc = f32x4.div(acc, bv);
+      bad = f32x4.add(bad, f32x4.mul(acc, zero)); // NaN once any element is infinite or NaN
+    }
     v128.store(grad + off, acc);
   }
+  let badScalar: f32 = 0;
   for (; i < to; i++) {
     const off = (<usize>i) << 2;
     let acc: f32 = first ? 0 : load<f32>(grad + off);
     for (let s = 0; s < count; s++) acc += load<f32>(slots + <usize>s * stride + off);
+    if (mean) {
+      acc /= b;
+      badScalar += acc * 0;
+    }
     store<f32>(grad + off, acc);
   }
+  const check =
+    f32x4.extract_lane(bad, 0) +
+    f32x4.extract_lane(bad, 1) +
+    f32x4.extract_lane(bad, 2) +
+    f32x4.extract_lane(bad, 3) +
+    badScalar;
+  return check === 0 ? 1 : 0;
 }
 
-// Sum of squares of slot s over [from, to), in f64: a slice's share of |slot gradient|^2.
+// Sum of squares of the floats at `slot` over [from, to), in f64, in the fixed order of
+// blockedSquaredNorm (packages/core/src/train/noise-scale.ts): four running sums over elements
+// i = 0, 1, 2, 3 (mod 4) from `from`, combined as (s0 + s1) + (s2 + s3), then the tail in order.
+// Squares of floats are exact in f64, so only the order of the additions matters.
 export function squaredNorm(slot: usize, from: i32, to: i32): f64 {
-  let sum: f64 = 0;
-  for (let i = from; i < to; i++) {
+  let s01 = f64x2.splat(0);
+  let s23 = f64x2.splat(0);
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    const v = v128.load(slot + ((<usize>i) << 2));
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<u32>(v, v, 2, 3, 0, 1));
+    s01 = f64x2.add(s01, f64x2.mul(lo, lo));
+    s23 = f64x2.add(s23, f64x2.mul(hi, hi));
+  }
+  let sum =
+    f64x2.extract_lane(s01, 0) +
+    f64x2.extract_lane(s01, 1) +
+    (f64x2.extract_lane(s23, 0) + f64x2.extract_lane(s23, 1));
+  for (; i < to; i++) {
     const v = <f64>load<f32>(slot + ((<usize>i) << 2));
     sum += v * v;
   }

@@ -21,11 +21,16 @@ export interface GradientPoolOptions {
 const SOURCE_CONDITION = "--conditions=@lrsim/source";
 
 /**
- * Running from TypeScript source (development, tests), workers must resolve workspace packages
- * to their source like the main thread; vitest's runners do not pass the condition on.
+ * Node's options for the workers: the process's own, without V8 flags (such as
+ * `--experimental-wasm-relaxed-simd`), which a worker's execArgv rejects and which apply to
+ * the whole process anyway. Running from TypeScript source (development, tests), workers must
+ * resolve workspace packages to their source like the main thread; vitest's runners do not pass
+ * the condition on.
  */
 function workerExecArgv(): string[] {
-  const argv = [...process.execArgv];
+  const argv = process.execArgv.filter(
+    (a) => !a.startsWith("-") || process.allowedNodeEnvironmentFlags.has(a.split("=")[0]!),
+  );
   const fromSource = import.meta.url.endsWith(".ts");
   if (fromSource && !argv.some((a) => a.startsWith(SOURCE_CONDITION))) argv.push(SOURCE_CONDITION);
   return argv;

@@ -15,6 +15,7 @@ import {
   updatePartialsLength,
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
+import { PartySize } from "./party-size.ts";
 import {
   BARRIER,
   COMMAND,
@@ -39,8 +40,8 @@ function pluginRef(chosen: RunPlan["model"] | RunPlan["optimizer"], kind: string
  * A training backend on the worker pool. Each worker runs one long task per run (a serve loop,
  * see worker.ts) that takes commands from a shared control block, so a step is a handshake in
  * shared memory rather than a message round trip. A batch is cut into chunks of `chunkSize`
- * samples; each worker computes its share of the chunks into their slots, meets the others at
- * a barrier, then adds the slots in chunk order into its own parameter slice and (after the
+ * samples; workers claim chunks one at a time from a shared counter and compute each into its
+ * own slot (a busy or descheduled worker simply takes fewer), meet the others at a barrier, then adds the slots in chunk order into its own parameter slice and (after the
  * last round) applies the optimizer there. No thread touches the whole parameter vector
  * serially, and the arithmetic is the in-process backend's, bit for bit.
  */
@@ -65,13 +66,19 @@ export class PoolBackend implements TrainingBackend {
   /** Wakes the main thread's wait when a serve task fails. */
   private wake: (() => void) | undefined;
   private readonly slotCount: number;
+  /** How many workers each step round wakes (see {@link PartySize}). */
+  private readonly partySize: PartySize;
 
   private constructor(
     private readonly pool: GradientPool,
     readonly plan: RunPlan,
     private readonly session: SessionDescriptor,
   ) {
-    this.params = new Float32Array(session.memory.params);
+    this.params = new Float32Array(
+      session.memory.arena.buffer,
+      session.memory.paramsOffset,
+      session.parameterCount,
+    );
     this.results = new Float64Array(session.memory.results);
     this.indices = new Int32Array(session.memory.indices);
     this.barrier = new Int32Array(session.memory.barrier);
@@ -80,6 +87,7 @@ export class PoolBackend implements TrainingBackend {
     this.chunkSize = plan.config.chunkSize;
     this.slotCount = session.memory.slotCount;
     this.threads = pool.workers;
+    this.partySize = new PartySize(pool.workers);
   }
 
   get dataset() {
@@ -104,25 +112,29 @@ export class PoolBackend implements TrainingBackend {
       return new Float32Array(n);
     });
     const clipGradNorm = plan.config.clipGradNorm;
-    // The accumulator, then the slots, each 64-byte aligned, in one shared wasm memory.
+    // The accumulator, the slots, the parameters and the optimizer state, each 64-byte aligned,
+    // in one shared wasm memory.
     const slotStride = Math.ceil((4 * P) / 64) * 64;
+    const stateFloats = stateSizes.reduce((a, b) => a + b, 0);
+    const paramsOffset = slotStride * (slots + 1);
+    const stateOffset = paramsOffset + slotStride;
     const memory = {
-      params: new SharedArrayBuffer(4 * P),
-      arena: createSharedArena(slotStride * (slots + 1)),
+      arena: createSharedArena(stateOffset + 4 * stateFloats),
       gradOffset: 0,
       slotsOffset: slotStride,
       slotStride,
       slotCount: slots,
+      paramsOffset,
+      stateOffset,
       results: new SharedArrayBuffer(8 * RESULT.stride * maxChunks),
       barrier: new SharedArrayBuffer(4 * BARRIER.length),
       indices: new SharedArrayBuffer(4 * data.train.size),
-      state: new SharedArrayBuffer(4 * stateSizes.reduce((a, b) => a + b, 0)),
       stateSizes,
       partials: new SharedArrayBuffer(8 * updatePartialsLength(optimizer, clipGradNorm, P)),
-      control: new SharedArrayBuffer(4 * CONTROL.length),
+      control: new SharedArrayBuffer(4 * CONTROL.length(pool.workers)),
       values: new SharedArrayBuffer(8 * (VALUES.blocks(pool.workers) + Math.ceil(P / NORM_BLOCK))),
     };
-    const params = new Float32Array(memory.params);
+    const params = new Float32Array(memory.arena.buffer, paramsOffset, P);
     initParameters(plan, model, params);
     const session: SessionDescriptor = {
       id,
@@ -157,6 +169,7 @@ export class PoolBackend implements TrainingBackend {
     this.failure = undefined;
     const generation = Atomics.load(this.control, CONTROL.generation);
     const workers = this.pool.workers;
+    for (let w = 0; w < workers; w++) Atomics.store(this.control, CONTROL.mailboxes + w, generation);
     this.servers = Array.from({ length: workers }, (_, worker) =>
       this.task({ op: "serve", session: this.session, worker, workers, generation }).then(
         (end) => {
@@ -184,30 +197,43 @@ export class PoolBackend implements TrainingBackend {
   private async stopServers(): Promise<void> {
     if (!this.servers) return;
     Atomics.store(this.control, CONTROL.command, COMMAND.stop);
-    Atomics.add(this.control, CONTROL.generation, 1);
-    Atomics.notify(this.control, CONTROL.generation);
+    this.post(Atomics.add(this.control, CONTROL.generation, 1) + 1, this.pool.workers);
     await Promise.allSettled(this.servers);
     this.servers = undefined;
     Atomics.notify(this.control, CONTROL.done); // settles any wait left pending below
   }
 
+  /** Posts generation `generation` to the mailboxes of workers 0 to parties - 1 and wakes them. */
+  private post(generation: number, parties: number): void {
+    for (let w = 0; w < parties; w++) {
+      Atomics.store(this.control, CONTROL.mailboxes + w, generation);
+      Atomics.notify(this.control, CONTROL.mailboxes + w);
+    }
+  }
+
   /**
-   * Runs one command on every worker: fill the control block, move the generation on, and wait
-   * (without blocking the event loop) until all have counted themselves done. If a worker fails,
-   * the others are stopped and the failure is thrown. There is no deadline: serve tasks of
-   * another run sharing the pool may hold the threads for a while (runs on one pool then take
-   * turns), and a worker stuck at the barrier gives up by itself after two minutes.
+   * Runs one command on `parties` workers: fill the control block, move the generation on, post
+   * it to their mailboxes, and wait (without blocking the event loop) until all have counted
+   * themselves done. If a worker fails, the others are stopped and the failure is thrown. There
+   * is no deadline: serve tasks of another run sharing the pool may hold the threads for a while
+   * (runs on one pool then take turns), and a worker stuck at the barrier gives up by itself
+   * after two minutes.
    */
-  private async command(command: number, fill: (control: Int32Array) => void): Promise<void> {
+  private async command(
+    command: number,
+    parties: number,
+    fill: (control: Int32Array) => void,
+  ): Promise<void> {
     this.startServers();
     const control = this.control;
     fill(control);
+    Atomics.store(control, CONTROL.parties, parties);
+    Atomics.store(control, CONTROL.nextChunk, 0);
     Atomics.store(control, CONTROL.done, 0);
     Atomics.store(this.barrier, BARRIER.arrivals, 0);
     Atomics.store(this.barrier, BARRIER.abort, 0);
     Atomics.store(control, CONTROL.command, command);
-    Atomics.add(control, CONTROL.generation, 1);
-    Atomics.notify(control, CONTROL.generation);
+    this.post(Atomics.add(control, CONTROL.generation, 1) + 1, parties);
     for (;;) {
       const done = Atomics.load(control, CONTROL.done);
       if (this.failure) {
@@ -215,7 +241,7 @@ export class PoolBackend implements TrainingBackend {
         await this.stopServers();
         throw this.failure.error;
       }
-      if (done === this.pool.workers) return;
+      if (done === parties) return;
       const waiting = Atomics.waitAsync(control, CONTROL.done, done, 1000);
       if (waiting.async)
         await Promise.race([
@@ -246,7 +272,8 @@ export class PoolBackend implements TrainingBackend {
       const last = Math.min(chunks, first + this.slotCount);
       const finalize = last === chunks;
       const started = performance.now();
-      await this.command(COMMAND.step, (control) => {
+      const parties = this.partySize.choose(last - first);
+      await this.command(COMMAND.step, parties, (control) => {
         control[CONTROL.firstChunk] = first;
         control[CONTROL.lastChunk] = last;
         control[CONTROL.chunkSize] = chunkSize;
@@ -255,7 +282,8 @@ export class PoolBackend implements TrainingBackend {
         control[CONTROL.flags] =
           (norms ? FLAG.norms : 0) | (first === 0 ? FLAG.firstRound : 0) | (finalize ? FLAG.finalize : 0);
       });
-      this.recordPhases(performance.now() - started);
+      this.recordPhases(performance.now() - started, parties);
+      this.learnPartySize(last - first, parties);
       for (let c = first; c < last; c++) {
         const slot = c - first;
         loss += this.results[RESULT.stride * slot + RESULT.loss]!;
@@ -266,7 +294,7 @@ export class PoolBackend implements TrainingBackend {
         }
       }
       if (finalize) {
-        for (let k = 0; k < workers; k++)
+        for (let k = 0; k < parties; k++)
           if (this.values[VALUES.perWorker + VALUES.perWorkerStride * k + 3] === 0) gradientFinite = false;
         if (norms) {
           // Blocks in order: the same sum as the in-process backend's.
@@ -283,15 +311,26 @@ export class PoolBackend implements TrainingBackend {
     return { loss: loss / size, correct, noise, gradientFinite };
   }
 
-  /** Adds a round's phase times (mean over workers) to {@link phaseTimes}; the first round opens the session and is left out. */
-  private recordPhases(stepMs: number): void {
+  /** Tells {@link PartySize} how this round's workers spent it. */
+  private learnPartySize(chunks: number, parties: number): void {
+    if (parties <= 1) return;
+    const at = (w: number, k: number) => this.values[VALUES.perWorker + VALUES.perWorkerStride * w + k]!;
+    const compute = Array.from({ length: parties }, (_, w) => at(w, 0));
+    const wait = Array.from({ length: parties }, (_, w) => at(w, 1));
+    this.partySize.record(chunks, compute, wait);
+  }
+
+  /**
+   * Adds a round's phase times (mean over the workers that took part) to {@link phaseTimes};
+   * the first round opens the session and is left out.
+   */
+  private recordPhases(stepMs: number, parties: number): void {
     if (this.roundsSeen++ === 0) return;
-    const workers = this.pool.workers;
     const mean = (k: number) => {
       let sum = 0;
-      for (let w = 0; w < workers; w++)
+      for (let w = 0; w < parties; w++)
         sum += this.values[VALUES.perWorker + VALUES.perWorkerStride * w + k]!;
-      return sum / workers;
+      return sum / parties;
     };
     this.phases.steps++;
     this.phases.computeMs += mean(0);
@@ -314,7 +353,7 @@ export class PoolBackend implements TrainingBackend {
     const size = this.dataset[split].size;
     const chunkSize = baseChunkSize(this.chunkSize);
     const chunks = Math.ceil(size / chunkSize);
-    await this.command(COMMAND.evaluate, (control) => {
+    await this.command(COMMAND.evaluate, Math.min(this.pool.workers, chunks), (control) => {
       control[CONTROL.firstChunk] = 0;
       control[CONTROL.lastChunk] = chunks;
       control[CONTROL.chunkSize] = chunkSize;

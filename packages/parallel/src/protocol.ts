@@ -32,26 +32,26 @@ export interface SessionDescriptor {
 
 /** The buffers a run shares between the main thread and the workers (never copied). */
 interface SharedMemory {
-  /** Float32 [P]: the parameters. */
-  readonly params: SharedArrayBuffer;
   /**
    * Shared wasm memory holding the batch gradient (Float32 [P] at `gradOffset`: accumulated in
-   * chunk order, then the mean) and the slots (one chunk gradient each, `slotStride` bytes
-   * apart from `slotsOffset`), so the reduction can run as WebAssembly SIMD.
+   * chunk order, then the mean), the slots (one chunk gradient each, `slotStride` bytes apart
+   * from `slotsOffset`), the parameters (Float32 [P] at `paramsOffset`) and the optimizer state
+   * (at `stateOffset`), so the reduction and the optimizer update can run as WebAssembly SIMD.
    */
   readonly arena: WebAssembly.Memory;
   readonly gradOffset: number;
   readonly slotsOffset: number;
   readonly slotStride: number;
   readonly slotCount: number;
+  readonly paramsOffset: number;
+  /** Float32: optimizer state, handed out in allocation order from here. */
+  readonly stateOffset: number;
   /** Float64 [RESULT.stride x max chunks]: each chunk's loss sum, correct count and |gradient|^2 (see {@link RESULT}). */
   readonly results: SharedArrayBuffer;
   /** Int32 [BARRIER.length]: the step barrier (see {@link BARRIER}). */
   readonly barrier: SharedArrayBuffer;
   /** Int32 [train size]: the current batch's sample indices. */
   readonly indices: SharedArrayBuffer;
-  /** Float32: optimizer state, handed out in allocation order. */
-  readonly state: SharedArrayBuffer;
   /** Lengths of the optimizer's allocations, in order. */
   readonly stateSizes: readonly number[];
   /**
@@ -66,8 +66,12 @@ interface SharedMemory {
 }
 
 /**
- * Slots of the Int32 control block. The main thread fills in a command, then bumps `generation`
- * and notifies; every worker's serve loop runs it and adds one to `done`.
+ * Slots of the Int32 control block. The main thread fills in a command, moves `generation` on,
+ * and posts the new generation to the mailbox of each worker taking part (`parties` of them,
+ * workers 0 to parties - 1), notifying each; every one of them runs it and adds one to `done`.
+ * A worker not taking part is neither woken nor waited for: a one-chunk step on two workers
+ * costs what it costs on one. The block is rewritten only once all parties are done, so a woken
+ * worker always reads its own command.
  */
 export const CONTROL = {
   generation: 0,
@@ -82,7 +86,18 @@ export const CONTROL = {
   flags: 7,
   /** The optimizer step number (1 for the first update). */
   step: 8,
-  length: 9,
+  /**
+   * The next unclaimed chunk of the round, counted from 0: each worker takes chunks with
+   * `Atomics.add` until none are left, so a worker the OS set aside does not hold up the
+   * others. Which worker computes a chunk does not change its slot, so sums stay in chunk order.
+   */
+  nextChunk: 9,
+  /** Workers taking part in this command: no more than it has chunks. */
+  parties: 10,
+  /** First of the mailboxes, one per worker: the generation of the command it is to run next. */
+  mailboxes: 11,
+  /** Int32 slots of the block for `workers` workers. */
+  length: (workers: number) => 11 + workers,
 } as const;
 
 /**

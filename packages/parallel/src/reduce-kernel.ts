@@ -1,4 +1,4 @@
-import { loadWasmModule, packagedFile } from "@lrsim/core";
+import { loadWasmModule, packagedFile, squaredNormRange } from "@lrsim/core";
 
 /**
  * The pool's deterministic reduction: add chunk slots into the batch gradient in slot order.
@@ -6,7 +6,11 @@ import { loadWasmModule, packagedFile } from "@lrsim/core";
  * portable loops otherwise; both round every addition to float32 (IEEE), so they agree bit for bit.
  */
 export interface ReduceKernel {
-  /** grad[from..to) = (first ? 0 : grad) + slot_0 + ... + slot_{count-1}; offsets in bytes. */
+  /**
+   * grad[from..to) = (first ? 0 : grad) + slot_0 + ... + slot_{count-1}, offsets in bytes; then,
+   * when `batchSize` > 0 (the batch's last round), divided by it: the mean gradient, as
+   * `averageGradient` computes it. Returns 1 when every element of the result is finite, else 0.
+   */
   accumulate(
     grad: number,
     slots: number,
@@ -15,8 +19,9 @@ export interface ReduceKernel {
     to: number,
     count: number,
     first: boolean,
-  ): void;
-  /** Sum of squares (float64) of the floats of a slot over [from, to). */
+    batchSize: number,
+  ): number;
+  /** Sum of squares (float64) of the floats of a slot over [from, to), in `squaredNormRange`'s order. */
   squaredNorm(slot: number, from: number, to: number): number;
 }
 
@@ -35,22 +40,23 @@ export function reduceKernel(memory: WebAssembly.Memory): ReduceKernel {
     return new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as ReduceKernel;
   const f32 = new Float32Array(memory.buffer);
   return {
-    accumulate(grad, slots, stride, from, to, count, first) {
+    accumulate(grad, slots, stride, from, to, count, first, batchSize) {
       const g = grad >> 2;
+      let check = 0;
       for (let i = from; i < to; i++) {
         let acc = first ? 0 : f32[g + i]!;
         for (let s = 0, at = (slots >> 2) + i; s < count; s++, at += stride >> 2)
           acc = Math.fround(acc + f32[at]!);
+        if (batchSize > 0) {
+          acc = Math.fround(acc / batchSize);
+          check += acc;
+        }
         f32[g + i] = acc;
       }
+      return Number.isFinite(check) ? 1 : 0;
     },
     squaredNorm(slot, from, to) {
-      let sum = 0;
-      for (let i = from; i < to; i++) {
-        const v = f32[(slot >> 2) + i]!;
-        sum += v * v;
-      }
-      return sum;
+      return squaredNormRange(f32, (slot >> 2) + from, (slot >> 2) + to);
     },
   };
 }

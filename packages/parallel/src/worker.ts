@@ -5,8 +5,8 @@
  * resident per run (session) and serves the run's commands from a shared control block, so a
  * step costs no message round trip.
  */
+import { availableParallelism } from "node:os";
 import {
-  averageGradient,
   ChunkReader,
   callHook,
   callLossHook,
@@ -27,6 +27,7 @@ import {
   pluginLabel,
   type StepHyper,
   shapeProblem,
+  useUpdateKernelsOn,
 } from "@lrsim/core";
 import { partition } from "./partition.ts";
 import {
@@ -45,6 +46,7 @@ import {
   VALUES,
 } from "./protocol.ts";
 import { type ReduceKernel, reduceKernel } from "./reduce-kernel.ts";
+import { SpinBudget } from "./spin-budget.ts";
 
 interface WorkerSession {
   readonly model: ModelInstance;
@@ -92,7 +94,7 @@ function sharedAllocator(memory: SessionDescriptor["memory"]) {
         `optimizer allocation ${index} is ${length} floats here but ${memory.stateSizes[index]} on the main thread`,
       );
     index++;
-    const view = new Float32Array(memory.state, offset * 4, length);
+    const view = new Float32Array(memory.arena.buffer, memory.stateOffset + offset * 4, length);
     offset += length;
     return view;
   };
@@ -114,6 +116,8 @@ function sharedDataset(data: Dataset): Dataset {
 }
 
 async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
+  // Parameters, mean gradient and optimizer state share the arena: built-in updates run in SIMD.
+  useUpdateKernelsOn(d.memory.arena);
   const modelDefinition = await importPlugin<ModelDefinition>("model", d.model);
   const optimizerDefinition = await importPlugin<OptimizerDefinition>("optimizer", d.optimizer);
   const data = sharedDataset(d.dataset);
@@ -149,7 +153,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     data,
     reader: new ChunkReader(data.shape.inputs, data.shape.task === "classification" ? 1 : data.shape.outputs),
     update,
-    params: new Float32Array(d.memory.params),
+    params: new Float32Array(d.memory.arena.buffer, d.memory.paramsOffset, d.parameterCount),
     grad: new Float32Array(d.memory.arena.buffer, d.memory.gradOffset, d.parameterCount),
     slot: (i) =>
       new Float32Array(
@@ -187,24 +191,23 @@ function blockNorms(kernel: ReduceKernel, base: number, from: number, to: number
 }
 
 function reduce(s: WorkerSession, task: ReduceWork): ReduceResult {
-  const { grad, kernel, memory } = s;
+  const { kernel, memory } = s;
   const { from, to } = task;
-  kernel.accumulate(
-    memory.gradOffset,
-    memory.slotsOffset,
-    memory.slotStride,
-    from,
-    to,
-    task.slots,
-    task.first,
-  );
-  let gradBlocks: number[] = [];
-  let finite = true;
-  if (task.finalize) {
-    finite = averageGradient(grad, from, to, task.finalize.batchSize);
-    if (task.norms) gradBlocks = blockNorms(kernel, memory.gradOffset, from, to);
-  }
-  return { gradBlocks, finite };
+  // On the last round the kernel also divides by the batch size and checks finiteness in the
+  // same pass (what averageGradient does in the in-process backend, to the bit).
+  const finite =
+    kernel.accumulate(
+      memory.gradOffset,
+      memory.slotsOffset,
+      memory.slotStride,
+      from,
+      to,
+      task.slots,
+      task.first,
+      task.finalize?.batchSize ?? 0,
+    ) === 1;
+  const gradBlocks = task.finalize && task.norms ? blockNorms(kernel, memory.gradOffset, from, to) : [];
+  return { gradBlocks, finite: task.finalize ? finite : true };
 }
 
 /**
@@ -238,10 +241,14 @@ function withParams<T>(s: WorkerSession, work: () => T): T {
   }
 }
 
-/** Computes chunk gradients into their slots (and their squared norms, for the noise scale). */
-function computeChunks(s: WorkerSession, chunks: readonly ChunkJob[], norms: boolean): void {
+/**
+ * Computes chunk gradients into their slots (and their squared norms, for the noise scale),
+ * claiming chunks from the shared counter until the round has none left.
+ */
+function computeChunks(s: WorkerSession, control: Int32Array, norms: boolean): void {
   withParams(s, () => {
-    for (const [slot, start, end] of chunks) {
+    for (let job = claimChunk(control); job; job = claimChunk(control)) {
+      const [slot, start, end] = job;
       const chunk = s.reader.read(s.data.train, s.indices, start, end);
       callLossHook(s.target, "gradient", s.out, end - start, () =>
         s.model.gradient(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.slot(slot), s.out),
@@ -273,8 +280,13 @@ class StepAbandoned extends Error {
 
 /** How long a step task waits for the others before declaring the pool stuck. */
 const BARRIER_TIMEOUT_MS = 120_000;
-/** How long a step task spins at the barrier before it sleeps. */
-const SPIN_MS = 1;
+/** The machine's cores: spinning only pays while a core is free for the thread being waited for. */
+const CORES = availableParallelism();
+/**
+ * How long this worker spins at the barrier before it sleeps: up to 0.3 ms while the others
+ * have recently arrived within that (see {@link SpinBudget}).
+ */
+const barrierSpin = new SpinBudget(0.3);
 
 /**
  * Waits until all `parties` tasks of a round have arrived. Gives up with an error when the main
@@ -288,8 +300,11 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
     return;
   }
   // The others usually arrive within a fraction of a millisecond: spin briefly (the main thread
-  // is idle meanwhile), then sleep, since waking a sleeping thread costs ~0.1 ms on this VM.
-  const spinUntil = performance.now() + SPIN_MS;
+  // is idle meanwhile), then sleep. With more workers than cores a spinning worker only delays
+  // the ones still computing.
+  const arrived = performance.now();
+  const spinMs = parties <= CORES ? barrierSpin.spinMs : 0;
+  const spinUntil = arrived + spinMs;
   while (Atomics.load(barrier, BARRIER.generation) === generation && performance.now() < spinUntil) {
     if (Atomics.load(barrier, BARRIER.abort) !== 0) throw new StepAbandoned();
   }
@@ -299,38 +314,48 @@ function arriveAndWait(barrier: Int32Array, parties: number, generation: number)
     if (Date.now() > deadline) throw new Error(`step barrier timed out after ${BARRIER_TIMEOUT_MS} ms`);
     Atomics.wait(barrier, BARRIER.generation, generation, 50);
   }
+  barrierSpin.record(spinMs, performance.now() - arrived);
 }
 
 /**
  * How long a serve loop spins for the next command before it sleeps. Steps follow each other
  * within ~0.1 ms, so a short spin saves the wake-up; a long one keeps every core busy while the
- * main thread needs one to issue the next command (measured with `pnpm bench`: 0.2 ms beat 0
- * and 1 ms on 2 cores with 2 workers).
+ * main thread needs one to issue the next command (measured with `pnpm bench` when every worker
+ * spun: 0.2 ms beat 0 and 1 ms on 2 cores with 2 workers). Adaptive like the barrier's: no spin
+ * while the commands have recently come later than that.
  */
-const SERVE_SPIN_MS = 0.2;
+const commandSpin = new SpinBudget(0.2);
 
-/** Waits for the control block's generation to move past `seen`: spin briefly, then sleep. */
-function nextCommand(control: Int32Array, seen: number): number {
-  const spinUntil = performance.now() + SERVE_SPIN_MS;
-  while (Atomics.load(control, CONTROL.generation) === seen && performance.now() < spinUntil) {}
-  while (Atomics.load(control, CONTROL.generation) === seen)
-    Atomics.wait(control, CONTROL.generation, seen, 1000);
-  return Atomics.load(control, CONTROL.generation);
+/**
+ * Waits for this worker's mailbox to move past `seen` and returns the command's generation:
+ * spin briefly, then sleep. Only workers below cores - 1 spin (worker 0 on 2 cores), so the main
+ * thread always finds a core to issue the next command on (with 2 workers on 2 cores both
+ * spinning kept it off the CPU); worker 0 takes part in every command, so the spinner is never
+ * the one left out. Under the dynamic chunk assignment it starts on the chunks while the others
+ * wake up.
+ */
+function nextCommand(control: Int32Array, worker: number, seen: number): number {
+  const mailbox = CONTROL.mailboxes + worker;
+  const started = performance.now();
+  const spinMs = worker < CORES - 1 ? commandSpin.spinMs : 0;
+  const spinUntil = started + spinMs;
+  while (Atomics.load(control, mailbox) === seen && performance.now() < spinUntil) {}
+  while (Atomics.load(control, mailbox) === seen) Atomics.wait(control, mailbox, seen, 1000);
+  commandSpin.record(spinMs, performance.now() - started);
+  return Atomics.load(control, mailbox);
 }
 
-/** This worker's chunks of a round: its share of `[first, last)`, as slot and batch positions. */
-function chunksOf(control: Int32Array, worker: number, workers: number): ChunkJob[] {
+/**
+ * Claims the round's next chunk for this worker (see `CONTROL.nextChunk`): its slot and batch
+ * positions, or undefined when every chunk is taken.
+ */
+function claimChunk(control: Int32Array): ChunkJob | undefined {
   const first = control[CONTROL.firstChunk]!;
+  const i = Atomics.add(control, CONTROL.nextChunk, 1);
+  if (first + i >= control[CONTROL.lastChunk]!) return undefined;
   const chunk = control[CONTROL.chunkSize]!;
-  const size = control[CONTROL.size]!;
-  const mine = partition(control[CONTROL.lastChunk]! - first, workers)[worker];
-  const jobs: ChunkJob[] = [];
-  if (mine)
-    for (let i = mine[0]; i < mine[1]; i++) {
-      const c = first + i;
-      jobs.push([i, c * chunk, Math.min((c + 1) * chunk, size)]);
-    }
-  return jobs;
+  const c = first + i;
+  return [i, c * chunk, Math.min((c + 1) * chunk, control[CONTROL.size]!)];
 }
 
 /**
@@ -339,16 +364,17 @@ function chunksOf(control: Int32Array, worker: number, workers: number): ChunkJo
  * optimizer there). Writes its phase times, finite flag and norm blocks to the values block.
  */
 function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, values: Float64Array): void {
-  const { worker, workers } = task;
+  const { worker } = task;
+  const parties = control[CONTROL.parties]!;
   const flags = control[CONTROL.flags]!;
   const norms = (flags & FLAG.norms) !== 0;
   const generation = Atomics.load(s.barrier, BARRIER.generation);
   const start = performance.now();
-  computeChunks(s, chunksOf(control, worker, workers), norms);
+  computeChunks(s, control, norms);
   const computed = performance.now();
-  arriveAndWait(s.barrier, workers, generation);
+  arriveAndWait(s.barrier, parties, generation);
   const met = performance.now();
-  const slice = partition(task.session.parameterCount, workers, NORM_BLOCK)[worker];
+  const slice = partition(task.session.parameterCount, parties, NORM_BLOCK)[worker];
   let finite = true;
   const momentum = values[VALUES.momentum]!;
   const finalize =
@@ -370,12 +396,12 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
       finalize,
     });
     finite = result.finite;
-    const base = VALUES.blocks(workers) + slice[0] / NORM_BLOCK;
+    const base = VALUES.blocks(task.workers) + slice[0] / NORM_BLOCK;
     result.gradBlocks.forEach((norm, j) => {
       values[base + j] = norm;
     });
   }
-  if (finalize) updateSlice(s, slice, workers, finalize);
+  if (finalize) updateSlice(s, slice, parties, finalize);
   const at = VALUES.perWorker + VALUES.perWorkerStride * worker;
   values[at] = computed - start;
   values[at + 1] = met - computed;
@@ -384,12 +410,13 @@ function serveStep(s: WorkerSession, task: ServeTask, control: Int32Array, value
 }
 
 /** This worker's share of an evaluation pass: loss and correct count per chunk of the split. */
-function serveEvaluate(s: WorkerSession, task: ServeTask, control: Int32Array): void {
+function serveEvaluate(s: WorkerSession, control: Int32Array): void {
   const split = (control[CONTROL.flags]! & FLAG.test) !== 0 ? "test" : "train";
   const data = s.data[split];
   const order = s.evalOrder[split];
   withParams(s, () => {
-    for (const [slot, start, end] of chunksOf(control, task.worker, task.workers)) {
+    for (let job = claimChunk(control); job; job = claimChunk(control)) {
+      const [slot, start, end] = job;
       const chunk = s.reader.read(data, order, start, end);
       callLossHook(s.target, "evaluate", s.out, end - start, () =>
         s.model.evaluate(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.out),
@@ -429,11 +456,11 @@ async function serve(task: ServeTask): Promise<void> {
   const values = new Float64Array(task.session.memory.values);
   let seen = task.generation;
   for (;;) {
-    seen = nextCommand(control, seen);
+    seen = nextCommand(control, task.worker, seen);
     const command = control[CONTROL.command];
     if (command === COMMAND.stop) return;
     if (command === COMMAND.step) serveStep(s, task, control, values);
-    else serveEvaluate(s, task, control);
+    else serveEvaluate(s, control);
     Atomics.add(control, CONTROL.done, 1);
     Atomics.notify(control, CONTROL.done);
   }

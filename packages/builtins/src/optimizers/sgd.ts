@@ -1,4 +1,4 @@
-import { defineOptimizer, param } from "@lrsim/core/plugin-api";
+import { defineOptimizer, param, sgdUpdate } from "@lrsim/core/plugin-api";
 import { weightDecayParam } from "./common.ts";
 
 /**
@@ -28,20 +28,17 @@ export const sgd = defineOptimizer({
     return {
       step: (p, g, from, to, hyper) => {
         const mu = hyper.momentum ?? momentum;
-        const lr = hyper.lr;
-        if (mu === 0) {
-          for (let i = from; i < to; i++) p[i] = p[i]! - lr * (g[i]! + weightDecay * p[i]!);
-          return;
-        }
         // PyTorch starts the buffer as a copy of the first gradient it sees with momentum on.
-        if (startedAt[0] === 0) startedAt[0] = hyper.step;
+        if (mu !== 0 && startedAt[0] === 0) startedAt[0] = hyper.step;
         const fresh = startedAt[0] === hyper.step;
-        for (let i = from; i < to; i++) {
-          const d = g[i]! + weightDecay * p[i]!;
-          const b = fresh ? d : mu * buf[i]! + (1 - dampening) * d;
-          buf[i] = b;
-          p[i] = p[i]! - lr * (nesterov ? d + mu * Math.fround(b) : Math.fround(b));
-        }
+        sgdUpdate(p, g, buf, from, to, {
+          lr: hyper.lr,
+          weightDecay,
+          momentum: mu,
+          dampening,
+          nesterov,
+          fresh,
+        });
       },
     };
   },

@@ -12,6 +12,29 @@ export interface DenseKernels {
 }
 
 const WASM_FILE = packagedFile(import.meta.url, "../../generated/dense.wasm", "dense.wasm");
+const RELAXED_WASM_FILE = packagedFile(
+  import.meta.url,
+  "../../generated/dense-relaxed.wasm",
+  "dense-relaxed.wasm",
+);
+
+/**
+ * A minimal module using `f32x4.relaxed_madd`: it validates where the runtime has relaxed SIMD
+ * (Node 22 and later; Node 20 with `--experimental-wasm-relaxed-simd`).
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32,
+  1, 32, 2, 253, 133, 2, 11,
+]);
+
+/**
+ * Which build of the dense kernels this thread runs: the fused multiply-add of relaxed SIMD when
+ * the runtime validates it (measured faster: see docs/decisions.md), else plain SIMD. Every
+ * thread of a process decides the same way, so runs stay identical across worker counts.
+ */
+export function denseKernelVariant(): "relaxed-simd" | "simd" {
+  return WebAssembly.validate(RELAXED_PROBE) && loadWasmModule(RELAXED_WASM_FILE) ? "relaxed-simd" : "simd";
+}
 const modules = new Map<string, WebAssembly.Module | null>();
 
 /**
@@ -31,9 +54,14 @@ export function loadWasmModule(file: URL): WebAssembly.Module | null {
   return modules.get(file.href)!;
 }
 
-/** The dense-layer kernel module (compiled from `assembly/dense.ts` by `pnpm install`), or null. */
+/**
+ * The dense-layer kernel module (compiled from `assembly/dense.ts` by `pnpm install`), or null:
+ * the relaxed-SIMD build where {@link denseKernelVariant} chooses it, else the plain one.
+ */
 export function denseKernelModule(): WebAssembly.Module | null {
-  return loadWasmModule(WASM_FILE);
+  return denseKernelVariant() === "relaxed-simd"
+    ? loadWasmModule(RELAXED_WASM_FILE)
+    : loadWasmModule(WASM_FILE);
 }
 
 /** A fresh instance with its own memory of at least `bytes` bytes. */

@@ -14,6 +14,8 @@ declare global {
       constructor(module: Module, imports?: Record<string, unknown>);
       readonly exports: Record<string, unknown>;
     }
+    /** True when the runtime can compile `bytes` (used to detect WebAssembly features). */
+    function validate(bytes: BufferSource): boolean;
   }
 }
 

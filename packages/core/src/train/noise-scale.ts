@@ -160,11 +160,35 @@ export const NORM_BLOCK = 4096;
  */
 export function blockedSquaredNorm(values: Float32Array, length: number): number {
   let total = 0;
-  for (let block = 0; block < length; block += NORM_BLOCK) {
-    let sum = 0;
-    const end = Math.min(length, block + NORM_BLOCK);
-    for (let i = block; i < end; i++) sum += values[i]! * values[i]!;
-    total += sum;
-  }
+  for (let block = 0; block < length; block += NORM_BLOCK)
+    total += squaredNormRange(values, block, Math.min(length, block + NORM_BLOCK));
   return total;
+}
+
+/**
+ * |v|^2 of `values[from..to)` in float64, in the one order the pool's SIMD kernel also uses
+ * (`packages/parallel/assembly/reduce.ts`): four running sums over the elements at offsets
+ * 0, 1, 2, 3 (mod 4) from `from`, added as (s0 + s1) + (s2 + s3), then the tail in order.
+ * Squares of float32 values are exact in float64, so only this order decides the bits; four
+ * independent sums also let the loop run at the adder's throughput instead of its latency.
+ */
+export function squaredNormRange(values: Float32Array, from: number, to: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    const a = values[i]!;
+    const b = values[i + 1]!;
+    const c = values[i + 2]!;
+    const d = values[i + 3]!;
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += d * d;
+  }
+  let sum = s0 + s1 + (s2 + s3);
+  for (; i < to; i++) sum += values[i]! * values[i]!;
+  return sum;
 }
