@@ -195,7 +195,7 @@ describe("lrsim plugins", () => {
       expect(r.stdout).toMatch(new RegExp(`^${heading}$`, "m"));
     expect(r.stdout).toContain("mlp(hidden=[128], activation=relu, kernel=auto, labelSmoothing=0)");
     expect(r.stdout).toContain(
-      "cnn(layers=[conv(6, 5, padding=2), relu, maxpool(2), conv(16, 5), relu, maxpool(2), dense(120), relu, dense(84), relu], kernel=auto)",
+      "cnn(layers=[conv(6, 5, padding=2), relu, maxpool(2), conv(16, 5), relu, maxpool(2), dense(120), relu, dense(84), relu], kernel=auto, labelSmoothing=0)",
     );
     expect(r.stdout).toContain("mnist(train=8000, test=2000, seed=0, labelNoise=0)");
     expect(r.stdout).toContain("sgd(momentum=0, dampening=0, weightDecay=0, nesterov=false)");
