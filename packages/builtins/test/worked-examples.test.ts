@@ -117,6 +117,29 @@ describe("batch-size schedules (Smith et al. 2018)", () => {
     );
     expect(capped.batchSize).toEqual([100, 500, 1000, 1000, 1000]);
     expect(capped.lr).toEqual([0.1, 0.5, 1, 1, 1]);
+    // In a run the trainer caps the batch at the training set: the lr scales by the batch used.
+    const inRun = sampleSchedule(
+      buildSchedule(
+        registry,
+        "batchramp(lr=0.1, batchSize=500, factor=5, milestones=[1,2], lrScaling=linear)",
+        {
+          trainSize: 2000,
+        },
+      ),
+      3,
+    );
+    expect(inRun.lr).toEqual([0.1, 0.4, 0.4]);
+    const hybridInRun = sampleSchedule(
+      buildSchedule(
+        registry,
+        "hybrid(lr=0.1, batchSize=500, milestones=[1,2], maxBatch=12500, lrScaling=sqrt)",
+        {
+          trainSize: 2000,
+        },
+      ),
+      3,
+    );
+    expect(hybridInRun.lr).toEqual([0.1, 0.2, 0.2]);
     // hybrid: the batch ramps once (lr x 5 with linear), then the lr decays by 5 per milestone.
     const hybrid = at("hybrid(lr=0.1, batchSize=128, milestones=[1,2,3], maxBatch=640, lrScaling=linear)");
     expect(hybrid.batchSize).toEqual([128, 640, 640, 640, 640]);

@@ -26,8 +26,19 @@ const lrScalingParam = param.choice(["none", "linear", "sqrt"], {
   default: "none",
 });
 
-/** The lr multiplier of the scaling rule for a batch `ratio` times the initial one. */
-export function lrScale(rule: "none" | "linear" | "sqrt", ratio: number): number {
+/**
+ * The lr multiplier of the scaling rule when the batch grows from `initial` to `batch`, both
+ * taken as the trainer uses them: capped at the training set's size (`trainSize`, known when a
+ * run is planned), so an lr is never scaled for samples the batch cannot have.
+ */
+export function lrScale(
+  rule: "none" | "linear" | "sqrt",
+  batch: number,
+  initial: number,
+  trainSize: number | undefined,
+): number {
+  const cap = trainSize ?? Number.POSITIVE_INFINITY;
+  const ratio = Math.min(batch, cap) / Math.min(initial, cap);
   return rule === "linear" ? ratio : rule === "sqrt" ? Math.sqrt(ratio) : 1;
 }
 
@@ -72,11 +83,11 @@ export const batchRamp = defineSchedule({
     "batchSize(t) = min(round(batchSize * factor^k), maxBatch), k = milestones <= t; lr(t) = lr * s(batchSize(t) / batchSize), s = 1 (none), r (linear), sqrt(r) (sqrt)",
   params: rampParams("Largest batch size (default: no cap here; the trainer caps at the training set)."),
   validate: checkMaxBatch,
-  create: ({ lr, batchSize, factor, milestones, maxBatch, lrScaling }) => ({
+  create: ({ lr, batchSize, factor, milestones, maxBatch, lrScaling }, { trainSize }) => ({
     at: (t) => {
       const ramped = Math.round(batchSize * factor ** passedMilestones(milestones, t));
       const batch = Math.min(ramped, maxBatch ?? Number.POSITIVE_INFINITY);
-      return { lr: lr * lrScale(lrScaling, batch / batchSize), batchSize: batch };
+      return { lr: lr * lrScale(lrScaling, batch, batchSize, trainSize), batchSize: batch };
     },
   }),
 });

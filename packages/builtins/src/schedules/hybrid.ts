@@ -28,7 +28,7 @@ export const hybrid = defineSchedule({
     "k = milestones <= t; j = ramps that fit under maxBatch (j <= k); B = round(batchSize * factor^j); lr = lr * s(B / batchSize) / factor^(k - j), s as in batchramp",
   params: rampParams("Largest batch size (default: batchSize * factor, one ramp)."),
   validate: checkMaxBatch,
-  create: ({ lr, batchSize, factor, milestones, maxBatch, lrScaling }) => {
+  create: ({ lr, batchSize, factor, milestones, maxBatch, lrScaling }, { trainSize }) => {
     const cap = maxBatch ?? Math.round(batchSize * factor);
     const fits = rampsThatFit(batchSize, factor, cap, milestones.length);
     return {
@@ -36,7 +36,10 @@ export const hybrid = defineSchedule({
         const k = passedMilestones(milestones, t);
         const j = Math.min(k, fits);
         const batch = Math.round(batchSize * factor ** j);
-        return { lr: (lr * lrScale(lrScaling, batch / batchSize)) / factor ** (k - j), batchSize: batch };
+        return {
+          lr: (lr * lrScale(lrScaling, batch, batchSize, trainSize)) / factor ** (k - j),
+          batchSize: batch,
+        };
       },
     };
   },

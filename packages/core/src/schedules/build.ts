@@ -67,6 +67,7 @@ export function buildSchedule(
     const onClock = onParentClock(child, values.unit as ScheduleUnit, definition.name);
     const built = buildSchedule(registry, onClock, {
       batchSize: context.batchSize,
+      trainSize: context.trainSize,
       cwd: context.cwd,
       ...childContext,
     });

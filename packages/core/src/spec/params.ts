@@ -18,6 +18,11 @@ export interface DefaultContext {
   /** The run's batch size, for batch-size schedules that start from it. */
   readonly batchSize?: number | undefined;
   /**
+   * The training set's size, when a run is planned: the trainer never uses a larger batch, so
+   * a schedule that scales the lr with its batch scales it by the batch really used.
+   */
+  readonly trainSize?: number | undefined;
+  /**
    * The folder relative `path` parameters are resolved from: the catalog's (the config file's
    * folder or the working directory). Without it, relative paths are left as written.
    */

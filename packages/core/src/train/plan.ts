@@ -178,6 +178,7 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
   const schedule = buildSchedule(catalog.registries.schedule, scheduleCall, {
     length,
     batchSize: config.batchSize,
+    trainSize: data.train.size,
     cwd: catalog.cwd,
   });
 

@@ -1,4 +1,4 @@
-import { badDataFile } from "@lrsim/core/plugin-api";
+import { badDataFile, sharedBytes, sharedFloat32 } from "@lrsim/core/plugin-api";
 import type { Samples } from "./assemble.ts";
 import { count } from "./read-file.ts";
 
@@ -11,7 +11,8 @@ const RECORD = 1 + PIXELS;
 /**
  * Reads CIFAR-10 binary batches (Krizhevsky 2009, the "binary version": records of one label
  * byte 0..9 and 3,072 pixel bytes, 10,000 per `data_batch_N.bin`) into one set of samples. The
- * pixels are copied once, into one byte array: they stay bytes until the dataset is assembled.
+ * pixels are copied once, into one shared byte array that the assembled dataset uses in place
+ * when every sample is a training sample: they stay bytes.
  */
 export function readCifarBatches(batches: readonly { file: string; bytes: Uint8Array }[]): Samples {
   let total = 0;
@@ -23,8 +24,8 @@ export function readCifarBatches(batches: readonly { file: string; bytes: Uint8A
       );
     total += bytes.length / RECORD;
   }
-  const x = new Uint8Array(total * PIXELS);
-  const y = new Float32Array(total);
+  const x = sharedBytes(total * PIXELS);
+  const y = sharedFloat32(total);
   let row = 0;
   for (const { file, bytes } of batches)
     for (let r = 0; r < bytes.length / RECORD; r++, row++) {
