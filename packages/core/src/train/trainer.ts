@@ -285,8 +285,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       else if (isLrsimError(caught)) {
         ending = { status: "failed", error: caught.message };
         failure = caught;
-      }
-      else throw caught;
+      } else throw caught;
       const last = history.at(-1);
       if (ending.status !== "failed" && last && last.samples !== samples) {
         try {
