@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -428,6 +428,69 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
     } finally {
       server.close();
     }
+  }, 120_000);
+  it("retries a network fault that failed a run mid-training, and gives up after 3 attempts", async () => {
+    // A model whose gradient meets ECONNRESET once while its marker file exists (armed for the
+    // distributed sweep only): the trainer ends that run `failed`, and the worker must retry it
+    // rather than return the failed result.
+    const fault = join(dir, "fault-once");
+    const model = (always: boolean) =>
+      `./test/fixtures/sweep/flaky-line-model.js(fault="${fault}"${always ? ", always=true" : ""})`;
+    const grid = (always: boolean, seeds: number) => ({
+      schedules: ["step"],
+      lr: [0.05],
+      batchSize: [16],
+      model: [model(always)],
+      dataset: ["line(xMax=1)"],
+      epochs: [4],
+      seeds,
+    });
+    const queue = `q${++queueCount}`;
+    const worker = startWorker(queue, ["--allow-plugin-paths"]);
+    const db = join(dir, "mid-run-fault.db");
+    writeFileSync(fault, "");
+    const s = await sweep({
+      grid: grid(false, 2),
+      db,
+      cwd: repoRoot,
+      redis: redis.url,
+      queue,
+      retryDelayMs: 100,
+    });
+    expect(existsSync(fault)).toBe(false);
+    expect(s).toMatchObject({ planned: 2, recorded: 2, failed: 0 });
+    expect(s.runs.map((r) => r.attempts).sort()).toEqual([1, 2]);
+    expect(read(db, "SELECT count(*) n FROM runs")).toEqual([{ n: 2 }]);
+    const failures = worker.output().match(/job \S+: failed: .*/g) ?? [];
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(
+      /flaky-line-model.* failed in gradient: read ECONNRESET; retried in 100 ms \(attempt 2 of 3\)$/,
+    );
+    const embedded = join(dir, "mid-run-fault-embedded.db");
+    expect(await sweep({ grid: grid(false, 2), db: embedded, cwd: repoRoot, workers: 1 })).toMatchObject({
+      planned: 2,
+      recorded: 2,
+      failed: 0,
+    });
+    expect(trajectories(db)).toBe(trajectories(embedded));
+
+    // The fault every time: three attempts, then recorded failed once with its cause.
+    writeFileSync(fault, "");
+    const lost = join(dir, "mid-run-fault-lost.db");
+    const given = await sweep({
+      grid: grid(true, 1),
+      db: lost,
+      cwd: repoRoot,
+      redis: redis.url,
+      queue,
+      retryDelayMs: 50,
+    });
+    expect(given).toMatchObject({ planned: 1, recorded: 1, failed: 1 });
+    const [run] = recordedRuns(lost);
+    expect(run).toMatchObject({ status: "failed", attempts: 3 });
+    expect(run!.error).toContain("failed in gradient: read ECONNRESET");
+    expect(worker.output()).toMatch(/failed in gradient: read ECONNRESET; given up after 3 attempts/);
+    await stopAll([worker.child]);
   }, 120_000);
   it("says in one line, password masked, that Redis cannot be reached", async () => {
     const url = `redis://:s3cret@127.0.0.1:${redis.port + 1}`;

@@ -398,7 +398,9 @@ type CamelTail<S extends string> = S extends `${infer Head}_${infer Tail}`
  * An error as it crosses a thread boundary. Structured clone keeps an Error's message but not
  * its class or fields, so a worker sends this instead and the main thread rebuilds the error
  * with {@link errorFromWire}: an LrsimError keeps its code and option, anything else stays a
- * plain Error (a bug, which must not be mistaken for a plugin's failure).
+ * plain Error (a bug, which must not be mistaken for a plugin's failure) with its system
+ * `code` if it had one. The `cause` chain comes along, so a plugin's error caused by a network
+ * fault (`HOOK_FAILED` caused by `ECONNRESET`) can still be told transient on the main thread.
  */
 export type WireError =
   | {
@@ -407,16 +409,31 @@ export type WireError =
       readonly message: string;
       readonly option?: OptionProblem | undefined;
       readonly stack?: string | undefined;
+      readonly cause?: WireError | undefined;
     }
   | {
       readonly lrsim: false;
       readonly name: string;
       readonly message: string;
+      /** A system error's code (`ECONNRESET`), when it had a string one. */
+      readonly code?: string | undefined;
       readonly stack?: string | undefined;
+      readonly cause?: WireError | undefined;
     };
+
+/** Causes kept at most, so a cyclic or runaway chain cannot grow a message without end. */
+const WIRE_CAUSE_DEPTH = 8;
 
 /** Plain data for `error`, for postMessage or a task's result (see {@link WireError}). */
 export function errorToWire(error: unknown): WireError {
+  return wireOf(error, 0);
+}
+
+function wireOf(error: unknown, depth: number): WireError {
+  const cause =
+    error instanceof Error && error.cause !== undefined && depth < WIRE_CAUSE_DEPTH
+      ? wireOf(error.cause, depth + 1)
+      : undefined;
   if (isLrsimError(error))
     return {
       lrsim: true,
@@ -424,18 +441,35 @@ export function errorToWire(error: unknown): WireError {
       message: error.message,
       option: error.option,
       stack: error.stack,
+      cause,
     };
-  if (error instanceof Error)
-    return { lrsim: false, name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      lrsim: false,
+      name: error.name,
+      message: error.message,
+      code: typeof code === "string" ? code : undefined,
+      stack: error.stack,
+      cause,
+    };
+  }
   return { lrsim: false, name: "Error", message: String(error) };
 }
 
-/** Rebuilds an error sent by {@link errorToWire}: the same code, option, message and stack. */
+/** Rebuilds an error sent by {@link errorToWire}: the same code, option, message, stack and causes. */
 export function errorFromWire(wire: WireError): Error {
+  const cause = wire.cause === undefined ? undefined : errorFromWire(wire.cause);
   const error =
     wire.lrsim === true
-      ? new LrsimError(wire.code, wire.message, { option: wire.option })
-      : Object.assign(new Error(wire.message), { name: wire.name });
+      ? new LrsimError(wire.code, wire.message, {
+          option: wire.option,
+          ...(cause === undefined ? {} : { cause }),
+        })
+      : Object.assign(new Error(wire.message, cause === undefined ? undefined : { cause }), {
+          name: wire.name,
+          ...(wire.code === undefined ? {} : { code: wire.code }),
+        });
   if (wire.stack) error.stack = wire.stack;
   return error;
 }

@@ -88,4 +88,20 @@ describe("errors crossing a thread boundary", () => {
     expect(back.message).toBe("x is not a function");
     expect(isLrsimError(errorFromWire(errorToWire("a thrown string")))).toBe(false);
   });
+
+  it("a plugin's error keeps its cause chain and the cause's system code (a network fault under a hook)", () => {
+    const reset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", errno: -104 });
+    const sent = errors.hookFailed('model "flaky"', "gradient", reset);
+    const back = errorFromWire(structuredClone(errorToWire(sent)));
+    expect(back).toMatchObject({ code: "HOOK_FAILED", message: sent.message });
+    expect(back.cause).toBeInstanceOf(Error);
+    expect(back.cause).toMatchObject({ message: "read ECONNRESET", code: "ECONNRESET" });
+    expect(isLrsimError(back.cause)).toBe(false);
+    // A cause with no code gets none; an error with no cause gets none.
+    const plain = errorFromWire(
+      structuredClone(errorToWire(errors.hookFailed("m", "gradient", new Error("bug")))),
+    );
+    expect(plain.cause).not.toHaveProperty("code");
+    expect("cause" in errorFromWire(errorToWire(new Error("alone")))).toBe(false);
+  });
 });

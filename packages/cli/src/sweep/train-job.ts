@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import {
   type EpochRecord,
+  type LrsimError,
   type PluginCatalog,
   planRun,
   resolveRunConfig,
@@ -35,6 +36,16 @@ export async function planJob(options: SweepRunOptions, catalog: PluginCatalog):
   await planRun(resolveRunConfig(options), catalog);
 }
 
+/** A run trained by a worker: what goes back to the coordinator, and why it failed, if it did. */
+export interface TrainedJob {
+  readonly result: SweepJobResult;
+  /**
+   * The error that ended the run `failed`, with its cause chain (the result keeps only its
+   * message): what tells a plugin's network fault (transient) from its bug (deterministic).
+   */
+  readonly failure: LrsimError | null;
+}
+
 /**
  * Trains one run of a sweep on `pool` and keeps everything the coordinator records: the
  * start, every step and evaluation, and the result. Training awaits the pool's threads, so
@@ -47,11 +58,12 @@ export async function trainJob(
   key: string,
   signal: AbortSignal,
   onProgress: (progress: JobProgress) => void,
-): Promise<SweepJobResult> {
+): Promise<TrainedJob> {
   const trainer = new Trainer(catalog, pool.backend);
   let start: Parameters<TrainerEvents["runStart"]>[0] | null = null;
   const steps: StepRecord[] = [];
   const evaluations: EpochRecord[] = [];
+  let failure: LrsimError | null = null;
   trainer.observe({
     runStart: (info) => {
       start = info;
@@ -61,6 +73,9 @@ export async function trainJob(
     },
     epochEnd: (row) => {
       evaluations.push(row);
+    },
+    runFailed: (error) => {
+      failure = error;
     },
   });
   let sent = 0;
@@ -79,5 +94,8 @@ export async function trainJob(
   trainer.on("stepEnd", (step) => report(step.epoch, false));
   trainer.on("epochEnd", (row) => report(row.epoch, true));
   const result = await trainer.run(options, signal);
-  return { v: 1, key, worker: WORKER_NAME, workers: pool.workers, start, steps, evaluations, result };
+  return {
+    result: { v: 1, key, worker: WORKER_NAME, workers: pool.workers, start, steps, evaluations, result },
+    failure,
+  };
 }

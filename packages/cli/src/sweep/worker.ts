@@ -55,7 +55,9 @@ export interface ServingWorker {
  * training is classified by {@link classifyFailure}: deterministic ones (a bad spec, a missing
  * or refused plugin) become UnrecoverableError, recorded once and never retried; transient ones
  * (a plugin's download reset by the network), like anything else that throws while training
- * (a worker thread that died, Redis lost mid-job), are retried by BullMQ with backoff.
+ * (a worker thread that died, Redis lost mid-job), are retried by BullMQ with backoff. A run
+ * that training ended `failed` is classified by its error too: a plugin's own error is the
+ * result (recorded once, with its history), a network fault under a plugin hook is retried.
  */
 export function serveJobs(options: ServeOptions): ServingWorker {
   const catalog = createCatalog(options.cwd);
@@ -90,9 +92,20 @@ export function serveJobs(options: ServeOptions): ServingWorker {
       `job ${id}: ${data.options.schedule}, seed ${data.options.seed} (attempt ${job.attemptsStarted})`,
     );
     try {
-      const result = await trainJob(data.options, catalog, pool, data.key, controller.signal, (progress) => {
-        job.updateProgress({ ...progress }).catch(() => {});
-      });
+      const { result, failure } = await trainJob(
+        data.options,
+        catalog,
+        pool,
+        data.key,
+        controller.signal,
+        (progress) => {
+          job.updateProgress({ ...progress }).catch(() => {});
+        },
+      );
+      // A run a plugin's network fault failed mid-training (a hook's ECONNRESET): not the
+      // job's fault, so thrown for BullMQ to retry with backoff, like the same fault at planning.
+      // Recorded `failed` with its cause only when every attempt has met it.
+      if (failure && classifyFailure(failure) === "transient") throw failure;
       if (result.result.status === "interrupted") {
         // Stopped by Ctrl-C: back in the queue for another worker, not a failure.
         await job.moveToWait(token);

@@ -1,5 +1,5 @@
 import { EventEmitter } from "eventemitter3";
-import { errors, isLrsimError } from "../errors.ts";
+import { errors, isLrsimError, type LrsimError } from "../errors.ts";
 import { allocateLocal } from "../optim/types.ts";
 import { ParameterUpdate, updatePartialsLength } from "../optim/update.ts";
 import type { PluginCatalog } from "../plugins/catalog.ts";
@@ -175,6 +175,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     let samples = 0;
     let reading: ScheduleReading = this.read(plan, 0);
     let ending: { status: Exclude<RunStatus, "completed">; error: string | null } | undefined;
+    let failure: LrsimError | undefined;
     const noise = new NoiseScaleTracker();
     const cluster = new ClusterClock(
       clusterModel(config.cluster, config.devices),
@@ -281,8 +282,10 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       if (signal?.aborted && !(caught instanceof StopRun)) ending = { status: "interrupted", error: null };
       else if (caught instanceof StopRun)
         ending = { status: caught.status, error: caught.status === "interrupted" ? null : caught.message };
-      else if (isLrsimError(caught)) ending = { status: "failed", error: caught.message };
-      else throw caught;
+      else if (isLrsimError(caught)) {
+        ending = { status: "failed", error: caught.message };
+        failure = caught;
+      } else throw caught;
       const last = history.at(-1);
       if (ending.status !== "failed" && last && last.samples !== samples) {
         try {
@@ -313,6 +316,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
       history,
     };
     const result = runResultOf(summary, final, ending?.status ?? "completed", ending?.error ?? null);
+    if (failure) this.notify("runFailed", failure);
     this.notify("runEnd", result);
     return result;
   }

@@ -136,6 +136,12 @@ export interface TrainerEvents {
   stepEnd: (step: StepRecord) => void;
   /** After each epoch's evaluation (and once for epoch 0, before training). */
   epochEnd: (record: EpochRecord) => void;
+  /**
+   * Just before `runEnd`, when a plugin's error or bad input found mid-run ended the run
+   * `failed`: the error itself, with its `cause` chain (the result keeps only its message).
+   * For callers that must tell a network fault under a plugin from the plugin's own bug.
+   */
+  runFailed: (error: import("../errors.ts").LrsimError) => void;
   /** Once, whatever the status (not when the run rejects with an internal error). */
   runEnd: (result: RunResult) => void;
   /**
