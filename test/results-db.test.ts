@@ -132,7 +132,8 @@ describe("runs in the results database", () => {
   it("Ctrl-C during compare shows only the finished runs, and --resume trains the rest into the same comparison", async () => {
     const db = freshDb();
     const env = { LRSIM_DB: db };
-    // The first run is short; the second long enough to be interrupted mid-way.
+    // The first run is short; the second long enough to be interrupted mid-way, even when this
+    // test's polling gets the CPU late on a loaded machine (20 epochs of 2,000 steps each).
     const args = [
       "compare",
       "--schedules",
@@ -146,7 +147,7 @@ describe("runs in the results database", () => {
       "--batch-size",
       "8",
       "--epochs",
-      "5",
+      "20",
       "--workers",
       "0",
     ];

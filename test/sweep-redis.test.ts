@@ -171,7 +171,7 @@ describe("lrsim sweep --redis with lrsim worker processes", () => {
       "--model",
       "mlp",
       "--epochs",
-      "40",
+      "100",
       "--dataset",
       "mnist(train=2000, test=500)",
       "--db",
