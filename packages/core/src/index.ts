@@ -35,6 +35,7 @@ export type { Dataset, DatasetDefinition } from "./plugins/dataset.ts";
 export {
   callHook,
   callLossHook,
+  guardOptimizer,
   type ModelHookTarget,
   pluginLabel,
 } from "./plugins/hooks.ts";

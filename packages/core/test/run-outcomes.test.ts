@@ -25,6 +25,16 @@ describe("how a run ends", () => {
     });
   });
 
+  it("an optimizer's error fails the run too, naming the optimizer and its hook", async () => {
+    const r = await new Trainer(createCatalog(fixtures)).run({
+      ...small,
+      optimizer: "./throwing-optimizer.js",
+    });
+    expect(r.status).toBe("failed");
+    if (r.status !== "failed") return;
+    expect(r.error).toBe('optimizer "./throwing-optimizer.js" failed in step: state went missing');
+  });
+
   it("a bug in a backend (a TypeError) is not a failed run: run() rejects with it and no runEnd fires", async () => {
     const trainer = new Trainer(createCatalog(), async (plan) => {
       const backend = await localBackend(plan);

@@ -13,6 +13,7 @@ import {
   type Dataset,
   errors,
   errorToWire,
+  guardOptimizer,
   importModule,
   isByteSplit,
   type LossSum,
@@ -137,7 +138,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     ),
   );
   const update = new ParameterUpdate(
-    optimizer,
+    guardOptimizer(optimizer, d.optimizer.name),
     d.clipGradNorm,
     d.parameterCount,
     new Float64Array(d.memory.partials),

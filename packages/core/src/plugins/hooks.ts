@@ -1,4 +1,5 @@
 import { errors, isLrsimError, type LrsimError } from "../errors.ts";
+import type { OptimizerInstance } from "../optim/types.ts";
 import type { LossSum } from "./data.ts";
 
 /** Where a plugin came from, as far as messages care: a user's plugin has a file. */
@@ -114,4 +115,58 @@ export function nonFiniteGradient(plugin: string, loss: number, update: number):
     "returned a gradient with NaN or infinite entries",
     ` at update ${update}, although its loss was finite (${loss.toPrecision(4)}): the gradient of a finite loss is finite, so the hook has a bug`,
   );
+}
+
+/**
+ * An optimizer whose hooks go through the same rule as {@link callHook}: what its `step` or
+ * `statistics.gather` throws comes out naming the optimizer and the hook, so a user's optimizer
+ * that fails mid-run ends the run `failed` instead of surfacing as a bug in lrsim. Also checks
+ * the shape of `statistics` once, up front. The wrapper costs one call per slice and update.
+ */
+export function guardOptimizer(
+  optimizer: OptimizerInstance,
+  name: string,
+  origin?: PluginOrigin,
+): OptimizerInstance {
+  const label = pluginLabel("optimizer", name, origin);
+  const fail = (hook: string, error: unknown): never => {
+    if (isLrsimError(error)) throw error;
+    throw errors.hookFailed(label, hook, error);
+  };
+  const { statistics } = optimizer;
+  if (
+    statistics !== undefined &&
+    !(
+      Number.isInteger(statistics.length) &&
+      statistics.length >= 0 &&
+      typeof statistics.gather === "function"
+    )
+  )
+    fail(
+      "create",
+      new Error(
+        "`statistics` must be { length: a whole number >= 0, gather(params, grad, from, to, hyper, sums) }",
+      ),
+    );
+  return {
+    step(params, grad, from, to, hyper, totals) {
+      try {
+        optimizer.step(params, grad, from, to, hyper, totals);
+      } catch (error) {
+        fail("step", error);
+      }
+    },
+    ...(statistics && {
+      statistics: {
+        length: statistics.length,
+        gather(params, grad, from, to, hyper, sums) {
+          try {
+            statistics.gather(params, grad, from, to, hyper, sums);
+          } catch (error) {
+            fail("statistics.gather", error);
+          }
+        },
+      },
+    }),
+  };
 }

@@ -4,7 +4,7 @@ import type { Allocate, OptimizerDefinition, OptimizerInstance } from "../optim/
 import type { PluginCatalog, PluginSource } from "../plugins/catalog.ts";
 import { isByteSplit } from "../plugins/chunk-reader.ts";
 import type { Dataset, DatasetDefinition } from "../plugins/dataset.ts";
-import { callHook, callHookAsync, pluginLabel } from "../plugins/hooks.ts";
+import { callHook, callHookAsync, guardOptimizer, pluginLabel } from "../plugins/hooks.ts";
 import type { ModelDefinition, ModelInstance, ParameterGroup } from "../plugins/model.ts";
 import type { PluginDefinitions } from "../plugins/shapes.ts";
 import { shareDataset } from "../plugins/share.ts";
@@ -250,11 +250,12 @@ export function initParameters(plan: RunPlan, model: ModelInstance, params: Floa
 
 /** Creates the run's optimizer for `size` parameters, its state allocated through `allocate`. */
 export function createOptimizer(plan: RunPlan, size: number, allocate: Allocate): OptimizerInstance {
-  return callHook(
+  const instance = callHook(
     "optimizer",
     plan.optimizer.name,
     "create",
     () => plan.optimizer.definition.create(plan.optimizer.params, size, allocate, plan.parameterGroups),
     plan.optimizer.source,
   );
+  return guardOptimizer(instance, plan.optimizer.name, plan.optimizer.source);
 }
