@@ -10,14 +10,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { createCatalog } from "@lrsim/builtins";
-import { localBackend, planRun, resolveRunConfig, type TrainingBackend } from "@lrsim/core";
-import { GradientPool } from "@lrsim/parallel";
+import type { TrainingBackend } from "@lrsim/core";
+import type { GradientPool } from "@lrsim/parallel";
+import { measureSteps, mnistBackend } from "./steps.ts";
 
 const quick = process.argv.includes("--quick");
 const json = process.argv.includes("--json");
 const withPytorch = !process.argv.includes("--no-pytorch");
-const catalog = createCatalog();
 const log = (text: string) => {
   if (!json) console.log(text);
 };
@@ -27,41 +26,11 @@ const seconds = quick ? 1 : 2;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const pools = new Map<number, GradientPool>();
 
-async function backendFor(kernel: string, workers: number, batch: number): Promise<TrainingBackend> {
-  const plan = await planRun(
-    resolveRunConfig({
-      model: `cnn(kernel=${kernel})`,
-      dataset: "mnist",
-      schedule: "constant(lr=0.01)",
-      batchSize: batch,
-    }),
-    catalog,
-  );
-  if (workers === 0) return localBackend(plan);
-  let pool = pools.get(workers);
-  if (!pool) {
-    pool = new GradientPool({ workers });
-    pools.set(workers, pool);
-  }
-  return pool.backend(plan);
-}
-
-/** Times optimizer steps for at least `for` seconds after two warm-up steps; returns samples/s. */
-async function measure(backend: TrainingBackend, batch: number, duration: number): Promise<number> {
-  const n = backend.dataset.train.size;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  let position = 0;
-  const step = async (k: number) => {
-    if (position + batch > n) position = 0;
-    await backend.step(order, position, position + batch, { lr: 0.01, momentum: undefined, step: k });
-    position += batch;
-  };
-  for (let k = 1; k <= 2; k++) await step(k);
-  let steps = 0;
-  const start = performance.now();
-  while (performance.now() - start < duration * 1000) await step(3 + steps++);
-  return (steps * batch) / ((performance.now() - start) / 1000);
-}
+const backendFor = (kernel: string, workers: number, batch: number) =>
+  mnistBackend(`cnn(kernel=${kernel})`, workers, pools, batch);
+/** Samples/s of optimizer steps for at least `duration` seconds after two warm-up steps. */
+const measure = async (backend: TrainingBackend, batch: number, duration: number) =>
+  (await measureSteps(backend, batch, duration, 2)).samplesPerSecond;
 
 const row = (label: string, batch: number, value: number, note = "") =>
   log(

@@ -17,10 +17,11 @@ import {
   resolveRunConfig,
   type TrainingBackend,
 } from "@lrsim/core";
-import { GradientPool, PoolBackend } from "@lrsim/parallel";
+import { type GradientPool, PoolBackend } from "@lrsim/parallel";
 import { effectiveClockGHz } from "./clock.ts";
 import { startCpuBurner } from "./cpu-burner.ts";
 import { type PytorchPeer, peerUnavailable, startPytorchPeer } from "./pytorch-peer.ts";
+import { measureSteps, mnistBackend } from "./steps.ts";
 
 const quick = process.argv.includes("--quick");
 const json = process.argv.includes("--json");
@@ -42,51 +43,11 @@ interface Measurement {
   readonly msPerStep: number;
 }
 
-async function backendFor(
-  kernel: string,
-  workers: number,
-  pools: Map<number, GradientPool>,
-  batch: number,
-): Promise<TrainingBackend> {
-  const plan = await planRun(
-    resolveRunConfig({
-      model: `mlp(hidden=[128], kernel=${kernel})`,
-      dataset: "mnist",
-      schedule: "constant(lr=0.01)",
-      batchSize: batch,
-    }),
-    catalog,
-  );
-  if (workers === 0) return localBackend(plan);
-  let pool = pools.get(workers);
-  if (!pool) {
-    pool = new GradientPool({ workers });
-    pools.set(workers, pool);
-  }
-  return pool.backend(plan);
-}
-
-/** Times optimizer steps for at least `seconds` after a warm-up; returns samples/s. */
-async function measure(
-  backend: TrainingBackend,
-  batch: number,
-  seconds: number,
-): Promise<{ samplesPerSecond: number; msPerStep: number }> {
-  const n = backend.dataset.train.size;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  let position = 0;
-  const step = async (k: number) => {
-    if (position + batch > n) position = 0;
-    await backend.step(order, position, position + batch, { lr: 0.01, momentum: undefined, step: k });
-    position += batch;
-  };
-  for (let k = 1; k <= 3; k++) await step(k);
-  let steps = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) await step(4 + steps++);
-  const elapsed = (performance.now() - start) / 1000;
-  return { samplesPerSecond: (steps * batch) / elapsed, msPerStep: (elapsed * 1000) / steps };
-}
+const backendFor = (kernel: string, workers: number, pools: Map<number, GradientPool>, batch: number) =>
+  mnistBackend(`mlp(hidden=[128], kernel=${kernel})`, workers, pools, batch);
+/** Optimizer steps for at least `seconds` after three warm-up steps. */
+const measure = (backend: TrainingBackend, batch: number, seconds: number) =>
+  measureSteps(backend, batch, seconds, 3);
 
 const pools = new Map<number, GradientPool>();
 const results: Measurement[] = [];

@@ -1,0 +1,53 @@
+/**
+ * What every training benchmark needs: a backend for a model on the MNIST digits (in-process or
+ * on a shared pool of `workers` threads) and a timer of its optimizer steps, so the MLP and cnn
+ * benchmarks measure the same way.
+ */
+import { createCatalog } from "@lrsim/builtins";
+import { localBackend, planRun, resolveRunConfig, type TrainingBackend } from "@lrsim/core";
+import { GradientPool } from "@lrsim/parallel";
+
+const catalog = createCatalog();
+
+/** A backend training `model` on MNIST at `batch`: in-process for 0 workers, else on the pool of that size in `pools` (started once). */
+export async function mnistBackend(
+  model: string,
+  workers: number,
+  pools: Map<number, GradientPool>,
+  batch: number,
+): Promise<TrainingBackend> {
+  const plan = await planRun(
+    resolveRunConfig({ model, dataset: "mnist", schedule: "constant(lr=0.01)", batchSize: batch }),
+    catalog,
+  );
+  if (workers === 0) return localBackend(plan);
+  let pool = pools.get(workers);
+  if (!pool) {
+    pool = new GradientPool({ workers });
+    pools.set(workers, pool);
+  }
+  return pool.backend(plan);
+}
+
+/** Times optimizer steps for at least `seconds` after `warmup` untimed ones; samples/s and ms/step. */
+export async function measureSteps(
+  backend: TrainingBackend,
+  batch: number,
+  seconds: number,
+  warmup: number,
+): Promise<{ samplesPerSecond: number; msPerStep: number }> {
+  const n = backend.dataset.train.size;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  let position = 0;
+  const step = async (k: number) => {
+    if (position + batch > n) position = 0;
+    await backend.step(order, position, position + batch, { lr: 0.01, momentum: undefined, step: k });
+    position += batch;
+  };
+  for (let k = 1; k <= warmup; k++) await step(k);
+  let steps = 0;
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) await step(warmup + 1 + steps++);
+  const elapsed = (performance.now() - start) / 1000;
+  return { samplesPerSecond: (steps * batch) / elapsed, msPerStep: (elapsed * 1000) / steps };
+}
