@@ -276,3 +276,51 @@ export function adagrad(
     store<f32>(p + off, <f32>(pv - (clr * d) / (Math.sqrt(s) + eps)));
   }
 }
+
+// PyTorch's Adadelta on p[from..to), as optim/adadelta-update.ts's loop: d = g + weightDecay p;
+// sq = float32(rho sq + (1 - rho) d d); delta = sqrt(acc + eps) / sqrt(sq + eps) d;
+// acc = rho acc + (1 - rho) delta delta; p -= lr delta.
+export function adadelta(
+  p: usize,
+  g: usize,
+  squareAvg: usize,
+  accDelta: usize,
+  from: i32,
+  to: i32,
+  lr: f64,
+  rho: f64,
+  eps: f64,
+  weightDecay: f64,
+): void {
+  const rhov = f64x2.splat(rho);
+  const cv = f64x2.splat(1 - rho);
+  const epsv = f64x2.splat(eps);
+  const wdv = f64x2.splat(weightDecay);
+  const lrv = f64x2.splat(lr);
+  let i = from;
+  for (; i + 1 < to; i += 2) {
+    const off = (<usize>i) << 2;
+    const pv = load2(p + off);
+    const d = f64x2.add(load2(g + off), f64x2.mul(wdv, pv));
+    const sq = fround2(f64x2.add(f64x2.mul(rhov, load2(squareAvg + off)), f64x2.mul(f64x2.mul(cv, d), d)));
+    store2(squareAvg + off, sq);
+    const acc = load2(accDelta + off);
+    const delta = f64x2.mul(
+      f64x2.div(f64x2.sqrt(f64x2.add(acc, epsv)), f64x2.sqrt(f64x2.add(sq, epsv))),
+      d,
+    );
+    store2(accDelta + off, f64x2.add(f64x2.mul(rhov, acc), f64x2.mul(f64x2.mul(cv, delta), delta)));
+    store2(p + off, f64x2.sub(pv, f64x2.mul(lrv, delta)));
+  }
+  for (; i < to; i++) {
+    const off = (<usize>i) << 2;
+    const pv = <f64>load<f32>(p + off);
+    const d = <f64>load<f32>(g + off) + weightDecay * pv;
+    const sq = <f64>(<f32>(rho * <f64>load<f32>(squareAvg + off) + (1 - rho) * d * d));
+    store<f32>(squareAvg + off, <f32>sq);
+    const acc = <f64>load<f32>(accDelta + off);
+    const delta = (Math.sqrt(acc + eps) / Math.sqrt(sq + eps)) * d;
+    store<f32>(accDelta + off, <f32>(rho * acc + (1 - rho) * delta * delta));
+    store<f32>(p + off, <f32>(pv - lr * delta));
+  }
+}

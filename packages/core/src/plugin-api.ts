@@ -51,6 +51,8 @@ export {
 /** @public */
 export { type LossOptions, meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
 /** @public */
+export { type AdadeltaSettings, adadeltaUpdate } from "./optim/adadelta-update.ts";
+/** @public */
 export { type AdagradSettings, adagradUpdate } from "./optim/adagrad-update.ts";
 /** @public */
 export { type AdamSettings, adamUpdate } from "./optim/adam-update.ts";

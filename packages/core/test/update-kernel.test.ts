@@ -3,6 +3,7 @@ import { useUpdateKernelsOn } from "../src/index.ts";
 import { kernelsFor } from "../src/optim/update-kernel.ts";
 import {
   type AdamSettings,
+  adadeltaUpdate,
   adagradUpdate,
   adamUpdate,
   rmspropUpdate,
@@ -60,7 +61,7 @@ describe("sgdUpdate", () => {
  * The adaptive optimizers' updates, likewise: SIMD on a registered memory, the loop elsewhere,
  * the same bits — over several steps, so the moments the first step wrote feed the next.
  */
-describe("adamUpdate, rmspropUpdate, adagradUpdate", () => {
+describe("adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate", () => {
   const n = 1031; // odd: the scalar tail runs too
   const fill = (a: Float32Array, seed: number, positive = false) => {
     for (let i = 0; i < a.length; i++) {
@@ -163,5 +164,19 @@ describe("adamUpdate, rmspropUpdate, adagradUpdate", () => {
         });
     expect(simd[0]![7]).not.toBe(before);
     expectSameBits(simd, js, JSON.stringify({ initial, weightDecay }));
+  });
+
+  it.each([
+    { rho: 0.9, weightDecay: 0 },
+    { rho: 0.95, weightDecay: 1e-3 },
+  ])("adadelta %o: the JavaScript loop's bits in SIMD", ({ rho, weightDecay }) => {
+    // p, g, squareAvg, accDelta
+    const { simd, js } = twins(4, [2, 3]);
+    const before = simd[0]![7];
+    for (let step = 1; step <= 3; step++)
+      for (const [p, g, sq, acc] of [simd, js] as Float32Array[][])
+        adadeltaUpdate(p!, g!, sq!, acc!, 3, n, { lr: 1 / step, rho, eps: 1e-6, weightDecay });
+    expect(simd[0]![7]).not.toBe(before);
+    expectSameBits(simd, js, JSON.stringify({ rho, weightDecay }));
   });
 });

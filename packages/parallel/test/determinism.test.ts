@@ -128,6 +128,18 @@ describe("a run is bit-for-bit identical at any worker count", () => {
       },
     ],
     [
+      "adadelta with weight decay",
+      {
+        schedule: "constant(lr=1)",
+        model: "mlp(hidden=[16])",
+        dataset: "blobs(n=600, classes=3, features=5)",
+        optimizer: "adadelta(weightDecay=0.001)",
+        batchSize: 60,
+        epochs: 2,
+        chunkSize: 16,
+      },
+    ],
+    [
       "gradient clipping alone, sgd on blobs",
       {
         schedule: "constant(lr=0.5)",

@@ -60,6 +60,18 @@ interface UpdateKernels {
     initial: number,
     eps: number,
   ): void;
+  adadelta(
+    p: number,
+    g: number,
+    squareAvg: number,
+    accDelta: number,
+    from: number,
+    to: number,
+    lr: number,
+    rho: number,
+    eps: number,
+    weightDecay: number,
+  ): void;
 }
 
 const WASM_FILE = packagedFile(import.meta.url, "../../generated/update.wasm", "update.wasm");
