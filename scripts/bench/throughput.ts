@@ -14,6 +14,8 @@ import {
   denseFlopsPerSample,
   denseKernelVariant,
   localBackend,
+  nativeDenseAddon,
+  nativeKernelsUnavailable,
   planRun,
   resolveRunConfig,
   type TrainingBackend,
@@ -86,7 +88,19 @@ log(
   `effective clock ${clock.toFixed(2)} GHz (dependent integer chain); 128-bit SIMD ceiling at ${FLOPS_PER_CYCLE} flops/cycle/core: ${ceilingGflops.toFixed(0)} GFLOP/s on ${availableParallelism()} cores = ${Math.round((ceilingGflops * 1e9) / mlpFlops).toLocaleString("en-US")} MLP samples/s (${mlpFlops.toLocaleString("en-US")} flops each)\n`,
 );
 const baseline = await run("baseline: portable JS kernel, 1 thread", "js", 0, 2048);
-const inProcess = await run(`${kernelName}, in-process (--workers 0)`, kernel, 0, 2048);
+const inProcess = await run("wasm SIMD kernel, in-process (--workers 0)", "wasm", 0, 2048);
+/** The native kernel beside it, in-process, when it was built (kernel=native). */
+const nativeInProcess = nativeDenseAddon()
+  ? await run("native kernel, in-process (--workers 0)", "native", 0, 2048)
+  : undefined;
+if (nativeInProcess)
+  log(
+    `native / wasm in-process at batch 2048: ${(nativeInProcess.samplesPerSecond / inProcess.samplesPerSecond).toFixed(2)}x`,
+  );
+else if (kernel === "native") {
+  console.error(`--kernel native: ${nativeKernelsUnavailable()}`);
+  process.exit(1);
+}
 
 let peer: PytorchPeer | undefined;
 if (vsPytorch) {
@@ -260,6 +274,8 @@ const summary = {
   },
   baselineSamplesPerSecond: baseline.samplesPerSecond,
   inProcessWasmSamplesPerSecond: inProcess.samplesPerSecond,
+  inProcessNativeSamplesPerSecond: nativeInProcess?.samplesPerSecond,
+  scalingKernel: kernel,
   twoWorkersAt2048: two2048,
   ratioToBaseline: two2048 / baseline.samplesPerSecond,
   pytorch: peer ? { ...peer.info } : undefined,
