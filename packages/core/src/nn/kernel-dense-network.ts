@@ -52,6 +52,8 @@ export class KernelDenseNetwork implements ModelInstance {
     readonly activation: Activation,
     readonly shape: DataShape,
     kernels: DenseKernelFactory,
+    /** What the kernels are, for the run's record ({@link ModelInstance.computedBy}). */
+    readonly computedBy: string,
     private readonly loss: LossOptions = {},
   ) {
     const layout = denseLayout(sizes);

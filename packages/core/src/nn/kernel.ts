@@ -6,7 +6,7 @@ import { DenseNetwork } from "./dense-network.ts";
 import { KernelDenseNetwork } from "./kernel-dense-network.ts";
 import type { LossOptions } from "./losses.ts";
 import { bindNativeKernels, nativeDenseAddon, nativeKernelsUnavailable } from "./native-module.ts";
-import { denseKernelModule, instantiateKernels } from "./wasm-module.ts";
+import { denseKernelModule, denseKernelVariant, instantiateKernels } from "./wasm-module.ts";
 
 /** Which implementation computes a dense network. */
 export type DenseKernel = "auto" | "native" | "wasm" | "js";
@@ -67,6 +67,7 @@ export function createDenseNetwork(
       activation,
       shape,
       (bytes) => bindNativeKernels(native, bytes),
+      `native ${native.vectorBits}-bit`,
       loss,
     );
   }
@@ -77,6 +78,7 @@ export function createDenseNetwork(
       activation,
       shape,
       (bytes) => instantiateKernels(module, bytes),
+      `wasm ${denseKernelVariant()}`,
       loss,
     );
   if (kernel === "wasm")
