@@ -23,6 +23,18 @@ static inline void store(float *p, v16 v) { memcpy(p, &v, sizeof v); }
 
 static inline v16 splat(float x) { return (v16){0} + x; }
 
+/*
+ * Keeps a loaded vector in a register. GCC otherwise folds the load into every multiply-add that
+ * uses it: 18 loads per 16 multiply-adds in the forward product, which then waits on the load
+ * ports (97 GFLOP/s against 149 with the value pinned, AVX-512).
+ */
+static inline v16 pinned(v16 v) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  __asm__("" : "+v"(v));
+#endif
+  return v;
+}
+
 /* The lanes' sum in a fixed tree: halves, quarters, eighths, then the last pair. */
 static inline float hsum(v16 v) {
   typedef int i16 __attribute__((vector_size(LANES * sizeof(int))));
@@ -41,14 +53,14 @@ static inline float hsum(v16 v) {
 INLINE void nt_block(const float *a, const float *b, const float *bias, float *c, int n, int k, int r,
                      int o, int rows, int outs) {
   const int kv = k - k % LANES;
-  v16 s[8][2];
+  v16 s[8][3];
   for (int x = 0; x < rows; x++)
     for (int y = 0; y < outs; y++) s[x][y] = (v16){0};
   for (int i = 0; i < kv; i += LANES) {
-    v16 w[2];
+    v16 w[3];
     for (int y = 0; y < outs; y++) w[y] = load(b + (long)(o + y) * k + i);
     for (int x = 0; x < rows; x++) {
-      const v16 xa = load(a + (long)(r + x) * k + i);
+      const v16 xa = pinned(load(a + (long)(r + x) * k + i));
       for (int y = 0; y < outs; y++) s[x][y] += xa * w[y];
     }
   }
@@ -61,17 +73,21 @@ INLINE void nt_block(const float *a, const float *b, const float *bias, float *c
     }
 }
 
-/* Blocked 8 rows x 2 outputs (measured best of 4x4, 6x3, 6x4, 8x2, 12x2 on AVX-512). */
+/*
+ * Blocked 8 rows x 3 outputs: 24 accumulators and 11 loads per 24 multiply-adds. Measured on
+ * AVX-512 with the inputs pinned (GFLOP/s): 4x6 88, 12x2 129, 8x2 156, 6x4 185, 8x3 186.
+ */
 void lrsim_gemm_nt(const float *a, const float *b, const float *bias, float *c, int m, int n, int k) {
   int r = 0;
   for (; r + 7 < m; r += 8) {
     int o = 0;
-    for (; o + 1 < n; o += 2) nt_block(a, b, bias, c, n, k, r, o, 8, 2);
-    for (; o < n; o++) nt_block(a, b, bias, c, n, k, r, o, 8, 1);
+    for (; o + 2 < n; o += 3) nt_block(a, b, bias, c, n, k, r, o, 8, 3);
+    if (o + 1 < n) nt_block(a, b, bias, c, n, k, r, o, 8, 2);
+    else if (o < n) nt_block(a, b, bias, c, n, k, r, o, 8, 1);
   }
   for (; r < m; r++) {
     int o = 0;
-    for (; o + 1 < n; o += 2) nt_block(a, b, bias, c, n, k, r, o, 1, 2);
+    for (; o + 2 < n; o += 3) nt_block(a, b, bias, c, n, k, r, o, 1, 3);
     for (; o < n; o++) nt_block(a, b, bias, c, n, k, r, o, 1, 1);
   }
 }
