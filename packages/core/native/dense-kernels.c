@@ -29,18 +29,23 @@ static inline v16 splat(float x) { return (v16){0} + x; }
  * ports (97 GFLOP/s against 149 with the value pinned, AVX-512).
  */
 static inline v16 pinned(v16 v) {
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#if defined(__GNUC__) && defined(__AVX512F__) /* one register holds the whole vector */
   __asm__("" : "+v"(v));
 #endif
   return v;
 }
 
 /* The lanes' sum in a fixed tree: halves, quarters, eighths, then the last pair. */
+#if defined(__clang__)
+#define SHUFFLE(v, ...) __builtin_shufflevector((v), (v), __VA_ARGS__)
+#else
+typedef int i16 __attribute__((vector_size(LANES * sizeof(int))));
+#define SHUFFLE(v, ...) __builtin_shuffle((v), (i16){__VA_ARGS__})
+#endif
 static inline float hsum(v16 v) {
-  typedef int i16 __attribute__((vector_size(LANES * sizeof(int))));
-  v += __builtin_shuffle(v, (i16){8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15});
-  v += __builtin_shuffle(v, (i16){4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7});
-  v += __builtin_shuffle(v, (i16){2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3});
+  v += SHUFFLE(v, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+  v += SHUFFLE(v, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7, 4, 5, 6, 7);
+  v += SHUFFLE(v, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
   return v[0] + v[1];
 }
 
