@@ -1,8 +1,9 @@
 /*
  * Node-API binding of the dense kernels. `bind(buffer)` returns the kernels working on that
  * ArrayBuffer, called with byte offsets into it, the same interface as the WebAssembly module's
- * exports (src/nn/wasm-module.ts DenseKernels), so one network class drives either. The object
- * keeps a reference to the buffer, so its memory stays put while the kernels can use it.
+ * exports (src/nn/wasm-module.ts DenseKernels), so one network class drives either. The kernels
+ * hold a reference to the buffer, so its memory stays put while any of them can be called: the
+ * object and each function count as one holder, and the last one collected lets it go.
  */
 #include <node_api.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@ typedef struct {
   char *base;
   size_t length;
   napi_ref buffer;
+  int holders;
 } Memory;
 
 #define CHECK(env, call)                                                                                               \
@@ -101,9 +103,10 @@ static napi_value relu_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static void free_memory(napi_env env, void *data, void *hint) {
+static void release_memory(napi_env env, void *data, void *hint) {
   (void)hint;
   Memory *memory = data;
+  if (--memory->holders > 0) return;
   napi_delete_reference(env, memory->buffer);
   free(memory);
 }
@@ -128,7 +131,8 @@ static napi_value bind(napi_env env, napi_callback_info info) {
   memory->base = base;
   CHECK(env, napi_create_reference(env, argv[0], 1, &memory->buffer));
   CHECK(env, napi_create_object(env, &object));
-  CHECK(env, napi_wrap(env, object, memory, free_memory, NULL, NULL));
+  memory->holders = 1;
+  CHECK(env, napi_wrap(env, object, memory, release_memory, NULL, NULL));
   CHECK(env, napi_create_object(env, &memory_object));
   CHECK(env, napi_set_named_property(env, memory_object, "buffer", argv[0]));
   CHECK(env, napi_set_named_property(env, object, "memory", memory_object));
@@ -143,6 +147,8 @@ static napi_value bind(napi_env env, napi_callback_info info) {
   for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
     napi_value fn;
     CHECK(env, napi_create_function(env, kernels[i].name, NAPI_AUTO_LENGTH, kernels[i].fn, memory, &fn));
+    memory->holders++;
+    CHECK(env, napi_add_finalizer(env, fn, memory, release_memory, NULL, NULL));
     CHECK(env, napi_set_named_property(env, object, kernels[i].name, fn));
   }
   return object;
