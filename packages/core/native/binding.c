@@ -35,17 +35,22 @@ static Memory *read_args(napi_env env, napi_callback_info info, int64_t *out, si
     napi_throw_type_error(env, NULL, "lrsim native kernels: too few arguments");
     return NULL;
   }
-  for (size_t i = 0; i < count; i++)
+  for (size_t i = 0; i < count; i++) {
     if (napi_get_value_int64(env, argv[i], &out[i]) != napi_ok) {
       napi_throw_type_error(env, NULL, "lrsim native kernels: arguments must be numbers");
       return NULL;
     }
+    if (out[i] < 0 || out[i] > INT32_MAX) {
+      napi_throw_range_error(env, NULL, "lrsim native kernels: offsets and sizes must be in [0, 2^31)");
+      return NULL;
+    }
+  }
   return (Memory *)data;
 }
 
 /* The float pointer at byte offset `at`, or NULL (with a RangeError thrown) when `floats` of them do not fit. */
 static float *at(napi_env env, Memory *memory, int64_t offset, int64_t floats) {
-  if (offset < 0 || floats < 0 || (uint64_t)offset + (uint64_t)floats * sizeof(float) > memory->length) {
+  if ((uint64_t)offset + (uint64_t)floats * sizeof(float) > memory->length) {
     napi_throw_range_error(env, NULL, "lrsim native kernels: a matrix reaches past the bound buffer");
     return NULL;
   }

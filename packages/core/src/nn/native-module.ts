@@ -34,7 +34,7 @@ export function nativeDenseAddon(): NativeDenseAddon | null {
     addon = null;
     const path = fileURLToPath(ADDON_FILE);
     if (!existsSync(path))
-      unavailable = `the native kernels are not built (${path} is missing): they need a C compiler and Python at install; rebuild with \`pnpm install\` in the workspace or \`npm rebuild lrsim\``;
+      unavailable = `the native kernels are not built (${path} is missing): they are compiled when lrsim is installed if a C compiler and Python are present (pnpm runs lrsim's build script only once allowed: \`pnpm approve-builds\`); build them with \`npm rebuild lrsim\`, or \`pnpm install\` in lrsim's own repository`;
     else
       try {
         addon = createRequire(import.meta.url)(path) as NativeDenseAddon;
