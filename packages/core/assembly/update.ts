@@ -26,6 +26,22 @@ export function sgd(
   const muv = f64x2.splat(momentum);
   const keep = f64x2.splat(1 - dampening);
   let i = from;
+  if (momentum === 0) {
+    // Plain SGD, the common case, without the momentum buffer's lanes: p -= lr (g + wd p).
+    for (; i + 3 < to; i += 4) {
+      const off = (<usize>i) << 2;
+      const p4 = v128.load(p + off);
+      const g4 = v128.load(g + off);
+      const pl = low(p4);
+      const ph = high(p4);
+      const lo = f64x2.sub(pl, f64x2.mul(lrv, f64x2.add(low(g4), f64x2.mul(wdv, pl))));
+      const hi = f64x2.sub(ph, f64x2.mul(lrv, f64x2.add(high(g4), f64x2.mul(wdv, ph))));
+      v128.store(
+        p + off,
+        v128.shuffle<u32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5),
+      );
+    }
+  }
   for (; i + 3 < to; i += 4) {
     const off = (<usize>i) << 2;
     const p4 = v128.load(p + off);
