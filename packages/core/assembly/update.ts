@@ -41,6 +41,27 @@ export function sgd(
         v128.shuffle<u32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5),
       );
     }
+  } else if (!fresh && !nesterov) {
+    // Heavy-ball momentum after its first step: b = momentum buf + (1 - dampening) d; p -= lr b.
+    for (; i + 3 < to; i += 4) {
+      const off = (<usize>i) << 2;
+      const p4 = v128.load(p + off);
+      const g4 = v128.load(g + off);
+      const b4 = v128.load(buf + off);
+      const pl = low(p4);
+      const ph = high(p4);
+      const dl = f64x2.add(low(g4), f64x2.mul(wdv, pl));
+      const dh = f64x2.add(high(g4), f64x2.mul(wdv, ph));
+      const bl = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(muv, low(b4)), f64x2.mul(keep, dl)));
+      const bh = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(muv, high(b4)), f64x2.mul(keep, dh)));
+      const lo = f64x2.sub(pl, f64x2.mul(lrv, f64x2.promote_low_f32x4(bl)));
+      const hi = f64x2.sub(ph, f64x2.mul(lrv, f64x2.promote_low_f32x4(bh)));
+      v128.store(buf + off, v128.shuffle<u32>(bl, bh, 0, 1, 4, 5));
+      v128.store(
+        p + off,
+        v128.shuffle<u32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5),
+      );
+    }
   }
   for (; i + 3 < to; i += 4) {
     const off = (<usize>i) << 2;
