@@ -1,8 +1,8 @@
 /**
  * `pnpm bench:reduce`: the worker pool's reduction of chunk slots into the mean gradient
  * (`packages/parallel/assembly/reduce.ts`) for the MNIST MLP's 101,770 parameters on one
- * thread, with 2, 4, 8 and 32 slots (batch 128, 1024, 2048 and 8,000 in 64-, 256- and
- * 256-sample chunks), the slots in cache ("hot": reduced again right away) and pushed out of it
+ * thread, with 2, 4, 8 and 32 slots (the automatic chunking of batch 128, 256, 1024 or 2048,
+ * and 8,000), the slots in cache ("hot": reduced again right away) and pushed out of it
  * ("cold": each slot written, then 48 MB read, as a step's chunks read their samples).
  * `--against FILE.wasm` times another build of the same module alternately with this one, e.g.
  * a previous version's:
