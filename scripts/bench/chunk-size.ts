@@ -1,9 +1,9 @@
 /**
- * `pnpm bench:chunks [batches] [workers] [chunk sizes] [trials]`: the MNIST MLP's whole-step
- * throughput and phase times with given chunk sizes instead of the automatic one, each on its own
- * pool, trials alternated (a slow moment of the shared machine hits all); medians of samples/s
- * and of the per-trial ratios to the first size. Defaults: batches 2048,8000, 1 worker, chunk
- * sizes 256,512,1024, 7 trials. Fewer, larger chunks mean fewer gradient slots to reduce (and
+ * `pnpm bench:chunks [batches] [workers] [chunk sizes] [trials] [kernel]`: the MNIST MLP's
+ * whole-step throughput and phase times with given chunk sizes instead of the automatic one, each
+ * on its own pool, trials alternated (a slow moment of the shared machine hits all); medians of
+ * samples/s and of the per-trial ratios to the first size. Defaults: batches 2048,8000, 1 worker,
+ * chunk sizes 256,512,1024, 7 trials, the wasm kernel (or `native`). Fewer, larger chunks mean fewer gradient slots to reduce (and
  * fewer per-chunk passes over the parameters), but fewer pieces to share among workers.
  */
 import { createCatalog } from "@lrsim/builtins";
@@ -17,6 +17,7 @@ const batches = list(2, "2048,8000");
 const workers = Number(process.argv[3] ?? 1);
 const sizes = list(4, "256,512,1024");
 const trials = Number(process.argv[5] ?? 7);
+const kernel = process.argv[6] ?? "wasm";
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 // One pool per size: a pool serves one run at a time.
@@ -25,7 +26,7 @@ for (const batch of batches) {
   const backends: PoolBackend[] = [];
   for (const [k, chunkSize] of sizes.entries()) {
     const config = resolveRunConfig({
-      model: "mlp(hidden=[128])",
+      model: `mlp(hidden=[128], kernel=${kernel})`,
       dataset: "mnist",
       schedule: "constant(lr=0.01)",
       batchSize: batch,
@@ -42,7 +43,7 @@ for (const batch of batches) {
     const per = (ms: number) => (ms / p.steps).toFixed(2);
     const ratio = median(rates[k]!.map((r, i) => r / rates[0]![i]!));
     console.log(
-      `batch ${batch}, ${workers} worker(s), chunks of ${String(sizes[k]).padStart(4)}: ${Math.round(median(rates[k]!)).toLocaleString("en-US")} samples/s (${ratio.toFixed(2)}x ${sizes[0]}); per step: compute ${per(p.computeMs)} + barrier ${per(p.waitMs)} + reduce/update ${per(p.reduceMs)} ms of ${per(p.stepMs)}`,
+      `${kernel}, batch ${batch}, ${workers} worker(s), chunks of ${String(sizes[k]).padStart(4)}: ${Math.round(median(rates[k]!)).toLocaleString("en-US")} samples/s (${ratio.toFixed(2)}x ${sizes[0]}); per step: compute ${per(p.computeMs)} + barrier ${per(p.waitMs)} + reduce/update ${per(p.reduceMs)} ms of ${per(p.stepMs)}`,
     );
   }
   for (const backend of backends) await backend.close();
