@@ -4,10 +4,14 @@
  * state in one registered shared WebAssembly memory: the SIMD kernels of
  * `packages/core/assembly/update.ts` where the optimizer has one) and as an in-process run does
  * (plain arrays: the JavaScript loops). The two are measured alternately, medians of TRIALS
- * trials of REPEAT updates each, on one thread. Options: --json.
+ * trials of REPEAT updates each, on one thread. Then, for each optimizer, the "reduce + update"
+ * phase of real training steps (batch 128, 1 worker: two slots to reduce, then the update), as
+ * `PoolBackend.phaseTimes()` reports it. Options: --json.
  */
 import { createCatalog } from "@lrsim/builtins";
 import { createOptimizer, planRun, resolveRunConfig, useUpdateKernelsOn } from "@lrsim/core";
+import { GradientPool, type PoolBackend } from "@lrsim/parallel";
+import { measureSteps } from "./steps.ts";
 
 const json = process.argv.includes("--json");
 const OPTIMIZERS = [
@@ -26,17 +30,21 @@ const REPEAT = 20;
 const catalog = createCatalog();
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** An optimizer on arrays from `allocate`, with parameters and gradient from `array`. */
-async function setup(optimizer: string, array: (n: number) => Float32Array) {
-  const plan = await planRun(
+const mlpPlan = (optimizer: string, batchSize = 128) =>
+  planRun(
     resolveRunConfig({
       model: "mlp(hidden=[128])",
       dataset: "mnist",
       schedule: "constant(lr=0.001)",
       optimizer,
+      batchSize,
     }),
     catalog,
   );
+
+/** An optimizer on arrays from `allocate`, with parameters and gradient from `array`. */
+async function setup(optimizer: string, array: (n: number) => Float32Array) {
+  const plan = await mlpPlan(optimizer);
   const size = plan.createModel().parameterCount;
   const params = array(size);
   const grad = array(size);
@@ -81,7 +89,12 @@ function sharedArrays(bytes: number) {
   };
 }
 
-const rows: Array<{ optimizer: string; simdMicroseconds: number; loopMicroseconds: number }> = [];
+const rows: Array<{
+  optimizer: string;
+  simdMicroseconds: number;
+  loopMicroseconds: number;
+  stepPhaseMs?: number;
+}> = [];
 for (const optimizer of OPTIMIZERS) {
   const simd = await setup(optimizer, sharedArrays(8 * 4 * 110_000));
   const loop = await setup(optimizer, (n) => new Float32Array(n));
@@ -98,4 +111,17 @@ for (const optimizer of OPTIMIZERS) {
       `${optimizer.padEnd(38)} ${simd.size.toLocaleString("en-US")} parameters: pool's memory ${row.simdMicroseconds.toFixed(0).padStart(5)} µs, plain arrays ${row.loopMicroseconds.toFixed(0).padStart(5)} µs  (medians of ${TRIALS} x ${REPEAT} updates)`,
     );
 }
+const pool = new GradientPool({ workers: 1 });
+for (const row of rows) {
+  const backend = (await pool.backend(await mlpPlan(row.optimizer))) as PoolBackend;
+  await measureSteps(backend, 128, 1.5, 3);
+  const phases = backend.phaseTimes();
+  await backend.close();
+  row.stepPhaseMs = phases.reduceMs / phases.steps;
+  if (!json)
+    console.log(
+      `${row.optimizer.padEnd(38)} reduce + update per training step (batch 128, 1 worker): ${row.stepPhaseMs.toFixed(3)} ms`,
+    );
+}
+await pool.close();
 if (json) console.log(JSON.stringify(rows, null, 2));
