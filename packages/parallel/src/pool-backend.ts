@@ -29,6 +29,7 @@ import {
   VALUES,
 } from "./protocol.ts";
 import { createSharedArena } from "./reduce-kernel.ts";
+import { untilChanged } from "./until-changed.ts";
 
 function pluginRef(chosen: RunPlan["model"] | RunPlan["optimizer"], kind: string): PluginRef {
   if (!chosen.source)
@@ -242,10 +243,11 @@ export class PoolBackend implements TrainingBackend {
         throw this.failure.error;
       }
       if (done === parties) return;
-      const waiting = Atomics.waitAsync(control, CONTROL.done, done, 1000);
-      if (waiting.async)
+      // No timeout (see untilChanged); a failing serve task wakes this wait through `wake`.
+      const changed = untilChanged(control, CONTROL.done, done);
+      if (changed)
         await Promise.race([
-          waiting.value,
+          changed,
           new Promise<void>((resolve) => {
             this.wake = resolve;
           }),
