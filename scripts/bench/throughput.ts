@@ -258,17 +258,20 @@ const summary = {
   busyScaling: busy ? scalingSummary(scaling.busy) : undefined,
   stepOverheadMicroseconds: overhead,
   stepOverheadTrials: overheadTrials,
-  /** Per step round, ms: each phase as the mean over workers; `outside` = the handshake (dispatch, wake-up). */
+  /**
+   * Per step round, ms, as the main thread sees it: `compute` from posting the command until the
+   * last chunk was done (wake-ups included), `reduce` from then until the main thread resumed
+   * after the last parameter block (reduce, update and the handshake back).
+   */
   stepPhases: Object.fromEntries(
     [...phasesByBatch].map(([key, p]) => {
       const per = (ms: number) => (p.steps > 0 ? ms / p.steps : 0);
-      const [compute, wait, reduce, step] = [p.computeMs, p.waitMs, p.reduceMs, p.stepMs].map(per) as [
-        number,
+      const [compute, reduce, step] = [p.computeMs, p.reduceMs, p.stepMs].map(per) as [
         number,
         number,
         number,
       ];
-      return [key, { steps: p.steps, compute, wait, reduce, outside: step - compute - wait - reduce, step }];
+      return [key, { steps: p.steps, compute, reduce, step }];
     }),
   ),
   fullBatch: {
@@ -302,7 +305,7 @@ else {
     if (p.steps === 0) continue;
     const [batch, workers] = key.split("/");
     log(
-      `step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: compute ${p.compute.toFixed(2)} + barrier wait ${p.wait.toFixed(2)} + reduce/update ${p.reduce.toFixed(2)} + handshake ${p.outside.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
+      `step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: post to last chunk done ${p.compute.toFixed(2)} + reduce/update and handshake back ${p.reduce.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
     );
   }
   log(
