@@ -259,9 +259,9 @@ const summary = {
   stepOverheadMicroseconds: overhead,
   stepOverheadTrials: overheadTrials,
   /**
-   * Per step round, ms, as the main thread sees it: `compute` from posting the command until the
-   * last chunk was done (wake-ups included), `reduce` from then until the main thread resumed
-   * after the last parameter block (reduce, update and the handshake back).
+   * Per step round, ms: `compute` from posting the command until the last chunk was done
+   * (wake-ups included), `reduce` from then until the last parameter block was done (reduce and
+   * update), `handshake` the rest of the round until the main thread resumed.
    */
   stepPhases: Object.fromEntries(
     [...phasesByBatch].map(([key, p]) => {
@@ -271,7 +271,7 @@ const summary = {
         number,
         number,
       ];
-      return [key, { steps: p.steps, compute, reduce, step }];
+      return [key, { steps: p.steps, compute, reduce, handshake: step - compute - reduce, step }];
     }),
   ),
   fullBatch: {
@@ -305,7 +305,7 @@ else {
     if (p.steps === 0) continue;
     const [batch, workers] = key.split("/");
     log(
-      `step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: post to last chunk done ${p.compute.toFixed(2)} + reduce/update and handshake back ${p.reduce.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
+      `step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: chunks (from posting) ${p.compute.toFixed(2)} + reduce/update ${p.reduce.toFixed(2)} + handshake back ${p.handshake.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
     );
   }
   log(

@@ -316,19 +316,20 @@ export class PoolBackend implements TrainingBackend {
   private recordPhases(started: number): void {
     if (this.roundsSeen++ === 0) return;
     const chunksDone = this.values[VALUES.chunksDoneAt]!;
+    const blocksDone = this.values[VALUES.blocksDoneAt]!;
     const ended = performance.timeOrigin + performance.now();
     this.phases.steps++;
     this.phases.computeMs += chunksDone - started;
-    this.phases.reduceMs += ended - chunksDone;
+    this.phases.reduceMs += blocksDone - chunksDone;
     this.phases.stepMs += ended - started;
   }
 
   /**
-   * Where step rounds spent their time so far, in ms summed over rounds, as the main thread
-   * sees them: from posting the command until the last chunk was done (waking workers and
-   * computing chunks), from then until the command's last block was done and the main thread
-   * resumed (reducing, updating, and the handshake back), and the whole round. The first round
-   * (which also opens the session in every worker) is left out. `pnpm bench` prints it.
+   * Where step rounds spent their time so far, in ms summed over rounds: from posting the
+   * command until the last chunk was done (waking workers and computing chunks), from then
+   * until the last parameter block was done (reducing and updating), and the whole round as the
+   * main thread saw it (the rest is the handshake back). The first round (which also opens the
+   * session in every worker) is left out. `pnpm bench` prints it.
    */
   phaseTimes(): { steps: number; computeMs: number; reduceMs: number; stepMs: number } {
     return { ...this.phases };

@@ -149,10 +149,11 @@ export const FLAG = {
 
 /**
  * Layout of the Float64 values block: lr and momentum (NaN: none), when the round's last chunk
- * was done (ms since the epoch, `performance.timeOrigin + performance.now()`, for the phase
- * times), then |mean gradient|^2 per NORM_BLOCK block of parameters.
+ * and its last block were done (ms since the epoch, `performance.timeOrigin +
+ * performance.now()`, for the phase times), then |mean gradient|^2 per NORM_BLOCK block of
+ * parameters.
  */
-export const VALUES = { lr: 0, momentum: 1, chunksDoneAt: 2, blocks: 3 } as const;
+export const VALUES = { lr: 0, momentum: 1, chunksDoneAt: 2, blocksDoneAt: 3, blocks: 4 } as const;
 
 /** `[slot, start, end)`: a chunk of the batch (positions in `indices`) and the slot it fills. */
 export type ChunkJob = readonly [slot: number, start: number, end: number];

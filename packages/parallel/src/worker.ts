@@ -214,9 +214,13 @@ const phaseSpin = new SpinBudget(0.3);
  * thread rewrites them only after every item is done, so they hold still while it has one).
  */
 class CommandRun {
-  /** Notes when a round's last chunk was done, for the phase times (`PoolBackend.phaseTimes`). */
+  /** Notes when a step round's last chunk was done, for the phase times (`PoolBackend.phaseTimes`). */
   private readonly chunksDone = () => {
     this.values[VALUES.chunksDoneAt] = performance.timeOrigin + performance.now();
+  };
+  /** Notes when a step round's last block was done. */
+  private readonly blocksDone = () => {
+    this.values[VALUES.blocksDoneAt] = performance.timeOrigin + performance.now();
   };
   /** Whether the model was told the parameters hold still (`beginChunks`) and not yet released. */
   private chunksOpen = false;
@@ -242,14 +246,21 @@ class CommandRun {
           continue;
         }
         this.runItem(claim.phase, claim.item);
+        const lastPhase = this.lastPhase();
         completeItem(
           control,
           s.cursor,
           this.generation,
           claim.phase,
           this.items(claim.phase),
-          this.lastPhase(),
-          claim.phase === 0 && this.isStep ? this.chunksDone : undefined,
+          lastPhase,
+          !this.isStep
+            ? undefined
+            : claim.phase === 0
+              ? this.chunksDone
+              : claim.phase === lastPhase
+                ? this.blocksDone
+                : undefined,
         );
       }
     } finally {
