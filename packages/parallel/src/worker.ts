@@ -254,18 +254,19 @@ class CommandRun {
           claim.phase,
           this.items(claim.phase),
           lastPhase,
-          !this.isStep
-            ? undefined
-            : claim.phase === 0
-              ? this.chunksDone
-              : claim.phase === lastPhase
-                ? this.blocksDone
-                : undefined,
+          this.stampFor(claim.phase, lastPhase),
         );
       }
     } finally {
       this.closeChunks();
     }
+  }
+
+  /** For a step round, what notes the end of phase `phase` for the phase times: the chunks', the last block's. */
+  private stampFor(phase: number, lastPhase: number): (() => void) | undefined {
+    if (!this.isStep) return undefined;
+    if (phase === 0) return this.chunksDone;
+    return phase === lastPhase ? this.blocksDone : undefined;
   }
 
   private get isStep(): boolean {
