@@ -113,6 +113,11 @@ describe("the package npm would publish", () => {
       "dist/register.js",
       "dist/lrsim-resolve.mjs",
       "dist/report-client.js",
+      "dist/native/binding.gyp",
+      "dist/native/binding.c",
+      "dist/native/dense-kernels.c",
+      "dist/native/dense-kernels.h",
+      "dist/native/build.mjs",
     ])
       expect(files).toContain(needed);
     const unwanted = files.filter((f) =>
@@ -194,6 +199,26 @@ describe("the installed lrsim, from the user's project", () => {
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).status).toBe("completed");
     }
+  });
+
+  it("built the native kernels at install (npm ran lrsim's install script) and trains on them", async () => {
+    expect(existsSync(join(project, "node_modules/lrsim/dist/native/build/Release/lrsim_dense.node"))).toBe(
+      true,
+    );
+    const r = await npxLrsim([
+      "run",
+      "--model",
+      "mlp(kernel=native, hidden=[16])",
+      "--dataset",
+      "blobs(n=200)",
+      "--epochs",
+      "1",
+      "--workers",
+      "2",
+      "--json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).status).toBe("completed");
   });
 
   it("lrsim plugins lists the installed lrsim-plugin-sine package", async () => {

@@ -33,6 +33,12 @@ export default defineConfig({
     { from: "../core/generated/conv.wasm", to: "dist" },
     { from: "../parallel/generated/reduce.wasm", to: "dist" },
     { from: "../parallel/src/worker-entry.mjs", to: "dist" },
+    // The native kernels' sources: package.json's install script builds them on the user's
+    // machine, for its CPU (dist/native/build/Release/lrsim_dense.node); optional.
+    ...["binding.gyp", "binding.c", "dense-kernels.c", "dense-kernels.h", "build.mjs"].map((file) => ({
+      from: `../core/native/${file}`,
+      to: "dist/native",
+    })),
     { from: "src/loader/lrsim-resolve.mjs", to: "dist" },
     { from: "src/report/report-client.js", to: "dist" },
     { from: "src/report/report-charts.js", to: "dist" },

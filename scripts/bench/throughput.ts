@@ -5,11 +5,18 @@
  * Only optimizer steps are timed (no evaluation). Options: --quick (fewer repetitions), --json,
  * --vs-pytorch (PyTorch on the same network and data, 2 threads, interleaved with lrsim's
  * trials; needs python3 with torch), --busy (the scaling trials again with one competing
- * CPU-bound process on the machine), --fixed-cost (only the pool's fixed cost per step, a few
- * seconds).
+ * CPU-bound process on the machine), --kernel native (the scaling trials on the native kernel,
+ * C compiled at install for this CPU, instead of the WebAssembly one), --fixed-cost (only the
+ * pool's fixed cost per step, a few seconds).
  */
 import { availableParallelism } from "node:os";
-import { denseFlopsPerSample, denseKernelVariant, type TrainingBackend } from "@lrsim/core";
+import {
+  denseFlopsPerSample,
+  denseKernelVariant,
+  nativeDenseAddon,
+  nativeKernelsUnavailable,
+  type TrainingBackend,
+} from "@lrsim/core";
 import { type GradientPool, PoolBackend } from "@lrsim/parallel";
 import { effectiveClockGHz } from "./clock.ts";
 import { startCpuBurner } from "./cpu-burner.ts";
@@ -22,6 +29,14 @@ const json = process.argv.includes("--json");
 const vsPytorch = process.argv.includes("--vs-pytorch");
 const busy = process.argv.includes("--busy");
 const fixedCostOnly = process.argv.includes("--fixed-cost");
+/** The dense kernel of the scaling trials: --kernel native (C compiled for this CPU) or wasm. */
+const kernelArg = process.argv.indexOf("--kernel");
+const kernel = kernelArg > 0 ? process.argv[kernelArg + 1]! : "wasm";
+if (kernel !== "wasm" && kernel !== "native") {
+  console.error(`--kernel: wasm or native, not ${kernel}`);
+  process.exit(1);
+}
+const kernelName = kernel === "native" ? "native kernel" : "wasm SIMD kernel";
 /** PyTorch's threads: as many as lrsim's workers in the comparison. */
 const PEER_THREADS = 2;
 const log = (text: string) => {
@@ -79,6 +94,18 @@ log(
 );
 const baseline = await run("baseline: portable JS kernel, 1 thread", "js", 0, 2048);
 const inProcess = await run("wasm SIMD kernel, in-process (--workers 0)", "wasm", 0, 2048);
+/** The native kernel beside it, in-process, when it was built (kernel=native). */
+const nativeInProcess = nativeDenseAddon()
+  ? await run("native kernel, in-process (--workers 0)", "native", 0, 2048)
+  : undefined;
+if (nativeInProcess)
+  log(
+    `native / wasm in-process at batch 2048: ${(nativeInProcess.samplesPerSecond / inProcess.samplesPerSecond).toFixed(2)}x`,
+  );
+else if (kernel === "native") {
+  console.error(`--kernel native: ${nativeKernelsUnavailable()}`);
+  process.exit(1);
+}
 
 let peer: PytorchPeer | undefined;
 if (vsPytorch) {
@@ -113,8 +140,8 @@ const rate = (value: number) => Math.round(value).toLocaleString("en-US").padSta
 /** 1 worker, 2 workers and (idle, with --vs-pytorch) the peer, alternately, at each batch size. */
 async function scalingTrials(condition: Condition, batches: readonly number[]): Promise<void> {
   for (const batch of batches) {
-    const one = await backendFor("wasm", 1, pools, batch);
-    const two = await backendFor("wasm", 2, pools, batch);
+    const one = await backendFor(kernel, 1, pools, batch);
+    const two = await backendFor(kernel, 2, pools, batch);
     const ones: number[] = [];
     const twos: number[] = [];
     const torches: number[] = [];
@@ -142,13 +169,13 @@ async function scalingTrials(condition: Condition, batches: readonly number[]): 
     scaling[condition].set(batch, entry);
     const suffix = condition === "busy" ? ", busy" : "";
     for (const [label, workers, value] of [
-      [`wasm SIMD kernel, 1 worker${suffix}`, 1, entry.one],
-      [`wasm SIMD kernel, 2 workers${suffix}`, 2, entry.two],
+      [`${kernelName}, 1 worker${suffix}`, 1, entry.one],
+      [`${kernelName}, 2 workers${suffix}`, 2, entry.two],
     ] as const) {
       if (condition === "idle")
         results.push({
           label,
-          kernel: "wasm",
+          kernel,
           workers,
           batch,
           samplesPerSecond: value,
@@ -187,7 +214,7 @@ let peak = before;
 const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 5);
-const full = await run("wasm SIMD kernel, 2 workers, whole training set", "wasm", 2, 8000);
+const full = await run(`${kernelName}, 2 workers, whole training set`, kernel, 2, 8000);
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
 for (const pool of pools.values()) await pool.close();
@@ -223,6 +250,8 @@ const summary = {
   },
   baselineSamplesPerSecond: baseline.samplesPerSecond,
   inProcessWasmSamplesPerSecond: inProcess.samplesPerSecond,
+  inProcessNativeSamplesPerSecond: nativeInProcess?.samplesPerSecond,
+  scalingKernel: kernel,
   twoWorkersAt2048: two2048,
   ratioToBaseline: two2048 / baseline.samplesPerSecond,
   pytorch: peer ? { ...peer.info } : undefined,

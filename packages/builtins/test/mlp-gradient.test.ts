@@ -6,7 +6,7 @@ import { expectGradientMatchesFiniteDifferences, randomSplit } from "./gradient-
 const build = (spec: string, inputs: number, outputs: number, task: "regression" | "classification") =>
   mlp.create(bindParams("mlp", mlp.params, parseSpec(spec)) as never, { inputs, outputs, task });
 
-for (const kernel of ["js", "wasm"]) {
+for (const kernel of ["js", "wasm", "native"]) {
   describe(`mlp gradients equal finite differences (${kernel} kernel)`, () => {
     for (const activation of ["tanh", "sigmoid", "relu"]) {
       it(`classification, two hidden layers, ${activation}`, () => {
@@ -48,7 +48,7 @@ it("label smoothing is refused on a regression task, where the loss is mean squa
   );
 });
 
-describe("the WebAssembly SIMD and portable kernels agree", () => {
+describe.each(["wasm", "native"])("the %s and portable kernels agree", (kernel) => {
   it.each([
     ["mlp(hidden=[128])", 784, 10, "classification", 200],
     ["mlp(hidden=[33,17], activation=tanh)", 29, 7, "classification", 131],
@@ -58,7 +58,7 @@ describe("the WebAssembly SIMD and portable kernels agree", () => {
     (spec, inputs, outputs, task, n) => {
       const data = randomSplit(n, inputs, outputs, task, 3);
       const js = build(spec.replace(")", ", kernel=js)"), inputs, outputs, task);
-      const wasm = build(spec.replace(")", ", kernel=wasm)"), inputs, outputs, task);
+      const wasm = build(spec.replace(")", `, kernel=${kernel})`), inputs, outputs, task);
       const params = new Float32Array(js.parameterCount);
       js.init(params, createRng(2, "init"));
       const indices = Int32Array.from({ length: n }, (_, i) => n - 1 - i);

@@ -15,7 +15,7 @@ export interface MergeReport {
 }
 
 const RUN_COLUMNS =
-  "uid, comparison_id, schedule, model, dataset, optimizer, config, seed, batch_size, epochs_planned, workers, devices, parameters, lrsim_version, host, pid, status, error, started_at, ended_at, heartbeat_at";
+  "uid, comparison_id, schedule, model, dataset, optimizer, config, seed, batch_size, epochs_planned, workers, devices, parameters, kernel, lrsim_version, host, pid, status, error, started_at, ended_at, heartbeat_at";
 const STEP_COLUMNS = "step, epoch, samples, lr, batch_size, momentum, train_loss, accuracy, wall_ms";
 const EVALUATION_COLUMNS =
   "epoch, updates, samples, lr, batch_size, momentum, train_loss, train_accuracy, test_loss, test_accuracy, noise_scale, cluster_ms, wall_ms";

@@ -149,8 +149,8 @@ export class RunWriter {
     const row = this.db
       .prepare(
         `INSERT INTO runs (uid, comparison_id, schedule, model, dataset, optimizer, config, seed, batch_size, epochs_planned, workers,
-         devices, parameters, lrsim_version, host, pid, status, started_at, heartbeat_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+         devices, parameters, kernel, lrsim_version, host, pid, status, started_at, heartbeat_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
       )
       .run(
         randomUUID(),
@@ -166,6 +166,7 @@ export class RunWriter {
         this.context.workers,
         config.devices,
         info.parameterCount,
+        info.kernel ?? null,
         this.context.lrsimVersion,
         hostname(),
         process.pid,

@@ -134,6 +134,10 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX sweep_runs_by_run ON sweep_runs (run_id);
   `,
+  // 3: what computed each run's model (its last bits depend on it).
+  `
+  ALTER TABLE runs ADD COLUMN kernel TEXT;
+  `,
 ];
 
 /** The schema version this lrsim writes and reads (`PRAGMA user_version`). */

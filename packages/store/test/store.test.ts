@@ -3,6 +3,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCatalog } from "@lrsim/builtins";
 import { Trainer } from "@lrsim/core";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import {
   fromReal,
@@ -15,6 +16,7 @@ import {
   SCHEMA_VERSION,
   toReal,
 } from "../src/index.ts";
+import { MIGRATIONS } from "../src/schema.ts";
 
 const tempDb = () => join(mkdtempSync(join(tmpdir(), "lrsim-store-")), "results.db");
 
@@ -66,6 +68,7 @@ describe("the results database", () => {
       dataset: "blobs(n=400)",
       seed: 0,
       ended_at: expect.any(String),
+      kernel: expect.stringMatching(/^wasm (simd|relaxed-simd)$/), // softmax's default kernel
     });
     expect(JSON.parse(run.config as string)).toMatchObject({ batchSize: 32, epochs: 3 });
     expect(db.prepare("SELECT count(*) n FROM steps WHERE run_id = ?").get(id)).toEqual({
@@ -124,6 +127,37 @@ describe("the results database", () => {
     ).run(hostname(), new Date().toISOString(), new Date().toISOString());
     expect(listRuns(db)[0]!.status).toBe("stale");
     expect(listRuns(db, { status: "stale" })).toHaveLength(1);
+  });
+
+  it("records what computed the model: kernel=js and kernel=native say so", async () => {
+    const path = tempDb();
+    for (const [model, kernel] of [
+      ["softmax(kernel=js)", "js"],
+      ["mlp(hidden=[8], kernel=native)", expect.stringMatching(/^native (128|256|512)-bit$/)],
+    ] as const) {
+      const { db, id } = await recordRun(path, { model, dataset: "blobs(n=100)", epochs: 1 });
+      expect(getRun(db, id).kernel).toEqual(kernel);
+      db.close();
+    }
+  });
+
+  it("adds the kernel column to a database of the previous version; its runs read NULL", () => {
+    const path = tempDb();
+    const old = new Database(path);
+    for (const migration of MIGRATIONS.slice(0, 2)) old.exec(migration);
+    old.pragma("user_version = 2");
+    old
+      .prepare(
+        `INSERT INTO runs (uid, schedule, model, dataset, optimizer, config, seed, batch_size, epochs_planned,
+         workers, devices, lrsim_version, host, pid, status, started_at, heartbeat_at)
+         VALUES ('r1', 'constant', 'mlp', 'mnist', 'sgd', '{}', 0, 32, 1, 0, 1, '0', 'h', 1, 'completed', 'now', 'now')`,
+      )
+      .run();
+    old.close();
+    const db = openResults(path);
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.prepare("SELECT uid, kernel FROM runs").all()).toEqual([{ uid: "r1", kernel: null }]);
+    db.close();
   });
 
   it("refuses a database from a newer lrsim, in one line", () => {

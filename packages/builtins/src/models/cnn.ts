@@ -2,9 +2,15 @@ import {
   convLayersParam,
   createConvNetwork,
   defineModel,
-  kernelParam,
   labelSmoothingParam,
+  param,
 } from "@lrsim/core/plugin-api";
+
+/** The convolution kernels: no native build of these (the dense models have one). */
+const convKernelParam = param.choice(["auto", "wasm", "js"], {
+  doc: "wasm: WebAssembly SIMD (float32, fast); js: portable typed-array loops; auto: wasm when built.",
+  default: "auto",
+});
 
 /**
  * A convolutional network written as a list of layers, e.g.
@@ -21,7 +27,7 @@ export const cnn = defineModel({
   tasks: ["classification", "regression"],
   params: {
     layers: convLayersParam,
-    kernel: kernelParam,
+    kernel: convKernelParam,
     labelSmoothing: labelSmoothingParam,
   },
   create: ({ layers, kernel, labelSmoothing }, shape) =>

@@ -15,7 +15,7 @@ let warned = false;
  * layer added. `auto` computes it with the WebAssembly SIMD kernels when they were built at
  * install and falls back to the portable ones (saying so once) when they were not. `loss` sets the
  * output loss's options (label smoothing; refused for a regression task). Throws an Error naming
- * the layer that does not fit the data.
+ * the layer that does not fit the data, or for `native`: the native kernels are dense-only.
  */
 export function createConvNetwork(
   layers: readonly SpecCall[] | string,
@@ -25,9 +25,14 @@ export function createConvNetwork(
 ): ConvNetwork {
   checkLossOptions(loss, shape);
   const plan = planConvNet(layers, shape);
-  if (kernel === "js") return new ConvNetwork(plan, shape, jsConvKernels, loss);
+  if (kernel === "js") return new ConvNetwork(plan, shape, jsConvKernels, "js", loss);
+  if (kernel === "native")
+    throw new Error(
+      "kernel=native: the native kernels compute dense networks only; convolutional networks run on kernel=wasm (or auto)",
+    );
   const module = convKernelModule();
-  if (module) return new ConvNetwork(plan, shape, (bytes) => instantiateConvKernels(module, bytes), loss);
+  if (module)
+    return new ConvNetwork(plan, shape, (bytes) => instantiateConvKernels(module, bytes), "wasm simd", loss);
   if (kernel === "wasm")
     throw new Error(
       "the WebAssembly convolution kernel is not built (pnpm install builds it from packages/core/assembly)",
@@ -38,5 +43,5 @@ export function createConvNetwork(
       "lrsim: the WebAssembly SIMD convolution kernel is not built; using the slower portable kernel (pnpm install builds it)",
     );
   }
-  return new ConvNetwork(plan, shape, jsConvKernels, loss);
+  return new ConvNetwork(plan, shape, jsConvKernels, "js", loss);
 }

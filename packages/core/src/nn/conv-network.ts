@@ -50,6 +50,8 @@ export class ConvNetwork implements ModelInstance {
     readonly plan: ConvNetPlan,
     readonly shape: DataShape,
     kernels: (bytes: number) => ConvKernels,
+    /** What the kernels are, for the run's record ({@link ModelInstance.computedBy}). */
+    readonly computedBy: string,
     private readonly loss: LossOptions = {},
   ) {
     this.parameterCount = plan.parameterCount;

@@ -33,6 +33,8 @@ export class DenseNetwork implements ModelInstance {
   readonly parameterGroups: readonly ParameterGroup[];
   /** FLOPs of one training sample ({@link denseFlopsPerSample}). */
   readonly flopsPerSample: number;
+  /** The portable typed-array loops ({@link ModelInstance.computedBy}). */
+  readonly computedBy = "js";
   private readonly layout: DenseLayout;
   /** The layers, as the dense-layer kernels take them. */
   private readonly layers: readonly DenseLayer[];

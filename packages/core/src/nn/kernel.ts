@@ -3,16 +3,17 @@ import type { ModelInstance } from "../plugins/model.ts";
 import { param } from "../spec/params.ts";
 import type { Activation } from "./activations.ts";
 import { DenseNetwork } from "./dense-network.ts";
+import { KernelDenseNetwork } from "./kernel-dense-network.ts";
 import type { LossOptions } from "./losses.ts";
-import { WasmDenseNetwork } from "./wasm-dense-network.ts";
-import { denseKernelModule } from "./wasm-module.ts";
+import { bindNativeKernels, nativeDenseAddon, nativeKernelsUnavailable } from "./native-module.ts";
+import { denseKernelModule, denseKernelVariant, instantiateKernels } from "./wasm-module.ts";
 
 /** Which implementation computes a dense network. */
-export type DenseKernel = "auto" | "wasm" | "js";
+export type DenseKernel = "auto" | "native" | "wasm" | "js";
 
 /** The `kernel` parameter the dense models take. */
-export const kernelParam = param.choice(["auto", "wasm", "js"], {
-  doc: "wasm: WebAssembly SIMD (float32, fast); js: portable typed-array loops; auto: wasm when built.",
+export const kernelParam = param.choice(["auto", "native", "wasm", "js"], {
+  doc: "native: C compiled at install for this CPU (fastest; its last bits depend on the CPU and compiler); wasm: WebAssembly SIMD (float32, the same bits on every machine); js: portable typed-array loops; auto: wasm when built.",
   default: "auto",
 });
 
@@ -43,8 +44,11 @@ let warned = false;
 
 /**
  * Builds a dense network on the chosen kernel, with `loss` options for its output loss (label
- * smoothing; refused for a regression task, whose loss is mean squared error). `auto` takes the WebAssembly SIMD kernel when it
- * was built at install and falls back to the portable one (saying so once) when it was not.
+ * smoothing; refused for a regression task, whose loss is mean squared error). `auto` takes the
+ * WebAssembly SIMD kernel when it was built at install and falls back to the portable one
+ * (saying so once) when it was not. `native` is chosen by name only: it is the fastest, but its
+ * results depend on the machine's CPU and compiler, where the WebAssembly kernel's are the same
+ * everywhere; it throws, saying why, when the addon was not built.
  */
 export function createDenseNetwork(
   sizes: readonly number[],
@@ -55,8 +59,28 @@ export function createDenseNetwork(
 ): ModelInstance {
   checkLossOptions(loss, shape);
   if (kernel === "js") return new DenseNetwork(sizes, activation, shape, loss);
+  if (kernel === "native") {
+    const native = nativeDenseAddon();
+    if (!native) throw new Error(`kernel=native: ${nativeKernelsUnavailable()}; or use kernel=wasm`);
+    return new KernelDenseNetwork(
+      sizes,
+      activation,
+      shape,
+      (bytes) => bindNativeKernels(native, bytes),
+      `native ${native.vectorBits}-bit`,
+      loss,
+    );
+  }
   const module = denseKernelModule();
-  if (module) return new WasmDenseNetwork(sizes, activation, shape, module, loss);
+  if (module)
+    return new KernelDenseNetwork(
+      sizes,
+      activation,
+      shape,
+      (bytes) => instantiateKernels(module, bytes),
+      `wasm ${denseKernelVariant()}`,
+      loss,
+    );
   if (kernel === "wasm")
     throw new Error(
       "the WebAssembly kernel is not built (pnpm install builds it from packages/core/assembly)",

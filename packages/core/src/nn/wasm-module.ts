@@ -3,7 +3,8 @@ import { packagedFile } from "../paths.ts";
 
 /** The exports of `assembly/dense.ts` (pointers are byte offsets into the instance's memory). */
 export interface DenseKernels {
-  readonly memory: WebAssembly.Memory;
+  /** The memory the offsets point into (a WebAssembly.Memory, or the buffer the native kernels are bound to). */
+  readonly memory: { readonly buffer: ArrayBuffer };
   gemmNT(a: number, b: number, bias: number, c: number, m: number, n: number, k: number): void;
   gemmTNAcc(d: number, a: number, g: number, gb: number, m: number, n: number, k: number): void;
   gemmNN(d: number, w: number, e: number, m: number, n: number, k: number): void;
@@ -66,7 +67,9 @@ export function denseKernelModule(): WebAssembly.Module | null {
 
 /** A fresh instance with its own memory of at least `bytes` bytes. */
 export function instantiateKernels(module: WebAssembly.Module, bytes: number): DenseKernels {
-  const kernels = new WebAssembly.Instance(module, {}).exports as unknown as DenseKernels;
+  const kernels = new WebAssembly.Instance(module, {}).exports as unknown as DenseKernels & {
+    readonly memory: WebAssembly.Memory;
+  };
   const pages = Math.ceil(bytes / 65536) - kernels.memory.buffer.byteLength / 65536;
   if (pages > 0) kernels.memory.grow(pages);
   return kernels;

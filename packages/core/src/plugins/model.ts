@@ -37,6 +37,12 @@ export interface ModelInstance {
    * vector is one `weight` group. The dense kernels give one group per weight matrix and bias.
    */
   readonly parameterGroups?: readonly ParameterGroup[];
+  /**
+   * Optional. What computes the model, recorded with each run (the `kernel` column of the
+   * results database), because it decides a run's last bits: the built-in networks say
+   * `wasm simd`, `wasm relaxed-simd`, `native 512-bit` or `js`.
+   */
+  readonly computedBy?: string;
   /** Fills `params` with initial values drawn from `rng` (PyTorch's default initialisers). */
   init(params: Float32Array, rng: Rng): void;
   /**

@@ -39,6 +39,8 @@ export interface RunPlan {
   readonly flopsPerSample: number;
   /** Whether the model reported {@link flopsPerSample} itself. */
   readonly flopsReported: boolean;
+  /** What computes the model ({@link ModelInstance.computedBy}), or null when it does not say. */
+  readonly computedBy: string | null;
   /** The model's parameter layout ({@link ModelInstance.parameterGroups}, or one group), checked. */
   readonly parameterGroups: readonly ParameterGroup[];
 }
@@ -230,6 +232,7 @@ export async function planRun(config: RunConfig, catalog: PluginCatalog): Promis
     createModel,
     flopsPerSample: probe.flopsPerSample ?? FLOPS_PER_PARAMETER * probe.parameterCount,
     flopsReported,
+    computedBy: typeof probe.computedBy === "string" ? probe.computedBy : null,
     parameterGroups: parameterGroupsOf(probe),
   };
 }

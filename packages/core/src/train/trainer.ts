@@ -187,6 +187,7 @@ export class Trainer extends EventEmitter<TrainerEvents> {
     this.notify("runStart", {
       config,
       parameterCount: backend.params.length,
+      kernel: plan.computedBy,
       trainSize: n,
       testSize: plan.dataset.data.test.size,
       specs: {

@@ -128,6 +128,8 @@ export interface TrainerEvents {
   runStart: (info: {
     config: import("./config.ts").RunConfig;
     parameterCount: number;
+    /** What computes the model (see ModelInstance.computedBy), or null when it does not say. */
+    kernel: string | null;
     trainSize: number;
     testSize: number;
     specs: { schedule: string; model: string; dataset: string; optimizer: string };

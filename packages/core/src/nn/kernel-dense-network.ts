@@ -11,19 +11,26 @@ import {
   outputLoss,
 } from "./layout.ts";
 import type { LossOptions } from "./losses.ts";
-import { type DenseKernels, instantiateKernels } from "./wasm-module.ts";
+import type { DenseKernels } from "./wasm-module.ts";
 
 /** Rows per block: the weights stream through cache once per block. */
 const BLOCK = 64;
 
 /**
- * The same network as {@link DenseNetwork}, with the three matrix products per layer done by
- * the WebAssembly SIMD kernels of `assembly/dense.ts` in float32. Parameters are copied into
- * the instance's memory at each call and the chunk's gradient added back out; activations and
- * deltas stay inside. Same layout, initialisation and losses as the JS network, so the two
- * agree to float32 rounding.
+ * Makes the kernels a network runs on, over a memory of at least `bytes` bytes: an instance of
+ * the WebAssembly module (`instantiateKernels`) or the native addon bound to a fresh buffer
+ * (`bindNativeKernels`).
  */
-export class WasmDenseNetwork implements ModelInstance {
+export type DenseKernelFactory = (bytes: number) => DenseKernels;
+
+/**
+ * The same network as {@link DenseNetwork}, with the three matrix products per layer done in
+ * float32 by blocked kernels: the WebAssembly SIMD ones of `assembly/dense.ts`, or the native
+ * ones of `native/dense-kernels.c`. Parameters are copied into the kernels' memory at each call
+ * and the chunk's gradient added back out; activations and deltas stay inside. Same layout,
+ * initialisation and losses as the JS network, so they agree to float32 rounding.
+ */
+export class KernelDenseNetwork implements ModelInstance {
   readonly parameterCount: number;
   /** Each layer's weight matrix and bias ({@link denseParameterGroups}). */
   readonly parameterGroups: readonly ParameterGroup[];
@@ -44,7 +51,9 @@ export class WasmDenseNetwork implements ModelInstance {
     readonly sizes: readonly number[],
     readonly activation: Activation,
     readonly shape: DataShape,
-    module: WebAssembly.Module,
+    kernels: DenseKernelFactory,
+    /** What the kernels are, for the run's record ({@link ModelInstance.computedBy}). */
+    readonly computedBy: string,
     private readonly loss: LossOptions = {},
   ) {
     const layout = denseLayout(sizes);
@@ -66,7 +75,7 @@ export class WasmDenseNetwork implements ModelInstance {
       acts: sizes.map((n) => take(BLOCK * n)),
       deltas: sizes.map((n) => take(BLOCK * n)),
     };
-    this.k = instantiateKernels(module, bytes);
+    this.k = kernels(bytes);
     this.f32 = new Float32Array(this.k.memory.buffer);
   }
 

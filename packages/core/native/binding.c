@@ -1,0 +1,169 @@
+/*
+ * Node-API binding of the dense kernels. `bind(buffer)` returns the kernels working on that
+ * ArrayBuffer, called with byte offsets into it, the same interface as the WebAssembly module's
+ * exports (src/nn/wasm-module.ts DenseKernels), so one network class drives either. The kernels
+ * hold a reference to the buffer, so its memory stays put while any of them can be called: the
+ * object and each function count as one holder, and the last one collected lets it go.
+ */
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "dense-kernels.h"
+
+typedef struct {
+  char *base;
+  size_t length;
+  napi_ref buffer;
+  int holders;
+} Memory;
+
+#define CHECK(env, call)                                                                                               \
+  do {                                                                                                                 \
+    if ((call) != napi_ok) {                                                                                           \
+      napi_throw_error((env), NULL, "lrsim native kernels: " #call " failed");                                         \
+      return NULL;                                                                                                     \
+    }                                                                                                                  \
+  } while (0)
+
+/* Reads `count` integer arguments; throws (and returns NULL) unless all are numbers. */
+static Memory *read_args(napi_env env, napi_callback_info info, int64_t *out, size_t count) {
+  napi_value argv[8];
+  size_t argc = 8;
+  void *data;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok || argc < count) {
+    napi_throw_type_error(env, NULL, "lrsim native kernels: too few arguments");
+    return NULL;
+  }
+  for (size_t i = 0; i < count; i++) {
+    if (napi_get_value_int64(env, argv[i], &out[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "lrsim native kernels: arguments must be numbers");
+      return NULL;
+    }
+    if (out[i] < 0 || out[i] > INT32_MAX) {
+      napi_throw_range_error(env, NULL, "lrsim native kernels: offsets and sizes must be in [0, 2^31)");
+      return NULL;
+    }
+  }
+  return (Memory *)data;
+}
+
+/* The float pointer at byte offset `at`, or NULL (with a RangeError thrown) when `floats` of them do not fit. */
+static float *at(napi_env env, Memory *memory, int64_t offset, int64_t floats) {
+  if ((uint64_t)offset + (uint64_t)floats * sizeof(float) > memory->length) {
+    napi_throw_range_error(env, NULL, "lrsim native kernels: a matrix reaches past the bound buffer");
+    return NULL;
+  }
+  return (float *)(memory->base + offset);
+}
+
+static napi_value gemm_nt(napi_env env, napi_callback_info info) {
+  int64_t v[7];
+  Memory *mem = read_args(env, info, v, 7);
+  if (!mem) return NULL;
+  const int64_t m = v[4], n = v[5], k = v[6];
+  float *a = at(env, mem, v[0], m * k), *b = a ? at(env, mem, v[1], n * k) : NULL;
+  float *bias = b ? at(env, mem, v[2], n) : NULL, *c = bias ? at(env, mem, v[3], m * n) : NULL;
+  if (c) lrsim_gemm_nt(a, b, bias, c, (int)m, (int)n, (int)k);
+  return NULL;
+}
+
+static napi_value gemm_tn_acc(napi_env env, napi_callback_info info) {
+  int64_t v[7];
+  Memory *mem = read_args(env, info, v, 7);
+  if (!mem) return NULL;
+  const int64_t m = v[4], n = v[5], k = v[6];
+  float *d = at(env, mem, v[0], m * n), *a = d ? at(env, mem, v[1], m * k) : NULL;
+  float *g = a ? at(env, mem, v[2], n * k) : NULL, *gb = g ? at(env, mem, v[3], n) : NULL;
+  if (gb) lrsim_gemm_tn_acc(d, a, g, gb, (int)m, (int)n, (int)k);
+  return NULL;
+}
+
+static napi_value gemm_nn(napi_env env, napi_callback_info info) {
+  int64_t v[6];
+  Memory *mem = read_args(env, info, v, 6);
+  if (!mem) return NULL;
+  const int64_t m = v[3], n = v[4], k = v[5];
+  float *d = at(env, mem, v[0], m * n), *w = d ? at(env, mem, v[1], n * k) : NULL;
+  float *e = w ? at(env, mem, v[2], m * k) : NULL;
+  if (e) lrsim_gemm_nn(d, w, e, (int)m, (int)n, (int)k);
+  return NULL;
+}
+
+static napi_value relu(napi_env env, napi_callback_info info) {
+  int64_t v[2];
+  Memory *mem = read_args(env, info, v, 2);
+  if (!mem) return NULL;
+  float *x = at(env, mem, v[0], v[1]);
+  if (x) lrsim_relu(x, (int)v[1]);
+  return NULL;
+}
+
+static napi_value relu_backward(napi_env env, napi_callback_info info) {
+  int64_t v[3];
+  Memory *mem = read_args(env, info, v, 3);
+  if (!mem) return NULL;
+  float *out = at(env, mem, v[0], v[2]), *delta = out ? at(env, mem, v[1], v[2]) : NULL;
+  if (delta) lrsim_relu_backward(out, delta, (int)v[2]);
+  return NULL;
+}
+
+static void release_memory(napi_env env, void *data, void *hint) {
+  (void)hint;
+  Memory *memory = data;
+  if (--memory->holders > 0) return;
+  napi_delete_reference(env, memory->buffer);
+  free(memory);
+}
+
+/* bind(buffer: ArrayBuffer): { memory: { buffer }, gemmNT, gemmTNAcc, gemmNN, relu, reluBackward } */
+static napi_value bind(napi_env env, napi_callback_info info) {
+  napi_value argv[1], object, memory_object;
+  size_t argc = 1;
+  bool is_buffer = false;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer) {
+    napi_throw_type_error(env, NULL, "lrsim native kernels: bind() takes an ArrayBuffer");
+    return NULL;
+  }
+  Memory *memory = calloc(1, sizeof(Memory));
+  if (!memory) {
+    napi_throw_error(env, NULL, "lrsim native kernels: out of memory");
+    return NULL;
+  }
+  void *base;
+  CHECK(env, napi_get_arraybuffer_info(env, argv[0], &base, &memory->length));
+  memory->base = base;
+  CHECK(env, napi_create_reference(env, argv[0], 1, &memory->buffer));
+  CHECK(env, napi_create_object(env, &object));
+  memory->holders = 1;
+  CHECK(env, napi_wrap(env, object, memory, release_memory, NULL, NULL));
+  CHECK(env, napi_create_object(env, &memory_object));
+  CHECK(env, napi_set_named_property(env, memory_object, "buffer", argv[0]));
+  CHECK(env, napi_set_named_property(env, object, "memory", memory_object));
+  const struct {
+    const char *name;
+    napi_callback fn;
+  } kernels[] = {{"gemmNT", gemm_nt},
+                 {"gemmTNAcc", gemm_tn_acc},
+                 {"gemmNN", gemm_nn},
+                 {"relu", relu},
+                 {"reluBackward", relu_backward}};
+  for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
+    napi_value fn;
+    CHECK(env, napi_create_function(env, kernels[i].name, NAPI_AUTO_LENGTH, kernels[i].fn, memory, &fn));
+    memory->holders++;
+    CHECK(env, napi_add_finalizer(env, fn, memory, release_memory, NULL, NULL));
+    CHECK(env, napi_set_named_property(env, object, kernels[i].name, fn));
+  }
+  return object;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn, bits;
+  if (napi_create_function(env, "bind", NAPI_AUTO_LENGTH, bind, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "bind", fn) != napi_ok) return NULL;
+  if (napi_create_int32(env, lrsim_vector_bits(), &bits) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "vectorBits", bits) != napi_ok) return NULL;
+  return exports;
+}

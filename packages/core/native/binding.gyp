@@ -1,0 +1,13 @@
+{
+  "targets": [
+    {
+      "target_name": "lrsim_dense",
+      "sources": ["binding.c", "dense-kernels.c"],
+      "cflags": ["-O3", "-march=native", "-ffp-contract=fast", "-fno-math-errno", "-std=gnu11"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-O3", "-march=native", "-ffp-contract=fast", "-fno-math-errno"]
+      },
+      "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/O2", "/arch:AVX2", "/fp:contract"] } }
+    }
+  ]
+}

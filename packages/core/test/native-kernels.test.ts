@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { createConvNetwork } from "../src/nn/conv-model.ts";
+import { bindNativeKernels, nativeDenseAddon, nativeKernelsUnavailable } from "../src/nn/native-module.ts";
+import { denseKernelModule, instantiateKernels } from "../src/nn/wasm-module.ts";
+
+/**
+ * The native dense kernels are built by `pnpm install` (packages/core/native/build.mjs); these
+ * tests need them, as the training tests need the WebAssembly build. Gradients are checked in
+ * the builtins' mlp tests and determinism across worker counts in the pool's kernel-variant
+ * test; here, the binding's own contract.
+ */
+const native = () => {
+  const addon = nativeDenseAddon();
+  expect(addon, nativeKernelsUnavailable()).not.toBeNull();
+  return addon!;
+};
+
+describe("the native dense kernels' binding", () => {
+  it("loads, and reports the vector width it was compiled for", () => {
+    expect([128, 256, 512]).toContain(native().vectorBits);
+    expect(nativeKernelsUnavailable()).toBe("");
+  });
+
+  it("computes in the bound buffer at byte offsets, as the WebAssembly module does", () => {
+    const m = 5;
+    const n = 3;
+    const k = 37; // not a multiple of the vector width: the scalar tail runs too
+    const floats = m * k + n * k + n + m * n;
+    const fill = (f32: Float32Array) => {
+      for (let i = 0; i < floats; i++) f32[i] = ((i * 37) % 11) / 8 - 0.6;
+    };
+    const at = { a: 0, b: 4 * m * k, bias: 4 * (m * k + n * k), c: 4 * (m * k + n * k + n) };
+    const run = (kernels: ReturnType<typeof bindNativeKernels>) => {
+      const f32 = new Float32Array(kernels.memory.buffer);
+      fill(f32);
+      kernels.gemmNT(at.a, at.b, at.bias, at.c, m, n, k);
+      return Array.from(f32.subarray(at.c / 4, at.c / 4 + m * n));
+    };
+    const nativeOut = run(bindNativeKernels(native(), 4 * floats));
+    const wasmOut = run(instantiateKernels(denseKernelModule()!, 4 * floats));
+    for (let i = 0; i < m * n; i++) expect(nativeOut[i]).toBeCloseTo(wasmOut[i]!, 4);
+  });
+
+  it("keeps NaN through ReLU, as f32x4.max does, so a diverged run is still seen", () => {
+    const kernels = bindNativeKernels(native(), 64);
+    const f32 = new Float32Array(kernels.memory.buffer);
+    f32.set([Number.NaN, -1, 2, -0.5]);
+    kernels.relu(0, 4);
+    expect(Array.from(f32.subarray(0, 4))).toEqual([Number.NaN, 0, 2, 0]);
+  });
+
+  it("refuses a matrix that reaches past the buffer, and arguments that are not numbers", () => {
+    const kernels = bindNativeKernels(native(), 256);
+    expect(() => kernels.gemmNT(0, 0, 0, 0, 16, 16, 16)).toThrow(RangeError);
+    expect(() => kernels.relu(-4, 1)).toThrow("offsets and sizes must be in [0, 2^31)");
+    expect(() => kernels.relu(2 ** 31, 1)).toThrow(RangeError);
+    expect(() => kernels.relu("0" as unknown as number, 1)).toThrow("arguments must be numbers");
+    expect(() => native().bind(new Float32Array(4) as unknown as ArrayBuffer)).toThrow(
+      "bind() takes an ArrayBuffer",
+    );
+  });
+});
+
+it("a convolutional network asked for kernel=native says the native kernels are dense-only", () => {
+  expect(() =>
+    createConvNetwork(
+      "conv(2, 3), relu",
+      { inputs: 64, outputs: 2, task: "classification", image: { channels: 1, height: 8, width: 8 } },
+      "native",
+    ),
+  ).toThrow("the native kernels compute dense networks only");
+});
