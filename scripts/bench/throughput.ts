@@ -80,7 +80,7 @@ const run = async (label: string, kernel: string, workers: number, batch: number
 };
 
 log(
-  `MNIST MLP 784-128-10, SGD, ${availableParallelism()} cores, Node ${process.version}, dense kernels: ${denseKernelVariant()}\n`,
+  `MNIST MLP 784-128-10, SGD, ${availableParallelism()} cores, Node ${process.version}, WebAssembly dense kernels: ${denseKernelVariant()}, native: ${nativeDenseAddon() ? `${nativeDenseAddon()!.vectorBits}-bit vectors` : "not built"}; scaling trials on the ${kernelName}\n`,
 );
 // The WebAssembly ceiling: 128-bit SIMD is 4 float32 lanes; a core with two vector multiply (or
 // FMA) pipes and two add pipes, as this machine's Zen 5, completes 2 multiply-add pairs per
