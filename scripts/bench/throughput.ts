@@ -6,23 +6,21 @@
  * --vs-pytorch (PyTorch on the same network and data, 2 threads, interleaved with lrsim's
  * trials; needs python3 with torch), --busy (the scaling trials again with one competing
  * CPU-bound process on the machine), --kernel native (the scaling trials on the native kernel,
- * C compiled at install for this CPU, instead of the WebAssembly one).
+ * C compiled at install for this CPU, instead of the WebAssembly one), --fixed-cost (only the
+ * pool's fixed cost per step, a few seconds).
  */
 import { availableParallelism } from "node:os";
-import { createCatalog } from "@lrsim/builtins";
 import {
   denseFlopsPerSample,
   denseKernelVariant,
-  localBackend,
   nativeDenseAddon,
   nativeKernelsUnavailable,
-  planRun,
-  resolveRunConfig,
   type TrainingBackend,
 } from "@lrsim/core";
 import { type GradientPool, PoolBackend } from "@lrsim/parallel";
 import { effectiveClockGHz } from "./clock.ts";
 import { startCpuBurner } from "./cpu-burner.ts";
+import { fixedCostLine, fixedCostTrials } from "./fixed-cost.ts";
 import { type PytorchPeer, peerUnavailable, startPytorchPeer } from "./pytorch-peer.ts";
 import { measureSteps, mnistBackend } from "./steps.ts";
 
@@ -30,6 +28,7 @@ const quick = process.argv.includes("--quick");
 const json = process.argv.includes("--json");
 const vsPytorch = process.argv.includes("--vs-pytorch");
 const busy = process.argv.includes("--busy");
+const fixedCostOnly = process.argv.includes("--fixed-cost");
 /** The dense kernel of the scaling trials: --kernel native (C compiled for this CPU) or wasm. */
 const kernelArg = process.argv.indexOf("--kernel");
 const kernel = kernelArg > 0 ? process.argv[kernelArg + 1]! : "wasm";
@@ -40,7 +39,6 @@ if (kernel !== "wasm" && kernel !== "native") {
 const kernelName = kernel === "native" ? "native kernel" : "wasm SIMD kernel";
 /** PyTorch's threads: as many as lrsim's workers in the comparison. */
 const PEER_THREADS = 2;
-const catalog = createCatalog();
 const log = (text: string) => {
   if (!json) console.log(text);
 };
@@ -61,6 +59,13 @@ const measure = (backend: TrainingBackend, batch: number, seconds: number) =>
   measureSteps(backend, batch, seconds, 3);
 
 const pools = new Map<number, GradientPool>();
+if (fixedCostOnly) {
+  // The pool's fixed cost per step alone, on fresh pools (the full run measures it last).
+  const trials = await fixedCostTrials(pools, quick ? 0.2 : 0.5);
+  for (const pool of pools.values()) await pool.close();
+  console.log(json ? JSON.stringify({ stepOverheadTrials: trials }, null, 2) : fixedCostLine(trials));
+  process.exit(0);
+}
 const results: Measurement[] = [];
 const seconds = quick ? 1 : 3;
 const run = async (label: string, kernel: string, workers: number, batch: number) => {
@@ -75,7 +80,7 @@ const run = async (label: string, kernel: string, workers: number, batch: number
 };
 
 log(
-  `MNIST MLP 784-128-10, SGD, ${availableParallelism()} cores, Node ${process.version}, dense kernels: ${denseKernelVariant()}\n`,
+  `MNIST MLP 784-128-10, SGD, ${availableParallelism()} cores, Node ${process.version}, WebAssembly dense kernels: ${denseKernelVariant()}, native: ${nativeDenseAddon() ? `${nativeDenseAddon()!.vectorBits}-bit vectors` : "not built"}; scaling trials on the ${kernelName}\n`,
 );
 // The WebAssembly ceiling: 128-bit SIMD is 4 float32 lanes; a core with two vector multiply (or
 // FMA) pipes and two add pipes, as this machine's Zen 5, completes 2 multiply-add pairs per
@@ -200,36 +205,7 @@ if (busy) {
   }
 }
 
-// Per-step overhead: a step whose compute is negligible (a 2-parameter model on 8 samples)
-// costs the handshake plus the sharded reduce: that is the pool's fixed cost per step. Five
-// trials each (alternating worker counts), all reported, since a spike says as much as the median.
-const tinyPlan = (chunkSize: number | "auto") =>
-  planRun(
-    resolveRunConfig({
-      model: "linear",
-      dataset: "line",
-      schedule: "constant(lr=0.001)",
-      batchSize: 8,
-      chunkSize,
-    }),
-    catalog,
-  );
-// One chunk: only worker 0 takes part, whatever the pool's size. Two chunks of 4: with 2
-// workers both take part, so this measures the handshake and barrier of two threads.
-const oneChunk = await tinyPlan("auto");
-const twoChunks = await tinyPlan(4);
-const overheadTrials: Record<string, number[]> = { "0": [], "1": [], "2": [], "2, both taking part": [] };
-for (let trial = 0; trial < 5; trial++)
-  for (const [key, workers, plan] of [
-    ["0", 0, oneChunk],
-    ["1", 1, oneChunk],
-    ["2", 2, oneChunk],
-    ["2, both taking part", 2, twoChunks],
-  ] as const) {
-    const backend = workers === 0 ? await localBackend(plan) : await pools.get(workers)!.backend(plan);
-    overheadTrials[key]!.push((await measure(backend, 8, quick ? 0.2 : 0.5)).msPerStep * 1000);
-    await backend.close();
-  }
+const overheadTrials = await fixedCostTrials(pools, quick ? 0.2 : 0.5);
 const overhead = Object.fromEntries(Object.entries(overheadTrials).map(([k, v]) => [k, median(v)]));
 
 // Peak memory for the largest batch: the whole MNIST training set as one batch, 2 workers.
@@ -283,17 +259,20 @@ const summary = {
   busyScaling: busy ? scalingSummary(scaling.busy) : undefined,
   stepOverheadMicroseconds: overhead,
   stepOverheadTrials: overheadTrials,
-  /** Per step round, ms: each phase as the mean over workers; `outside` = the handshake (dispatch, wake-up). */
+  /**
+   * Per step round, ms: `compute` from posting the command until the last chunk was done
+   * (wake-ups included), `reduce` from then until the last parameter block was done (reduce and
+   * update), `handshake` the rest of the round until the main thread resumed.
+   */
   stepPhases: Object.fromEntries(
     [...phasesByBatch].map(([key, p]) => {
       const per = (ms: number) => (p.steps > 0 ? ms / p.steps : 0);
-      const [compute, wait, reduce, step] = [p.computeMs, p.waitMs, p.reduceMs, p.stepMs].map(per) as [
-        number,
+      const [compute, reduce, step] = [p.computeMs, p.reduceMs, p.stepMs].map(per) as [
         number,
         number,
         number,
       ];
-      return [key, { steps: p.steps, compute, wait, reduce, outside: step - compute - wait - reduce, step }];
+      return [key, { steps: p.steps, compute, reduce, handshake: step - compute - reduce, step }];
     }),
   ),
   fullBatch: {
@@ -327,12 +306,10 @@ else {
     if (p.steps === 0) continue;
     const [batch, workers] = key.split("/");
     log(
-      `step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: compute ${p.compute.toFixed(2)} + barrier wait ${p.wait.toFixed(2)} + reduce/update ${p.reduce.toFixed(2)} + handshake ${p.outside.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
+      `step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: chunks (from posting) ${p.compute.toFixed(2)} + reduce/update ${p.reduce.toFixed(2)} + handshake back ${p.handshake.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
     );
   }
-  log(
-    `fixed cost per step (tiny model), median of 5: in-process ${overhead["0"]!.toFixed(0)} µs, 1 worker ${overhead["1"]!.toFixed(0)} µs, 2 workers ${overhead["2"]!.toFixed(0)} µs (trials: ${overheadTrials["2"]!.map((x) => x.toFixed(0)).join(", ")}), 2 workers both taking part ${overhead["2, both taking part"]!.toFixed(0)} µs (trials: ${overheadTrials["2, both taking part"]!.map((x) => x.toFixed(0)).join(", ")})`,
-  );
+  log(fixedCostLine(overheadTrials));
   log(
     `peak RSS with the whole training set (8,000) as one batch on 2 workers: ${summary.fullBatch.peakRssMiB.toFixed(0)} MiB`,
   );

@@ -15,11 +15,10 @@ import {
   updatePartialsLength,
 } from "@lrsim/core";
 import type { GradientPool } from "./gradient-pool.ts";
-import { PartySize } from "./party-size.ts";
 import {
-  BARRIER,
   COMMAND,
   CONTROL,
+  CURSOR,
   FLAG,
   type PluginRef,
   RESULT,
@@ -29,6 +28,7 @@ import {
   VALUES,
 } from "./protocol.ts";
 import { createSharedArena } from "./reduce-kernel.ts";
+import { untilChanged } from "./until-changed.ts";
 
 function pluginRef(chosen: RunPlan["model"] | RunPlan["optimizer"], kind: string): PluginRef {
   if (!chosen.source)
@@ -40,19 +40,21 @@ function pluginRef(chosen: RunPlan["model"] | RunPlan["optimizer"], kind: string
  * A training backend on the worker pool. Each worker runs one long task per run (a serve loop,
  * see worker.ts) that takes commands from a shared control block, so a step is a handshake in
  * shared memory rather than a message round trip. A batch is cut into chunks of `chunkSize`
- * samples; workers claim chunks one at a time from a shared counter and compute each into its
- * own slot (a busy or descheduled worker simply takes fewer), meet the others at a barrier, then adds the slots in chunk order into its own parameter slice and (after the
- * last round) applies the optimizer there. No thread touches the whole parameter vector
- * serially, and the arithmetic is the in-process backend's, bit for bit.
+ * samples; workers claim chunks one at a time and compute each into its own slot, then claim
+ * blocks of parameters, add the slots into each in chunk order and (after the last round) run
+ * the optimizer's stages and update there. Work is claimed, never dealt, so a busy or
+ * descheduled worker simply takes less, and nobody waits for a worker, only for claimed items.
+ * No thread touches the whole parameter vector serially, and the arithmetic is the in-process
+ * backend's, bit for bit.
  */
 export class PoolBackend implements TrainingBackend {
   readonly params: Float32Array;
   readonly threads: number;
   private readonly results: Float64Array;
   private readonly indices: Int32Array;
-  private readonly barrier: Int32Array;
+  private readonly cursor: BigInt64Array;
   private readonly chunkSize: number | "auto";
-  private readonly phases = { steps: 0, computeMs: 0, waitMs: 0, reduceMs: 0, stepMs: 0 };
+  private readonly phases = { steps: 0, computeMs: 0, reduceMs: 0, stepMs: 0 };
   private roundsSeen = 0;
   private readonly control: Int32Array;
   private readonly values: Float64Array;
@@ -66,8 +68,6 @@ export class PoolBackend implements TrainingBackend {
   /** Wakes the main thread's wait when a serve task fails. */
   private wake: (() => void) | undefined;
   private readonly slotCount: number;
-  /** How many workers each step round wakes (see {@link PartySize}). */
-  private readonly partySize: PartySize;
 
   private constructor(
     private readonly pool: GradientPool,
@@ -81,13 +81,12 @@ export class PoolBackend implements TrainingBackend {
     );
     this.results = new Float64Array(session.memory.results);
     this.indices = new Int32Array(session.memory.indices);
-    this.barrier = new Int32Array(session.memory.barrier);
+    this.cursor = new BigInt64Array(session.memory.cursor);
     this.control = new Int32Array(session.memory.control);
     this.values = new Float64Array(session.memory.values);
     this.chunkSize = plan.config.chunkSize;
     this.slotCount = session.memory.slotCount;
     this.threads = pool.workers;
-    this.partySize = new PartySize(pool.workers);
   }
 
   get dataset() {
@@ -127,12 +126,12 @@ export class PoolBackend implements TrainingBackend {
       paramsOffset,
       stateOffset,
       results: new SharedArrayBuffer(8 * RESULT.stride * maxChunks),
-      barrier: new SharedArrayBuffer(4 * BARRIER.length),
+      cursor: new SharedArrayBuffer(8),
       indices: new SharedArrayBuffer(4 * data.train.size),
       stateSizes,
       partials: new SharedArrayBuffer(8 * updatePartialsLength(optimizer, clipGradNorm, P)),
       control: new SharedArrayBuffer(4 * CONTROL.length(pool.workers)),
-      values: new SharedArrayBuffer(8 * (VALUES.blocks(pool.workers) + Math.ceil(P / NORM_BLOCK))),
+      values: new SharedArrayBuffer(8 * (VALUES.blocks + Math.ceil(P / NORM_BLOCK))),
     };
     const params = new Float32Array(memory.arena.buffer, paramsOffset, P);
     initParameters(plan, model, params);
@@ -176,7 +175,7 @@ export class PoolBackend implements TrainingBackend {
           if (end.end === "failed") this.fail(errorFromWire(end.error), false);
           else if (end.end === "abandoned")
             this.fail(
-              new Error("a worker gave up at the step barrier although no task of the step failed"),
+              new Error("a worker gave up waiting for a step although no task of the step failed"),
               true,
             );
         },
@@ -188,8 +187,8 @@ export class PoolBackend implements TrainingBackend {
   /** Records a serve task's failure (the cause, not a task that merely gave up) and releases the others. */
   private fail(error: unknown, abandoned: boolean): void {
     if (!this.failure || (this.failure.abandoned && !abandoned)) this.failure = { error, abandoned };
-    Atomics.store(this.barrier, BARRIER.abort, 1);
-    Atomics.notify(this.barrier, BARRIER.generation);
+    Atomics.store(this.control, CONTROL.abort, 1);
+    Atomics.notify(this.cursor, 0);
     this.wake?.();
   }
 
@@ -212,12 +211,13 @@ export class PoolBackend implements TrainingBackend {
   }
 
   /**
-   * Runs one command on `parties` workers: fill the control block, move the generation on, post
-   * it to their mailboxes, and wait (without blocking the event loop) until all have counted
-   * themselves done. If a worker fails, the others are stopped and the failure is thrown. There
-   * is no deadline: serve tasks of another run sharing the pool may hold the threads for a while
-   * (runs on one pool then take turns), and a worker stuck at the barrier gives up by itself
-   * after two minutes.
+   * Runs one command on `parties` workers: fill the control block, move the generation on, open
+   * the claim cursor at the command's first phase, post the generation to their mailboxes, and
+   * wait (without blocking the event loop) until its last item is done — not for every worker:
+   * one that wakes late finds the command over and touches nothing. If a worker fails, the
+   * others are stopped and the failure is thrown. There is no deadline: serve tasks of another
+   * run sharing the pool may hold the threads for a while (runs on one pool then take turns),
+   * and a worker stuck waiting for another's item gives up by itself after two minutes.
    */
   private async command(
     command: number,
@@ -228,12 +228,13 @@ export class PoolBackend implements TrainingBackend {
     const control = this.control;
     fill(control);
     Atomics.store(control, CONTROL.parties, parties);
-    Atomics.store(control, CONTROL.nextChunk, 0);
-    Atomics.store(control, CONTROL.done, 0);
-    Atomics.store(this.barrier, BARRIER.arrivals, 0);
-    Atomics.store(this.barrier, BARRIER.abort, 0);
+    Atomics.store(control, CONTROL.completed, 0);
+    Atomics.store(control, CONTROL.nonFinite, 0);
+    Atomics.store(control, CONTROL.abort, 0);
     Atomics.store(control, CONTROL.command, command);
-    this.post(Atomics.add(control, CONTROL.generation, 1) + 1, parties);
+    const generation = Atomics.add(control, CONTROL.generation, 1) + 1;
+    Atomics.store(this.cursor, 0, CURSOR.pack(generation, 0, 0));
+    this.post(generation, parties);
     for (;;) {
       const done = Atomics.load(control, CONTROL.done);
       if (this.failure) {
@@ -241,11 +242,12 @@ export class PoolBackend implements TrainingBackend {
         await this.stopServers();
         throw this.failure.error;
       }
-      if (done === parties) return;
-      const waiting = Atomics.waitAsync(control, CONTROL.done, done, 1000);
-      if (waiting.async)
+      if (done === generation) return;
+      // No timeout (see untilChanged); a failing serve task wakes this wait through `wake`.
+      const changed = untilChanged(control, CONTROL.done, done);
+      if (changed)
         await Promise.race([
-          waiting.value,
+          changed,
           new Promise<void>((resolve) => {
             this.wake = resolve;
           }),
@@ -271,9 +273,8 @@ export class PoolBackend implements TrainingBackend {
     for (let first = 0; first < chunks; first += this.slotCount) {
       const last = Math.min(chunks, first + this.slotCount);
       const finalize = last === chunks;
-      const started = performance.now();
-      const parties = this.partySize.choose(last - first);
-      await this.command(COMMAND.step, parties, (control) => {
+      const started = performance.timeOrigin + performance.now();
+      await this.command(COMMAND.step, Math.min(workers, last - first), (control) => {
         control[CONTROL.firstChunk] = first;
         control[CONTROL.lastChunk] = last;
         control[CONTROL.chunkSize] = chunkSize;
@@ -282,8 +283,7 @@ export class PoolBackend implements TrainingBackend {
         control[CONTROL.flags] =
           (norms ? FLAG.norms : 0) | (first === 0 ? FLAG.firstRound : 0) | (finalize ? FLAG.finalize : 0);
       });
-      this.recordPhases(performance.now() - started, parties);
-      this.learnPartySize(last - first, parties);
+      this.recordPhases(started);
       for (let c = first; c < last; c++) {
         const slot = c - first;
         loss += this.results[RESULT.stride * slot + RESULT.loss]!;
@@ -294,13 +294,11 @@ export class PoolBackend implements TrainingBackend {
         }
       }
       if (finalize) {
-        for (let k = 0; k < parties; k++)
-          if (this.values[VALUES.perWorker + VALUES.perWorkerStride * k + 3] === 0) gradientFinite = false;
+        if (Atomics.load(this.control, CONTROL.nonFinite) !== 0) gradientFinite = false;
         if (norms) {
           // Blocks in order: the same sum as the in-process backend's.
-          const base = VALUES.blocks(workers);
           for (let b = 0; b < Math.ceil(this.session.parameterCount / NORM_BLOCK); b++)
-            bigSquared += this.values[base + b]!;
+            bigSquared += this.values[VALUES.blocks + b]!;
         }
       }
     }
@@ -311,41 +309,29 @@ export class PoolBackend implements TrainingBackend {
     return { loss: loss / size, correct, noise, gradientFinite };
   }
 
-  /** Tells {@link PartySize} how this round's workers spent it. */
-  private learnPartySize(chunks: number, parties: number): void {
-    if (parties <= 1) return;
-    const at = (w: number, k: number) => this.values[VALUES.perWorker + VALUES.perWorkerStride * w + k]!;
-    const compute = Array.from({ length: parties }, (_, w) => at(w, 0));
-    const wait = Array.from({ length: parties }, (_, w) => at(w, 1));
-    this.partySize.record(chunks, compute, wait);
-  }
-
   /**
-   * Adds a round's phase times (mean over the workers that took part) to {@link phaseTimes};
-   * the first round opens the session and is left out.
+   * Adds a round's phase times to {@link phaseTimes}, from `started` (when the main thread began
+   * the command, ms since the epoch); the first round opens the session and is left out.
    */
-  private recordPhases(stepMs: number, parties: number): void {
+  private recordPhases(started: number): void {
     if (this.roundsSeen++ === 0) return;
-    const mean = (k: number) => {
-      let sum = 0;
-      for (let w = 0; w < parties; w++)
-        sum += this.values[VALUES.perWorker + VALUES.perWorkerStride * w + k]!;
-      return sum / parties;
-    };
+    const chunksDone = this.values[VALUES.chunksDoneAt]!;
+    const blocksDone = this.values[VALUES.blocksDoneAt]!;
+    const ended = performance.timeOrigin + performance.now();
     this.phases.steps++;
-    this.phases.computeMs += mean(0);
-    this.phases.waitMs += mean(1);
-    this.phases.reduceMs += mean(2);
-    this.phases.stepMs += stepMs;
+    this.phases.computeMs += chunksDone - started;
+    this.phases.reduceMs += blocksDone - chunksDone;
+    this.phases.stepMs += ended - started;
   }
 
   /**
-   * Where step rounds spent their time so far, in ms summed over rounds: each phase as the mean
-   * over workers (computing chunks, waiting at the barrier, reducing and updating their slice)
-   * and the whole round as the main thread saw it — the difference is the handshake. The first
-   * round (which also opens the session in every worker) is left out. `pnpm bench` prints it.
+   * Where step rounds spent their time so far, in ms summed over rounds: from posting the
+   * command until the last chunk was done (waking workers and computing chunks), from then
+   * until the last parameter block was done (reducing and updating), and the whole round as the
+   * main thread saw it (the rest is the handshake back). The first round (which also opens the
+   * session in every worker) is left out. `pnpm bench` prints it.
    */
-  phaseTimes(): { steps: number; computeMs: number; waitMs: number; reduceMs: number; stepMs: number } {
+  phaseTimes(): { steps: number; computeMs: number; reduceMs: number; stepMs: number } {
     return { ...this.phases };
   }
 

@@ -48,8 +48,8 @@ interface SharedMemory {
   readonly stateOffset: number;
   /** Float64 [RESULT.stride x max chunks]: each chunk's loss sum, correct count and |gradient|^2 (see {@link RESULT}). */
   readonly results: SharedArrayBuffer;
-  /** Int32 [BARRIER.length]: the step barrier (see {@link BARRIER}). */
-  readonly barrier: SharedArrayBuffer;
+  /** BigInt64 [1]: the command's claim cursor, its generation, phase and next item (see {@link CURSOR}). */
+  readonly cursor: SharedArrayBuffer;
   /** Int32 [train size]: the current batch's sample indices. */
   readonly indices: SharedArrayBuffer;
   /** Lengths of the optimizer's allocations, in order. */
@@ -67,14 +67,17 @@ interface SharedMemory {
 
 /**
  * Slots of the Int32 control block. The main thread fills in a command, moves `generation` on,
- * and posts the new generation to the mailbox of each worker taking part (`parties` of them,
- * workers 0 to parties - 1), notifying each; every one of them runs it and adds one to `done`.
- * A worker not taking part is neither woken nor waited for: a one-chunk step on two workers
- * costs what it costs on one. The block is rewritten only once all parties are done, so a woken
- * worker always reads its own command.
+ * sets the claim cursor to the command's first phase (see {@link CURSOR}), and posts the new
+ * generation to the mailbox of each worker taking part (`parties` of them, workers 0 to
+ * parties - 1), notifying each. Workers claim the command's items phase by phase; whoever
+ * completes the last item of the last phase stores the generation in `done`. No one waits for a
+ * worker, only for claimed work: a worker that wakes after its command has ended finds the
+ * cursor tagged with another generation and touches nothing. A worker not taking part is
+ * neither woken nor waited for: a one-chunk step on two workers costs what it costs on one.
  */
 export const CONTROL = {
   generation: 0,
+  /** The generation of the last command whose every item is done. */
   done: 1,
   command: 2,
   /** First and past-the-last chunk index of the round (a batch may take several rounds). */
@@ -86,27 +89,42 @@ export const CONTROL = {
   flags: 7,
   /** The optimizer step number (1 for the first update). */
   step: 8,
-  /**
-   * The next unclaimed chunk of the round, counted from 0: each worker takes chunks with
-   * `Atomics.add` until none are left, so a worker the OS set aside does not hold up the
-   * others. Which worker computes a chunk does not change its slot, so sums stay in chunk order.
-   */
-  nextChunk: 9,
-  /** Workers taking part in this command: no more than it has chunks. */
-  parties: 10,
+  /** Workers woken for this command: no more than it has chunks. */
+  parties: 9,
+  /** Items of the current phase done so far; the one who completes the last opens the next phase. */
+  completed: 10,
+  /** Set by a reduced block of the mean gradient holding a NaN or an infinity. */
+  nonFinite: 11,
+  /** Set when a worker failed (or the main thread gave up): nobody waits for its items any more. */
+  abort: 12,
   /** First of the mailboxes, one per worker: the generation of the command it is to run next. */
-  mailboxes: 11,
+  mailboxes: 13,
   /** Int32 slots of the block for `workers` workers. */
-  length: (workers: number) => 11 + workers,
+  length: (workers: number) => 13 + workers,
 } as const;
 
 /**
- * Slots of the Int32 step barrier. Each worker adds one to `arrivals`; the last to arrive resets
- * it to 0, then bumps `generation` and notifies, which releases the others waiting on
- * `generation`. A failing worker (or the main thread giving up) sets `abort`, so nobody waits
- * for a party that will never arrive.
+ * The claim cursor: one BigInt64 word holding a command's generation (high 32 bits), its phase
+ * (8 bits) and the next unclaimed item of that phase (24 bits). Workers claim an item with a
+ * compare-and-exchange of the whole word, so a claim succeeds only for the command and phase
+ * the claimer read — a worker that wakes late, after its command ended, cannot take an item of
+ * the next one. Phases run in order: a step round computes its chunks (phase 0: item = chunk),
+ * reduces the slots into the gradient by parameter blocks (phase 1: item = block of NORM_BLOCK
+ * parameters), and on its last round runs the update's stages by blocks (phases 2...); an
+ * evaluation has phase 0 only. Which worker takes an item never changes a result: chunks keep
+ * their slots, blocks their place in the sums.
  */
-export const BARRIER = { arrivals: 0, generation: 1, abort: 2, length: 3 } as const;
+export const CURSOR = {
+  /** Past the last phase: every item of the command is done. */
+  end: 0xff,
+  pack(generation: number, phase: number, item: number): bigint {
+    return (BigInt(generation >>> 0) << 32n) | (BigInt(phase) << 24n) | BigInt(item);
+  },
+  /** Unsigned, as packed (the word is stored signed: generations from 2^31 make it negative). */
+  generation: (cursor: bigint) => Number(BigInt.asUintN(32, cursor >> 32n)),
+  phase: (cursor: bigint) => Number((cursor >> 24n) & 0xffn),
+  item: (cursor: bigint) => Number(cursor & 0xffffffn),
+} as const;
 
 /**
  * Layout of the Float64 per-chunk results: chunk `c`'s values start at `RESULT.stride * c`,
@@ -130,43 +148,15 @@ export const FLAG = {
 } as const;
 
 /**
- * Layout of the Float64 values block: lr and momentum (NaN: none), then per worker its compute,
- * barrier-wait and reduce milliseconds and a finite-gradient flag, then |mean gradient|^2 per
- * NORM_BLOCK block of parameters.
+ * Layout of the Float64 values block: lr and momentum (NaN: none), when the round's last chunk
+ * and its last block were done (ms since the epoch, `performance.timeOrigin +
+ * performance.now()`, for the phase times), then |mean gradient|^2 per NORM_BLOCK block of
+ * parameters.
  */
-export const VALUES = {
-  lr: 0,
-  momentum: 1,
-  perWorker: 2,
-  perWorkerStride: 4,
-  /** Index of the first norm block for `workers` workers. */
-  blocks: (workers: number) => 2 + 4 * workers,
-} as const;
+export const VALUES = { lr: 0, momentum: 1, chunksDoneAt: 2, blocksDoneAt: 3, blocks: 4 } as const;
 
 /** `[slot, start, end)`: a chunk of the batch (positions in `indices`) and the slot it fills. */
 export type ChunkJob = readonly [slot: number, start: number, end: number];
-
-/** The last round of a step: divide by the batch size and apply the optimizer to the slice. */
-interface Finalize {
-  readonly batchSize: number;
-  readonly lr: number;
-  readonly momentum: number | undefined;
-  readonly step: number;
-}
-
-/** The reduce half of a step task: add the round's slots into one parameter slice, in slot order. */
-export interface ReduceWork {
-  readonly from: number;
-  readonly to: number;
-  /** Slots filled in this round, added in slot order. */
-  readonly slots: number;
-  /** First round of the batch: start the sum from zero. */
-  readonly first: boolean;
-  /** Compute chunk norms and return the mean gradient's squared norm by blocks (noise scale). */
-  readonly norms: boolean;
-  /** Set on the last round. */
-  readonly finalize: Finalize | undefined;
-}
 
 /**
  * The one kind of task the pool runs: worker `worker` of `workers` serves the session's commands
@@ -187,23 +177,11 @@ export type Task = ServeTask;
 
 /**
  * How a serve task ends, as its result (a task never throws on purpose: structured clone would
- * strip an LrsimError to a bare Error). `stopped`: told to stop. `abandoned`: gave up waiting at
- * the barrier for a task of the same step that failed, so its own end says nothing. `failed`:
+ * strip an LrsimError to a bare Error). `stopped`: told to stop. `abandoned`: gave up waiting
+ * for an item of its command that a failed task had claimed, so its own end says nothing. `failed`:
  * the error, as plain data the main thread rebuilds with its code (see `errorFromWire`).
  */
 export type ServeEnd =
   | { readonly end: "stopped" }
   | { readonly end: "abandoned" }
   | { readonly end: "failed"; readonly error: WireError };
-
-/**
- * What a worker's reduction of its parameter slice yields (it copies this into the values
- * block): squared norms summed per block of NORM_BLOCK parameters (its slice is whole blocks),
- * in block order, so the main thread can add all blocks in the in-process backend's order.
- */
-export interface ReduceResult {
-  /** Blocks of |mean gradient|^2 (after the last round, when `norms` was asked). */
-  readonly gradBlocks: readonly number[];
-  /** False when this slice of the mean gradient has a NaN or infinite entry. */
-  readonly finite: boolean;
-}

@@ -13,7 +13,7 @@ export interface RunSlots {
 
 /**
  * Largest starting batch for which several runs at once beat one run on every worker. A step
- * of a small batch is too little work to split across threads: the barrier and the reduction
+ * of a small batch is too little work to split across threads: the handshake and the reduction
  * per step cost as much as the chunk gradients, so two runs on one thread each finish sooner
  * than the same two runs one after the other on two threads. Measured in docs/sweeps.md
  * ("One run on all workers, or several at once"); above this batch the split pays and runs

@@ -22,12 +22,13 @@ export function updatePartialsLength(
  * optimizer — in stages, because both need sums over the whole vector (the gradient's norm,
  * LARS's and LAMB's layer norms) before any element can change. Each stage gathers partial sums
  * per fixed block of {@link NORM_BLOCK} parameters into `partials` (shared memory in the worker
- * pool), then, after a barrier, every slice adds the blocks up in block order itself. A block
- * is never split between workers, so the totals — and the update — are the same bits for any
- * worker count, and the in-process backend (one slice, no barrier) computes the same.
+ * pool), then, once every block has gathered, each range adds the blocks up in block order
+ * itself. A block is never split between workers, so the totals — and the update — are the
+ * same bits for any worker count, and the in-process backend (one range, no wait) computes the
+ * same.
  *
- * The worker pool runs, on each worker's slice: for each stage `gather`, barrier, `combine`;
- * then `step`. {@link runWhole} does the same in one thread.
+ * The worker pool runs, block by claimed block: for each stage `gather`, then (once every
+ * block gathered) `combine`; then `step`. {@link runWhole} does the same in one thread.
  */
 export class ParameterUpdate {
   readonly stages: readonly Stage[];

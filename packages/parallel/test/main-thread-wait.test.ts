@@ -1,0 +1,37 @@
+import { createCatalog } from "@lrsim/builtins";
+import { planRun, resolveRunConfig } from "@lrsim/core";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { GradientPool } from "../src/index.ts";
+
+const pool = new GradientPool({ workers: 2 });
+afterAll(() => pool.close());
+
+describe("the main thread's wait for a step", () => {
+  it("never arms a timeout: each would linger in Node's platform until it expires, and their expiry stalls the event loop", async () => {
+    // Two chunks of 4 on two workers: both take part in every step, as in `pnpm bench`'s fixed cost.
+    const plan = await planRun(
+      resolveRunConfig({
+        model: "linear",
+        dataset: "line",
+        schedule: "constant(lr=0.001)",
+        batchSize: 8,
+        chunkSize: 4,
+      }),
+      createCatalog(),
+    );
+    const backend = await pool.backend(plan);
+    const waitAsync = vi.spyOn(Atomics, "waitAsync");
+    try {
+      const order = Int32Array.from({ length: backend.dataset.train.size }, (_, i) => i);
+      for (let step = 1; step <= 200; step++)
+        await backend.step(order, 0, 8, { lr: 0.001, momentum: undefined, step });
+      // The workers are still computing when the main thread first looks, so it waits at least once.
+      expect(waitAsync).toHaveBeenCalled();
+      const timeouts = waitAsync.mock.calls.map((call) => call[3]).filter((t) => t !== undefined);
+      expect(timeouts).toEqual([]);
+    } finally {
+      waitAsync.mockRestore();
+      await backend.close();
+    }
+  });
+});
