@@ -43,7 +43,7 @@ for (const batch of batches) {
     const per = (ms: number) => (ms / p.steps).toFixed(2);
     const ratio = median(rates[k]!.map((r, i) => r / rates[0]![i]!));
     console.log(
-      `${kernel}, batch ${batch}, ${workers} worker(s), chunks of ${String(sizes[k]).padStart(4)}: ${Math.round(median(rates[k]!)).toLocaleString("en-US")} samples/s (${ratio.toFixed(2)}x ${sizes[0]}); per step: compute ${per(p.computeMs)} + barrier ${per(p.waitMs)} + reduce/update ${per(p.reduceMs)} ms of ${per(p.stepMs)}`,
+      `${kernel}, batch ${batch}, ${workers} worker(s), chunks of ${String(sizes[k]).padStart(4)}: ${Math.round(median(rates[k]!)).toLocaleString("en-US")} samples/s (${ratio.toFixed(2)}x ${sizes[0]}); per step: chunks ${per(p.computeMs)} + reduce/update ${per(p.reduceMs)} ms of ${per(p.stepMs)}`,
     );
   }
   for (const backend of backends) await backend.close();
