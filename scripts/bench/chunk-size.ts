@@ -3,12 +3,14 @@
  * whole-step throughput and phase times with given chunk sizes instead of the automatic one, each
  * on its own pool, trials alternated (a slow moment of the shared machine hits all); medians of
  * samples/s and of the per-trial ratios to the first size. Defaults: batches 2048,8000, 1 worker,
- * chunk sizes 256,512,1024, 7 trials, the wasm kernel (or `native`). Fewer, larger chunks mean fewer gradient slots to reduce (and
+ * chunk sizes 256,512,1024, 7 trials, the wasm kernel (or `native`). `--busy` (last) runs one
+ * competing CPU-bound process throughout. Fewer, larger chunks mean fewer gradient slots to reduce (and
  * fewer per-chunk passes over the parameters), but fewer pieces to share among workers.
  */
 import { createCatalog } from "@lrsim/builtins";
 import { planRun, resolveRunConfig } from "@lrsim/core";
 import { GradientPool, type PoolBackend } from "@lrsim/parallel";
+import { startCpuBurner } from "./cpu-burner.ts";
 import { measureSteps } from "./steps.ts";
 
 const catalog = createCatalog();
@@ -17,7 +19,8 @@ const batches = list(2, "2048,8000");
 const workers = Number(process.argv[3] ?? 1);
 const sizes = list(4, "256,512,1024");
 const trials = Number(process.argv[5] ?? 7);
-const kernel = process.argv[6] ?? "wasm";
+const kernel = process.argv[6] && process.argv[6] !== "--busy" ? process.argv[6] : "wasm";
+const burner = process.argv.includes("--busy") ? startCpuBurner() : undefined;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 // One pool per size: a pool serves one run at a time.
@@ -49,3 +52,4 @@ for (const batch of batches) {
   for (const backend of backends) await backend.close();
 }
 for (const pool of pools) await pool.close();
+burner?.stop();
