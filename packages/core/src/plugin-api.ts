@@ -51,7 +51,15 @@ export {
 /** @public */
 export { type LossOptions, meanSquaredError, softmaxCrossEntropy } from "./nn/losses.ts";
 /** @public */
+export { type AdadeltaSettings, adadeltaUpdate } from "./optim/adadelta-update.ts";
+/** @public */
+export { type AdagradSettings, adagradUpdate } from "./optim/adagrad-update.ts";
+/** @public */
+export { type AdamSettings, adamUpdate } from "./optim/adam-update.ts";
+/** @public */
 export { forEachGroupIn } from "./optim/groups.ts";
+/** @public */
+export { type RmspropSettings, rmspropUpdate } from "./optim/rmsprop-update.ts";
 /** @public */
 export {
   type Allocate,

@@ -92,6 +92,54 @@ describe("a run is bit-for-bit identical at any worker count", () => {
       },
     ],
     [
+      "adamw with amsgrad (its SIMD update in the pool, the loop in-process)",
+      {
+        schedule: "cosine(lr=0.01)",
+        model: "mlp(hidden=[16])",
+        dataset: "teacher(n=600, inputs=6, outputs=3)",
+        optimizer: "adamw(amsgrad=true)",
+        batchSize: 60,
+        epochs: 2,
+        chunkSize: 16,
+      },
+    ],
+    [
+      "centred rmsprop with momentum and weight decay",
+      {
+        schedule: "constant(lr=0.003)",
+        model: "mlp(hidden=[16])",
+        dataset: "blobs(n=600, classes=3, features=5)",
+        optimizer: "rmsprop(centered=true, momentum=0.9, weightDecay=0.0001)",
+        batchSize: 60,
+        epochs: 2,
+        chunkSize: 16,
+      },
+    ],
+    [
+      "adagrad with weight decay and an initial accumulator",
+      {
+        schedule: "constant(lr=0.05)",
+        model: "mlp(hidden=[16])",
+        dataset: "blobs(n=600, classes=3, features=5)",
+        optimizer: "adagrad(weightDecay=0.001, initialAccumulatorValue=0.1, lrDecay=0.01)",
+        batchSize: 60,
+        epochs: 2,
+        chunkSize: 16,
+      },
+    ],
+    [
+      "adadelta with weight decay",
+      {
+        schedule: "constant(lr=1)",
+        model: "mlp(hidden=[16])",
+        dataset: "blobs(n=600, classes=3, features=5)",
+        optimizer: "adadelta(weightDecay=0.001)",
+        batchSize: 60,
+        epochs: 2,
+        chunkSize: 16,
+      },
+    ],
+    [
       "gradient clipping alone, sgd on blobs",
       {
         schedule: "constant(lr=0.5)",

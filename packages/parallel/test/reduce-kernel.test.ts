@@ -7,7 +7,9 @@ import { createSharedArena, reduceKernel } from "../src/reduce-kernel.ts";
  * Float32Array loop, averageGradient's division and finiteness check, blockedSquaredNorm's order.
  */
 describe("the reduction kernel", () => {
-  const P = 1027; // not a multiple of 4: the scalar tail runs too
+  // 1031 = 64 x 16 + 4 + 3: the kernel's loop over whole cache lines, its one-vector loop and its
+  // scalar tail all run
+  const P = 1031;
   const slots = 5;
   const stride = Math.ceil((4 * P) / 64) * 64;
   const setup = () => {
@@ -38,7 +40,7 @@ describe("the reduction kernel", () => {
   });
 
   it("reports a non-finite mean gradient, in the vector part and in the tail", () => {
-    for (const at of [5, P - 1]) {
+    for (const at of [5, 1025, P - 1]) {
       const { kernel, f32 } = setup();
       f32[stride / 4 + 2 * (stride / 4) + at] = Number.POSITIVE_INFINITY;
       expect(kernel.accumulate(0, stride, stride, 0, P, slots, true, 300), `infinity at ${at}`).toBe(0);
@@ -46,6 +48,15 @@ describe("the reduction kernel", () => {
     const { kernel, f32 } = setup();
     f32[stride / 4 + 17] = Number.NaN;
     expect(kernel.accumulate(0, stride, stride, 0, P, slots, true, 300)).toBe(0);
+  });
+
+  it("does not mistake large finite means for an overflow", () => {
+    const { kernel, f32 } = setup();
+    // Neighbouring elements near float32's maximum, whose sum would overflow: still finite.
+    for (const at of [0, 4, 8, 12]) f32[stride / 4 + at] = 3e38;
+    const expected = reference(f32, 1);
+    expect(expected.finite).toBe(true);
+    expect(kernel.accumulate(0, stride, stride, 0, P, slots, true, 1)).toBe(1);
   });
 
   it("computes squared norms in squaredNormRange's order, to the bit", () => {

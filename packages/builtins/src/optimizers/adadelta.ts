@@ -1,4 +1,4 @@
-import { defineOptimizer, param } from "@lrsim/core/plugin-api";
+import { adadeltaUpdate, defineOptimizer, param } from "@lrsim/core/plugin-api";
 import { epsParam, weightDecayParam } from "./common.ts";
 
 /** PyTorch's Adadelta: running averages of squared gradients and squared updates. */
@@ -18,14 +18,7 @@ export const adadelta = defineOptimizer({
     const accDelta = allocate(size);
     return {
       step: (p, g, from, to, hyper) => {
-        for (let i = from; i < to; i++) {
-          const d = g[i]! + weightDecay * p[i]!;
-          const sq = Math.fround(rho * squareAvg[i]! + (1 - rho) * d * d);
-          squareAvg[i] = sq;
-          const delta = (Math.sqrt(accDelta[i]! + eps) / Math.sqrt(sq + eps)) * d;
-          accDelta[i] = rho * accDelta[i]! + (1 - rho) * delta * delta;
-          p[i] = p[i]! - hyper.lr * delta;
-        }
+        adadeltaUpdate(p, g, squareAvg, accDelta, from, to, { lr: hyper.lr, rho, eps, weightDecay });
       },
     };
   },

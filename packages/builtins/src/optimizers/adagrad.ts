@@ -1,4 +1,4 @@
-import { defineOptimizer, param } from "@lrsim/core/plugin-api";
+import { adagradUpdate, defineOptimizer, param } from "@lrsim/core/plugin-api";
 import { epsParam, weightDecayParam } from "./common.ts";
 
 /** PyTorch's Adagrad: sum += g^2; p -= lr / (1 + (step - 1) * lrDecay) * g / (sqrt(sum) + eps). */
@@ -22,13 +22,12 @@ export const adagrad = defineOptimizer({
     const excess = allocate(size);
     return {
       step: (p, g, from, to, hyper) => {
-        const clr = hyper.lr / (1 + (hyper.step - 1) * lrDecay);
-        for (let i = from; i < to; i++) {
-          const d = g[i]! + weightDecay * p[i]!;
-          const s = Math.fround(excess[i]! + initialAccumulatorValue + d * d);
-          excess[i] = s - initialAccumulatorValue;
-          p[i] = p[i]! - (clr * d) / (Math.sqrt(s) + eps);
-        }
+        adagradUpdate(p, g, excess, from, to, {
+          clr: hyper.lr / (1 + (hyper.step - 1) * lrDecay),
+          weightDecay,
+          initial: initialAccumulatorValue,
+          eps,
+        });
       },
     };
   },

@@ -1,5 +1,5 @@
 import type { OptimizerDefinition } from "@lrsim/core/plugin-api";
-import { defineOptimizer, param } from "@lrsim/core/plugin-api";
+import { adamUpdate, defineOptimizer, param } from "@lrsim/core/plugin-api";
 import { epsParam } from "./common.ts";
 
 const adamParams = (weightDecay: number) => ({
@@ -31,8 +31,9 @@ type AdamValues = { beta1: number; beta2: number; eps: number; weightDecay: numb
 /**
  * PyTorch's Adam / AdamW update: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
  * p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps). AdamW first shrinks p by lr * weightDecay.
+ * The element-wise loop is `adamUpdate` (WebAssembly SIMD on the worker pool's memory).
  */
-function adamUpdate(decoupled: boolean) {
+function createAdam(decoupled: boolean) {
   return (
     { beta1, beta2, eps, weightDecay, amsgrad }: AdamValues,
     size: number,
@@ -50,24 +51,16 @@ function adamUpdate(decoupled: boolean) {
         hyper: { lr: number; momentum: number | undefined; step: number },
       ) => {
         const b1 = hyper.momentum ?? beta1;
-        const stepSize = hyper.lr / (1 - b1 ** hyper.step);
-        const correction2 = Math.sqrt(1 - beta2 ** hyper.step);
-        const shrink = decoupled ? 1 - hyper.lr * weightDecay : 1;
-        const l2 = decoupled ? 0 : weightDecay;
-        for (let i = from; i < to; i++) {
-          const pi = decoupled ? Math.fround(p[i]! * shrink) : p[i]!;
-          const d = g[i]! + l2 * pi;
-          const mi = Math.fround(b1 * m[i]! + (1 - b1) * d);
-          const vi = Math.fround(beta2 * v[i]! + (1 - beta2) * d * d);
-          m[i] = mi;
-          v[i] = vi;
-          let second = vi;
-          if (vMax) {
-            second = Math.max(vMax[i]!, vi);
-            vMax[i] = second;
-          }
-          p[i] = pi - (stepSize * mi) / (Math.sqrt(second) / correction2 + eps);
-        }
+        adamUpdate(p, g, m, v, vMax, from, to, {
+          beta1: b1,
+          beta2,
+          eps,
+          l2: decoupled ? 0 : weightDecay,
+          decoupled,
+          shrink: decoupled ? 1 - hyper.lr * weightDecay : 1,
+          stepSize: hyper.lr / (1 - b1 ** hyper.step),
+          correction2: Math.sqrt(1 - beta2 ** hyper.step),
+        });
       },
     };
   };
@@ -79,7 +72,7 @@ export const adam: OptimizerDefinition = defineOptimizer({
   pytorch: "torch.optim.Adam",
   scheduledMomentum: "beta1",
   params: adamParams(0),
-  create: adamUpdate(false),
+  create: createAdam(false),
 });
 
 export const adamw: OptimizerDefinition = defineOptimizer({
@@ -88,5 +81,5 @@ export const adamw: OptimizerDefinition = defineOptimizer({
   pytorch: "torch.optim.AdamW",
   scheduledMomentum: "beta1",
   params: adamParams(0.01),
-  create: adamUpdate(true),
+  create: createAdam(true),
 });

@@ -1,4 +1,4 @@
-import { defineOptimizer, param } from "@lrsim/core/plugin-api";
+import { defineOptimizer, param, rmspropUpdate } from "@lrsim/core/plugin-api";
 import { epsParam, weightDecayParam } from "./common.ts";
 
 /** PyTorch's RMSprop, with its optional centring and momentum. */
@@ -23,23 +23,13 @@ export const rmsprop = defineOptimizer({
     const buffer = allocate(size);
     return {
       step: (p, g, from, to, hyper) => {
-        const mu = hyper.momentum ?? momentum;
-        for (let i = from; i < to; i++) {
-          const d = g[i]! + weightDecay * p[i]!;
-          const sq = Math.fround(alpha * squareAvg[i]! + (1 - alpha) * d * d);
-          squareAvg[i] = sq;
-          let avg: number;
-          if (gradAvg) {
-            const ga = Math.fround(alpha * gradAvg[i]! + (1 - alpha) * d);
-            gradAvg[i] = ga;
-            avg = Math.sqrt(sq - ga * ga) + eps;
-          } else avg = Math.sqrt(sq) + eps;
-          if (mu > 0) {
-            const b = Math.fround(mu * buffer[i]! + d / avg);
-            buffer[i] = b;
-            p[i] = p[i]! - hyper.lr * b;
-          } else p[i] = p[i]! - (hyper.lr * d) / avg;
-        }
+        rmspropUpdate(p, g, squareAvg, gradAvg, buffer, from, to, {
+          lr: hyper.lr,
+          alpha,
+          eps,
+          weightDecay,
+          momentum: hyper.momentum ?? momentum,
+        });
       },
     };
   },

@@ -16,6 +16,62 @@ interface UpdateKernels {
     nesterov: boolean,
     fresh: boolean,
   ): void;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    vMax: number,
+    from: number,
+    to: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    l2: number,
+    shrink: number,
+    decoupled: boolean,
+    stepSize: number,
+    correction2: number,
+    amsgrad: boolean,
+  ): void;
+  rmsprop(
+    p: number,
+    g: number,
+    squareAvg: number,
+    gradAvg: number,
+    buffer: number,
+    from: number,
+    to: number,
+    lr: number,
+    alpha: number,
+    eps: number,
+    weightDecay: number,
+    momentum: number,
+    centered: boolean,
+  ): void;
+  adagrad(
+    p: number,
+    g: number,
+    excess: number,
+    from: number,
+    to: number,
+    clr: number,
+    weightDecay: number,
+    initial: number,
+    eps: number,
+  ): void;
+  adadelta(
+    p: number,
+    g: number,
+    squareAvg: number,
+    accDelta: number,
+    from: number,
+    to: number,
+    lr: number,
+    rho: number,
+    eps: number,
+    weightDecay: number,
+  ): void;
 }
 
 const WASM_FILE = packagedFile(import.meta.url, "../../generated/update.wasm", "update.wasm");
@@ -39,7 +95,11 @@ export function useUpdateKernelsOn(memory: WebAssembly.Memory): void {
   if (registered.length > 4) registered.shift();
 }
 
-function kernelsFor(...arrays: Float32Array[]): UpdateKernels | undefined {
+/**
+ * The SIMD kernels over the memory all of `arrays` live in, if it was registered with
+ * {@link useUpdateKernelsOn}; undefined (run the JavaScript loop) otherwise.
+ */
+export function kernelsFor(...arrays: Float32Array[]): UpdateKernels | undefined {
   const buffer = arrays[0]!.buffer;
   if (arrays.some((a) => a.buffer !== buffer)) return undefined;
   return registered.find((r) => r.buffer === buffer)?.kernels;
