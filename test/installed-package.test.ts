@@ -54,6 +54,24 @@ let install: ShResult;
 /** `npx lrsim ...` in the project. */
 const npxLrsim = (args: readonly string[], cwd = project) => sh("npx", ["lrsim", ...args], { cwd, env });
 
+/** `npx lrsim run` of `model` on `dataset` for one epoch on 2 worker threads completes. */
+async function expectOneEpochOnTwoWorkers(model: string, dataset: string): Promise<void> {
+  const r = await npxLrsim([
+    "run",
+    "--model",
+    model,
+    "--dataset",
+    dataset,
+    "--epochs",
+    "1",
+    "--workers",
+    "2",
+    "--json",
+  ]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout).status).toBe("completed");
+}
+
 beforeAll(async () => {
   mkdirSync(project);
   mkdirSync(loose);
@@ -184,20 +202,7 @@ describe("the installed lrsim, from the user's project", () => {
         "mnist(train=200, test=50)",
       ],
     ]) {
-      const r = await npxLrsim([
-        "run",
-        "--model",
-        model!,
-        "--dataset",
-        dataset!,
-        "--epochs",
-        "1",
-        "--workers",
-        "2",
-        "--json",
-      ]);
-      expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout).status).toBe("completed");
+      await expectOneEpochOnTwoWorkers(model!, dataset!);
     }
   });
 
@@ -205,20 +210,7 @@ describe("the installed lrsim, from the user's project", () => {
     expect(existsSync(join(project, "node_modules/lrsim/dist/native/build/Release/lrsim_dense.node"))).toBe(
       true,
     );
-    const r = await npxLrsim([
-      "run",
-      "--model",
-      "mlp(kernel=native, hidden=[16])",
-      "--dataset",
-      "blobs(n=200)",
-      "--epochs",
-      "1",
-      "--workers",
-      "2",
-      "--json",
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).status).toBe("completed");
+    await expectOneEpochOnTwoWorkers("mlp(kernel=native, hidden=[16])", "blobs(n=200)");
   });
 
   it("lrsim plugins lists the installed lrsim-plugin-sine package", async () => {
