@@ -339,6 +339,11 @@ export class PoolBackend implements TrainingBackend {
     const size = this.dataset[split].size;
     const chunkSize = baseChunkSize(this.chunkSize);
     const chunks = Math.ceil(size / chunkSize);
+    // The claim cursor numbers a phase's items in 24 bits (CURSOR in protocol.ts).
+    if (chunks >= 2 ** 24)
+      throw new Error(
+        `evaluating ${size} samples in chunks of ${chunkSize} makes ${chunks} chunks, more than the ${2 ** 24 - 1} a command can hold; use a larger chunkSize`,
+      );
     await this.command(COMMAND.evaluate, Math.min(this.pool.workers, chunks), (control) => {
       control[CONTROL.firstChunk] = 0;
       control[CONTROL.lastChunk] = chunks;
