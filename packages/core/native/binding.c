@@ -11,6 +11,8 @@
 
 #include "dense-kernels.h"
 
+/* The bound buffer. Its data and length are read again at every call: a buffer that was
+ * transferred (detached) has length 0, so no matrix fits and nothing is touched. */
 typedef struct {
   char *base;
   size_t length;
@@ -26,7 +28,8 @@ typedef struct {
     }                                                                                                                  \
   } while (0)
 
-/* Reads `count` integer arguments; throws (and returns NULL) unless all are numbers. */
+/* Reads `count` integer arguments in [0, 2^31) and the bound buffer's current extent; throws
+ * (and returns NULL) otherwise. */
 static Memory *read_args(napi_env env, napi_callback_info info, int64_t *out, size_t count) {
   napi_value argv[8];
   size_t argc = 8;
@@ -36,16 +39,29 @@ static Memory *read_args(napi_env env, napi_callback_info info, int64_t *out, si
     return NULL;
   }
   for (size_t i = 0; i < count; i++) {
-    if (napi_get_value_int64(env, argv[i], &out[i]) != napi_ok) {
+    double value;
+    if (napi_get_value_double(env, argv[i], &value) != napi_ok) {
       napi_throw_type_error(env, NULL, "lrsim native kernels: arguments must be numbers");
       return NULL;
     }
-    if (out[i] < 0 || out[i] > INT32_MAX) {
-      napi_throw_range_error(env, NULL, "lrsim native kernels: offsets and sizes must be in [0, 2^31)");
+    if (!(value >= 0 && value <= INT32_MAX) || value != (double)(int64_t)value) {
+      napi_throw_range_error(env, NULL, "lrsim native kernels: offsets and sizes must be integers in [0, 2^31)");
       return NULL;
     }
+    out[i] = (int64_t)value;
   }
-  return (Memory *)data;
+  Memory *memory = data;
+  napi_value buffer;
+  void *base = NULL;
+  size_t length = 0;
+  if (napi_get_reference_value(env, memory->buffer, &buffer) != napi_ok || buffer == NULL ||
+      napi_get_arraybuffer_info(env, buffer, &base, &length) != napi_ok) {
+    napi_throw_error(env, NULL, "lrsim native kernels: the bound buffer is gone");
+    return NULL;
+  }
+  memory->base = base;
+  memory->length = base ? length : 0;
+  return memory;
 }
 
 /* The float pointer at byte offset `at`, or NULL (with a RangeError thrown) when `floats` of them do not fit. */

@@ -4,7 +4,7 @@
 // one line (the compiler's output goes to build.log here) and exits 0 to let installation go on.
 // LRSIM_SKIP_NATIVE=1 skips the build.
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -45,8 +45,15 @@ if (process.env.LRSIM_SKIP_NATIVE === "1") {
     log,
     `${result.stdout ?? ""}${result.stderr ?? ""}${result.error ? String(result.error) : ""}`,
   );
-  if (result.status === 0) console.log("lrsim: native kernels built for this CPU (kernel=native)");
-  else
+  if (result.status === 0) {
+    // -march=native: the addon may use any instruction this CPU has. Its feature flags go beside
+    // it, so a copy moved to a CPU without them is refused at load instead of crashing.
+    const flags = existsSync("/proc/cpuinfo")
+      ? (/^flags\s*:(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "").trim().split(/\s+/)
+      : [];
+    writeFileSync(join(here, "build/Release/cpu.json"), `${JSON.stringify({ arch: process.arch, flags })}\n`);
+    console.log("lrsim: native kernels built for this CPU (kernel=native)");
+  } else
     console.log(
       `lrsim: native kernels not built (${result.error ? result.error.message : `node-gyp exited with ${result.status}`}; see ${log}); kernel=native is unavailable, the WebAssembly kernels are used`,
     );

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createConvNetwork } from "../src/nn/conv-model.ts";
-import { bindNativeKernels, nativeDenseAddon, nativeKernelsUnavailable } from "../src/nn/native-module.ts";
+import {
+  bindNativeKernels,
+  missingCpuFeatures,
+  nativeDenseAddon,
+  nativeKernelsUnavailable,
+} from "../src/nn/native-module.ts";
 import { denseKernelModule, instantiateKernels } from "../src/nn/wasm-module.ts";
 
 /**
@@ -49,11 +54,19 @@ describe("the native dense kernels' binding", () => {
     expect(Array.from(f32.subarray(0, 4))).toEqual([Number.NaN, 0, 2, 0]);
   });
 
+  it("touches nothing once its buffer was transferred away (detached)", () => {
+    const kernels = bindNativeKernels(native(), 256);
+    const before = structuredClone(kernels.memory.buffer, { transfer: [kernels.memory.buffer] });
+    expect(before.byteLength).toBe(256);
+    expect(() => kernels.relu(0, 4)).toThrow("a matrix reaches past the bound buffer");
+  });
+
   it("refuses a matrix that reaches past the buffer, and arguments that are not numbers", () => {
     const kernels = bindNativeKernels(native(), 256);
     expect(() => kernels.gemmNT(0, 0, 0, 0, 16, 16, 16)).toThrow(RangeError);
-    expect(() => kernels.relu(-4, 1)).toThrow("offsets and sizes must be in [0, 2^31)");
-    expect(() => kernels.relu(2 ** 31, 1)).toThrow(RangeError);
+    expect(() => kernels.relu(-4, 1)).toThrow("offsets and sizes must be integers in [0, 2^31)");
+    for (const bad of [2 ** 31, Number.NaN, Number.POSITIVE_INFINITY, 1.5])
+      expect(() => kernels.relu(bad, 1), String(bad)).toThrow(RangeError);
     expect(() => kernels.relu("0" as unknown as number, 1)).toThrow("arguments must be numbers");
     expect(() => native().bind(new Float32Array(4) as unknown as ArrayBuffer)).toThrow(
       "bind() takes an ArrayBuffer",
@@ -69,4 +82,14 @@ it("a convolutional network asked for kernel=native says the native kernels are 
       "native",
     ),
   ).toThrow("the native kernels compute dense networks only");
+});
+
+it("an addon built on a CPU with features this one lacks is refused before it can crash the process", () => {
+  const record = JSON.stringify({ arch: process.arch, flags: ["fpu", "avx2", "avx512f"] });
+  expect(missingCpuFeatures(record, "processor : 0\nflags : fpu sse2 avx2\n")).toBe("avx512f");
+  expect(missingCpuFeatures(record, "flags\t: fpu avx2 avx512f avx512vl\n")).toBe("");
+  expect(missingCpuFeatures(record, null)).toBe(""); // not Linux: cannot tell
+  expect(missingCpuFeatures(JSON.stringify({ arch: "arm64", flags: [] }), null)).toMatch(
+    process.arch === "arm64" ? /^$/ : /^built for arm64, this is /,
+  );
 });

@@ -196,7 +196,7 @@ export class PoolBackend implements TrainingBackend {
   private async stopServers(): Promise<void> {
     if (!this.servers) return;
     Atomics.store(this.control, CONTROL.command, COMMAND.stop);
-    this.post(Atomics.add(this.control, CONTROL.generation, 1) + 1, this.pool.workers);
+    this.post(nextGeneration(this.control), this.pool.workers);
     await Promise.allSettled(this.servers);
     this.servers = undefined;
     Atomics.notify(this.control, CONTROL.done); // settles any wait left pending below
@@ -232,7 +232,7 @@ export class PoolBackend implements TrainingBackend {
     Atomics.store(control, CONTROL.nonFinite, 0);
     Atomics.store(control, CONTROL.abort, 0);
     Atomics.store(control, CONTROL.command, command);
-    const generation = Atomics.add(control, CONTROL.generation, 1) + 1;
+    const generation = nextGeneration(control);
     Atomics.store(this.cursor, 0, CURSOR.pack(generation, 0, 0));
     this.post(generation, parties);
     for (;;) {
@@ -339,6 +339,11 @@ export class PoolBackend implements TrainingBackend {
     const size = this.dataset[split].size;
     const chunkSize = baseChunkSize(this.chunkSize);
     const chunks = Math.ceil(size / chunkSize);
+    // The claim cursor numbers a phase's items in 24 bits (CURSOR in protocol.ts).
+    if (chunks >= 2 ** 24)
+      throw new Error(
+        `evaluating ${size} samples in chunks of ${chunkSize} makes ${chunks} chunks, more than the ${2 ** 24 - 1} a command can hold; use a larger chunkSize`,
+      );
     await this.command(COMMAND.evaluate, Math.min(this.pool.workers, chunks), (control) => {
       control[CONTROL.firstChunk] = 0;
       control[CONTROL.lastChunk] = chunks;
@@ -358,4 +363,13 @@ export class PoolBackend implements TrainingBackend {
   async close(): Promise<void> {
     await this.stopServers();
   }
+}
+
+/**
+ * Moves the control block's generation on and returns the new one as the int32 the block holds:
+ * past 2^31 - 1 it wraps to -2^31, which workers store back in `done` and the main thread must
+ * compare equal (a plain `+ 1` would give 2^31 there and wait forever).
+ */
+function nextGeneration(control: Int32Array): number {
+  return (Atomics.add(control, CONTROL.generation, 1) + 1) | 0;
 }

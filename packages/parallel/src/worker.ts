@@ -327,10 +327,10 @@ class CommandRun {
     while (Atomics.load(s.cursor, 0) === seen && performance.now() < spinUntil) {
       if (Atomics.load(control, CONTROL.abort) !== 0) throw new StepAbandoned();
     }
-    const deadline = Date.now() + ITEM_TIMEOUT_MS;
+    const deadline = performance.now() + ITEM_TIMEOUT_MS;
     while (Atomics.load(s.cursor, 0) === seen) {
       if (Atomics.load(control, CONTROL.abort) !== 0) throw new StepAbandoned();
-      if (Date.now() > deadline)
+      if (performance.now() > deadline)
         throw new Error(`waited ${ITEM_TIMEOUT_MS} ms for another worker's part of a step`);
       Atomics.wait(s.cursor, 0, seen, 50);
     }

@@ -49,7 +49,7 @@ describe("claiming a command's items", () => {
   });
 
   it("keeps generations apart across the 32-bit wrap of the control block's counter", () => {
-    const g = -(2 ** 31); // what Atomics.add gives after 2^31 - 1
+    const g = -(2 ** 31); // the generation after 2^31 - 1, as the int32 control block holds it
     const { control, cursor } = open(g);
     expect(claimItem(cursor, 2 ** 31 - 1, () => 1)).toEqual({ kind: "over" });
     expect(claimItem(cursor, g, () => 1)).toEqual({ kind: "item", phase: 0, item: 0 });

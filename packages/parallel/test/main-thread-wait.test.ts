@@ -2,6 +2,7 @@ import { createCatalog } from "@lrsim/builtins";
 import { planRun, resolveRunConfig } from "@lrsim/core";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { GradientPool } from "../src/index.ts";
+import { CONTROL } from "../src/protocol.ts";
 
 const pool = new GradientPool({ workers: 2 });
 afterAll(() => pool.close());
@@ -34,4 +35,30 @@ describe("the main thread's wait for a step", () => {
       await backend.close();
     }
   });
+
+  it("sees steps end across the 32-bit wrap of the command generation", async () => {
+    const plan = await planRun(
+      resolveRunConfig({
+        model: "linear",
+        dataset: "line",
+        schedule: "constant(lr=0.001)",
+        batchSize: 8,
+        chunkSize: 4,
+      }),
+      createCatalog(),
+    );
+    const backend = await pool.backend(plan);
+    try {
+      // Three commands before the int32 counter wraps: a main thread that compared the done
+      // word with 2^31 instead of -2^31 would wait forever at the fourth (the test times out).
+      const { control } = backend as unknown as { control: Int32Array };
+      Atomics.store(control, CONTROL.generation, 2 ** 31 - 4);
+      const order = Int32Array.from({ length: backend.dataset.train.size }, (_, i) => i);
+      for (let step = 1; step <= 8; step++)
+        await backend.step(order, 0, 8, { lr: 0.001, momentum: undefined, step });
+      expect(Atomics.load(control, CONTROL.generation)).toBeLessThan(0);
+    } finally {
+      await backend.close();
+    }
+  }, 20_000);
 });

@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { packagedFile } from "../paths.ts";
 import type { DenseKernels } from "./wasm-module.ts";
@@ -33,8 +34,11 @@ export function nativeDenseAddon(): NativeDenseAddon | null {
   if (addon === undefined) {
     addon = null;
     const path = fileURLToPath(ADDON_FILE);
+    const foreign = missingFeaturesOf(path);
     if (!existsSync(path))
       unavailable = `the native kernels are not built (${path} is missing): they are compiled when lrsim is installed if a C compiler and Python are present (pnpm runs lrsim's build script only once allowed: \`pnpm approve-builds\`); build them with \`npm rebuild lrsim\`, or \`pnpm install\` in lrsim's own repository`;
+    else if (foreign)
+      unavailable = `the native kernels at ${path} were built on a CPU with features this one lacks (${foreign}): rebuild them here with \`npm rebuild lrsim\` (or \`pnpm install\` in lrsim's repository)`;
     else
       try {
         addon = createRequire(import.meta.url)(path) as NativeDenseAddon;
@@ -54,4 +58,33 @@ export function nativeKernelsUnavailable(): string {
 /** Native kernels over a fresh buffer of `bytes` bytes (the addon must be loaded). */
 export function bindNativeKernels(native: NativeDenseAddon, bytes: number): DenseKernels {
   return native.bind(new ArrayBuffer(Math.ceil(bytes / 64) * 64));
+}
+
+/**
+ * The CPU features an addon built with `-march=native` was compiled for that this CPU lacks, as
+ * text ("" when none are missing or it cannot tell). `record` is the `cpu.json` that
+ * native/build.mjs writes beside the addon (the architecture and /proc/cpuinfo's flags);
+ * `cpuinfo` is this machine's /proc/cpuinfo, or null off Linux. An addon moved to an older CPU
+ * (a copied node_modules, a cached CI layer) would die with an illegal instruction at its first
+ * call; the loader refuses it first.
+ */
+export function missingCpuFeatures(record: string, cpuinfo: string | null): string {
+  let built: { arch?: string; flags?: string[] };
+  try {
+    built = JSON.parse(record);
+  } catch {
+    return "";
+  }
+  if (built.arch && built.arch !== process.arch) return `built for ${built.arch}, this is ${process.arch}`;
+  if (cpuinfo === null || !built.flags?.length) return "";
+  const here = new Set(/^flags\s*:(.*)$/m.exec(cpuinfo)?.[1]?.trim().split(/\s+/));
+  return built.flags.filter((flag) => !here.has(flag)).join(", ");
+}
+
+/** {@link missingCpuFeatures} for the addon at `addonPath` on this machine. */
+function missingFeaturesOf(addonPath: string): string {
+  const record = join(dirname(addonPath), "cpu.json");
+  if (!existsSync(record)) return "";
+  const cpuinfo = existsSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8") : null;
+  return missingCpuFeatures(readFileSync(record, "utf8"), cpuinfo);
 }
