@@ -147,13 +147,20 @@ static napi_value bind(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "lrsim native kernels: out of memory");
     return NULL;
   }
-  void *base;
-  CHECK(env, napi_get_arraybuffer_info(env, argv[0], &base, &memory->length));
-  memory->base = base;
-  CHECK(env, napi_create_reference(env, argv[0], 1, &memory->buffer));
-  CHECK(env, napi_create_object(env, &object));
   memory->holders = 1;
-  CHECK(env, napi_wrap(env, object, memory, release_memory, NULL, NULL));
+  // Until the object holds `memory`, a failure frees it here; from then on its finalizer does.
+  if (napi_create_reference(env, argv[0], 1, &memory->buffer) != napi_ok) {
+    free(memory);
+    napi_throw_error(env, NULL, "lrsim native kernels: cannot hold the buffer");
+    return NULL;
+  }
+  if (napi_create_object(env, &object) != napi_ok ||
+      napi_wrap(env, object, memory, release_memory, NULL, NULL) != napi_ok) {
+    napi_delete_reference(env, memory->buffer);
+    free(memory);
+    napi_throw_error(env, NULL, "lrsim native kernels: cannot create the kernels object");
+    return NULL;
+  }
   CHECK(env, napi_create_object(env, &memory_object));
   CHECK(env, napi_set_named_property(env, memory_object, "buffer", argv[0]));
   CHECK(env, napi_set_named_property(env, object, "memory", memory_object));
@@ -168,8 +175,8 @@ static napi_value bind(napi_env env, napi_callback_info info) {
   for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
     napi_value fn;
     CHECK(env, napi_create_function(env, kernels[i].name, NAPI_AUTO_LENGTH, kernels[i].fn, memory, &fn));
-    memory->holders++;
     CHECK(env, napi_add_finalizer(env, fn, memory, release_memory, NULL, NULL));
+    memory->holders++; // only once the function's finalizer will release it
     CHECK(env, napi_set_named_property(env, object, kernels[i].name, fn));
   }
   return object;
