@@ -7,20 +7,21 @@ import { CONTROL } from "../src/protocol.ts";
 const pool = new GradientPool({ workers: 2 });
 afterAll(() => pool.close());
 
+/** Steps of two chunks of 4 on two workers: both take part in every step, as in `pnpm bench`'s fixed cost. */
+async function twoChunkBackend() {
+  const config = {
+    model: "linear",
+    dataset: "line",
+    schedule: "constant(lr=0.001)",
+    batchSize: 8,
+    chunkSize: 4,
+  };
+  return pool.backend(await planRun(resolveRunConfig(config), createCatalog()));
+}
+
 describe("the main thread's wait for a step", () => {
   it("never arms a timeout: each would linger in Node's platform until it expires, and their expiry stalls the event loop", async () => {
-    // Two chunks of 4 on two workers: both take part in every step, as in `pnpm bench`'s fixed cost.
-    const plan = await planRun(
-      resolveRunConfig({
-        model: "linear",
-        dataset: "line",
-        schedule: "constant(lr=0.001)",
-        batchSize: 8,
-        chunkSize: 4,
-      }),
-      createCatalog(),
-    );
-    const backend = await pool.backend(plan);
+    const backend = await twoChunkBackend();
     const waitAsync = vi.spyOn(Atomics, "waitAsync");
     try {
       const order = Int32Array.from({ length: backend.dataset.train.size }, (_, i) => i);
@@ -37,17 +38,7 @@ describe("the main thread's wait for a step", () => {
   });
 
   it("sees steps end across the 32-bit wrap of the command generation", async () => {
-    const plan = await planRun(
-      resolveRunConfig({
-        model: "linear",
-        dataset: "line",
-        schedule: "constant(lr=0.001)",
-        batchSize: 8,
-        chunkSize: 4,
-      }),
-      createCatalog(),
-    );
-    const backend = await pool.backend(plan);
+    const backend = await twoChunkBackend();
     try {
       // Three commands before the int32 counter wraps: a main thread that compared the done
       // word with 2^31 instead of -2^31 would wait forever at the fourth (the test times out).
