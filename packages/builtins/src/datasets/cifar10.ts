@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { badDataFile, defineDataset, param } from "@lrsim/core/plugin-api";
-import { assemble, fileDatasetParams } from "./files/assemble.ts";
+import { assemble, fileDatasetOptions, fileDatasetParams } from "./files/assemble.ts";
 import { CIFAR, readCifarBatches } from "./files/cifar10.ts";
 import { readDataFile } from "./files/read-file.ts";
 
@@ -57,12 +57,7 @@ export const cifar10 = defineDataset({
       },
       train,
       test,
-      normalize: p.normalize,
-      storage: p.storage,
-      validation: p.validation,
-      seed: p.seed,
-      trainLimit: p.train,
-      testLimit: p.test,
+      ...fileDatasetOptions(p),
       description: `CIFAR-10 batches in ${p.dir}`,
     });
   },

@@ -1,5 +1,5 @@
 import { badDataFile, type DataShape, defineDataset, param } from "@lrsim/core/plugin-api";
-import { assemble, fileDatasetParams, type Samples } from "./files/assemble.ts";
+import { assemble, fileDatasetOptions, fileDatasetParams, type Samples } from "./files/assemble.ts";
 import { type CsvTable, isNumeric, parseCsv } from "./files/csv.ts";
 import { readDataFile } from "./files/read-file.ts";
 
@@ -119,12 +119,7 @@ export const csv = defineDataset({
       shape,
       train: samples[0]!,
       test: samples[1],
-      normalize: p.normalize,
-      storage: p.storage,
-      validation: p.validation,
-      seed: p.seed,
-      trainLimit: p.train,
-      testLimit: p.test,
+      ...fileDatasetOptions(p),
       description: `CSV ${p.path}`,
     });
   },

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { badDataFile, type DataShape, defineDataset, param } from "@lrsim/core/plugin-api";
-import { assemble, fileDatasetParams, type Samples } from "./files/assemble.ts";
+import { assemble, fileDatasetOptions, fileDatasetParams, type Samples } from "./files/assemble.ts";
 import { parseIdx } from "./files/idx.ts";
 import { count, readDataFile, readDataFileShared } from "./files/read-file.ts";
 
@@ -127,12 +127,7 @@ export const idx = defineDataset({
       shape,
       train: train.samples,
       test: test?.samples,
-      normalize: p.normalize,
-      storage: p.storage,
-      validation: p.validation,
-      seed: p.seed,
-      trainLimit: p.train,
-      testLimit: p.test,
+      ...fileDatasetOptions(p),
       featureOrder: p.transpose ? transposed(train.height, train.width) : undefined,
       description: `IDX images ${images}`,
     });

@@ -1,5 +1,5 @@
 import { badDataFile, type DataShape, defineDataset, type ImageShape, param } from "@lrsim/core/plugin-api";
-import { assemble, fileDatasetParams, type Samples } from "./files/assemble.ts";
+import { assemble, fileDatasetOptions, fileDatasetParams, type Samples } from "./files/assemble.ts";
 import { type NpyArray, parseNpy } from "./files/npy.ts";
 import { readDataFile } from "./files/read-file.ts";
 
@@ -106,12 +106,7 @@ export const npy = defineDataset({
       shape,
       train: train.samples,
       test: test?.samples,
-      normalize: p.normalize,
-      storage: p.storage,
-      validation: p.validation,
-      seed: p.seed,
-      trainLimit: p.train,
-      testLimit: p.test,
+      ...fileDatasetOptions(p),
       description: `NumPy arrays ${p.x}`,
     });
   },

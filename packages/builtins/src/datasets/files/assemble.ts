@@ -72,6 +72,25 @@ export function fileDatasetParams(normalizeDefault: Normalization, normalizeDoc:
   };
 }
 
+/** The {@link assemble} options that a dataset's bound {@link fileDatasetParams} set. */
+export function fileDatasetOptions(p: {
+  readonly normalize: Normalization;
+  readonly storage: "bytes" | "float32";
+  readonly validation: number;
+  readonly seed: number;
+  readonly train?: number | undefined;
+  readonly test?: number | undefined;
+}): Pick<AssembleOptions, "normalize" | "storage" | "validation" | "seed" | "trainLimit" | "testLimit"> {
+  return {
+    normalize: p.normalize,
+    storage: p.storage,
+    validation: p.validation,
+    seed: p.seed,
+    trainLimit: p.train,
+    testLimit: p.test,
+  };
+}
+
 /** At most `limit` of `rows`, a seeded choice, in ascending order (so copying reads the file forwards). */
 function limitRows(rows: Int32Array, limit: number | undefined, seed: number, stream: string): Int32Array {
   if (limit === undefined || limit >= rows.length) return rows;
