@@ -1,25 +1,15 @@
 import { packagedFile } from "../paths.ts";
-import { loadWasmModule } from "./wasm-module.ts";
+import { type DenseKernels, loadWasmModule } from "./wasm-module.ts";
 
 /**
- * The kernels a convolutional network is computed with, over one linear memory: every pointer
+ * The kernels a convolutional network is computed with, over one linear memory (the dense
+ * layers' products and ReLU, and the convolution and pooling kernels below): every pointer
  * is a byte offset into `memory.buffer`, matrices are row-major float32, feature maps are
  * channels-last (HWC: pixel `(y, x)`'s channels are consecutive). Two implementations with the
  * same loops in the same order: the WebAssembly SIMD module built from `assembly/conv.ts` (which
  * takes its matrix products from `assembly/dense.ts`) and the portable `jsConvKernels`.
  */
-export interface ConvKernels {
-  readonly memory: { readonly buffer: ArrayBuffer };
-  /** C[m x n] = A[m x k] B[n x k]^T + bias[n]: a layer's outputs from its inputs (rows) and weights. */
-  gemmNT(a: number, b: number, bias: number, c: number, m: number, n: number, k: number): void;
-  /** G[n x k] += D[m x n]^T A[m x k] and gb[n] += column sums of D: weight and bias gradients. */
-  gemmTNAcc(d: number, a: number, g: number, gb: number, m: number, n: number, k: number): void;
-  /** E[m x k] = D[m x n] W[n x k]: the gradient with respect to a layer's inputs. */
-  gemmNN(d: number, w: number, e: number, m: number, n: number, k: number): void;
-  /** x = max(x, 0) in place. */
-  relu(x: number, length: number): void;
-  /** delta = 0 where out <= 0, in place. */
-  reluBackward(out: number, delta: number, length: number): void;
+export interface ConvKernels extends DenseKernels {
   /**
    * Lays out every kernel position of one HWC map as a row of `depth` values: the window's
    * `kernel x kernel x channels` values in (row, column, channel) order — one contiguous run per
@@ -142,14 +132,4 @@ const WASM_FILE = packagedFile(import.meta.url, "../../generated/conv.wasm", "co
 /** The convolution kernel module (compiled from `assembly/conv.ts` by `pnpm install`), or null. */
 export function convKernelModule(): WebAssembly.Module | null {
   return loadWasmModule(WASM_FILE);
-}
-
-/** A fresh instance of the module with its own memory of at least `bytes` bytes. */
-export function instantiateConvKernels(module: WebAssembly.Module, bytes: number): ConvKernels {
-  const kernels = new WebAssembly.Instance(module, {}).exports as unknown as ConvKernels & {
-    memory: WebAssembly.Memory;
-  };
-  const pages = Math.ceil(bytes / 65536) - kernels.memory.buffer.byteLength / 65536;
-  if (pages > 0) kernels.memory.grow(pages);
-  return kernels;
 }

@@ -1,11 +1,12 @@
 import type { DataShape } from "../plugins/data.ts";
 import type { SpecCall } from "../spec/ast.ts";
-import { convKernelModule, instantiateConvKernels } from "./conv-kernels.ts";
+import { type ConvKernels, convKernelModule } from "./conv-kernels.ts";
 import { jsConvKernels } from "./conv-kernels-js.ts";
 import { planConvNet } from "./conv-layers.ts";
 import { ConvNetwork } from "./conv-network.ts";
 import { checkLossOptions, type DenseKernel } from "./kernel.ts";
 import type { LossOptions } from "./losses.ts";
+import { instantiateKernels } from "./wasm-module.ts";
 
 let warned = false;
 
@@ -32,7 +33,13 @@ export function createConvNetwork(
     );
   const module = convKernelModule();
   if (module)
-    return new ConvNetwork(plan, shape, (bytes) => instantiateConvKernels(module, bytes), "wasm simd", loss);
+    return new ConvNetwork(
+      plan,
+      shape,
+      (bytes) => instantiateKernels<ConvKernels>(module, bytes),
+      "wasm simd",
+      loss,
+    );
   if (kernel === "wasm")
     throw new Error(
       "the WebAssembly convolution kernel is not built (pnpm install builds it from packages/core/assembly)",

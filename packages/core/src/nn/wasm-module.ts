@@ -5,10 +5,15 @@ import { packagedFile } from "../paths.ts";
 export interface DenseKernels {
   /** The memory the offsets point into (a WebAssembly.Memory, or the buffer the native kernels are bound to). */
   readonly memory: { readonly buffer: ArrayBuffer };
+  /** C[m x n] = A[m x k] B[n x k]^T + bias[n]: a layer's outputs from its inputs (rows) and weights. */
   gemmNT(a: number, b: number, bias: number, c: number, m: number, n: number, k: number): void;
+  /** G[n x k] += D[m x n]^T A[m x k] and gb[n] += column sums of D: weight and bias gradients. */
   gemmTNAcc(d: number, a: number, g: number, gb: number, m: number, n: number, k: number): void;
+  /** E[m x k] = D[m x n] W[n x k]: the gradient with respect to a layer's inputs. */
   gemmNN(d: number, w: number, e: number, m: number, n: number, k: number): void;
+  /** x = max(x, 0) in place. */
   relu(x: number, length: number): void;
+  /** delta = 0 where out <= 0, in place. */
   reluBackward(out: number, delta: number, length: number): void;
 }
 
@@ -65,9 +70,15 @@ export function denseKernelModule(): WebAssembly.Module | null {
     : loadWasmModule(WASM_FILE);
 }
 
-/** A fresh instance with its own memory of at least `bytes` bytes. */
-export function instantiateKernels(module: WebAssembly.Module, bytes: number): DenseKernels {
-  const kernels = new WebAssembly.Instance(module, {}).exports as unknown as DenseKernels & {
+/**
+ * A fresh instance of a kernel module (the dense one, or the convolution one, whose exports
+ * include the dense products: `K` says which) with its own memory of at least `bytes` bytes.
+ */
+export function instantiateKernels<K extends DenseKernels = DenseKernels>(
+  module: WebAssembly.Module,
+  bytes: number,
+): K {
+  const kernels = new WebAssembly.Instance(module, {}).exports as unknown as K & {
     readonly memory: WebAssembly.Memory;
   };
   const pages = Math.ceil(bytes / 65536) - kernels.memory.buffer.byteLength / 65536;
