@@ -11,14 +11,18 @@
 
 #include "dense-kernels.h"
 
-/* The bound buffer. Its data and length are read again at every call: a buffer that was
- * transferred (detached) has length 0, so no matrix fits and nothing is touched. */
+/* The bound buffer and how many of the object and its functions still hold it. */
 typedef struct {
-  char *base;
-  size_t length;
   napi_ref buffer;
   int holders;
 } Memory;
+
+/* The bound buffer's extent for one call, read at every call: a buffer that was transferred
+ * (detached) has length 0, so no matrix fits and nothing is touched. */
+typedef struct {
+  char *base;
+  size_t length;
+} View;
 
 #define CHECK(env, call)                                                                                               \
   do {                                                                                                                 \
@@ -28,25 +32,25 @@ typedef struct {
     }                                                                                                                  \
   } while (0)
 
-/* Reads `count` integer arguments in [0, 2^31) and the bound buffer's current extent; throws
- * (and returns NULL) otherwise. */
-static Memory *read_args(napi_env env, napi_callback_info info, int64_t *out, size_t count) {
+/* Reads `count` integer arguments in [0, 2^31) into `out` and the bound buffer's current extent
+ * into `view`; false (with an exception thrown) otherwise. */
+static bool read_args(napi_env env, napi_callback_info info, int64_t *out, size_t count, View *view) {
   napi_value argv[8];
   size_t argc = 8;
   void *data;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok || argc < count) {
     napi_throw_type_error(env, NULL, "lrsim native kernels: too few arguments");
-    return NULL;
+    return false;
   }
   for (size_t i = 0; i < count; i++) {
     double value;
     if (napi_get_value_double(env, argv[i], &value) != napi_ok) {
       napi_throw_type_error(env, NULL, "lrsim native kernels: arguments must be numbers");
-      return NULL;
+      return false;
     }
     if (!(value >= 0 && value <= INT32_MAX) || value != (double)(int64_t)value) {
       napi_throw_range_error(env, NULL, "lrsim native kernels: offsets and sizes must be integers in [0, 2^31)");
-      return NULL;
+      return false;
     }
     out[i] = (int64_t)value;
   }
@@ -57,69 +61,69 @@ static Memory *read_args(napi_env env, napi_callback_info info, int64_t *out, si
   if (napi_get_reference_value(env, memory->buffer, &buffer) != napi_ok || buffer == NULL ||
       napi_get_arraybuffer_info(env, buffer, &base, &length) != napi_ok) {
     napi_throw_error(env, NULL, "lrsim native kernels: the bound buffer is gone");
-    return NULL;
+    return false;
   }
-  memory->base = base;
-  memory->length = base ? length : 0;
-  return memory;
+  view->base = base;
+  view->length = base ? length : 0;
+  return true;
 }
 
 /* The float pointer at byte offset `at`, or NULL (with a RangeError thrown) when `floats` of them do not fit. */
-static float *at(napi_env env, Memory *memory, int64_t offset, int64_t floats) {
-  if ((uint64_t)offset + (uint64_t)floats * sizeof(float) > memory->length) {
+static float *at(napi_env env, const View *view, int64_t offset, int64_t floats) {
+  if ((uint64_t)offset + (uint64_t)floats * sizeof(float) > view->length) {
     napi_throw_range_error(env, NULL, "lrsim native kernels: a matrix reaches past the bound buffer");
     return NULL;
   }
-  return (float *)(memory->base + offset);
+  return (float *)(view->base + offset);
 }
 
 static napi_value gemm_nt(napi_env env, napi_callback_info info) {
   int64_t v[7];
-  Memory *mem = read_args(env, info, v, 7);
-  if (!mem) return NULL;
+  View mem;
+  if (!read_args(env, info, v, 7, &mem)) return NULL;
   const int64_t m = v[4], n = v[5], k = v[6];
-  float *a = at(env, mem, v[0], m * k), *b = a ? at(env, mem, v[1], n * k) : NULL;
-  float *bias = b ? at(env, mem, v[2], n) : NULL, *c = bias ? at(env, mem, v[3], m * n) : NULL;
+  float *a = at(env, &mem, v[0], m * k), *b = a ? at(env, &mem, v[1], n * k) : NULL;
+  float *bias = b ? at(env, &mem, v[2], n) : NULL, *c = bias ? at(env, &mem, v[3], m * n) : NULL;
   if (c) lrsim_gemm_nt(a, b, bias, c, (int)m, (int)n, (int)k);
   return NULL;
 }
 
 static napi_value gemm_tn_acc(napi_env env, napi_callback_info info) {
   int64_t v[7];
-  Memory *mem = read_args(env, info, v, 7);
-  if (!mem) return NULL;
+  View mem;
+  if (!read_args(env, info, v, 7, &mem)) return NULL;
   const int64_t m = v[4], n = v[5], k = v[6];
-  float *d = at(env, mem, v[0], m * n), *a = d ? at(env, mem, v[1], m * k) : NULL;
-  float *g = a ? at(env, mem, v[2], n * k) : NULL, *gb = g ? at(env, mem, v[3], n) : NULL;
+  float *d = at(env, &mem, v[0], m * n), *a = d ? at(env, &mem, v[1], m * k) : NULL;
+  float *g = a ? at(env, &mem, v[2], n * k) : NULL, *gb = g ? at(env, &mem, v[3], n) : NULL;
   if (gb) lrsim_gemm_tn_acc(d, a, g, gb, (int)m, (int)n, (int)k);
   return NULL;
 }
 
 static napi_value gemm_nn(napi_env env, napi_callback_info info) {
   int64_t v[6];
-  Memory *mem = read_args(env, info, v, 6);
-  if (!mem) return NULL;
+  View mem;
+  if (!read_args(env, info, v, 6, &mem)) return NULL;
   const int64_t m = v[3], n = v[4], k = v[5];
-  float *d = at(env, mem, v[0], m * n), *w = d ? at(env, mem, v[1], n * k) : NULL;
-  float *e = w ? at(env, mem, v[2], m * k) : NULL;
+  float *d = at(env, &mem, v[0], m * n), *w = d ? at(env, &mem, v[1], n * k) : NULL;
+  float *e = w ? at(env, &mem, v[2], m * k) : NULL;
   if (e) lrsim_gemm_nn(d, w, e, (int)m, (int)n, (int)k);
   return NULL;
 }
 
 static napi_value relu(napi_env env, napi_callback_info info) {
   int64_t v[2];
-  Memory *mem = read_args(env, info, v, 2);
-  if (!mem) return NULL;
-  float *x = at(env, mem, v[0], v[1]);
+  View mem;
+  if (!read_args(env, info, v, 2, &mem)) return NULL;
+  float *x = at(env, &mem, v[0], v[1]);
   if (x) lrsim_relu(x, (int)v[1]);
   return NULL;
 }
 
 static napi_value relu_backward(napi_env env, napi_callback_info info) {
   int64_t v[3];
-  Memory *mem = read_args(env, info, v, 3);
-  if (!mem) return NULL;
-  float *out = at(env, mem, v[0], v[2]), *delta = out ? at(env, mem, v[1], v[2]) : NULL;
+  View mem;
+  if (!read_args(env, info, v, 3, &mem)) return NULL;
+  float *out = at(env, &mem, v[0], v[2]), *delta = out ? at(env, &mem, v[1], v[2]) : NULL;
   if (delta) lrsim_relu_backward(out, delta, (int)v[2]);
   return NULL;
 }
