@@ -2,7 +2,7 @@ import { bindParams, createRng, type LossSum, parseSpec } from "@lrsim/core";
 import type { DataShape } from "@lrsim/core/plugin-api";
 import { describe, expect, it } from "vitest";
 import { cnn } from "../src/index.ts";
-import { expectPiecewiseGradientMatches, randomSplit } from "./gradient-check.ts";
+import { expectKernelsAgree, expectPiecewiseGradientMatches, randomSplit } from "./gradient-check.ts";
 
 const image = (channels: number, height: number, width: number, outputs: number, task: DataShape["task"]) =>
   ({ inputs: channels * height * width, outputs, task, image: { channels, height, width } }) as const;
@@ -129,26 +129,6 @@ describe("the WebAssembly SIMD and portable convolution kernels agree", () => {
     const data = randomSplit(n, shape.inputs, shape.outputs, shape.task, 3);
     const withKernel = (k: string) =>
       build(spec.includes("(") ? spec.replace(/\)$/, `, kernel=${k})`) : `${spec}(kernel=${k})`, shape);
-    const js = withKernel("js");
-    const wasm = withKernel("wasm");
-    const params = new Float32Array(js.parameterCount);
-    js.init(params, createRng(2, "init"));
-    const indices = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
-    const gJs = new Float32Array(params.length);
-    const gWasm = new Float32Array(params.length);
-    const oJs: LossSum = { loss: 0, correct: 0 };
-    const oWasm: LossSum = { loss: 0, correct: 0 };
-    js.gradient(params, data, indices, 3, n, gJs, oJs);
-    wasm.gradient(params, data, indices, 3, n, gWasm, oWasm);
-    expect(oWasm.loss).toBeCloseTo(oJs.loss, 3);
-    expect(oWasm.correct).toBe(oJs.correct);
-    let diff = 0;
-    let norm = 0;
-    for (let i = 0; i < params.length; i++) {
-      diff += (gWasm[i]! - gJs[i]!) ** 2;
-      norm += gJs[i]! ** 2;
-    }
-    expect(norm).toBeGreaterThan(0);
-    expect(Math.sqrt(diff / norm)).toBeLessThan(1e-5);
+    expectKernelsAgree(withKernel("js"), withKernel("wasm"), data, 3);
   });
 });

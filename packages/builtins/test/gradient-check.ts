@@ -108,3 +108,36 @@ export function expectPiecewiseGradientMatches(
   expect(Math.sqrt(difference / norm)).toBeLessThan(1e-2);
   return kinked;
 }
+
+/**
+ * Two kernels of one model agree: from the same initial parameters (drawn by `reference`), over
+ * the samples from `from` on of `data` (in reverse order), the same summed loss to 3 decimals,
+ * the same number correct, and gradients equal to float32 rounding (relative error below 1e-5).
+ */
+export function expectKernelsAgree(
+  reference: ModelInstance,
+  other: ModelInstance,
+  data: DataSplit,
+  from: number,
+): void {
+  const n = data.size;
+  const params = new Float32Array(reference.parameterCount);
+  reference.init(params, createRng(2, "init"));
+  const indices = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
+  const gRef = new Float32Array(params.length);
+  const gOther = new Float32Array(params.length);
+  const oRef: LossSum = { loss: 0, correct: 0 };
+  const oOther: LossSum = { loss: 0, correct: 0 };
+  reference.gradient(params, data, indices, from, n, gRef, oRef);
+  other.gradient(params, data, indices, from, n, gOther, oOther);
+  expect(oOther.loss).toBeCloseTo(oRef.loss, 3);
+  expect(oOther.correct).toBe(oRef.correct);
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < params.length; i++) {
+    diff += (gOther[i]! - gRef[i]!) ** 2;
+    norm += gRef[i]! ** 2;
+  }
+  expect(norm).toBeGreaterThan(0);
+  expect(Math.sqrt(diff / norm)).toBeLessThan(1e-5);
+}

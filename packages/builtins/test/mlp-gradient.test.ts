@@ -1,7 +1,7 @@
-import { bindParams, createRng, type LossSum, parseSpec } from "@lrsim/core";
+import { bindParams, parseSpec } from "@lrsim/core";
 import { describe, expect, it } from "vitest";
 import { mlp } from "../src/index.ts";
-import { expectGradientMatchesFiniteDifferences, randomSplit } from "./gradient-check.ts";
+import { expectGradientMatchesFiniteDifferences, expectKernelsAgree, randomSplit } from "./gradient-check.ts";
 
 const build = (spec: string, inputs: number, outputs: number, task: "regression" | "classification") =>
   mlp.create(bindParams("mlp", mlp.params, parseSpec(spec)) as never, { inputs, outputs, task });
@@ -57,26 +57,12 @@ describe.each(["wasm", "native"])("the %s and portable kernels agree", (kernel) 
     "%s on %i inputs: losses, accuracy and gradients match to float32 rounding",
     (spec, inputs, outputs, task, n) => {
       const data = randomSplit(n, inputs, outputs, task, 3);
-      const js = build(spec.replace(")", ", kernel=js)"), inputs, outputs, task);
-      const wasm = build(spec.replace(")", `, kernel=${kernel})`), inputs, outputs, task);
-      const params = new Float32Array(js.parameterCount);
-      js.init(params, createRng(2, "init"));
-      const indices = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
-      const gJs = new Float32Array(params.length);
-      const gWasm = new Float32Array(params.length);
-      const oJs: LossSum = { loss: 0, correct: 0 };
-      const oWasm: LossSum = { loss: 0, correct: 0 };
-      js.gradient(params, data, indices, 5, n, gJs, oJs);
-      wasm.gradient(params, data, indices, 5, n, gWasm, oWasm);
-      expect(oWasm.loss).toBeCloseTo(oJs.loss, 3);
-      expect(oWasm.correct).toBe(oJs.correct);
-      let diff = 0;
-      let norm = 0;
-      for (let i = 0; i < params.length; i++) {
-        diff += (gWasm[i]! - gJs[i]!) ** 2;
-        norm += gJs[i]! ** 2;
-      }
-      expect(Math.sqrt(diff / norm)).toBeLessThan(1e-5);
+      expectKernelsAgree(
+        build(spec.replace(")", ", kernel=js)"), inputs, outputs, task),
+        build(spec.replace(")", `, kernel=${kernel})`), inputs, outputs, task),
+        data,
+        5,
+      );
     },
   );
 });
