@@ -34,8 +34,17 @@ export default defineConfig({
     { from: "../parallel/generated/reduce.wasm", to: "dist" },
     { from: "../parallel/src/worker-entry.mjs", to: "dist" },
     // The native kernels' sources: package.json's install script builds them on the user's
-    // machine, for its CPU (dist/native/build/Release/lrsim_dense.node); optional.
-    ...["binding.gyp", "binding.c", "dense-kernels.c", "dense-kernels.h", "build.mjs"].map((file) => ({
+    // machine, for its CPU (dist/native/build/Release/lrsim_dense.node); optional. The pool sums
+    // gradient slots with its reduce.c when it loads.
+    ...[
+      "binding.gyp",
+      "binding.c",
+      "dense-kernels.c",
+      "dense-kernels.h",
+      "reduce.c",
+      "reduce.h",
+      "build.mjs",
+    ].map((file) => ({
       from: `../core/native/${file}`,
       to: "dist/native",
     })),

@@ -1,6 +1,7 @@
 /**
- * `pnpm bench:reduce`: the worker pool's reduction of chunk slots into the mean gradient
- * (`packages/parallel/assembly/reduce.ts`) for the MNIST MLP's 101,770 parameters on one
+ * `pnpm bench:reduce`: the worker pool's reductions of chunk slots into the mean gradient — the
+ * C one (`packages/core/native/reduce.c`, when built) and the WebAssembly one
+ * (`packages/parallel/assembly/reduce.ts`), alternately — for the MNIST MLP's 101,770 parameters on one
  * thread, with 2, 4, 8 and 32 slots (the automatic chunking of batch 128, 256, 1024 or 2048,
  * and 8,000), the slots in cache ("hot": reduced again right away) and pushed out of it
  * ("cold": each slot written, then 48 MB read, as a step's chunks read their samples).
@@ -25,7 +26,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 type Accumulate = ReturnType<typeof reduceKernel>["accumulate"];
 const stride = Math.ceil((4 * P) / 64) * 64;
 const arena = createSharedArena(stride * (Math.max(...SLOTS) + 1));
-const kernels: Array<[string, Accumulate]> = [["this build", reduceKernel(arena).accumulate]];
+const kernels: Array<[string, Accumulate]> = [["wasm", reduceKernel(arena, "wasm").accumulate]];
+try {
+  kernels.unshift(["native", reduceKernel(arena, "native").accumulate]);
+} catch (error) {
+  console.log(`(${(error as Error).message})`);
+}
 if (against) {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(against)), {
     env: { memory: arena },

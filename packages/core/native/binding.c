@@ -1,19 +1,23 @@
 /*
- * Node-API binding of the dense kernels. `bind(buffer)` returns the kernels working on that
- * ArrayBuffer, called with byte offsets into it, the same interface as the WebAssembly module's
- * exports (src/nn/wasm-module.ts DenseKernels), so one network class drives either. The kernels
- * hold a reference to the buffer, so its memory stays put while any of them can be called: the
- * object and each function count as one holder, and the last one collected lets it go.
+ * Node-API binding of the dense kernels and the pool's reduction. `bind(memory)` returns the
+ * kernels working on that memory — an ArrayBuffer, or a Uint8Array over a SharedArrayBuffer (the
+ * pool's shared WebAssembly memory) — called with byte offsets into it, the same interface as
+ * the WebAssembly modules' exports (src/nn/wasm-module.ts DenseKernels, and `accumulate` of
+ * packages/parallel/assembly/reduce.ts), so one caller drives either. The kernels hold a
+ * reference to the memory, so it stays put while any of them can be called: the object and each
+ * function count as one holder, and the last one collected lets it go.
  */
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "dense-kernels.h"
+#include "reduce.h"
 
-/* The bound buffer and how many of the object and its functions still hold it. */
+/* The bound memory (an ArrayBuffer or a typed array) and how many of the object and its functions still hold it. */
 typedef struct {
   napi_ref buffer;
+  bool typed;
   int holders;
 } Memory;
 
@@ -58,8 +62,10 @@ static bool read_args(napi_env env, napi_callback_info info, int64_t *out, size_
   napi_value buffer;
   void *base = NULL;
   size_t length = 0;
+  napi_typedarray_type type;
   if (napi_get_reference_value(env, memory->buffer, &buffer) != napi_ok || buffer == NULL ||
-      napi_get_arraybuffer_info(env, buffer, &base, &length) != napi_ok) {
+      (memory->typed ? napi_get_typedarray_info(env, buffer, &type, &length, &base, NULL, NULL)
+                     : napi_get_arraybuffer_info(env, buffer, &base, &length)) != napi_ok) {
     napi_throw_error(env, NULL, "lrsim native kernels: the bound buffer is gone");
     return false;
   }
@@ -128,6 +134,28 @@ static napi_value relu_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* accumulate(grad, slots, stride, from, to, count, first, batchSize): 1 when the result is finite (see reduce.h) */
+static napi_value accumulate(napi_env env, napi_callback_info info) {
+  int64_t v[8];
+  View mem;
+  if (!read_args(env, info, v, 8, &mem)) return NULL;
+  const int64_t from = v[3], to = v[4], count = v[5];
+  if (from > to) {
+    napi_throw_range_error(env, NULL, "lrsim native kernels: accumulate needs from <= to");
+    return NULL;
+  }
+  float *grad = at(env, &mem, v[0] + from * 4, to - from);
+  // The last slot's [from, to) must fit; the earlier ones lie below it.
+  float *last = grad && count > 0 ? at(env, &mem, v[1] + (count - 1) * v[2] + from * 4, to - from) : grad;
+  if (!last) return NULL;
+  napi_value result;
+  CHECK(env, napi_create_int32(env,
+                               lrsim_accumulate((float *)(mem.base + v[0]), (const float *)(mem.base + v[1]),
+                                                (size_t)v[2], (int)from, (int)to, (int)count, v[6] != 0, (int)v[7]),
+                               &result));
+  return result;
+}
+
 static void release_memory(napi_env env, void *data, void *hint) {
   (void)hint;
   Memory *memory = data;
@@ -136,22 +164,36 @@ static void release_memory(napi_env env, void *data, void *hint) {
   free(memory);
 }
 
-/* bind(buffer: ArrayBuffer): { memory: { buffer }, gemmNT, gemmTNAcc, gemmNN, relu, reluBackward } */
+/* bind(memory: ArrayBuffer | Uint8Array): { memory: { buffer }, gemmNT, gemmTNAcc, gemmNN, relu, reluBackward, accumulate } */
 static napi_value bind(napi_env env, napi_callback_info info) {
   napi_value argv[1], object, memory_object;
   size_t argc = 1;
-  bool is_buffer = false;
+  bool is_buffer = false, is_typed = false;
+  napi_value backing = NULL;
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1 || napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok || !is_buffer) {
-    napi_throw_type_error(env, NULL, "lrsim native kernels: bind() takes an ArrayBuffer");
+  if (argc < 1 || napi_is_arraybuffer(env, argv[0], &is_buffer) != napi_ok ||
+      napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !(is_buffer || is_typed)) {
+    napi_throw_type_error(env, NULL, "lrsim native kernels: bind() takes an ArrayBuffer or a Uint8Array");
     return NULL;
   }
+  if (is_typed) {
+    napi_typedarray_type type;
+    size_t length, offset;
+    void *base;
+    if (napi_get_typedarray_info(env, argv[0], &type, &length, &base, &backing, &offset) != napi_ok ||
+        type != napi_uint8_array || offset != 0) {
+      napi_throw_type_error(env, NULL, "lrsim native kernels: bind() takes a Uint8Array over a whole buffer");
+      return NULL;
+    }
+  } else
+    backing = argv[0];
   Memory *memory = calloc(1, sizeof(Memory));
   if (!memory) {
     napi_throw_error(env, NULL, "lrsim native kernels: out of memory");
     return NULL;
   }
   memory->holders = 1;
+  memory->typed = is_typed;
   // Until the object holds `memory`, a failure frees it here; from then on its finalizer does.
   if (napi_create_reference(env, argv[0], 1, &memory->buffer) != napi_ok) {
     free(memory);
@@ -166,7 +208,7 @@ static napi_value bind(napi_env env, napi_callback_info info) {
     return NULL;
   }
   CHECK(env, napi_create_object(env, &memory_object));
-  CHECK(env, napi_set_named_property(env, memory_object, "buffer", argv[0]));
+  CHECK(env, napi_set_named_property(env, memory_object, "buffer", backing));
   CHECK(env, napi_set_named_property(env, object, "memory", memory_object));
   const struct {
     const char *name;
@@ -175,7 +217,8 @@ static napi_value bind(napi_env env, napi_callback_info info) {
                  {"gemmTNAcc", gemm_tn_acc},
                  {"gemmNN", gemm_nn},
                  {"relu", relu},
-                 {"reluBackward", relu_backward}};
+                 {"reluBackward", relu_backward},
+                 {"accumulate", accumulate}};
   for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
     napi_value fn;
     CHECK(env, napi_create_function(env, kernels[i].name, NAPI_AUTO_LENGTH, kernels[i].fn, memory, &fn));

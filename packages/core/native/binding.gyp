@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "lrsim_dense",
-      "sources": ["binding.c", "dense-kernels.c"],
+      "sources": ["binding.c", "dense-kernels.c", "reduce.c"],
       "cflags": ["-O3", "-march=native", "-ffp-contract=fast", "-fno-math-errno", "-std=gnu11"],
       "xcode_settings": {
         "OTHER_CFLAGS": ["-O3", "-march=native", "-ffp-contract=fast", "-fno-math-errno"]

@@ -18,7 +18,11 @@ export {
 } from "./errors.ts";
 export { createDenseNetwork } from "./nn/kernel.ts";
 export { denseFlopsPerSample } from "./nn/layout.ts";
-export { nativeDenseAddon, nativeKernelsUnavailable } from "./nn/native-module.ts";
+export {
+  bindNativeReduction,
+  nativeDenseAddon,
+  nativeKernelsUnavailable,
+} from "./nn/native-module.ts";
 export { denseKernelVariant, loadWasmModule } from "./nn/wasm-module.ts";
 export { parameterGroupsOf } from "./optim/groups.ts";
 export {

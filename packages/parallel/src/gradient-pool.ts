@@ -1,5 +1,11 @@
 import { availableParallelism } from "node:os";
-import { type BackendFactory, errors, localBackend } from "@lrsim/core";
+import {
+  type BackendFactory,
+  errors,
+  localBackend,
+  nativeDenseAddon,
+  nativeKernelsUnavailable,
+} from "@lrsim/core";
 import { Piscina } from "piscina";
 import { PoolBackend } from "./pool-backend.ts";
 import type { ServeEnd, Task } from "./protocol.ts";
@@ -16,7 +22,16 @@ export interface GradientPoolOptions {
    * Node 20 worker threads do not inherit the main thread's `module.register` hooks.
    */
   readonly preload?: readonly string[];
+  /**
+   * Which code sums the chunk slots: `native` (lrsim's C reduction, built at install), `wasm`, or
+   * `auto` (default: native when it loads, else wasm). Both add in slot order in float32 and give
+   * the same bits (tested); the choice is speed only, there for benchmarks (`pnpm bench --reduction`).
+   */
+  readonly reduction?: Reduction;
 }
+
+/** The implementations of the pool's reduction (see {@link GradientPoolOptions.reduction}). */
+export type Reduction = "auto" | "native" | "wasm";
 
 const SOURCE_CONDITION = "--conditions=@lrsim/source";
 
@@ -45,6 +60,7 @@ function workerExecArgv(): string[] {
 export class GradientPool {
   readonly workers: number;
   readonly slotBudgetBytes: number;
+  readonly reduction: Reduction;
   private readonly piscina: Piscina | undefined;
   private nextSession = 1;
   private closing: Promise<void> | undefined;
@@ -55,6 +71,11 @@ export class GradientPool {
       throw errors.invalidOption("workers", "a non-negative integer", String(workers));
     this.workers = workers;
     this.slotBudgetBytes = options.slotBudgetBytes ?? 256 * 2 ** 20;
+    this.reduction = options.reduction ?? "auto";
+    if (!["auto", "native", "wasm"].includes(this.reduction))
+      throw errors.invalidOption("reduction", "auto, native or wasm", String(this.reduction));
+    if (this.reduction === "native" && !nativeDenseAddon())
+      throw new Error(`reduction=native: ${nativeKernelsUnavailable()}`);
     if (workers > 0) {
       this.piscina = new Piscina({
         filename: new URL("./worker-entry.mjs", import.meta.url).href,

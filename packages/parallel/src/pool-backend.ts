@@ -142,6 +142,7 @@ export class PoolBackend implements TrainingBackend {
       optimizer: pluginRef(plan.optimizer, "optimizer"),
       parameterCount: P,
       clipGradNorm,
+      reduction: pool.reduction,
       memory,
     };
     return new PoolBackend(pool, plan, session);

@@ -1,9 +1,18 @@
-import { loadWasmModule, packagedFile, squaredNormRange } from "@lrsim/core";
+import {
+  bindNativeReduction,
+  loadWasmModule,
+  nativeKernelsUnavailable,
+  packagedFile,
+  squaredNormRange,
+} from "@lrsim/core";
 
 /**
  * The pool's deterministic reduction: add chunk slots into the batch gradient in slot order.
+ * lrsim's C reduction (`native/reduce.c` in @lrsim/core, built at install) when it loads, else
  * WebAssembly SIMD over the shared memory when `generated/reduce.wasm` was built (pnpm install),
- * portable loops otherwise; both round every addition to float32 (IEEE), so they agree bit for bit.
+ * else portable loops; all round every addition to float32 (IEEE), so they agree bit for bit.
+ * The C one reads the slots with the CPU's widest vectors: 4-5x the WebAssembly loop's speed
+ * for the MLP's 32 slots at batch 8,000 (docs/decisions.md).
  */
 export interface ReduceKernel {
   /**
@@ -33,8 +42,30 @@ export function createSharedArena(bytes: number): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 }
 
-/** The reduction over `memory`: the SIMD kernel if built, else the portable one. */
-export function reduceKernel(memory: WebAssembly.Memory): ReduceKernel {
+/**
+ * The reduction over `memory`: with `auto`, the native one if it loads, else the WebAssembly
+ * SIMD kernel if built, else the portable one; `native` and `wasm` insist on theirs.
+ */
+export function reduceKernel(
+  memory: WebAssembly.Memory,
+  use: "auto" | "native" | "wasm" = "auto",
+): ReduceKernel {
+  const wasm = wasmReduceKernel(memory);
+  if (use === "wasm") return wasm;
+  const native = bindNativeReduction(memory.buffer);
+  if (!native) {
+    if (use === "native") throw new Error(`reduction=native: ${nativeKernelsUnavailable()}`);
+    return wasm;
+  }
+  return {
+    accumulate: (grad, slots, stride, from, to, count, first, batchSize) =>
+      native.accumulate(grad, slots, stride, from, to, count, first ? 1 : 0, batchSize),
+    squaredNorm: (slot, from, to) => wasm.squaredNorm(slot, from, to),
+  };
+}
+
+/** The WebAssembly SIMD reduction if built, else the portable loops. */
+function wasmReduceKernel(memory: WebAssembly.Memory): ReduceKernel {
   const compiledModule = loadWasmModule(WASM_FILE);
   if (compiledModule)
     return new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as unknown as ReduceKernel;

@@ -162,7 +162,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
         d.memory.slotsOffset + i * d.memory.slotStride,
         d.parameterCount,
       ),
-    kernel: reduceKernel(d.memory.arena),
+    kernel: reduceKernel(d.memory.arena, d.reduction),
     memory: d.memory,
     cursor: new BigInt64Array(d.memory.cursor),
     blocks: Math.ceil(d.parameterCount / NORM_BLOCK),

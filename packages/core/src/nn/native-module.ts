@@ -5,10 +5,31 @@ import { fileURLToPath } from "node:url";
 import { packagedFile } from "../paths.ts";
 import type { DenseKernels } from "./wasm-module.ts";
 
+/** The pool's reduction as `native/reduce.c` runs it: the WebAssembly `accumulate`'s arithmetic, so its bits. */
+export interface NativeReduction {
+  /**
+   * grad[from..to) = (first ? 0 : grad) + the `count` slots `stride` bytes apart from byte offset
+   * `slots`, in slot order, then divided by `batchSize` when it is > 0; 1 when that mean is finite.
+   */
+  accumulate(
+    grad: number,
+    slots: number,
+    stride: number,
+    from: number,
+    to: number,
+    count: number,
+    first: number,
+    batchSize: number,
+  ): number;
+}
+
 /** What `native/binding.c` exports. */
 interface NativeDenseAddon {
-  /** The kernels over `buffer`, called with byte offsets into it (as the WebAssembly module's). */
-  bind(buffer: ArrayBuffer): DenseKernels;
+  /**
+   * The kernels over `memory` (an ArrayBuffer, or a Uint8Array over a whole SharedArrayBuffer),
+   * called with byte offsets into it, as the WebAssembly modules' are.
+   */
+  bind(memory: ArrayBuffer | Uint8Array): DenseKernels & NativeReduction;
   /** The vector width the addon was compiled for, in bits (512 with AVX-512). */
   readonly vectorBits: number;
 }
@@ -58,6 +79,15 @@ export function nativeKernelsUnavailable(): string {
 /** Native kernels over a fresh buffer of `bytes` bytes (the addon must be loaded). */
 export function bindNativeKernels(native: NativeDenseAddon, bytes: number): DenseKernels {
   return native.bind(new ArrayBuffer(Math.ceil(bytes / 64) * 64));
+}
+
+/**
+ * The native reduction over the shared memory `buffer` (the pool's arena), or null when the addon
+ * is not available here. Its results are the WebAssembly reduction's, bit for bit (tested), so the
+ * pool uses it whenever it loads, whatever kernel the model runs.
+ */
+export function bindNativeReduction(buffer: ArrayBufferLike): NativeReduction | null {
+  return nativeDenseAddon()?.bind(new Uint8Array(buffer)) ?? null;
 }
 
 /**
