@@ -14,7 +14,6 @@ import {
   type TrainingBackend,
   updatePartialsLength,
 } from "@lrsim/core";
-import { chunkStateLayout, initChunkState, physicalSlots } from "./backups.ts";
 import type { GradientPool } from "./gradient-pool.ts";
 import {
   COMMAND,
@@ -112,11 +111,11 @@ export class PoolBackend implements TrainingBackend {
       return new Float32Array(n);
     });
     const clipGradNorm = plan.config.clipGradNorm;
-    // The accumulator, the slots (the chunks' and one spare per worker, see backups.ts), the
-    // parameters and the optimizer state, each 64-byte aligned, in one shared wasm memory.
+    // The accumulator, the slots, the parameters and the optimizer state, each 64-byte aligned,
+    // in one shared wasm memory.
     const slotStride = Math.ceil((4 * P) / 64) * 64;
     const stateFloats = stateSizes.reduce((a, b) => a + b, 0);
-    const paramsOffset = slotStride * (1 + physicalSlots(slots, pool.workers));
+    const paramsOffset = slotStride * (slots + 1);
     const stateOffset = paramsOffset + slotStride;
     const memory = {
       arena: createSharedArena(stateOffset + 4 * stateFloats),
@@ -126,8 +125,6 @@ export class PoolBackend implements TrainingBackend {
       slotCount: slots,
       paramsOffset,
       stateOffset,
-      chunkState: new SharedArrayBuffer(4 * chunkStateLayout(slots, pool.workers).length),
-      claimedAt: new SharedArrayBuffer(8 * slots),
       results: new SharedArrayBuffer(8 * RESULT.stride * maxChunks),
       cursor: new SharedArrayBuffer(8),
       indices: new SharedArrayBuffer(4 * data.train.size),
@@ -136,7 +133,6 @@ export class PoolBackend implements TrainingBackend {
       control: new SharedArrayBuffer(4 * CONTROL.length(pool.workers)),
       values: new SharedArrayBuffer(8 * (VALUES.blocks + Math.ceil(P / NORM_BLOCK))),
     };
-    initChunkState(new Int32Array(memory.chunkState), slots, pool.workers);
     const params = new Float32Array(memory.arena.buffer, paramsOffset, P);
     initParameters(plan, model, params);
     const session: SessionDescriptor = {
@@ -334,12 +330,10 @@ export class PoolBackend implements TrainingBackend {
    * command until the last chunk was done (waking workers and computing chunks), from then
    * until the last parameter block was done (reducing and updating), and the whole round as the
    * main thread saw it (the rest is the handshake back). The first round (which also opens the
-   * session in every worker) is left out. `backups`: chunks whose backup copy, computed by a
-   * worker with nothing left to claim while the chunk's first claimer was late, counted instead
-   * (all rounds). `pnpm bench` prints them.
+   * session in every worker) is left out. `pnpm bench` prints it.
    */
-  phaseTimes(): { steps: number; computeMs: number; reduceMs: number; stepMs: number; backups: number } {
-    return { ...this.phases, backups: Atomics.load(this.control, CONTROL.backups) };
+  phaseTimes(): { steps: number; computeMs: number; reduceMs: number; stepMs: number } {
+    return { ...this.phases };
   }
 
   async evaluate(split: "train" | "test"): Promise<LossSum> {

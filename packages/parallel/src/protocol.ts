@@ -48,14 +48,6 @@ interface SharedMemory {
   readonly paramsOffset: number;
   /** Float32: optimizer state, handed out in allocation order from here. */
   readonly stateOffset: number;
-  /**
-   * Int32: which physical slot holds each chunk, each worker's spare slot, and the claims and
-   * publishes of backup chunks (`chunkStateLayout` in backups.ts). The arena has `slotCount +
-   * workers` physical slots.
-   */
-  readonly chunkState: SharedArrayBuffer;
-  /** Float64 [slotCount]: when each chunk's primary claimed it (ms since the epoch), to spot overdue ones. */
-  readonly claimedAt: SharedArrayBuffer;
   /** Float64 [RESULT.stride x max chunks]: each chunk's loss sum, correct count and |gradient|^2 (see {@link RESULT}). */
   readonly results: SharedArrayBuffer;
   /** BigInt64 [1]: the command's claim cursor, its generation, phase and next item (see {@link CURSOR}). */
@@ -107,12 +99,10 @@ export const CONTROL = {
   nonFinite: 11,
   /** Set when a worker failed (or the main thread gave up): nobody waits for its items any more. */
   abort: 12,
-  /** Chunks whose backup copy was published before the primary's, since the session opened (see backups.ts). */
-  backups: 13,
   /** First of the mailboxes, one per worker: the generation of the command it is to run next. */
-  mailboxes: 14,
+  mailboxes: 13,
   /** Int32 slots of the block for `workers` workers. */
-  length: (workers: number) => 14 + workers,
+  length: (workers: number) => 13 + workers,
 } as const;
 
 /**

@@ -31,13 +31,11 @@ import {
   shapeProblem,
   useUpdateKernelsOn,
 } from "@lrsim/core";
-import { ChunkSlots, forEachSlotRun } from "./backups.ts";
 import { claimItem, completeItem } from "./claims.ts";
 import {
   type ChunkJob,
   COMMAND,
   CONTROL,
-  CURSOR,
   FLAG,
   type PluginRef,
   RESULT,
@@ -72,11 +70,6 @@ interface WorkerSession {
   readonly cursor: BigInt64Array;
   /** The update's parameter blocks: items of the reduce and update phases. */
   readonly blocks: number;
-  /**
-   * This thread's recent time per sample of a chunk gradient (ms; NaN until measured): how long
-   * another worker's chunk should take, to tell when it is overdue (see {@link CommandRun}).
-   */
-  pace: number;
 }
 
 const sessions = new Map<number, Promise<WorkerSession>>();
@@ -173,7 +166,6 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
     memory: d.memory,
     cursor: new BigInt64Array(d.memory.cursor),
     blocks: Math.ceil(d.parameterCount / NORM_BLOCK),
-    pace: Number.NaN,
     results: new Float64Array(d.memory.results),
     indices: new Int32Array(d.memory.indices),
     evalOrder: { train: identity(data.train.size), test: identity(data.test.size) },
@@ -218,24 +210,6 @@ const CORES = availableParallelism();
 const phaseSpin = new SpinBudget(0.3);
 
 /**
- * A chunk is overdue, and a worker with nothing left to claim computes it again (see backups.ts),
- * once its primary has had this many times the chunk's expected time (this thread's pace) plus
- * {@link OVERDUE_SLACK_MS}: late enough that a chunk merely started a little later than the
- * others is not computed twice on an idle machine, early enough that a worker descheduled for
- * milliseconds does not hold up a sub-millisecond step.
- */
-const OVERDUE_FACTOR = 4;
-const OVERDUE_SLACK_MS = 0.5;
-
-/** A chunk to compute and where: its batch positions and the physical slot to write. */
-interface ChunkWork {
-  readonly item: number;
-  readonly start: number;
-  readonly end: number;
-  readonly slot: number;
-}
-
-/**
  * One command as a worker runs it: the command's fields, read once it holds a claim (the main
  * thread rewrites them only after every item is done, so they hold still while it has one).
  */
@@ -256,7 +230,6 @@ class CommandRun {
     private readonly control: Int32Array,
     private readonly values: Float64Array,
     private readonly generation: number,
-    private readonly slots: ChunkSlots,
   ) {}
 
   /** Claims and runs the command's items until it has none left for this worker. */
@@ -267,30 +240,21 @@ class CommandRun {
         if (Atomics.load(control, CONTROL.abort) !== 0) throw new StepAbandoned();
         const claim = claimItem(s.cursor, this.generation, (phase) => this.items(phase));
         if (claim.kind === "over") return;
-        let phase: number;
-        if (claim.kind === "item") {
-          phase = claim.phase;
-          if (!this.runItem(phase, claim.item)) continue;
-        } else {
+        if (claim.kind === "wait") {
           this.closeChunks();
-          if (CURSOR.phase(claim.seen) !== 0 || !this.isStep) {
-            this.waitPast(claim.seen);
-            continue;
-          }
-          // A step's chunks, all claimed: wait for them, or back up one that is overdue.
-          const backup = this.awaitChunks(claim.seen);
-          if (!backup || !this.gradientChunk(backup)) continue;
-          phase = 0;
+          this.waitPast(claim.seen);
+          continue;
         }
+        this.runItem(claim.phase, claim.item);
         const lastPhase = this.lastPhase();
         completeItem(
           control,
           s.cursor,
           this.generation,
-          phase,
-          this.items(phase),
+          claim.phase,
+          this.items(claim.phase),
           lastPhase,
-          this.stampFor(phase, lastPhase),
+          this.stampFor(claim.phase, lastPhase),
         );
       }
     } finally {
@@ -325,31 +289,24 @@ class CommandRun {
     return (this.flags & FLAG.finalize) !== 0 ? 1 + this.s.update.stages.length : 1;
   }
 
-  /** Runs a claimed item; false when it does not count (a chunk whose backup was published first). */
-  private runItem(phase: number, item: number): boolean {
+  private runItem(phase: number, item: number): void {
     if (phase === 0) {
-      if (!this.isStep) {
-        this.evaluateChunk(item);
-        return true;
+      if (!this.chunksOpen) {
+        callHook(
+          "model",
+          this.s.target.name,
+          "beginChunks",
+          () => this.s.model.beginChunks?.(this.s.params),
+          this.s.target.origin,
+        );
+        this.chunksOpen = true;
       }
-      const [, start, end] = this.chunk(item);
-      return this.gradientChunk({ item, start, end, slot: this.slots.beginPrimary(item, this.generation) });
+      if (this.isStep) this.gradientChunk(item);
+      else this.evaluateChunk(item);
+      return;
     }
     this.closeChunks();
     this.updateBlock(phase, item);
-    return true;
-  }
-
-  private openChunks(): void {
-    if (this.chunksOpen) return;
-    callHook(
-      "model",
-      this.s.target.name,
-      "beginChunks",
-      () => this.s.model.beginChunks?.(this.s.params),
-      this.s.target.origin,
-    );
-    this.chunksOpen = true;
   }
 
   private closeChunks(): void {
@@ -380,54 +337,6 @@ class CommandRun {
     phaseSpin.record(spinMs, performance.now() - started);
   }
 
-  /**
-   * Waits while the step's chunks, all claimed, are computed by others; returns a chunk to back
-   * up (its backup taken, see backups.ts) once one is overdue, or undefined when the phase (or
-   * the command) is over. Nothing here holds a claim, so the round's fields are read and then
-   * confirmed by the cursor still showing this phase.
-   */
-  private awaitChunks(seen: bigint): ChunkWork | undefined {
-    const { control, s } = this;
-    const started = performance.now();
-    const deadline = started + ITEM_TIMEOUT_MS;
-    const spinUntil = started + (control[CONTROL.parties]! <= CORES ? phaseSpin.spinMs : 0);
-    const chunks = Atomics.load(control, CONTROL.lastChunk) - Atomics.load(control, CONTROL.firstChunk);
-    const chunkSize = Atomics.load(control, CONTROL.chunkSize);
-    const firstChunk = Atomics.load(control, CONTROL.firstChunk);
-    const size = Atomics.load(control, CONTROL.size);
-    if (Atomics.load(s.cursor, 0) !== seen) return undefined;
-    const expected = OVERDUE_FACTOR * s.pace * chunkSize + OVERDUE_SLACK_MS;
-    for (;;) {
-      if (Atomics.load(control, CONTROL.abort) !== 0) throw new StepAbandoned();
-      let nextDue = Number.POSITIVE_INFINITY;
-      const now = performance.timeOrigin + performance.now();
-      for (let item = 0; item < chunks && Number.isFinite(expected); item++) {
-        const claimed = this.slots.claimedIn(item, this.generation);
-        if (Number.isNaN(claimed) || this.slots.published(item, this.generation)) continue;
-        if (claimed + expected > now) {
-          nextDue = Math.min(nextDue, claimed + expected);
-          continue;
-        }
-        const at = firstChunk + item;
-        const start = at * chunkSize;
-        const end = Math.min(start + chunkSize, size);
-        if (Atomics.load(s.cursor, 0) !== seen || start >= end) return undefined;
-        const slot = this.slots.beginBackup(item, this.generation, now - expected);
-        if (slot >= 0) return { item, start, end, slot };
-      }
-      if (Atomics.load(s.cursor, 0) !== seen) {
-        phaseSpin.record(spinUntil - started, performance.now() - started);
-        return undefined;
-      }
-      const clock = performance.now();
-      if (clock > deadline)
-        throw new Error(`waited ${ITEM_TIMEOUT_MS} ms for another worker's part of a step`);
-      const dueIn = nextDue - (performance.timeOrigin + clock);
-      if (clock < spinUntil) continue;
-      Atomics.wait(s.cursor, 0, seen, Math.max(0.01, Math.min(50, dueIn)));
-    }
-  }
-
   /** Chunk `item` of the round: its batch positions, into slot `item`. */
   private chunk(item: number): ChunkJob {
     const c = this.control;
@@ -436,50 +345,29 @@ class CommandRun {
     return [item, at * chunk, Math.min((at + 1) * chunk, c[CONTROL.size]!)];
   }
 
-  /**
-   * A chunk's gradient into physical slot `work.slot`, published as chunk `work.item` (with its
-   * loss, correct count and, for the noise scale, squared norm) unless another copy was published
-   * first; returns whether this copy counts. A copy that lost may have read parameters the update
-   * was already changing, so what its model threw then is dropped with it.
-   */
-  private gradientChunk(work: ChunkWork): boolean {
+  /** A chunk's gradient into its slot (and its squared norm, for the noise scale). */
+  private gradientChunk(item: number): void {
     const s = this.s;
-    const { item, start, end, slot } = work;
-    this.openChunks();
-    const began = performance.now();
-    try {
-      const chunk = s.reader.read(s.data.train, s.indices, start, end);
-      callLossHook(s.target, "gradient", s.out, end - start, () =>
-        s.model.gradient(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.slot(slot), s.out),
-      );
-    } catch (error) {
-      if (!this.slots.published(item, this.generation)) throw error;
-      this.slots.endWrite();
-      return false;
-    }
-    const perSample = (performance.now() - began) / (end - start);
-    // Down at once, up slowly: a chunk the OS interrupted must not make every chunk look slow.
-    s.pace = !(perSample >= s.pace) ? perSample : s.pace + 0.05 * (perSample - s.pace);
-    const backup = this.slots.slotOf(item) !== slot;
-    if (!this.slots.publish(item, this.generation, slot)) return false;
-    if (backup) Atomics.add(this.control, CONTROL.backups, 1);
-    s.results[RESULT.stride * item + RESULT.loss] = s.out.loss;
-    s.results[RESULT.stride * item + RESULT.correct] = s.out.correct;
+    const [slot, start, end] = this.chunk(item);
+    const chunk = s.reader.read(s.data.train, s.indices, start, end);
+    callLossHook(s.target, "gradient", s.out, end - start, () =>
+      s.model.gradient(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.slot(slot), s.out),
+    );
+    s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
+    s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;
     // This thread's fresh chunk, block by block in order: the in-process backend's sum.
     if ((this.flags & FLAG.norms) !== 0)
-      s.results[RESULT.stride * item + RESULT.gradSquared] = blockNormSum(
+      s.results[RESULT.stride * slot + RESULT.gradSquared] = blockNormSum(
         s.kernel,
         s.memory.slotsOffset + slot * s.memory.slotStride,
         0,
         s.params.length,
       );
-    return true;
   }
 
   /** A chunk of the split being evaluated: its loss and correct count. */
   private evaluateChunk(item: number): void {
     const s = this.s;
-    this.openChunks();
     const split = (this.flags & FLAG.test) !== 0 ? "test" : "train";
     const [slot, start, end] = this.chunk(item);
     const chunk = s.reader.read(s.data[split], s.evalOrder[split], start, end);
@@ -504,25 +392,15 @@ class CommandRun {
     const to = Math.min(s.params.length, from + NORM_BLOCK);
     const finalize = (flags & FLAG.finalize) !== 0;
     if (phase === 1) {
-      // The chunks' slots in chunk order, one call per stretch of consecutive slots (backups
-      // move chunks to other slots); only the last call divides and checks.
-      const chunks = control[CONTROL.lastChunk]! - control[CONTROL.firstChunk]!;
-      let finite = 1;
-      forEachSlotRun(
-        chunks,
-        (chunk) => this.slots.slotOf(chunk),
-        (first, slot, count) => {
-          finite = s.kernel.accumulate(
-            s.memory.gradOffset,
-            s.memory.slotsOffset + slot * s.memory.slotStride,
-            s.memory.slotStride,
-            from,
-            to,
-            count,
-            first === 0 && (flags & FLAG.firstRound) !== 0,
-            finalize && first + count === chunks ? control[CONTROL.size]! : 0,
-          );
-        },
+      const finite = s.kernel.accumulate(
+        s.memory.gradOffset,
+        s.memory.slotsOffset,
+        s.memory.slotStride,
+        from,
+        to,
+        control[CONTROL.lastChunk]! - control[CONTROL.firstChunk]!,
+        (flags & FLAG.firstRound) !== 0,
+        finalize ? control[CONTROL.size]! : 0,
       );
       if (!finalize) return;
       if (finite !== 1) Atomics.store(control, CONTROL.nonFinite, 1);
@@ -596,18 +474,10 @@ async function serve(task: ServeTask): Promise<void> {
   const s = await session(task.session);
   const control = new Int32Array(task.session.memory.control);
   const values = new Float64Array(task.session.memory.values);
-  const { memory } = task.session;
-  const slots = new ChunkSlots(
-    new Int32Array(memory.chunkState),
-    new Float64Array(memory.claimedAt),
-    memory.slotCount,
-    task.workers,
-    task.worker,
-  );
   let seen = task.generation;
   for (;;) {
     seen = nextCommand(control, task.worker, seen);
     if (control[CONTROL.command] === COMMAND.stop) return;
-    new CommandRun(s, control, values, seen, slots).run();
+    new CommandRun(s, control, values, seen).run();
   }
 }

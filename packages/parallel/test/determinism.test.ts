@@ -200,9 +200,7 @@ describe("a run is bit-for-bit identical at any worker count", () => {
         await pool.close();
       }
     }
-    expect(() => new GradientPool({ workers: 1, reduction: "simd" as "wasm" })).toThrow(
-      /auto, native or wasm/,
-    );
+    expect(() => new GradientPool({ workers: 1, reduction: "simd" as "wasm" })).toThrow(/auto, native or wasm/);
   });
 
   it("trains with the whole 80,000-sample training set of teacher(n=100000) as one batch", async () => {
