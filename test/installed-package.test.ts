@@ -137,6 +137,8 @@ describe("the package npm would publish", () => {
       "dist/native/dense-kernels.h",
       "dist/native/reduce.c",
       "dist/native/reduce.h",
+      "dist/native/update.c",
+      "dist/native/update.h",
       "dist/native/build.mjs",
     ])
       expect(files).toContain(needed);

@@ -34,8 +34,8 @@ export default defineConfig({
     { from: "../parallel/generated/reduce.wasm", to: "dist" },
     { from: "../parallel/src/worker-entry.mjs", to: "dist" },
     // The native kernels' sources: package.json's install script builds them on the user's
-    // machine, for its CPU (dist/native/build/Release/lrsim_dense.node); optional. The pool sums
-    // gradient slots with its reduce.c when it loads.
+    // machine, for its CPU (dist/native/build/Release/lrsim_dense.node); optional. When it loads,
+    // the pool also sums gradient slots (reduce.c) and runs SGD and Adam (update.c) with it.
     ...[
       "binding.gyp",
       "binding.c",
@@ -43,6 +43,8 @@ export default defineConfig({
       "dense-kernels.h",
       "reduce.c",
       "reduce.h",
+      "update.c",
+      "update.h",
       "build.mjs",
     ].map((file) => ({
       from: `../core/native/${file}`,

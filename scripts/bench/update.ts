@@ -2,14 +2,21 @@
  * `pnpm bench:update`: microseconds per optimizer update of the MNIST MLP's 101,770 parameters,
  * for each element-wise built-in optimizer, as the worker pool runs it (parameters, gradient and
  * state in one registered shared WebAssembly memory: the SIMD kernels of
- * `packages/core/assembly/update.ts` where the optimizer has one) and as an in-process run does
- * (plain arrays: the JavaScript loops). The two are measured alternately, medians of TRIALS
+ * `packages/core/assembly/update.ts` where the optimizer has one, and for SGD and Adam those of
+ * `packages/core/native/update.c` when the native build loads) and as an in-process run does
+ * (plain arrays: the JavaScript loops). They are measured alternately, medians of TRIALS
  * trials of REPEAT updates each, on one thread. Then, for each optimizer, the "reduce + update"
  * phase of real training steps (batch 128, 1 worker: two slots to reduce, then the update), as
  * `PoolBackend.phaseTimes()` reports it. Options: --json.
  */
 import { createCatalog } from "@lrsim/builtins";
-import { createOptimizer, planRun, resolveRunConfig, useUpdateKernelsOn } from "@lrsim/core";
+import {
+  createOptimizer,
+  nativeDenseAddon,
+  planRun,
+  resolveRunConfig,
+  useUpdateKernelsOn,
+} from "@lrsim/core";
 import { GradientPool, type PoolBackend } from "@lrsim/parallel";
 import { measureSteps } from "./steps.ts";
 
@@ -73,14 +80,14 @@ async function setup(optimizer: string, array: (n: number) => Float32Array) {
   };
 }
 
-/** Hands out consecutive views of one shared memory registered for the SIMD kernels. */
-function sharedArrays(bytes: number) {
+/** Hands out consecutive views of one shared memory registered for the SIMD kernels (`use`'s). */
+function sharedArrays(bytes: number, use: "native" | "wasm") {
   const memory = new WebAssembly.Memory({
     initial: Math.ceil(bytes / 65536),
     maximum: Math.ceil(bytes / 65536),
     shared: true,
   });
-  useUpdateKernelsOn(memory);
+  useUpdateKernelsOn(memory, use);
   let offset = 0;
   return (n: number) => {
     const view = new Float32Array(memory.buffer, offset, n);
@@ -91,24 +98,34 @@ function sharedArrays(bytes: number) {
 
 const rows: Array<{
   optimizer: string;
+  nativeMicroseconds: number | undefined;
   simdMicroseconds: number;
   loopMicroseconds: number;
   stepPhaseMs?: number;
 }> = [];
+const native = nativeDenseAddon() !== null;
 for (const optimizer of OPTIMIZERS) {
-  const simd = await setup(optimizer, sharedArrays(8 * 4 * 110_000));
+  const fast = native ? await setup(optimizer, sharedArrays(8 * 4 * 110_000, "native")) : undefined;
+  const simd = await setup(optimizer, sharedArrays(8 * 4 * 110_000, "wasm"));
   const loop = await setup(optimizer, (n) => new Float32Array(n));
+  const nativeTimes: number[] = [];
   const simdTimes: number[] = [];
   const loopTimes: number[] = [];
   for (let trial = 0; trial < TRIALS; trial++) {
+    if (fast) nativeTimes.push(fast.time());
     simdTimes.push(simd.time());
     loopTimes.push(loop.time());
   }
-  const row = { optimizer, simdMicroseconds: median(simdTimes), loopMicroseconds: median(loopTimes) };
+  const row = {
+    optimizer,
+    nativeMicroseconds: fast ? median(nativeTimes) : undefined,
+    simdMicroseconds: median(simdTimes),
+    loopMicroseconds: median(loopTimes),
+  };
   rows.push(row);
   if (!json)
     console.log(
-      `${optimizer.padEnd(38)} ${simd.size.toLocaleString("en-US")} parameters: pool's memory ${row.simdMicroseconds.toFixed(0).padStart(5)} µs, plain arrays ${row.loopMicroseconds.toFixed(0).padStart(5)} µs  (medians of ${TRIALS} x ${REPEAT} updates)`,
+      `${optimizer.padEnd(38)} ${simd.size.toLocaleString("en-US")} parameters: pool's memory ${row.nativeMicroseconds === undefined ? "" : `native ${row.nativeMicroseconds.toFixed(0).padStart(5)} µs, `}wasm ${row.simdMicroseconds.toFixed(0).padStart(5)} µs, plain arrays ${row.loopMicroseconds.toFixed(0).padStart(5)} µs  (medians of ${TRIALS} x ${REPEAT} updates; native covers SGD and Adam, the others run wasm there)`,
     );
 }
 const pool = new GradientPool({ workers: 1 });

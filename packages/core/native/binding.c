@@ -1,9 +1,10 @@
 /*
- * Node-API binding of the dense kernels and the pool's reduction. `bind(memory)` returns the
+ * Node-API binding of the dense kernels, the pool's reduction and the optimizer updates. `bind(memory)` returns the
  * kernels working on that memory — an ArrayBuffer, or a Uint8Array over a SharedArrayBuffer (the
  * pool's shared WebAssembly memory) — called with byte offsets into it, the same interface as
- * the WebAssembly modules' exports (src/nn/wasm-module.ts DenseKernels, and `accumulate` of
- * packages/parallel/assembly/reduce.ts), so one caller drives either. The kernels hold a
+ * the WebAssembly modules' exports (src/nn/wasm-module.ts DenseKernels, `accumulate` of
+ * packages/parallel/assembly/reduce.ts, the updates of assembly/update.ts), so one caller
+ * drives either. The kernels hold a
  * reference to the memory, so it stays put while any of them can be called: the object and each
  * function count as one holder, and the last one collected lets it go.
  */
@@ -13,6 +14,7 @@
 
 #include "dense-kernels.h"
 #include "reduce.h"
+#include "update.h"
 
 /* The bound memory (an ArrayBuffer or a typed array) and how many of the object and its functions still hold it. */
 typedef struct {
@@ -36,21 +38,27 @@ typedef struct {
     }                                                                                                                  \
   } while (0)
 
-/* Reads `count` integer arguments in [0, 2^31) into `out` and the bound buffer's current extent
- * into `view`; false (with an exception thrown) otherwise. */
-static bool read_args(napi_env env, napi_callback_info info, int64_t *out, size_t count, View *view) {
-  napi_value argv[8];
-  size_t argc = 8;
+/* Reads `count` integer arguments in [0, 2^31) into `out`, then `reals` more arguments (any
+ * numbers) into `real`, and the bound buffer's current extent into `view`; false (with an
+ * exception thrown) otherwise. */
+static bool read_call(napi_env env, napi_callback_info info, int64_t *out, size_t count, double *real, size_t reals,
+                      View *view) {
+  napi_value argv[16];
+  size_t argc = 16;
   void *data;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok || argc < count) {
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok || argc < count + reals) {
     napi_throw_type_error(env, NULL, "lrsim native kernels: too few arguments");
     return false;
   }
-  for (size_t i = 0; i < count; i++) {
+  for (size_t i = 0; i < count + reals; i++) {
     double value;
     if (napi_get_value_double(env, argv[i], &value) != napi_ok) {
       napi_throw_type_error(env, NULL, "lrsim native kernels: arguments must be numbers");
       return false;
+    }
+    if (i >= count) {
+      real[i - count] = value;
+      continue;
     }
     if (!(value >= 0 && value <= INT32_MAX) || value != (double)(int64_t)value) {
       napi_throw_range_error(env, NULL, "lrsim native kernels: offsets and sizes must be integers in [0, 2^31)");
@@ -72,6 +80,11 @@ static bool read_args(napi_env env, napi_callback_info info, int64_t *out, size_
   view->base = base;
   view->length = base ? length : 0;
   return true;
+}
+
+/* read_call with integer arguments only. */
+static bool read_args(napi_env env, napi_callback_info info, int64_t *out, size_t count, View *view) {
+  return read_call(env, info, out, count, NULL, 0, view);
 }
 
 /* The float pointer at byte offset `at`, or NULL (with a RangeError thrown) when `floats` of them do not fit. */
@@ -156,6 +169,109 @@ static napi_value accumulate(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* The float pointer to element `from` of the array at byte offset `offset`, when [from, to) fits; else NULL, thrown. */
+static float *range(napi_env env, const View *view, int64_t offset, int64_t from, int64_t to) {
+  return at(env, view, offset + from * 4, to - from);
+}
+
+/* sgd(p, g, buf, from, to, lr, weightDecay, momentum, dampening, nesterov, fresh) (see update.h) */
+static napi_value sgd(napi_env env, napi_callback_info info) {
+  int64_t v[5];
+  double r[6];
+  View mem;
+  if (!read_call(env, info, v, 5, r, 6, &mem)) return NULL;
+  const int64_t from = v[3], to = v[4];
+  if (from > to) {
+    napi_throw_range_error(env, NULL, "lrsim native kernels: sgd needs from <= to");
+    return NULL;
+  }
+  const int momentum = r[2] != 0;
+  if (!range(env, &mem, v[0], from, to) || !range(env, &mem, v[1], from, to) ||
+      (momentum && !range(env, &mem, v[2], from, to)))
+    return NULL;
+  lrsim_sgd((float *)(mem.base + v[0]), (const float *)(mem.base + v[1]), (float *)(mem.base + v[2]), (int)from,
+            (int)to, r[0], r[1], r[2], r[3], r[4] != 0, r[5] != 0);
+  return NULL;
+}
+
+/* adam(p, g, m, v, vMax, from, to, beta1, beta2, eps, l2, shrink, decoupled, stepSize, correction2, amsgrad) */
+static napi_value adam(napi_env env, napi_callback_info info) {
+  int64_t v[7];
+  double r[9];
+  View mem;
+  if (!read_call(env, info, v, 7, r, 9, &mem)) return NULL;
+  const int64_t from = v[5], to = v[6];
+  if (from > to) {
+    napi_throw_range_error(env, NULL, "lrsim native kernels: adam needs from <= to");
+    return NULL;
+  }
+  const int amsgrad = r[8] != 0;
+  for (int k = 0; k < 4; k++)
+    if (!range(env, &mem, v[k], from, to)) return NULL;
+  if (amsgrad && !range(env, &mem, v[4], from, to)) return NULL;
+  lrsim_adam((float *)(mem.base + v[0]), (const float *)(mem.base + v[1]), (float *)(mem.base + v[2]),
+             (float *)(mem.base + v[3]), (float *)(mem.base + v[4]), (int)from, (int)to, r[0], r[1], r[2], r[3], r[4],
+             r[5] != 0, r[6], r[7], amsgrad);
+  return NULL;
+}
+
+/* rmsprop(p, g, squareAvg, gradAvg, buffer, from, to, lr, alpha, eps, weightDecay, momentum, centered) */
+static napi_value rmsprop(napi_env env, napi_callback_info info) {
+  int64_t v[7];
+  double r[6];
+  View mem;
+  if (!read_call(env, info, v, 7, r, 6, &mem)) return NULL;
+  const int64_t from = v[5], to = v[6];
+  if (from > to) {
+    napi_throw_range_error(env, NULL, "lrsim native kernels: rmsprop needs from <= to");
+    return NULL;
+  }
+  const int centered = r[5] != 0, momentum = r[4] > 0;
+  if (!range(env, &mem, v[0], from, to) || !range(env, &mem, v[1], from, to) || !range(env, &mem, v[2], from, to) ||
+      (centered && !range(env, &mem, v[3], from, to)) || (momentum && !range(env, &mem, v[4], from, to)))
+    return NULL;
+  lrsim_rmsprop((float *)(mem.base + v[0]), (const float *)(mem.base + v[1]), (float *)(mem.base + v[2]),
+                (float *)(mem.base + v[3]), (float *)(mem.base + v[4]), (int)from, (int)to, r[0], r[1], r[2], r[3],
+                r[4], centered);
+  return NULL;
+}
+
+/* adagrad(p, g, excess, from, to, clr, weightDecay, initial, eps) */
+static napi_value adagrad(napi_env env, napi_callback_info info) {
+  int64_t v[5];
+  double r[4];
+  View mem;
+  if (!read_call(env, info, v, 5, r, 4, &mem)) return NULL;
+  const int64_t from = v[3], to = v[4];
+  if (from > to) {
+    napi_throw_range_error(env, NULL, "lrsim native kernels: adagrad needs from <= to");
+    return NULL;
+  }
+  for (int k = 0; k < 3; k++)
+    if (!range(env, &mem, v[k], from, to)) return NULL;
+  lrsim_adagrad((float *)(mem.base + v[0]), (const float *)(mem.base + v[1]), (float *)(mem.base + v[2]), (int)from,
+                (int)to, r[0], r[1], r[2], r[3]);
+  return NULL;
+}
+
+/* adadelta(p, g, squareAvg, accDelta, from, to, lr, rho, eps, weightDecay) */
+static napi_value adadelta(napi_env env, napi_callback_info info) {
+  int64_t v[6];
+  double r[4];
+  View mem;
+  if (!read_call(env, info, v, 6, r, 4, &mem)) return NULL;
+  const int64_t from = v[4], to = v[5];
+  if (from > to) {
+    napi_throw_range_error(env, NULL, "lrsim native kernels: adadelta needs from <= to");
+    return NULL;
+  }
+  for (int k = 0; k < 4; k++)
+    if (!range(env, &mem, v[k], from, to)) return NULL;
+  lrsim_adadelta((float *)(mem.base + v[0]), (const float *)(mem.base + v[1]), (float *)(mem.base + v[2]),
+                 (float *)(mem.base + v[3]), (int)from, (int)to, r[0], r[1], r[2], r[3]);
+  return NULL;
+}
+
 static void release_memory(napi_env env, void *data, void *hint) {
   (void)hint;
   Memory *memory = data;
@@ -164,7 +280,9 @@ static void release_memory(napi_env env, void *data, void *hint) {
   free(memory);
 }
 
-/* bind(memory: ArrayBuffer | Uint8Array): { memory: { buffer }, gemmNT, gemmTNAcc, gemmNN, relu, reluBackward, accumulate } */
+/* bind(memory: ArrayBuffer | Uint8Array):
+ *   { memory: { buffer }, gemmNT, gemmTNAcc, gemmNN, relu, reluBackward, accumulate,
+ *     sgd, adam, rmsprop, adagrad, adadelta } */
 static napi_value bind(napi_env env, napi_callback_info info) {
   napi_value argv[1], object, memory_object;
   size_t argc = 1;
@@ -218,7 +336,12 @@ static napi_value bind(napi_env env, napi_callback_info info) {
                  {"gemmNN", gemm_nn},
                  {"relu", relu},
                  {"reluBackward", relu_backward},
-                 {"accumulate", accumulate}};
+                 {"accumulate", accumulate},
+                 {"sgd", sgd},
+                 {"adam", adam},
+                 {"rmsprop", rmsprop},
+                 {"adagrad", adagrad},
+                 {"adadelta", adadelta}};
   for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
     napi_value fn;
     CHECK(env, napi_create_function(env, kernels[i].name, NAPI_AUTO_LENGTH, kernels[i].fn, memory, &fn));

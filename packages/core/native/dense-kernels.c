@@ -2,9 +2,14 @@
  * The dense-layer kernels declared in dense-kernels.h. GCC vector extensions keep the code one
  * source for every CPU: a 16-float vector is one AVX-512 register, two AVX2 ones, four SSE or
  * NEON ones, with the same lane-by-lane arithmetic. `acc + x * y` on vectors is contracted into
- * a fused multiply-add (-ffp-contract=fast in binding.gyp); scalar tails call fmaf so they round
- * the same way.
+ * a fused multiply-add (GCC does so by default in GNU C, binding.gyp's -std=gnu11; Clang by the
+ * pragma below — a command-line -ffp-contract=fast would also override update.c's pragma
+ * against contraction in Clang); scalar tails call fmaf so they round the same way.
  */
+#if defined(__clang__)
+#pragma clang fp contract(fast)
+#endif
+
 #include "dense-kernels.h"
 
 #include <math.h>

@@ -68,9 +68,39 @@ describe("the native dense kernels' binding", () => {
     for (const bad of [2 ** 31, Number.NaN, Number.POSITIVE_INFINITY, 1.5])
       expect(() => kernels.relu(bad, 1), String(bad)).toThrow(RangeError);
     expect(() => kernels.relu("0" as unknown as number, 1)).toThrow("arguments must be numbers");
-    expect(() => native().bind(new Float32Array(4) as unknown as ArrayBuffer)).toThrow(
-      "bind() takes an ArrayBuffer",
+    expect(() => native().bind({} as unknown as ArrayBuffer)).toThrow(
+      "bind() takes an ArrayBuffer or a Uint8Array",
     );
+    expect(() => native().bind(new Float32Array(4) as unknown as ArrayBuffer)).toThrow(
+      "bind() takes a Uint8Array over a whole buffer",
+    );
+    expect(() => native().bind(new Uint8Array(new SharedArrayBuffer(64), 16))).toThrow(
+      "bind() takes a Uint8Array over a whole buffer",
+    );
+  });
+
+  it("binds a shared buffer through a Uint8Array, and bounds the pool's reduction and updates by it", () => {
+    const shared = new SharedArrayBuffer(1024);
+    const kernels = native().bind(new Uint8Array(shared));
+    expect(kernels.memory.buffer).toBe(shared);
+    const f32 = new Float32Array(shared);
+    f32.fill(1);
+    // 64 floats of p at byte 0, of g at byte 256: p -= 0.5 g
+    kernels.sgd(0, 256, 512, 0, 64, 0.5, 0, 0, 0, 0, 0);
+    expect(f32[0]).toBe(0.5);
+    expect(f32[63]).toBe(0.5);
+    expect(f32[64]).toBe(1); // g untouched
+    expect(() => kernels.sgd(0, 256, 512, 0, 256, 0.5, 0, 0, 0, 0, 0)).toThrow("past the bound buffer");
+    // with momentum the buffer must fit too
+    expect(() => kernels.sgd(0, 0, 1000, 0, 16, 0.5, 0, 0.9, 0, 0, 0)).toThrow("past the bound buffer");
+    expect(() => kernels.sgd(0, 0, 0, 9, 8, 0.5, 0, 0, 0, 0, 0)).toThrow("from <= to");
+    // v_max is only read with amsgrad
+    expect(() => kernels.adam(0, 0, 0, 0, 4096, 0, 16, 0.9, 0.999, 1e-8, 0, 1, 0, 0.001, 1, 0)).not.toThrow();
+    expect(() => kernels.adam(0, 0, 0, 0, 4096, 0, 16, 0.9, 0.999, 1e-8, 0, 1, 0, 0.001, 1, 1)).toThrow(
+      "past the bound buffer",
+    );
+    const adam = kernels.adam as unknown as (...args: number[]) => void;
+    expect(() => adam(0, 0, 0, 0, 0, 0, 16, 0.9)).toThrow("too few arguments");
   });
 });
 

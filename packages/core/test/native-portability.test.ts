@@ -24,7 +24,7 @@ function hashesFor(march: string): string {
     [
       `-march=${march}`,
       "-O3",
-      "-ffp-contract=fast",
+      "-std=gnu11", // binding.gyp's flags: contraction comes from GNU C's default and the source's pragma
       "-I",
       native,
       join(native, "dense-kernels.c"),

@@ -12,11 +12,11 @@ import {
 } from "../src/plugin-api.ts";
 
 /**
- * sgdUpdate runs as WebAssembly SIMD on arrays in a registered memory (the worker pool's) and as
- * a JavaScript loop elsewhere (in-process runs): both must give the same bits, or runs would
- * differ between 0 workers and more.
+ * sgdUpdate runs as SIMD on arrays in a registered memory (the worker pool's: lrsim's C when the
+ * native build loads, else WebAssembly) and as a JavaScript loop elsewhere (in-process runs):
+ * all must give the same bits, or runs would differ between 0 workers and more.
  */
-describe("sgdUpdate", () => {
+describe.each(["native", "wasm"] as const)("sgdUpdate, %s", (use) => {
   const n = 1031; // odd: the scalar tail runs too
   const fill = (a: Float32Array, seed: number) => {
     for (let i = 0; i < a.length; i++) {
@@ -34,7 +34,7 @@ describe("sgdUpdate", () => {
 
   it("gives the JavaScript loop's bits in SIMD, with and without momentum, weight decay, Nesterov", () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    useUpdateKernelsOn(memory);
+    useUpdateKernelsOn(memory, use);
     for (const settings of cases) {
       const [p, g, buf] = [0, 1, 2].map((k) => new Float32Array(memory.buffer, k * 4 * 1040, n)) as [
         Float32Array,
@@ -71,9 +71,9 @@ describe("adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate", () => {
     }
   };
   /** `arrays` views (n floats each) in a registered shared memory, filled, and plain copies of them. */
-  const twins = (count: number, positive: readonly number[] = []) => {
+  const twins = (count: number, positive: readonly number[], use: "native" | "wasm") => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    useUpdateKernelsOn(memory);
+    useUpdateKernelsOn(memory, use);
     const simd = Array.from({ length: count }, (_, k) => new Float32Array(memory.buffer, k * 4 * 1040, n));
     simd.forEach((a, k) => {
       fill(a, k + 1, positive.includes(k));
@@ -87,17 +87,35 @@ describe("adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate", () => {
         expect(Object.is(simd[k]![i], js[k]![i]), `array ${k}[${i}] ${label}`).toBe(true);
   };
 
-  const adamCases = [
-    { decoupled: false, weightDecay: 0, amsgrad: false, beta1: 0.9 },
-    { decoupled: false, weightDecay: 1e-3, amsgrad: true, beta1: 0.85 },
-    { decoupled: true, weightDecay: 0.01, amsgrad: false, beta1: 0.9 },
-    { decoupled: true, weightDecay: 0.05, amsgrad: true, beta1: 0.95 },
-  ];
+  const adamCases = (["native", "wasm"] as const).flatMap((use) => [
+    { use, decoupled: false, weightDecay: 0, amsgrad: false, beta1: 0.9 },
+    { use, decoupled: false, weightDecay: 1e-3, amsgrad: true, beta1: 0.85 },
+    { use, decoupled: true, weightDecay: 0.01, amsgrad: false, beta1: 0.9 },
+    { use, decoupled: true, weightDecay: 0.05, amsgrad: true, beta1: 0.95 },
+  ]);
   it.each(adamCases)(
     "adam %o: the JavaScript loop's bits in SIMD",
-    ({ decoupled, weightDecay, amsgrad, beta1 }) => {
+    ({ use, decoupled, weightDecay, amsgrad, beta1 }) => {
       // p, g, m, v, vMax
-      const { simd, js } = twins(5, [3, 4]);
+      const { simd, js } = twins(5, [3, 4], use);
+      // Math.max's edge cases in AMSGrad's running maximum: a NaN gradient, a NaN maximum, a
+      // -0 maximum against a +0 moment (+0 wins); both in the vector part and the scalar tail.
+      for (const arrays of [simd, js])
+        for (const at of [5, n - 2]) {
+          const [, g, m, v, vMax] = arrays as [
+            Float32Array,
+            Float32Array,
+            Float32Array,
+            Float32Array,
+            Float32Array,
+          ];
+          g[at] = Number.NaN;
+          vMax[at + 1] = Number.NaN;
+          g[at - 1] = 0;
+          m[at - 1] = 0;
+          v[at - 1] = 0;
+          vMax[at - 1] = -0;
+        }
       const before = simd[0]![7];
       for (let step = 1; step <= 4; step++) {
         const lr = 0.001 * step;
@@ -116,21 +134,21 @@ describe("adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate", () => {
       }
       expect(simd[0]![7]).not.toBe(before); // the update ran at all
       expect(simd[0]![1]).toBe(js[0]![1]); // and left p[0..3) alone
-      expectSameBits(simd, js, JSON.stringify({ decoupled, weightDecay, amsgrad }));
+      expectSameBits(simd, js, JSON.stringify({ use, decoupled, weightDecay, amsgrad }));
     },
   );
 
-  const rmspropCases = [
-    { centered: false, momentum: 0, weightDecay: 0 },
-    { centered: true, momentum: 0, weightDecay: 1e-4 },
-    { centered: false, momentum: 0.9, weightDecay: 1e-4 },
-    { centered: true, momentum: 0.5, weightDecay: 0 },
-  ];
+  const rmspropCases = (["native", "wasm"] as const).flatMap((use) => [
+    { use, centered: false, momentum: 0, weightDecay: 0 },
+    { use, centered: true, momentum: 0, weightDecay: 1e-4 },
+    { use, centered: false, momentum: 0.9, weightDecay: 1e-4 },
+    { use, centered: true, momentum: 0.5, weightDecay: 0 },
+  ]);
   it.each(rmspropCases)(
     "rmsprop %o: the JavaScript loop's bits in SIMD",
-    ({ centered, momentum, weightDecay }) => {
+    ({ use, centered, momentum, weightDecay }) => {
       // p, g, squareAvg, gradAvg, buffer; gradAvg small against squareAvg, as in training
-      const { simd, js } = twins(5, [2]);
+      const { simd, js } = twins(5, [2], use);
       for (const arrays of [simd, js]) for (let i = 0; i < n; i++) arrays[3]![i] = arrays[3]![i]! * 1e-3;
       const before = simd[0]![7];
       for (let step = 1; step <= 3; step++)
@@ -143,16 +161,18 @@ describe("adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate", () => {
             momentum,
           });
       expect(simd[0]![7]).not.toBe(before);
-      expectSameBits(simd, js, JSON.stringify({ centered, momentum, weightDecay }));
+      expectSameBits(simd, js, JSON.stringify({ use, centered, momentum, weightDecay }));
     },
   );
 
-  it.each([
-    { initial: 0, weightDecay: 0 },
-    { initial: 0.1, weightDecay: 1e-3 },
-  ])("adagrad %o: the JavaScript loop's bits in SIMD", ({ initial, weightDecay }) => {
+  it.each(
+    (["native", "wasm"] as const).flatMap((use) => [
+      { use, initial: 0, weightDecay: 0 },
+      { use, initial: 0.1, weightDecay: 1e-3 },
+    ]),
+  )("adagrad %o: the JavaScript loop's bits in SIMD", ({ use, initial, weightDecay }) => {
     // p, g, excess
-    const { simd, js } = twins(3, [2]);
+    const { simd, js } = twins(3, [2], use);
     const before = simd[0]![7];
     for (let step = 1; step <= 3; step++)
       for (const [p, g, excess] of [simd, js] as Float32Array[][])
@@ -163,20 +183,22 @@ describe("adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate", () => {
           eps: 1e-10,
         });
     expect(simd[0]![7]).not.toBe(before);
-    expectSameBits(simd, js, JSON.stringify({ initial, weightDecay }));
+    expectSameBits(simd, js, JSON.stringify({ use, initial, weightDecay }));
   });
 
-  it.each([
-    { rho: 0.9, weightDecay: 0 },
-    { rho: 0.95, weightDecay: 1e-3 },
-  ])("adadelta %o: the JavaScript loop's bits in SIMD", ({ rho, weightDecay }) => {
+  it.each(
+    (["native", "wasm"] as const).flatMap((use) => [
+      { use, rho: 0.9, weightDecay: 0 },
+      { use, rho: 0.95, weightDecay: 1e-3 },
+    ]),
+  )("adadelta %o: the JavaScript loop's bits in SIMD", ({ use, rho, weightDecay }) => {
     // p, g, squareAvg, accDelta
-    const { simd, js } = twins(4, [2, 3]);
+    const { simd, js } = twins(4, [2, 3], use);
     const before = simd[0]![7];
     for (let step = 1; step <= 3; step++)
       for (const [p, g, sq, acc] of [simd, js] as Float32Array[][])
         adadeltaUpdate(p!, g!, sq!, acc!, 3, n, { lr: 1 / step, rho, eps: 1e-6, weightDecay });
     expect(simd[0]![7]).not.toBe(before);
-    expectSameBits(simd, js, JSON.stringify({ rho, weightDecay }));
+    expectSameBits(simd, js, JSON.stringify({ use, rho, weightDecay }));
   });
 });

@@ -23,15 +23,17 @@ export interface GradientPoolOptions {
    */
   readonly preload?: readonly string[];
   /**
-   * Which code sums the chunk slots: `native` (lrsim's C reduction, built at install), `wasm`, or
-   * `auto` (default: native when it loads, else wasm). Both add in slot order in float32 and give
-   * the same bits (tested); the choice is speed only, there for benchmarks (`pnpm bench --reduction`).
+   * Which code runs the pool's own arithmetic — summing the chunk slots, and the built-in SGD's
+   * and Adam's (AdamW's, AMSGrad's) updates: `native` (lrsim's C, built at install), `wasm`
+   * (WebAssembly SIMD), or `auto` (default: native when it loads, else wasm). Both do the same
+   * float operations in the same order and give the same bits (tested); the choice is speed
+   * only, there for benchmarks (`pnpm bench:pool-kernels`).
    */
-  readonly reduction?: Reduction;
+  readonly poolKernels?: PoolKernels;
 }
 
-/** The implementations of the pool's reduction (see {@link GradientPoolOptions.reduction}). */
-export type Reduction = "auto" | "native" | "wasm";
+/** The implementations of the pool's own arithmetic (see {@link GradientPoolOptions.poolKernels}). */
+export type PoolKernels = "auto" | "native" | "wasm";
 
 const SOURCE_CONDITION = "--conditions=@lrsim/source";
 
@@ -60,7 +62,7 @@ function workerExecArgv(): string[] {
 export class GradientPool {
   readonly workers: number;
   readonly slotBudgetBytes: number;
-  readonly reduction: Reduction;
+  readonly poolKernels: PoolKernels;
   private readonly piscina: Piscina | undefined;
   private nextSession = 1;
   private closing: Promise<void> | undefined;
@@ -71,11 +73,11 @@ export class GradientPool {
       throw errors.invalidOption("workers", "a non-negative integer", String(workers));
     this.workers = workers;
     this.slotBudgetBytes = options.slotBudgetBytes ?? 256 * 2 ** 20;
-    this.reduction = options.reduction ?? "auto";
-    if (!["auto", "native", "wasm"].includes(this.reduction))
-      throw errors.invalidOption("reduction", "auto, native or wasm", String(this.reduction));
-    if (this.reduction === "native" && !nativeDenseAddon())
-      throw new Error(`reduction=native: ${nativeKernelsUnavailable()}`);
+    this.poolKernels = options.poolKernels ?? "auto";
+    if (!["auto", "native", "wasm"].includes(this.poolKernels))
+      throw errors.invalidOption("poolKernels", "auto, native or wasm", String(this.poolKernels));
+    if (this.poolKernels === "native" && !nativeDenseAddon())
+      throw new Error(`poolKernels=native: ${nativeKernelsUnavailable()}`);
     if (workers > 0) {
       this.piscina = new Piscina({
         filename: new URL("./worker-entry.mjs", import.meta.url).href,

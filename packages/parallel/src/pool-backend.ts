@@ -142,7 +142,7 @@ export class PoolBackend implements TrainingBackend {
       optimizer: pluginRef(plan.optimizer, "optimizer"),
       parameterCount: P,
       clipGradNorm,
-      reduction: pool.reduction,
+      poolKernels: pool.poolKernels,
       memory,
     };
     return new PoolBackend(pool, plan, session);

@@ -27,8 +27,8 @@ export interface SessionDescriptor {
   readonly parameterCount: number;
   /** Clip the mean gradient to this global norm before the optimizer (none when undefined). */
   readonly clipGradNorm: number | undefined;
-  /** Which reduction the workers run: `auto`, `native` or `wasm` (the same bits; see GradientPoolOptions). */
-  readonly reduction: "auto" | "native" | "wasm";
+  /** Which code runs the reduction and the built-in updates: `auto`, `native` or `wasm` (the same bits; see GradientPoolOptions). */
+  readonly poolKernels: "auto" | "native" | "wasm";
   readonly memory: SharedMemory;
 }
 

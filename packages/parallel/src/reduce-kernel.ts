@@ -54,7 +54,7 @@ export function reduceKernel(
   if (use === "wasm") return wasm;
   const native = bindNativeReduction(memory.buffer);
   if (!native) {
-    if (use === "native") throw new Error(`reduction=native: ${nativeKernelsUnavailable()}`);
+    if (use === "native") throw new Error(`poolKernels=native: ${nativeKernelsUnavailable()}`);
     return wasm;
   }
   return {

@@ -118,7 +118,7 @@ function sharedDataset(data: Dataset): Dataset {
 
 async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
   // Parameters, mean gradient and optimizer state share the arena: built-in updates run in SIMD.
-  useUpdateKernelsOn(d.memory.arena);
+  useUpdateKernelsOn(d.memory.arena, d.poolKernels);
   const modelDefinition = await importPlugin<ModelDefinition>("model", d.model);
   const optimizerDefinition = await importPlugin<OptimizerDefinition>("optimizer", d.optimizer);
   const data = sharedDataset(d.dataset);
@@ -162,7 +162,7 @@ async function openSession(d: SessionDescriptor): Promise<WorkerSession> {
         d.memory.slotsOffset + i * d.memory.slotStride,
         d.parameterCount,
       ),
-    kernel: reduceKernel(d.memory.arena, d.reduction),
+    kernel: reduceKernel(d.memory.arena, d.poolKernels),
     memory: d.memory,
     cursor: new BigInt64Array(d.memory.cursor),
     blocks: Math.ceil(d.parameterCount / NORM_BLOCK),

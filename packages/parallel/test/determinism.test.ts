@@ -188,19 +188,26 @@ describe("a run is bit-for-bit identical at any worker count", () => {
     }
   });
 
-  it("the C and the WebAssembly reductions give the same run, the in-process one", async () => {
-    const options = cases[0]![1];
-    const reference = await runWith(0, options);
-    for (const reduction of ["native", "wasm"] as const) {
-      const pool = new GradientPool({ workers: 2, reduction });
-      try {
-        const r = await new Trainer(createCatalog(), pool.backend).run(options);
-        expect(fingerprint(r), reduction).toBe(fingerprint(reference));
-      } finally {
-        await pool.close();
+  it("the pool's C and WebAssembly kernels (reduction, SGD and Adam updates) give the same run, the in-process one", async () => {
+    for (const options of [
+      cases[0]![1],
+      cases[1]![1],
+      { ...cases[1]![1], optimizer: "adamw(amsgrad=true)" },
+    ]) {
+      const reference = await runWith(0, options);
+      for (const poolKernels of ["native", "wasm"] as const) {
+        const pool = new GradientPool({ workers: 2, poolKernels });
+        try {
+          const r = await new Trainer(createCatalog(), pool.backend).run(options);
+          expect(fingerprint(r), `${poolKernels} ${options.optimizer}`).toBe(fingerprint(reference));
+        } finally {
+          await pool.close();
+        }
       }
     }
-    expect(() => new GradientPool({ workers: 1, reduction: "simd" as "wasm" })).toThrow(/auto, native or wasm/);
+    expect(() => new GradientPool({ workers: 1, poolKernels: "simd" as "wasm" })).toThrow(
+      /auto, native or wasm/,
+    );
   });
 
   it("trains with the whole 80,000-sample training set of teacher(n=100000) as one batch", async () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { NativeUpdates } from "../optim/update-kernel.ts";
 import { packagedFile } from "../paths.ts";
 import type { DenseKernels } from "./wasm-module.ts";
 
@@ -29,7 +30,7 @@ interface NativeDenseAddon {
    * The kernels over `memory` (an ArrayBuffer, or a Uint8Array over a whole SharedArrayBuffer),
    * called with byte offsets into it, as the WebAssembly modules' are.
    */
-  bind(memory: ArrayBuffer | Uint8Array): DenseKernels & NativeReduction;
+  bind(memory: ArrayBuffer | Uint8Array): DenseKernels & NativeReduction & NativeUpdates;
   /** The vector width the addon was compiled for, in bits (512 with AVX-512). */
   readonly vectorBits: number;
 }

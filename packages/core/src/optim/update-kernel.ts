@@ -1,3 +1,4 @@
+import { nativeDenseAddon, nativeKernelsUnavailable } from "../nn/native-module.ts";
 import { loadWasmModule } from "../nn/wasm-module.ts";
 import { packagedFile } from "../paths.ts";
 
@@ -80,19 +81,115 @@ const WASM_FILE = packagedFile(import.meta.url, "../../generated/update.wasm", "
 const registered: Array<{ readonly buffer: ArrayBufferLike; readonly kernels: UpdateKernels }> = [];
 
 /**
- * Lets the element-wise updates below run as WebAssembly SIMD on arrays that live in `memory`
- * (a shared memory whose maximum is at most 4 GiB). The worker pool calls it for the memory
- * holding its parameters, mean gradient and optimizer state; elsewhere the updates run as
- * JavaScript loops with the same arithmetic. Does nothing when the module was not built.
+ * Lets the element-wise updates below run as SIMD on arrays that live in `memory` (a shared
+ * memory whose maximum is at most 4 GiB). The worker pool calls it for the memory holding its
+ * parameters, mean gradient and optimizer state; elsewhere the updates run as JavaScript loops
+ * with the same arithmetic. `use`: `wasm`, the WebAssembly module (does nothing when it was not
+ * built); `native`, lrsim's C (`native/update.c`, 8 float64 lanes per vector on AVX-512 against
+ * WebAssembly's 2; the same bits); `auto`, native when the addon loads. The first registration
+ * of a memory decides.
  */
-export function useUpdateKernelsOn(memory: WebAssembly.Memory): void {
+export function useUpdateKernelsOn(
+  memory: WebAssembly.Memory,
+  use: "auto" | "native" | "wasm" = "auto",
+): void {
   const buffer = memory.buffer;
   if (registered.some((r) => r.buffer === buffer)) return;
-  const module = loadWasmModule(WASM_FILE);
-  if (!module) return;
-  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as UpdateKernels;
+  const addon = use === "wasm" ? null : nativeDenseAddon();
+  if (use === "native" && !addon) throw new Error(`poolKernels=native: ${nativeKernelsUnavailable()}`);
+  let kernels: UpdateKernels;
+  if (addon) kernels = nativeUpdateKernels(addon.bind(new Uint8Array(buffer)));
+  else {
+    const module = loadWasmModule(WASM_FILE);
+    if (!module) return;
+    kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as UpdateKernels;
+  }
   registered.push({ buffer, kernels });
   if (registered.length > 4) registered.shift();
+}
+
+/** The updates of the native addon bound to a memory, called as the WebAssembly module's are. */
+function nativeUpdateKernels(native: NativeUpdates): UpdateKernels {
+  const flag = (b: boolean) => (b ? 1 : 0);
+  return {
+    sgd: (p, g, buf, from, to, lr, weightDecay, momentum, dampening, nesterov, fresh) =>
+      native.sgd(p, g, buf, from, to, lr, weightDecay, momentum, dampening, flag(nesterov), flag(fresh)),
+    adam: (p, g, m, v, vMax, from, to, b1, b2, eps, l2, shrink, decoupled, stepSize, correction2, amsgrad) =>
+      native.adam(
+        p,
+        g,
+        m,
+        v,
+        vMax,
+        from,
+        to,
+        b1,
+        b2,
+        eps,
+        l2,
+        shrink,
+        flag(decoupled),
+        stepSize,
+        correction2,
+        flag(amsgrad),
+      ),
+    rmsprop: (p, g, sq, ga, buffer, from, to, lr, alpha, eps, weightDecay, momentum, centered) =>
+      native.rmsprop(p, g, sq, ga, buffer, from, to, lr, alpha, eps, weightDecay, momentum, flag(centered)),
+    adagrad: (...args) => native.adagrad(...args),
+    adadelta: (...args) => native.adadelta(...args),
+  };
+}
+
+/** `native/update.c` as the addon binds it: UpdateKernels with flags as 0 or 1. */
+export interface NativeUpdates {
+  sgd(
+    p: number,
+    g: number,
+    buf: number,
+    from: number,
+    to: number,
+    lr: number,
+    weightDecay: number,
+    momentum: number,
+    dampening: number,
+    nesterov: number,
+    fresh: number,
+  ): void;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    vMax: number,
+    from: number,
+    to: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    l2: number,
+    shrink: number,
+    decoupled: number,
+    stepSize: number,
+    correction2: number,
+    amsgrad: number,
+  ): void;
+  rmsprop(
+    p: number,
+    g: number,
+    squareAvg: number,
+    gradAvg: number,
+    buffer: number,
+    from: number,
+    to: number,
+    lr: number,
+    alpha: number,
+    eps: number,
+    weightDecay: number,
+    momentum: number,
+    centered: number,
+  ): void;
+  adagrad: UpdateKernels["adagrad"];
+  adadelta: UpdateKernels["adadelta"];
 }
 
 /**
