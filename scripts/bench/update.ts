@@ -1,9 +1,9 @@
 /**
  * `pnpm bench:update`: microseconds per optimizer update of the MNIST MLP's 101,770 parameters,
  * for each element-wise built-in optimizer, as the worker pool runs it (parameters, gradient and
- * state in one registered shared WebAssembly memory: the SIMD kernels of
- * `packages/core/assembly/update.ts` where the optimizer has one, and for SGD and Adam those of
- * `packages/core/native/update.c` when the native build loads) and as an in-process run does
+ * state in one registered shared WebAssembly memory: the C kernels of
+ * `packages/core/native/update.c` when the native build loads, and the WebAssembly SIMD ones of
+ * `packages/core/assembly/update.ts`) and as an in-process run does
  * (plain arrays: the JavaScript loops). They are measured alternately, medians of TRIALS
  * trials of REPEAT updates each, on one thread. Then, for each optimizer, the "reduce + update"
  * phase of real training steps (batch 128, 1 worker: two slots to reduce, then the update), as
@@ -125,7 +125,7 @@ for (const optimizer of OPTIMIZERS) {
   rows.push(row);
   if (!json)
     console.log(
-      `${optimizer.padEnd(38)} ${simd.size.toLocaleString("en-US")} parameters: pool's memory ${row.nativeMicroseconds === undefined ? "" : `native ${row.nativeMicroseconds.toFixed(0).padStart(5)} µs, `}wasm ${row.simdMicroseconds.toFixed(0).padStart(5)} µs, plain arrays ${row.loopMicroseconds.toFixed(0).padStart(5)} µs  (medians of ${TRIALS} x ${REPEAT} updates; native covers SGD and Adam, the others run wasm there)`,
+      `${optimizer.padEnd(38)} ${simd.size.toLocaleString("en-US")} parameters: pool's memory ${row.nativeMicroseconds === undefined ? "" : `native ${row.nativeMicroseconds.toFixed(0).padStart(5)} µs, `}wasm ${row.simdMicroseconds.toFixed(0).padStart(5)} µs, plain arrays ${row.loopMicroseconds.toFixed(0).padStart(5)} µs  (medians of ${TRIALS} x ${REPEAT} updates)`,
     );
 }
 const pool = new GradientPool({ workers: 1 });
