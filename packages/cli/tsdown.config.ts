@@ -35,7 +35,7 @@ export default defineConfig({
     { from: "../parallel/src/worker-entry.mjs", to: "dist" },
     // The native kernels' sources: package.json's install script builds them on the user's
     // machine, for its CPU (dist/native/build/Release/lrsim_dense.node); optional. When it loads,
-    // the pool also sums gradient slots (reduce.c) and runs SGD and Adam (update.c) with it.
+    // the pool also sums gradient slots (reduce.c) and runs the optimizer updates (update.c) with it.
     ...[
       "binding.gyp",
       "binding.c",

@@ -41,10 +41,16 @@ typedef struct {
 /* Reads `count` integer arguments in [0, 2^31) into `out`, then `reals` more arguments (any
  * numbers) into `real`, and the bound buffer's current extent into `view`; false (with an
  * exception thrown) otherwise. */
+#define MAX_ARGS 16
+
 static bool read_call(napi_env env, napi_callback_info info, int64_t *out, size_t count, double *real, size_t reals,
                       View *view) {
-  napi_value argv[16];
-  size_t argc = 16;
+  napi_value argv[MAX_ARGS];
+  size_t argc = MAX_ARGS;
+  if (count + reals > MAX_ARGS) {
+    napi_throw_error(env, NULL, "lrsim native kernels: a kernel takes more arguments than the binding reads");
+    return false;
+  }
   void *data;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok || argc < count + reals) {
     napi_throw_type_error(env, NULL, "lrsim native kernels: too few arguments");
@@ -87,8 +93,13 @@ static bool read_args(napi_env env, napi_callback_info info, int64_t *out, size_
   return read_call(env, info, out, count, NULL, 0, view);
 }
 
-/* The float pointer at byte offset `at`, or NULL (with a RangeError thrown) when `floats` of them do not fit. */
+/* The float pointer at byte offset `at`, or NULL (with a RangeError thrown) when `floats` of them
+ * do not fit or the offset is not a float's (a multiple of 4: C reads floats aligned). */
 static float *at(napi_env env, const View *view, int64_t offset, int64_t floats) {
+  if (offset % 4 != 0) {
+    napi_throw_range_error(env, NULL, "lrsim native kernels: byte offsets must be multiples of 4");
+    return NULL;
+  }
   if ((uint64_t)offset + (uint64_t)floats * sizeof(float) > view->length) {
     napi_throw_range_error(env, NULL, "lrsim native kernels: a matrix reaches past the bound buffer");
     return NULL;
@@ -155,6 +166,10 @@ static napi_value accumulate(napi_env env, napi_callback_info info) {
   const int64_t from = v[3], to = v[4], count = v[5];
   if (from > to) {
     napi_throw_range_error(env, NULL, "lrsim native kernels: accumulate needs from <= to");
+    return NULL;
+  }
+  if (v[2] % 4 != 0) {
+    napi_throw_range_error(env, NULL, "lrsim native kernels: byte offsets must be multiples of 4");
     return NULL;
   }
   float *grad = at(env, &mem, v[0] + from * 4, to - from);
@@ -300,7 +315,8 @@ static napi_value bind(napi_env env, napi_callback_info info) {
     void *base;
     if (napi_get_typedarray_info(env, argv[0], &type, &length, &base, &backing, &offset) != napi_ok ||
         type != napi_uint8_array || offset != 0) {
-      napi_throw_type_error(env, NULL, "lrsim native kernels: bind() takes a Uint8Array over a whole buffer");
+      napi_throw_type_error(env, NULL,
+                            "lrsim native kernels: bind() takes a Uint8Array starting at its buffer's first byte");
       return NULL;
     }
   } else

@@ -42,7 +42,8 @@ static inline void store(float *p, d8 x) {
 /* Math.fround of each lane. */
 static inline d8 fround(d8 x) { return __builtin_convertvector(to_float(x), d8); }
 
-static inline d8 splat(double x) { return (d8){0} + x; }
+/* x in every lane, -0 included (0 + x would make a -0 argument +0). */
+static inline d8 splat(double x) { return (d8){x, x, x, x, x, x, x, x}; }
 
 static inline d8 vsqrt(d8 x) {
   d8 r;
@@ -84,12 +85,12 @@ void lrsim_sgd(float *p, const float *g, float *buf, int from, int to, double lr
   const d8 lrv = splat(lr), wdv = splat(weight_decay), muv = splat(momentum), keep = splat(1 - dampening);
   int i = from;
   if (momentum == 0) {
-    for (; i + LANES <= to; i += LANES) {
+    for (; to - i >= LANES; i += LANES) {
       const d8 pv = load(p + i);
       store(p + i, pv - lrv * (load(g + i) + wdv * pv));
     }
   } else {
-    for (; i + LANES <= to; i += LANES) {
+    for (; to - i >= LANES; i += LANES) {
       const d8 pv = load(p + i);
       const d8 d = load(g + i) + wdv * pv;
       const d8 b = fround(fresh ? d : muv * load(buf + i) + keep * d);
@@ -117,7 +118,7 @@ void lrsim_adam(float *p, const float *g, float *m, float *v, float *v_max, int 
   const d8 epsv = splat(eps), l2v = splat(l2), shrinkv = splat(shrink), stepv = splat(step_size);
   const d8 corrv = splat(correction2);
   int i = from;
-  for (; i + LANES <= to; i += LANES) {
+  for (; to - i >= LANES; i += LANES) {
     d8 pv = load(p + i);
     if (decoupled) pv = fround(pv * shrinkv);
     const d8 d = load(g + i) + l2v * pv;
@@ -155,7 +156,7 @@ void lrsim_rmsprop(float *p, const float *g, float *square_avg, float *grad_avg,
   const d8 muv = splat(momentum), lrv = splat(lr);
   const int with_momentum = momentum > 0;
   int i = from;
-  for (; i + LANES <= to; i += LANES) {
+  for (; to - i >= LANES; i += LANES) {
     const d8 pv = load(p + i);
     const d8 d = load(g + i) + wdv * pv;
     const d8 sq = fround(av * load(square_avg + i) + cv * d * d);
@@ -199,7 +200,7 @@ void lrsim_adagrad(float *p, const float *g, float *excess, int from, int to, do
                    double initial, double eps) {
   const d8 clrv = splat(clr), wdv = splat(weight_decay), initv = splat(initial), epsv = splat(eps);
   int i = from;
-  for (; i + LANES <= to; i += LANES) {
+  for (; to - i >= LANES; i += LANES) {
     const d8 pv = load(p + i);
     const d8 d = load(g + i) + wdv * pv;
     const d8 s = fround(load(excess + i) + initv + d * d);
@@ -219,7 +220,7 @@ void lrsim_adadelta(float *p, const float *g, float *square_avg, float *acc_delt
                     double rho, double eps, double weight_decay) {
   const d8 rhov = splat(rho), cv = splat(1 - rho), epsv = splat(eps), wdv = splat(weight_decay), lrv = splat(lr);
   int i = from;
-  for (; i + LANES <= to; i += LANES) {
+  for (; to - i >= LANES; i += LANES) {
     const d8 pv = load(p + i);
     const d8 d = load(g + i) + wdv * pv;
     const d8 sq = fround(rhov * load(square_avg + i) + cv * d * d);

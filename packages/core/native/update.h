@@ -3,7 +3,7 @@
  * Adagrad, Adadelta): the arithmetic of the WebAssembly module's (assembly/update.ts) and of the
  * JavaScript loops in src/optim (float64, operation for operation in the same order, each
  * result rounded to float32 where they round it), so the same bits, on vectors as wide as the
- * CPU has. Pointers need no alignment.
+ * CPU has. Arrays must be 4-byte aligned, as float arrays are (the binding checks).
  */
 #ifndef LRSIM_UPDATE_H
 #define LRSIM_UPDATE_H

@@ -72,10 +72,10 @@ describe("the native dense kernels' binding", () => {
       "bind() takes an ArrayBuffer or a Uint8Array",
     );
     expect(() => native().bind(new Float32Array(4) as unknown as ArrayBuffer)).toThrow(
-      "bind() takes a Uint8Array over a whole buffer",
+      "bind() takes a Uint8Array starting at its buffer's first byte",
     );
     expect(() => native().bind(new Uint8Array(new SharedArrayBuffer(64), 16))).toThrow(
-      "bind() takes a Uint8Array over a whole buffer",
+      "bind() takes a Uint8Array starting at its buffer's first byte",
     );
   });
 
@@ -94,6 +94,9 @@ describe("the native dense kernels' binding", () => {
     // with momentum the buffer must fit too
     expect(() => kernels.sgd(0, 0, 1000, 0, 16, 0.5, 0, 0.9, 0, 0, 0)).toThrow("past the bound buffer");
     expect(() => kernels.sgd(0, 0, 0, 9, 8, 0.5, 0, 0, 0, 0, 0)).toThrow("from <= to");
+    // C reads floats aligned: byte offsets and strides must be a float's
+    expect(() => kernels.sgd(2, 256, 512, 0, 4, 0.5, 0, 0, 0, 0, 0)).toThrow("multiples of 4");
+    expect(() => kernels.accumulate(0, 256, 258, 0, 4, 2, 1, 1)).toThrow("multiples of 4");
     // v_max is only read with amsgrad
     expect(() => kernels.adam(0, 0, 0, 0, 4096, 0, 16, 0.9, 0.999, 1e-8, 0, 1, 0, 0.001, 1, 0)).not.toThrow();
     expect(() => kernels.adam(0, 0, 0, 0, 4096, 0, 16, 0.9, 0.999, 1e-8, 0, 1, 0, 0.001, 1, 1)).toThrow(

@@ -23,8 +23,9 @@ export interface GradientPoolOptions {
    */
   readonly preload?: readonly string[];
   /**
-   * Which code runs the pool's own arithmetic — summing the chunk slots, and the built-in SGD's
-   * and Adam's (AdamW's, AMSGrad's) updates: `native` (lrsim's C, built at install), `wasm`
+   * Which code runs the pool's own arithmetic — summing the chunk slots, and the element-wise
+   * built-in optimizers' updates (SGD, Adam/AdamW/AMSGrad, RMSprop, Adagrad, Adadelta): `native`
+   * (lrsim's C, built at install), `wasm`
    * (WebAssembly SIMD), or `auto` (default: native when it loads, else wasm). Both do the same
    * float operations in the same order and give the same bits (tested); the choice is speed
    * only, there for benchmarks (`pnpm bench:pool-kernels`).

@@ -11,8 +11,8 @@ import {
  * lrsim's C reduction (`native/reduce.c` in @lrsim/core, built at install) when it loads, else
  * WebAssembly SIMD over the shared memory when `generated/reduce.wasm` was built (pnpm install),
  * else portable loops; all round every addition to float32 (IEEE), so they agree bit for bit.
- * The C one reads the slots with the CPU's widest vectors: 4-5x the WebAssembly loop's speed
- * for the MLP's 32 slots at batch 8,000 (docs/decisions.md).
+ * The C one reads the slots with the CPU's widest vectors: 1.7-1.9x the WebAssembly loop's
+ * speed for the MLP's 32 slots at batch 8,000 (`pnpm bench:reduce`, docs/decisions.md).
  */
 export interface ReduceKernel {
   /**

@@ -12,7 +12,7 @@ export interface AdadeltaSettings {
  * PyTorch's Adadelta update of `p[from..to)`: d = g + weightDecay p; squareAvg = rho squareAvg +
  * (1 - rho) d d; delta = sqrt(accDelta + eps) / sqrt(squareAvg + eps) d; accDelta = rho accDelta
  * + (1 - rho) delta delta; p -= lr delta. Computed in float64 and stored as float32: the same
- * bits as WebAssembly SIMD (arrays in a memory given to `useUpdateKernelsOn`) and as the
+ * bits as SIMD (lrsim's C or WebAssembly) (arrays in a memory given to `useUpdateKernelsOn`) and as the
  * JavaScript loop.
  */
 export function adadeltaUpdate(

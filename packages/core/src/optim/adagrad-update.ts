@@ -13,7 +13,7 @@ export interface AdagradSettings {
 /**
  * PyTorch's Adagrad update of `p[from..to)`: d = g + weightDecay p; s = excess + initial + d d
  * (the sum of squared gradients, kept in `excess` as s - initial); p -= clr d / (sqrt(s) + eps).
- * Computed in float64 and stored as float32: the same bits as WebAssembly SIMD (arrays in a
+ * Computed in float64 and stored as float32: the same bits as SIMD (lrsim's C or WebAssembly) (arrays in a
  * memory given to `useUpdateKernelsOn`) and as the JavaScript loop.
  */
 export function adagradUpdate(

@@ -22,7 +22,7 @@ export interface AdamSettings {
  * running maximum `vMax`): pi = decoupled ? float32(p shrink) : p; d = g + l2 pi;
  * m = b1 m + (1 - b1) d; v = b2 v + (1 - b2) d d; p = pi - stepSize m / (sqrt(max(vMax, v)) /
  * correction2 + eps). Computed in float64 and stored as float32: the same bits whether it runs
- * as WebAssembly SIMD (arrays in a memory given to `useUpdateKernelsOn`, as the worker pool's
+ * as SIMD (lrsim's C or WebAssembly) (arrays in a memory given to `useUpdateKernelsOn`, as the worker pool's
  * are) or as the JavaScript loop (in-process runs).
  */
 export function adamUpdate(

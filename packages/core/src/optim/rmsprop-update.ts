@@ -15,7 +15,7 @@ export interface RmspropSettings {
  * (1 - alpha) d d; with `gradAvg` (centred) avg = sqrt(squareAvg - gradAvg²) + eps after
  * gradAvg = alpha gradAvg + (1 - alpha) d, else avg = sqrt(squareAvg) + eps; with momentum
  * buffer = momentum buffer + d / avg and p -= lr buffer, else p -= lr d / avg. Computed in
- * float64 and stored as float32: the same bits as WebAssembly SIMD (arrays in a memory given to
+ * float64 and stored as float32: the same bits as SIMD (lrsim's C or WebAssembly) (arrays in a memory given to
  * `useUpdateKernelsOn`) and as the JavaScript loop.
  */
 export function rmspropUpdate(

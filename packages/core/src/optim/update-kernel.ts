@@ -218,8 +218,8 @@ export interface SgdSettings {
  * PyTorch's SGD update of `p[from..to)`: d = g + weightDecay p; without momentum p -= lr d;
  * with it b = fresh ? d : momentum buf + (1 - dampening) d (kept in `buf`), and
  * p -= lr (nesterov ? d + momentum b : b). Computed in float64 and stored as float32, the same
- * bits whether it runs as WebAssembly SIMD (arrays in a memory given to
- * {@link useUpdateKernelsOn}: about 10x faster than the loop) or as the JavaScript loop.
+ * bits whether it runs as SIMD — lrsim's C or WebAssembly, on arrays in a memory given to
+ * {@link useUpdateKernelsOn}: 5-10x faster than the loop — or as the JavaScript loop.
  */
 export function sgdUpdate(
   p: Float32Array,
