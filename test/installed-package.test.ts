@@ -135,6 +135,7 @@ describe("the package npm would publish", () => {
       "dist/native/binding.c",
       "dist/native/dense-kernels.c",
       "dist/native/dense-kernels.h",
+      "dist/native/float16x.h",
       "dist/native/reduce.c",
       "dist/native/reduce.h",
       "dist/native/update.c",

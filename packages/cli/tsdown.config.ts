@@ -41,6 +41,7 @@ export default defineConfig({
       "binding.c",
       "dense-kernels.c",
       "dense-kernels.h",
+      "float16x.h",
       "reduce.c",
       "reduce.h",
       "update.c",

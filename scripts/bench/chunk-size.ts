@@ -11,7 +11,7 @@ import { createCatalog } from "@lrsim/builtins";
 import { planRun, resolveRunConfig } from "@lrsim/core";
 import { GradientPool, type PoolBackend } from "@lrsim/parallel";
 import { startCpuBurner } from "./cpu-burner.ts";
-import { measureSteps } from "./steps.ts";
+import { alternatedTrials } from "./steps.ts";
 
 const catalog = createCatalog();
 const list = (at: number, fallback: string) => (process.argv[at] ?? fallback).split(",").map(Number);
@@ -21,7 +21,6 @@ const sizes = list(4, "256,512,1024");
 const trials = Number(process.argv[5] ?? 7);
 const kernel = process.argv[6] && process.argv[6] !== "--busy" ? process.argv[6] : "wasm";
 const burner = process.argv.includes("--busy") ? startCpuBurner() : undefined;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 // One pool per size: a pool serves one run at a time.
 const pools = sizes.map(() => new GradientPool({ workers }));
@@ -37,18 +36,10 @@ for (const batch of batches) {
     });
     backends.push((await pools[k]!.backend(await planRun(config, catalog))) as PoolBackend);
   }
-  const rates = sizes.map(() => [] as number[]);
-  for (let trial = 0; trial < trials; trial++)
-    for (const [k, backend] of backends.entries())
-      rates[k]!.push((await measureSteps(backend, batch, batch >= 2048 ? 1 : 0.6, 2)).samplesPerSecond);
-  for (const [k, backend] of backends.entries()) {
-    const p = backend.phaseTimes();
-    const per = (ms: number) => (ms / p.steps).toFixed(2);
-    const ratio = median(rates[k]!.map((r, i) => r / rates[0]![i]!));
+  for (const [k, r] of (await alternatedTrials(backends, batch, trials, 0)).entries())
     console.log(
-      `${kernel}, batch ${batch}, ${workers} worker(s), chunks of ${String(sizes[k]).padStart(4)}: ${Math.round(median(rates[k]!)).toLocaleString("en-US")} samples/s (${ratio.toFixed(2)}x ${sizes[0]}); per step: chunks ${per(p.computeMs)} + reduce/update ${per(p.reduceMs)} ms of ${per(p.stepMs)}`,
+      `${kernel}, batch ${batch}, ${workers} worker(s), chunks of ${String(sizes[k]).padStart(4)}: ${Math.round(r.samplesPerSecond).toLocaleString("en-US")} samples/s (${r.ratio.toFixed(2)}x ${sizes[0]}); per step: ${r.phases}`,
     );
-  }
   for (const backend of backends) await backend.close();
 }
 for (const pool of pools) await pool.close();

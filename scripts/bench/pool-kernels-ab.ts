@@ -11,7 +11,7 @@ import { createCatalog } from "@lrsim/builtins";
 import { planRun, resolveRunConfig } from "@lrsim/core";
 import { GradientPool, type PoolBackend } from "@lrsim/parallel";
 import { startCpuBurner } from "./cpu-burner.ts";
-import { measureSteps } from "./steps.ts";
+import { alternatedTrials } from "./steps.ts";
 
 const catalog = createCatalog();
 const args = process.argv.slice(2).filter((a) => a !== "--busy");
@@ -21,7 +21,6 @@ const trials = Number(args[2] ?? 7);
 const kernel = args[3] ?? "native";
 const optimizer = args[4] ?? "sgd";
 const burner = process.argv.includes("--busy") ? startCpuBurner() : undefined;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const variants = ["native", "wasm"] as const;
 // One pool per variant: a pool serves one run at a time.
@@ -37,18 +36,10 @@ for (const batch of batches) {
   const backends: PoolBackend[] = [];
   for (const pool of pools)
     backends.push((await pool.backend(await planRun(config, catalog))) as PoolBackend);
-  const rates = variants.map(() => [] as number[]);
-  for (let trial = 0; trial < trials; trial++)
-    for (const [k, backend] of backends.entries())
-      rates[k]!.push((await measureSteps(backend, batch, batch >= 2048 ? 1 : 0.6, 2)).samplesPerSecond);
-  for (const [k, backend] of backends.entries()) {
-    const p = backend.phaseTimes();
-    const per = (ms: number) => (ms / p.steps).toFixed(2);
-    const ratio = median(rates[k]!.map((r, i) => r / rates[1]![i]!));
+  for (const [k, r] of (await alternatedTrials(backends, batch, trials, 1)).entries())
     console.log(
-      `${kernel} kernel, ${optimizer}, batch ${batch}, ${workers} worker(s), ${variants[k]} pool kernels: ${Math.round(median(rates[k]!)).toLocaleString("en-US")} samples/s (${ratio.toFixed(2)}x wasm); per step: chunks ${per(p.computeMs)} + reduce/update ${per(p.reduceMs)} ms of ${per(p.stepMs)}`,
+      `${kernel} kernel, ${optimizer}, batch ${batch}, ${workers} worker(s), ${variants[k]} pool kernels: ${Math.round(r.samplesPerSecond).toLocaleString("en-US")} samples/s (${r.ratio.toFixed(2)}x wasm); per step: ${r.phases}`,
     );
-  }
   for (const backend of backends) await backend.close();
 }
 for (const pool of pools) await pool.close();

@@ -5,7 +5,7 @@
  */
 import { createCatalog } from "@lrsim/builtins";
 import { localBackend, planRun, resolveRunConfig, type TrainingBackend } from "@lrsim/core";
-import { GradientPool } from "@lrsim/parallel";
+import { GradientPool, type PoolBackend } from "@lrsim/parallel";
 
 const catalog = createCatalog();
 
@@ -50,4 +50,32 @@ export async function measureSteps(
   while (performance.now() - start < seconds * 1000) await step(warmup + 1 + steps++);
   const elapsed = (performance.now() - start) / 1000;
   return { samplesPerSecond: (steps * batch) / elapsed, msPerStep: (elapsed * 1000) / steps };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Pool backends on the same batch, measured in `trials` alternated trials (a slow moment of the
+ * machine hits all); per backend, in order: the median samples/s, the median of its per-trial
+ * ratios to backend `base`, and its phase times per step as text.
+ */
+export async function alternatedTrials(
+  backends: readonly PoolBackend[],
+  batch: number,
+  trials: number,
+  base: number,
+): Promise<Array<{ samplesPerSecond: number; ratio: number; phases: string }>> {
+  const rates = backends.map(() => [] as number[]);
+  for (let trial = 0; trial < trials; trial++)
+    for (const [k, backend] of backends.entries())
+      rates[k]!.push((await measureSteps(backend, batch, batch >= 2048 ? 1 : 0.6, 2)).samplesPerSecond);
+  return backends.map((backend, k) => {
+    const p = backend.phaseTimes();
+    const per = (ms: number) => (ms / p.steps).toFixed(2);
+    return {
+      samplesPerSecond: median(rates[k]!),
+      ratio: median(rates[k]!.map((r, i) => r / rates[base]![i]!)),
+      phases: `chunks ${per(p.computeMs)} + reduce/update ${per(p.reduceMs)} ms of ${per(p.stepMs)}`,
+    };
+  });
 }

@@ -10,6 +10,7 @@
  */
 #include <node_api.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "dense-kernels.h"
@@ -39,8 +40,8 @@ typedef struct {
   } while (0)
 
 /* Reads `count` integer arguments in [0, 2^31) into `out`, then `reals` more arguments (any
- * numbers) into `real`, and the bound buffer's current extent into `view`; false (with an
- * exception thrown) otherwise. */
+ * numbers) into `real` — a boolean reads as 0 or 1 — and the bound buffer's current extent into
+ * `view`; false (with an exception thrown) otherwise. */
 #define MAX_ARGS 16
 
 static bool read_call(napi_env env, napi_callback_info info, int64_t *out, size_t count, double *real, size_t reals,
@@ -58,8 +59,11 @@ static bool read_call(napi_env env, napi_callback_info info, int64_t *out, size_
   }
   for (size_t i = 0; i < count + reals; i++) {
     double value;
-    if (napi_get_value_double(env, argv[i], &value) != napi_ok) {
-      napi_throw_type_error(env, NULL, "lrsim native kernels: arguments must be numbers");
+    bool flag;
+    if (napi_get_value_bool(env, argv[i], &flag) == napi_ok)
+      value = flag ? 1 : 0; // flags come as booleans, as the WebAssembly modules take them
+    else if (napi_get_value_double(env, argv[i], &value) != napi_ok) {
+      napi_throw_type_error(env, NULL, "lrsim native kernels: arguments must be numbers or booleans");
       return false;
     }
     if (i >= count) {
@@ -158,16 +162,22 @@ static napi_value relu_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Whether from <= to; else a RangeError naming `kernel` is thrown. */
+static bool ordered(napi_env env, const char *kernel, int64_t from, int64_t to) {
+  if (from <= to) return true;
+  char message[96];
+  snprintf(message, sizeof message, "lrsim native kernels: %s needs from <= to", kernel);
+  napi_throw_range_error(env, NULL, message);
+  return false;
+}
+
 /* accumulate(grad, slots, stride, from, to, count, first, batchSize): 1 when the result is finite (see reduce.h) */
 static napi_value accumulate(napi_env env, napi_callback_info info) {
   int64_t v[8];
   View mem;
   if (!read_args(env, info, v, 8, &mem)) return NULL;
   const int64_t from = v[3], to = v[4], count = v[5];
-  if (from > to) {
-    napi_throw_range_error(env, NULL, "lrsim native kernels: accumulate needs from <= to");
-    return NULL;
-  }
+  if (!ordered(env, "accumulate", from, to)) return NULL;
   if (v[2] % 4 != 0) {
     napi_throw_range_error(env, NULL, "lrsim native kernels: byte offsets must be multiples of 4");
     return NULL;
@@ -196,10 +206,7 @@ static napi_value sgd(napi_env env, napi_callback_info info) {
   View mem;
   if (!read_call(env, info, v, 5, r, 6, &mem)) return NULL;
   const int64_t from = v[3], to = v[4];
-  if (from > to) {
-    napi_throw_range_error(env, NULL, "lrsim native kernels: sgd needs from <= to");
-    return NULL;
-  }
+  if (!ordered(env, "sgd", from, to)) return NULL;
   const int momentum = r[2] != 0;
   if (!range(env, &mem, v[0], from, to) || !range(env, &mem, v[1], from, to) ||
       (momentum && !range(env, &mem, v[2], from, to)))
@@ -216,10 +223,7 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   View mem;
   if (!read_call(env, info, v, 7, r, 9, &mem)) return NULL;
   const int64_t from = v[5], to = v[6];
-  if (from > to) {
-    napi_throw_range_error(env, NULL, "lrsim native kernels: adam needs from <= to");
-    return NULL;
-  }
+  if (!ordered(env, "adam", from, to)) return NULL;
   const int amsgrad = r[8] != 0;
   for (int k = 0; k < 4; k++)
     if (!range(env, &mem, v[k], from, to)) return NULL;
@@ -237,10 +241,7 @@ static napi_value rmsprop(napi_env env, napi_callback_info info) {
   View mem;
   if (!read_call(env, info, v, 7, r, 6, &mem)) return NULL;
   const int64_t from = v[5], to = v[6];
-  if (from > to) {
-    napi_throw_range_error(env, NULL, "lrsim native kernels: rmsprop needs from <= to");
-    return NULL;
-  }
+  if (!ordered(env, "rmsprop", from, to)) return NULL;
   const int centered = r[5] != 0, momentum = r[4] > 0;
   if (!range(env, &mem, v[0], from, to) || !range(env, &mem, v[1], from, to) || !range(env, &mem, v[2], from, to) ||
       (centered && !range(env, &mem, v[3], from, to)) || (momentum && !range(env, &mem, v[4], from, to)))
@@ -258,10 +259,7 @@ static napi_value adagrad(napi_env env, napi_callback_info info) {
   View mem;
   if (!read_call(env, info, v, 5, r, 4, &mem)) return NULL;
   const int64_t from = v[3], to = v[4];
-  if (from > to) {
-    napi_throw_range_error(env, NULL, "lrsim native kernels: adagrad needs from <= to");
-    return NULL;
-  }
+  if (!ordered(env, "adagrad", from, to)) return NULL;
   for (int k = 0; k < 3; k++)
     if (!range(env, &mem, v[k], from, to)) return NULL;
   lrsim_adagrad((float *)(mem.base + v[0]), (const float *)(mem.base + v[1]), (float *)(mem.base + v[2]), (int)from,
@@ -276,10 +274,7 @@ static napi_value adadelta(napi_env env, napi_callback_info info) {
   View mem;
   if (!read_call(env, info, v, 6, r, 4, &mem)) return NULL;
   const int64_t from = v[4], to = v[5];
-  if (from > to) {
-    napi_throw_range_error(env, NULL, "lrsim native kernels: adadelta needs from <= to");
-    return NULL;
-  }
+  if (!ordered(env, "adadelta", from, to)) return NULL;
   for (int k = 0; k < 4; k++)
     if (!range(env, &mem, v[k], from, to)) return NULL;
   lrsim_adadelta((float *)(mem.base + v[0]), (const float *)(mem.base + v[1]), (float *)(mem.base + v[2]),

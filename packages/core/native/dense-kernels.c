@@ -15,16 +15,7 @@
 #include <math.h>
 #include <string.h>
 
-#define LANES 16
-typedef float v16 __attribute__((vector_size(LANES * sizeof(float))));
-
-static inline v16 load(const float *p) {
-  v16 v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-static inline void store(float *p, v16 v) { memcpy(p, &v, sizeof v); }
+#include "float16x.h"
 
 static inline v16 splat(float x) { return (v16){0} + x; }
 

@@ -13,17 +13,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#define LANES 16
-typedef float v16 __attribute__((vector_size(LANES * sizeof(float))));
+#include "float16x.h"
+
 typedef int32_t i16v __attribute__((vector_size(LANES * sizeof(int32_t))));
-
-static inline v16 load(const float *p) {
-  v16 v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-static inline void store(float *p, v16 v) { memcpy(p, &v, sizeof v); }
 
 /* Lanes whose exponent bits are all ones: infinities and NaNs. */
 static inline i16v non_finite(v16 v) {

@@ -22,6 +22,7 @@ export {
   bindNativeReduction,
   nativeDenseAddon,
   nativeKernelsUnavailable,
+  type SlotReduction,
 } from "./nn/native-module.ts";
 export { denseKernelVariant, loadWasmModule } from "./nn/wasm-module.ts";
 export { parameterGroupsOf } from "./optim/groups.ts";

@@ -67,7 +67,7 @@ describe("the native dense kernels' binding", () => {
     expect(() => kernels.relu(-4, 1)).toThrow("offsets and sizes must be integers in [0, 2^31)");
     for (const bad of [2 ** 31, Number.NaN, Number.POSITIVE_INFINITY, 1.5])
       expect(() => kernels.relu(bad, 1), String(bad)).toThrow(RangeError);
-    expect(() => kernels.relu("0" as unknown as number, 1)).toThrow("arguments must be numbers");
+    expect(() => kernels.relu("0" as unknown as number, 1)).toThrow("arguments must be numbers or booleans");
     expect(() => native().bind({} as unknown as ArrayBuffer)).toThrow(
       "bind() takes an ArrayBuffer or a Uint8Array",
     );
@@ -86,24 +86,34 @@ describe("the native dense kernels' binding", () => {
     const f32 = new Float32Array(shared);
     f32.fill(1);
     // 64 floats of p at byte 0, of g at byte 256: p -= 0.5 g
-    kernels.sgd(0, 256, 512, 0, 64, 0.5, 0, 0, 0, 0, 0);
+    kernels.sgd(0, 256, 512, 0, 64, 0.5, 0, 0, 0, false, false);
     expect(f32[0]).toBe(0.5);
     expect(f32[63]).toBe(0.5);
     expect(f32[64]).toBe(1); // g untouched
-    expect(() => kernels.sgd(0, 256, 512, 0, 256, 0.5, 0, 0, 0, 0, 0)).toThrow("past the bound buffer");
-    // with momentum the buffer must fit too
-    expect(() => kernels.sgd(0, 0, 1000, 0, 16, 0.5, 0, 0.9, 0, 0, 0)).toThrow("past the bound buffer");
-    expect(() => kernels.sgd(0, 0, 0, 9, 8, 0.5, 0, 0, 0, 0, 0)).toThrow("from <= to");
-    // C reads floats aligned: byte offsets and strides must be a float's
-    expect(() => kernels.sgd(2, 256, 512, 0, 4, 0.5, 0, 0, 0, 0, 0)).toThrow("multiples of 4");
-    expect(() => kernels.accumulate(0, 256, 258, 0, 4, 2, 1, 1)).toThrow("multiples of 4");
-    // v_max is only read with amsgrad
-    expect(() => kernels.adam(0, 0, 0, 0, 4096, 0, 16, 0.9, 0.999, 1e-8, 0, 1, 0, 0.001, 1, 0)).not.toThrow();
-    expect(() => kernels.adam(0, 0, 0, 0, 4096, 0, 16, 0.9, 0.999, 1e-8, 0, 1, 0, 0.001, 1, 1)).toThrow(
+    expect(() => kernels.sgd(0, 256, 512, 0, 256, 0.5, 0, 0, 0, false, false)).toThrow(
       "past the bound buffer",
     );
-    const adam = kernels.adam as unknown as (...args: number[]) => void;
+    // with momentum the buffer must fit too
+    expect(() => kernels.sgd(0, 0, 1000, 0, 16, 0.5, 0, 0.9, 0, false, false)).toThrow(
+      "past the bound buffer",
+    );
+    expect(() => kernels.sgd(0, 0, 0, 9, 8, 0.5, 0, 0, 0, false, false)).toThrow("from <= to");
+    // C reads floats aligned: byte offsets and strides must be a float's
+    expect(() => kernels.sgd(2, 256, 512, 0, 4, 0.5, 0, 0, 0, false, false)).toThrow("multiples of 4");
+    expect(() => kernels.accumulate(0, 256, 258, 0, 4, 2, true, 1)).toThrow("multiples of 4");
+    // v_max is only read with amsgrad
+    expect(() =>
+      kernels.adam(0, 0, 0, 0, 4096, 0, 16, 0.9, 0.999, 1e-8, 0, 1, false, 0.001, 1, false),
+    ).not.toThrow();
+    expect(() =>
+      kernels.adam(0, 0, 0, 0, 4096, 0, 16, 0.9, 0.999, 1e-8, 0, 1, false, 0.001, 1, true),
+    ).toThrow("past the bound buffer");
+    const adam = kernels.adam as unknown as (...args: unknown[]) => void;
     expect(() => adam(0, 0, 0, 0, 0, 0, 16, 0.9)).toThrow("too few arguments");
+    // flags are booleans or numbers; nothing else
+    expect(() => adam(0, 0, 0, 0, 0, 0, 16, 0.9, 0.999, 1e-8, 0, 1, "no", 0.001, 1, false)).toThrow(
+      "arguments must be numbers or booleans",
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import {
   loadWasmModule,
   nativeKernelsUnavailable,
   packagedFile,
+  type SlotReduction,
   squaredNormRange,
 } from "@lrsim/core";
 
@@ -14,22 +15,7 @@ import {
  * The C one reads the slots with the CPU's widest vectors: 1.7-1.9x the WebAssembly loop's
  * speed for the MLP's 32 slots at batch 8,000 (`pnpm bench:reduce`, docs/decisions.md).
  */
-export interface ReduceKernel {
-  /**
-   * grad[from..to) = (first ? 0 : grad) + slot_0 + ... + slot_{count-1}, offsets in bytes; then,
-   * when `batchSize` > 0 (the batch's last round), divided by it: the mean gradient, as
-   * `averageGradient` computes it. Returns 1 when every element of the result is finite, else 0.
-   */
-  accumulate(
-    grad: number,
-    slots: number,
-    stride: number,
-    from: number,
-    to: number,
-    count: number,
-    first: boolean,
-    batchSize: number,
-  ): number;
+export interface ReduceKernel extends SlotReduction {
   /** Sum of squares (float64) of the floats of a slot over [from, to), in `squaredNormRange`'s order. */
   squaredNorm(slot: number, from: number, to: number): number;
 }
@@ -57,11 +43,7 @@ export function reduceKernel(
     if (use === "native") throw new Error(`poolKernels=native: ${nativeKernelsUnavailable()}`);
     return wasm;
   }
-  return {
-    accumulate: (grad, slots, stride, from, to, count, first, batchSize) =>
-      native.accumulate(grad, slots, stride, from, to, count, first ? 1 : 0, batchSize),
-    squaredNorm: (slot, from, to) => wasm.squaredNorm(slot, from, to),
-  };
+  return { accumulate: native.accumulate, squaredNorm: wasm.squaredNorm };
 }
 
 /** The WebAssembly SIMD reduction if built, else the portable loops. */

@@ -2,15 +2,20 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { NativeUpdates } from "../optim/update-kernel.ts";
+import type { UpdateKernels } from "../optim/update-kernel.ts";
 import { packagedFile } from "../paths.ts";
 import type { DenseKernels } from "./wasm-module.ts";
 
-/** The pool's reduction as `native/reduce.c` runs it: the WebAssembly `accumulate`'s arithmetic, so its bits. */
-export interface NativeReduction {
+/**
+ * The worker pool's reduction, as `native/reduce.c` and the WebAssembly module
+ * (packages/parallel/assembly/reduce.ts) both run it, with the same arithmetic and so the same bits.
+ */
+export interface SlotReduction {
   /**
-   * grad[from..to) = (first ? 0 : grad) + the `count` slots `stride` bytes apart from byte offset
-   * `slots`, in slot order, then divided by `batchSize` when it is > 0; 1 when that mean is finite.
+   * grad[from..to) = (first ? 0 : grad) + slot_0 + ... + slot_{count-1}, in slot order, slot s at
+   * byte offset `slots + s * stride`; then, when `batchSize` > 0 (the batch's last round), divided
+   * by it: the mean gradient, as `averageGradient` computes it. Offsets in bytes. Returns 1 when
+   * every element of that mean is finite, else 0.
    */
   accumulate(
     grad: number,
@@ -19,7 +24,7 @@ export interface NativeReduction {
     from: number,
     to: number,
     count: number,
-    first: number,
+    first: boolean,
     batchSize: number,
   ): number;
 }
@@ -30,7 +35,7 @@ interface NativeDenseAddon {
    * The kernels over `memory` (an ArrayBuffer, or a Uint8Array over a whole SharedArrayBuffer),
    * called with byte offsets into it, as the WebAssembly modules' are.
    */
-  bind(memory: ArrayBuffer | Uint8Array): DenseKernels & NativeReduction & NativeUpdates;
+  bind(memory: ArrayBuffer | Uint8Array): DenseKernels & SlotReduction & UpdateKernels;
   /** The vector width the addon was compiled for, in bits (512 with AVX-512). */
   readonly vectorBits: number;
 }
@@ -87,7 +92,7 @@ export function bindNativeKernels(native: NativeDenseAddon, bytes: number): Dens
  * is not available here. Its results are the WebAssembly reduction's, bit for bit (tested), so the
  * pool uses it whenever it loads, whatever kernel the model runs.
  */
-export function bindNativeReduction(buffer: ArrayBufferLike): NativeReduction | null {
+export function bindNativeReduction(buffer: ArrayBufferLike): SlotReduction | null {
   return nativeDenseAddon()?.bind(new Uint8Array(buffer)) ?? null;
 }
 

@@ -2,8 +2,11 @@ import { nativeDenseAddon, nativeKernelsUnavailable } from "../nn/native-module.
 import { loadWasmModule } from "../nn/wasm-module.ts";
 import { packagedFile } from "../paths.ts";
 
-/** The exports of `assembly/update.ts` (pointers are byte offsets into the shared memory). */
-interface UpdateKernels {
+/**
+ * The exports of `assembly/update.ts`, and the same functions of `native/update.c` as the addon
+ * binds them (pointers are byte offsets into the shared memory).
+ */
+export interface UpdateKernels {
   sgd(
     p: number,
     g: number,
@@ -98,7 +101,7 @@ export function useUpdateKernelsOn(
   const addon = use === "wasm" ? null : nativeDenseAddon();
   if (use === "native" && !addon) throw new Error(`poolKernels=native: ${nativeKernelsUnavailable()}`);
   let kernels: UpdateKernels;
-  if (addon) kernels = nativeUpdateKernels(addon.bind(new Uint8Array(buffer)));
+  if (addon) kernels = addon.bind(new Uint8Array(buffer));
   else {
     const module = loadWasmModule(WASM_FILE);
     if (!module) return;
@@ -106,90 +109,6 @@ export function useUpdateKernelsOn(
   }
   registered.push({ buffer, kernels });
   if (registered.length > 4) registered.shift();
-}
-
-/** The updates of the native addon bound to a memory, called as the WebAssembly module's are. */
-function nativeUpdateKernels(native: NativeUpdates): UpdateKernels {
-  const flag = (b: boolean) => (b ? 1 : 0);
-  return {
-    sgd: (p, g, buf, from, to, lr, weightDecay, momentum, dampening, nesterov, fresh) =>
-      native.sgd(p, g, buf, from, to, lr, weightDecay, momentum, dampening, flag(nesterov), flag(fresh)),
-    adam: (p, g, m, v, vMax, from, to, b1, b2, eps, l2, shrink, decoupled, stepSize, correction2, amsgrad) =>
-      native.adam(
-        p,
-        g,
-        m,
-        v,
-        vMax,
-        from,
-        to,
-        b1,
-        b2,
-        eps,
-        l2,
-        shrink,
-        flag(decoupled),
-        stepSize,
-        correction2,
-        flag(amsgrad),
-      ),
-    rmsprop: (p, g, sq, ga, buffer, from, to, lr, alpha, eps, weightDecay, momentum, centered) =>
-      native.rmsprop(p, g, sq, ga, buffer, from, to, lr, alpha, eps, weightDecay, momentum, flag(centered)),
-    adagrad: (...args) => native.adagrad(...args),
-    adadelta: (...args) => native.adadelta(...args),
-  };
-}
-
-/** `native/update.c` as the addon binds it: UpdateKernels with flags as 0 or 1. */
-export interface NativeUpdates {
-  sgd(
-    p: number,
-    g: number,
-    buf: number,
-    from: number,
-    to: number,
-    lr: number,
-    weightDecay: number,
-    momentum: number,
-    dampening: number,
-    nesterov: number,
-    fresh: number,
-  ): void;
-  adam(
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    vMax: number,
-    from: number,
-    to: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    l2: number,
-    shrink: number,
-    decoupled: number,
-    stepSize: number,
-    correction2: number,
-    amsgrad: number,
-  ): void;
-  rmsprop(
-    p: number,
-    g: number,
-    squareAvg: number,
-    gradAvg: number,
-    buffer: number,
-    from: number,
-    to: number,
-    lr: number,
-    alpha: number,
-    eps: number,
-    weightDecay: number,
-    momentum: number,
-    centered: number,
-  ): void;
-  adagrad: UpdateKernels["adagrad"];
-  adadelta: UpdateKernels["adadelta"];
 }
 
 /**
