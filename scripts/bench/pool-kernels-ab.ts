@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:pool-kernels [batches] [workers] [trials] [kernel] [optimizer]`: whole MNIST MLP
- * steps with the pool's own arithmetic (the slot reduction, SGD's and Adam's updates) in C
+ * steps with the pool's own arithmetic (the slot reduction and the built-in optimizers' updates) in C
  * against WebAssembly (`GradientPool`'s `poolKernels` option; the two give the same bits), each
  * on its own pool, trials alternated so a slow moment of the machine hits both; medians of
  * samples/s, of the per-trial ratios (native / wasm), and the phase times. Defaults: batches

@@ -5,7 +5,7 @@
  * which ran. Only the width differs: 64 floats (four 16-float vectors, one AVX-512 register each)
  * per pass over the slots, which reads a cache line of every slot at a time: 32 slots of the
  * MLP's 101,770 parameters in 0.20 ms in cache against 0.34 for the WebAssembly loop's 128-bit
- * loads (`pnpm bench:reduce`; 0.12 ms in a C harness, ~100 GB/s; docs/decisions.md).
+ * loads (`pnpm bench:reduce`; 0.12 ms in a C harness, ~110 GB/s; docs/decisions.md).
  * There are no multiplications here, so -ffp-contract cannot fuse anything.
  */
 #include "reduce.h"
