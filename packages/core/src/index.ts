@@ -93,6 +93,7 @@ export {
 export {
   averageGradient,
   chunkNoiseSample,
+  measuresNoise,
   NORM_BLOCK,
   NoiseScaleTracker,
   noiseEstimates,

@@ -3,6 +3,7 @@ import {
   type DataSplit,
   type Dataset,
   localBackend,
+  measuresNoise,
   type RunOptions,
   Trainer,
   type TrainingBackend,
@@ -73,5 +74,24 @@ describe("the gradient noise scale against a closed form", () => {
     const last = result.history.at(-1)!;
     expect(last.noiseScale).toBeNull();
     expect(last.noiseScaleWhy).toMatch(/not clearly positive/);
+  });
+});
+
+describe("steps of one chunk", () => {
+  it("take no gradient norms: a single batch size (b = B) has nothing to give the noise scale", async () => {
+    expect(measuresNoise(true, 64, 64)).toBe(false);
+    expect(measuresNoise(true, 64, 40)).toBe(false);
+    expect(measuresNoise(true, 64, 65)).toBe(true); // one full chunk of 64 against a batch of 65
+    expect(measuresNoise(false, 64, 1000)).toBe(false);
+    // and a run of one-chunk steps reports why there is no noise scale, as it always did
+    const run = await new Trainer(createCatalog(), localBackend).run({
+      schedule: "constant(lr=0.1)",
+      model: "softmax",
+      dataset: "blobs(n=400)",
+      batchSize: 32,
+      epochs: 2,
+    });
+    expect(run.history.at(-1)!.noiseScale).toBeNull();
+    expect(run.history.at(-1)!.noiseScaleWhy).toMatch(/two batch sizes to compare/);
   });
 });

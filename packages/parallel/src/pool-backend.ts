@@ -6,6 +6,7 @@ import {
   errors,
   initParameters,
   type LossSum,
+  measuresNoise,
   NORM_BLOCK,
   type RunPlan,
   type StepHyper,
@@ -261,7 +262,7 @@ export class PoolBackend implements TrainingBackend {
     this.indices.set(order.subarray(from, to));
     const chunkSize = stepChunkSize(this.chunkSize, size);
     const chunks = Math.ceil(size / chunkSize);
-    const norms = this.plan.config.noiseScale;
+    const norms = measuresNoise(this.plan.config.noiseScale, chunkSize, size);
     const workers = this.pool.workers;
     this.values[VALUES.lr] = hyper.lr;
     this.values[VALUES.momentum] = hyper.momentum ?? Number.NaN;

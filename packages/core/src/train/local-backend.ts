@@ -7,7 +7,7 @@ import { callLossHook, type ModelHookTarget, type PluginOrigin, pluginLabel } fr
 import type { ModelInstance } from "../plugins/model.ts";
 import type { StepOutcome, TrainingBackend } from "./backend.ts";
 import { baseChunkSize, stepChunkSize } from "./config.ts";
-import { averageGradient, blockedSquaredNorm, chunkNoiseSample } from "./noise-scale.ts";
+import { averageGradient, blockedSquaredNorm, chunkNoiseSample, measuresNoise } from "./noise-scale.ts";
 
 /**
  * Computes gradients in the calling thread, chunk by chunk: each chunk's gradient goes into a
@@ -59,6 +59,7 @@ export class LocalBackend implements TrainingBackend {
     let smallSquared = 0;
     let fullChunks = 0;
     const chunkSize = stepChunkSize(this.chunkSize, to - from);
+    const norms = measuresNoise(this.measureNoise, chunkSize, to - from);
     this.model.beginChunks?.(params);
     for (let start = from; start < to; start += chunkSize) {
       const end = Math.min(start + chunkSize, to);
@@ -69,7 +70,7 @@ export class LocalBackend implements TrainingBackend {
       for (let i = 0; i < grad.length; i++) grad[i] = grad[i]! + slot[i]!;
       loss += chunkResult.loss;
       correct += chunkResult.correct;
-      if (this.measureNoise && end - start === chunkSize) {
+      if (norms && end - start === chunkSize) {
         smallSquared += blockedSquaredNorm(slot, slot.length);
         fullChunks++;
       }
@@ -78,7 +79,7 @@ export class LocalBackend implements TrainingBackend {
     const size = to - from;
     const gradientFinite = averageGradient(grad, 0, grad.length, size);
     const noise =
-      this.measureNoise && fullChunks > 0
+      norms && fullChunks > 0
         ? chunkNoiseSample(chunkSize, smallSquared, fullChunks, size, blockedSquaredNorm(grad, grad.length))
         : undefined;
     this.update.runWhole(params, grad, hyper);
