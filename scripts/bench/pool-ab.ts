@@ -5,7 +5,8 @@
  * at each batch size, so a slow moment of a shared machine hits both alike. Prints samples/s
  * (medians) and the 2-worker/1-worker ratio (median of the per-trial ratios, trials listed).
  * Options: --busy (one competing CPU-bound process throughout), --batches=32,128,...,
- * --trials=N (default 7).
+ * --trials=N (default 7), --model=SPEC (default mlp(hidden=[128]); e.g. "mlp(hidden=[128],
+ * kernel=native)").
  */
 import type * as Builtins from "@lrsim/builtins";
 import type * as Core from "@lrsim/core";
@@ -21,6 +22,7 @@ if (!dirs.a || !dirs.b) {
 const busy = process.argv.includes("--busy");
 const batches = (option("batches") ?? "32,128,1024,2048,8000").split(",").map(Number);
 const trials = Number(option("trials") ?? 7);
+const model = option("model") ?? "mlp(hidden=[128])";
 const SECONDS = 0.6;
 
 type Side = "a" | "b";
@@ -49,7 +51,7 @@ async function backend(side: Side, workers: number, batch: number): Promise<Core
   const s = sides[side];
   const plan = await s.core.planRun(
     s.core.resolveRunConfig({
-      model: "mlp(hidden=[128])",
+      model,
       dataset: "mnist",
       schedule: "constant(lr=0.01)",
       batchSize: batch,

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import {
   baseChunkSize,
   chunkNoiseSample,
@@ -29,7 +30,14 @@ import {
   VALUES,
 } from "./protocol.ts";
 import { createSharedArena } from "./reduce-kernel.ts";
+import { SpinBudget } from "./spin-budget.ts";
+import { SpinChoice } from "./spin-choice.ts";
 import { untilChanged } from "./until-changed.ts";
+
+/** The machine's cores: the main thread spins only while one is free of the command's workers. */
+const CORES = availableParallelism();
+/** How long the main thread spins for a command before it sleeps: up to 0.5 ms (see `spinFor`). */
+const mainSpin = new SpinBudget(0.5);
 
 function pluginRef(chosen: RunPlan["model"] | RunPlan["optimizer"], kind: string): PluginRef {
   if (!chosen.source)
@@ -69,6 +77,10 @@ export class PoolBackend implements TrainingBackend {
   /** Wakes the main thread's wait when a serve task fails. */
   private wake: (() => void) | undefined;
   private readonly slotCount: number;
+  /** Whether the main thread spins for a command (see `command`), measured per run. */
+  private readonly spinChoice = new SpinChoice();
+  /** The last command whose wait the spin choice decided, until the next command measures it. */
+  private choosing: { readonly posted: number; readonly samples: number } | undefined;
 
   private constructor(
     private readonly pool: GradientPool,
@@ -225,6 +237,7 @@ export class PoolBackend implements TrainingBackend {
     command: number,
     parties: number,
     fill: (control: Int32Array) => void,
+    samples = 0,
   ): Promise<void> {
     this.startServers();
     const control = this.control;
@@ -236,7 +249,14 @@ export class PoolBackend implements TrainingBackend {
     Atomics.store(control, CONTROL.command, command);
     const generation = nextGeneration(control);
     Atomics.store(this.cursor, 0, CURSOR.pack(generation, 0, 0));
+    const posted = performance.now();
+    // The previous choice's cost: its command and everything until this one (a main thread that
+    // spins loses its turn to competing processes when it has real work to do).
+    if (this.choosing) this.spinChoice.record((posted - this.choosing.posted) / this.choosing.samples);
     this.post(generation, parties);
+    // With a core free of the command's workers, spin or sleep as measured faster (SpinChoice).
+    this.choosing = parties < CORES && samples > 0 ? { posted, samples } : undefined;
+    if (this.choosing && this.spinChoice.spin) this.spinFor(generation);
     for (;;) {
       const done = Atomics.load(control, CONTROL.done);
       if (this.failure) {
@@ -255,6 +275,21 @@ export class PoolBackend implements TrainingBackend {
           }),
         ]);
     }
+  }
+
+  /**
+   * Spins briefly for command `generation` to be done before the main thread goes to sleep on
+   * it (when {@link SpinChoice} measured that faster): a sleeping main thread takes 40-50 µs to
+   * wake on this VM (its virtual CPU halts), a quarter of a one-chunk step with the native
+   * kernel. Only while recent spins ended with the command ({@link SpinBudget}): long steps do
+   * not keep a core busy, nor keep the event loop waiting.
+   */
+  private spinFor(generation: number): void {
+    const started = performance.now();
+    const spinMs = mainSpin.spinMs;
+    const until = started + spinMs;
+    while (Atomics.load(this.control, CONTROL.done) !== generation && performance.now() < until) {}
+    mainSpin.record(spinMs, Atomics.load(this.control, CONTROL.done) === generation ? 0 : spinMs + 1);
   }
 
   async step(order: Int32Array, from: number, to: number, hyper: StepHyper): Promise<StepOutcome> {
@@ -276,15 +311,21 @@ export class PoolBackend implements TrainingBackend {
       const last = Math.min(chunks, first + this.slotCount);
       const finalize = last === chunks;
       const started = performance.timeOrigin + performance.now();
-      await this.command(COMMAND.step, Math.min(workers, last - first), (control) => {
-        control[CONTROL.firstChunk] = first;
-        control[CONTROL.lastChunk] = last;
-        control[CONTROL.chunkSize] = chunkSize;
-        control[CONTROL.size] = size;
-        control[CONTROL.step] = hyper.step;
-        control[CONTROL.flags] =
-          (norms ? FLAG.norms : 0) | (first === 0 ? FLAG.firstRound : 0) | (finalize ? FLAG.finalize : 0);
-      });
+      await this.command(
+        COMMAND.step,
+        Math.min(workers, last - first),
+        (control) => {
+          control[CONTROL.firstChunk] = first;
+          control[CONTROL.lastChunk] = last;
+          control[CONTROL.chunkSize] = chunkSize;
+          control[CONTROL.size] = size;
+          control[CONTROL.step] = hyper.step;
+          control[CONTROL.flags] =
+            (norms ? FLAG.norms : 0) | (first === 0 ? FLAG.firstRound : 0) | (finalize ? FLAG.finalize : 0);
+        },
+        // one-round steps teach the spin choice (rounds of a larger batch differ in size)
+        first === 0 && last === chunks ? size : 0,
+      );
       this.recordPhases(started);
       for (let c = first; c < last; c++) {
         const slot = c - first;
