@@ -12,6 +12,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { TrainingBackend } from "@lrsim/core";
 import type { GradientPool } from "@lrsim/parallel";
+import { median } from "./median.ts";
 import { measureSteps, mnistBackend } from "./steps.ts";
 
 const quick = process.argv.includes("--quick");
@@ -23,7 +24,6 @@ const log = (text: string) => {
 const BATCHES = [128, 1024] as const;
 const TRIALS = quick ? 3 : 5;
 const seconds = quick ? 1 : 2;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const pools = new Map<number, GradientPool>();
 
 const backendFor = (kernel: string, workers: number, batch: number) =>

@@ -21,6 +21,7 @@ import { createCatalog, loadAllDigits } from "@lrsim/builtins";
 import { Trainer } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { cifarBytes, gzip, idxBytes } from "../../test/helpers/data-files.ts";
+import { median } from "./median.ts";
 
 interface Case {
   readonly name: string;
@@ -121,7 +122,6 @@ async function storageSpeed(root: string): Promise<void> {
   for (let t = 0; t < 9; t++)
     for (const key of ["bytes", "float32"] as const) trials[key].push(await rate(datasets[key]));
   await pool.close();
-  const median = (a: number[]) => [...a].sort((p, q) => p - q)[4]!;
   console.log(
     "\n| storage= (20,000 digits, mlp, batch 1024, 2 workers, 2 epochs with evaluations) | samples/s, median of 9 |",
   );

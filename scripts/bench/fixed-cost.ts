@@ -7,6 +7,7 @@
 import { createCatalog } from "@lrsim/builtins";
 import { localBackend, planRun, resolveRunConfig } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
+import { median } from "./median.ts";
 import { measureSteps } from "./steps.ts";
 
 /** Trials in µs per step, by configuration: in-process, 1 worker, 2 workers (one chunk), 2 workers both taking part. */
@@ -51,7 +52,6 @@ export async function fixedCostTrials(
 
 /** The line `pnpm bench` prints for them. */
 export function fixedCostLine(trials: FixedCostTrials): string {
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const us = (values: number[]) => `${median(values).toFixed(0)} µs`;
   const all = (values: number[]) => values.map((x) => x.toFixed(0)).join(", ");
   return `fixed cost per step (tiny model), median of 5: in-process ${us(trials["0"])}, 1 worker ${us(trials["1"])}, 2 workers ${us(trials["2"])} (trials: ${all(trials["2"])}), 2 workers both taking part ${us(trials["2, both taking part"])} (trials: ${all(trials["2, both taking part"])})`;

@@ -12,6 +12,7 @@ import type * as Builtins from "@lrsim/builtins";
 import type * as Core from "@lrsim/core";
 import type * as Parallel from "@lrsim/parallel";
 import { startCpuBurner } from "./cpu-burner.ts";
+import { median } from "./median.ts";
 
 const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const dirs = { a: option("a"), b: option("b") };
@@ -83,7 +84,6 @@ async function measure(b: Core.TrainingBackend, batch: number): Promise<number> 
   return (steps * batch) / ((performance.now() - start) / 1000);
 }
 
-const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
 const rate = (v: number[]) => Math.round(median(v)).toLocaleString("en-US");
 const burner = busy ? startCpuBurner() : undefined;
 try {

@@ -15,13 +15,13 @@
  */
 import { readFileSync } from "node:fs";
 import { createSharedArena, reduceKernel } from "../../packages/parallel/src/reduce-kernel.ts";
+import { median } from "./median.ts";
 
 const P = 101_770;
 const SLOTS = [2, 4, 8, 32];
 const TRIALS = 31;
 const againstAt = process.argv.indexOf("--against");
 const against = againstAt > 0 ? process.argv[againstAt + 1] : undefined;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 type Accumulate = ReturnType<typeof reduceKernel>["accumulate"];
 const stride = Math.ceil((4 * P) / 64) * 64;

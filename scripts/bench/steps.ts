@@ -6,6 +6,7 @@
 import { createCatalog } from "@lrsim/builtins";
 import { localBackend, planRun, resolveRunConfig, type TrainingBackend } from "@lrsim/core";
 import { GradientPool, type PoolBackend } from "@lrsim/parallel";
+import { median } from "./median.ts";
 
 const catalog = createCatalog();
 
@@ -51,8 +52,6 @@ export async function measureSteps(
   const elapsed = (performance.now() - start) / 1000;
   return { samplesPerSecond: (steps * batch) / elapsed, msPerStep: (elapsed * 1000) / steps };
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * Pool backends on the same batch, measured in `trials` alternated trials (a slow moment of the

@@ -21,6 +21,7 @@ import { type GradientPool, PoolBackend } from "@lrsim/parallel";
 import { effectiveClockGHz } from "./clock.ts";
 import { startCpuBurner } from "./cpu-burner.ts";
 import { fixedCostLine, fixedCostTrials } from "./fixed-cost.ts";
+import { median } from "./median.ts";
 import { type PytorchPeer, peerUnavailable, startPytorchPeer } from "./pytorch-peer.ts";
 import { measureSteps, mnistBackend } from "./steps.ts";
 
@@ -124,7 +125,6 @@ if (vsPytorch) {
 // Scaling: 1 and 2 workers (and the PyTorch peer) measured alternately, TRIALS short trials
 // each, so a slow moment of the machine hits all; ratios are the median of per-trial ratios.
 const TRIALS = quick ? 3 : 5;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 type Condition = "idle" | "busy";
 interface ScalingEntry {
   one: number;

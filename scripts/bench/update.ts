@@ -18,6 +18,7 @@ import {
   useUpdateKernelsOn,
 } from "@lrsim/core";
 import { GradientPool, type PoolBackend } from "@lrsim/parallel";
+import { median } from "./median.ts";
 import { measureSteps } from "./steps.ts";
 
 const json = process.argv.includes("--json");
@@ -35,7 +36,6 @@ const OPTIMIZERS = [
 const TRIALS = 15;
 const REPEAT = 20;
 const catalog = createCatalog();
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const mlpPlan = (optimizer: string, batchSize = 128) =>
   planRun(
