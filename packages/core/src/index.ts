@@ -19,8 +19,8 @@ export {
 export { createDenseNetwork } from "./nn/kernel.ts";
 export { denseFlopsPerSample } from "./nn/layout.ts";
 export {
-  bindNativeReduction,
   nativeDenseAddon,
+  nativeKernelsOn,
   nativeKernelsUnavailable,
   type SlotReduction,
 } from "./nn/native-module.ts";

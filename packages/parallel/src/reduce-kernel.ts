@@ -1,7 +1,6 @@
 import {
-  bindNativeReduction,
   loadWasmModule,
-  nativeKernelsUnavailable,
+  nativeKernelsOn,
   packagedFile,
   type SlotReduction,
   squaredNormRange,
@@ -37,13 +36,8 @@ export function reduceKernel(
   use: "auto" | "native" | "wasm" = "auto",
 ): ReduceKernel {
   const wasm = wasmReduceKernel(memory);
-  if (use === "wasm") return wasm;
-  const native = bindNativeReduction(memory.buffer);
-  if (!native) {
-    if (use === "native") throw new Error(`poolKernels=native: ${nativeKernelsUnavailable()}`);
-    return wasm;
-  }
-  return { accumulate: native.accumulate, squaredNorm: wasm.squaredNorm };
+  const native = nativeKernelsOn(memory.buffer, use);
+  return native ? { accumulate: native.accumulate, squaredNorm: wasm.squaredNorm } : wasm;
 }
 
 /** The WebAssembly SIMD reduction if built, else the portable loops. */

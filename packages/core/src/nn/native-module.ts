@@ -88,12 +88,19 @@ export function bindNativeKernels(native: NativeDenseAddon, bytes: number): Dens
 }
 
 /**
- * The native reduction over the shared memory `buffer` (the pool's arena), or null when the addon
- * is not available here. Its results are the WebAssembly reduction's, bit for bit (tested), so the
- * pool uses it whenever it loads, whatever kernel the model runs.
+ * The native kernels over the shared memory `buffer` (the pool's arena), for the pool's own
+ * arithmetic — its reduction and the optimizer updates, which give the WebAssembly modules' bits
+ * (tested), so the pool uses them whenever they load, whatever kernel the model runs. `use`
+ * (GradientPool's `poolKernels`): `auto` gives them when the addon loads, else null; `native`
+ * throws why it does not load; `wasm` gives null.
  */
-export function bindNativeReduction(buffer: ArrayBufferLike): SlotReduction | null {
-  return nativeDenseAddon()?.bind(new Uint8Array(buffer)) ?? null;
+export function nativeKernelsOn(
+  buffer: ArrayBufferLike,
+  use: "auto" | "native" | "wasm",
+): (SlotReduction & UpdateKernels) | null {
+  const addon = use === "wasm" ? null : nativeDenseAddon();
+  if (use === "native" && !addon) throw new Error(`poolKernels=native: ${nativeKernelsUnavailable()}`);
+  return addon?.bind(new Uint8Array(buffer)) ?? null;
 }
 
 /**

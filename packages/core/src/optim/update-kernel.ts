@@ -1,4 +1,4 @@
-import { nativeDenseAddon, nativeKernelsUnavailable } from "../nn/native-module.ts";
+import { nativeKernelsOn } from "../nn/native-module.ts";
 import { loadWasmModule } from "../nn/wasm-module.ts";
 import { packagedFile } from "../paths.ts";
 
@@ -98,11 +98,8 @@ export function useUpdateKernelsOn(
 ): void {
   const buffer = memory.buffer;
   if (registered.some((r) => r.buffer === buffer)) return;
-  const addon = use === "wasm" ? null : nativeDenseAddon();
-  if (use === "native" && !addon) throw new Error(`poolKernels=native: ${nativeKernelsUnavailable()}`);
-  let kernels: UpdateKernels;
-  if (addon) kernels = addon.bind(new Uint8Array(buffer));
-  else {
+  let kernels: UpdateKernels | null = nativeKernelsOn(buffer, use);
+  if (!kernels) {
     const module = loadWasmModule(WASM_FILE);
     if (!module) return;
     kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as UpdateKernels;
