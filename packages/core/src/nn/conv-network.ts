@@ -135,7 +135,7 @@ export class ConvNetwork implements ModelInstance {
     to: number,
     out: LossSum,
   ): void {
-    this.load(params);
+    if (!this.prepared) this.load(params);
     out.loss = 0;
     out.correct = 0;
     for (let start = from; start < to; start += BLOCK) {

@@ -128,7 +128,7 @@ export class KernelDenseNetwork implements ModelInstance {
     to: number,
     out: LossSum,
   ): void {
-    this.f32.set(params, this.at.params >> 2);
+    this.loadParams(params);
     out.loss = 0;
     out.correct = 0;
     for (let start = from; start < to; start += BLOCK) {
