@@ -61,6 +61,32 @@ describe('the programmatic API: import { compare, run, sweep, findLr, openResult
     expect(c.planned).toBe(3);
   });
 
+  it("compare trains runs side by side, one worker each, and the one left over on every worker", async () => {
+    const sideDb = join(mkdtempSync(join(tmpdir(), "lrsim-api-slots-")), "slots.db");
+    const c = await compare({
+      schedules: ["step", "batchramp"],
+      model: "softmax",
+      dataset: "blobs(n=400)",
+      batchSize: 16,
+      epochs: 5,
+      lr: 0.1,
+      workers: 2,
+      db: sideDb,
+    });
+    expect(c.runs.map((r) => r.status)).toEqual(["completed", "completed", "completed"]);
+    const results = openResults(sideDb);
+    try {
+      // Three runs on two workers: two at once on one worker each, then the third on both.
+      expect(results.query("SELECT workers FROM runs ORDER BY id")).toEqual([
+        { workers: 1 },
+        { workers: 1 },
+        { workers: 2 },
+      ]);
+    } finally {
+      results.close();
+    }
+  });
+
   it("compare takes Goyal et al.'s lr scaling rule and gradient clipping", async () => {
     const options = {
       schedules: "batchramp",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseRunSlots } from "../src/api/run-slots.ts";
+import { chooseRunSlots, runStages } from "../src/api/run-slots.ts";
 import {
   checkGridSize,
   describeSize,
@@ -128,21 +128,67 @@ describe("sweep grids", () => {
 });
 
 describe("chooseRunSlots", () => {
-  it("runs small batches several at once, one worker each, and large ones one at a time on every worker", () => {
-    expect(chooseRunSlots({ runs: 4, workers: 2, batchSize: 64 })).toEqual({ parallel: 2, workersPerRun: 1 });
-    expect(chooseRunSlots({ runs: 4, workers: 8, batchSize: 128 })).toEqual({
+  it("runs as many at once as there are workers, one worker each, at any batch size", () => {
+    expect(chooseRunSlots({ runs: 4, workers: 2 })).toEqual({
+      parallel: 2,
+      workersPerRun: 1,
+      spreadTail: true,
+    });
+    expect(chooseRunSlots({ runs: 4, workers: 8 })).toEqual({
       parallel: 4,
       workersPerRun: 2,
+      spreadTail: true,
     });
-    expect(chooseRunSlots({ runs: 4, workers: 2, batchSize: 1024 })).toEqual({
+    expect(chooseRunSlots({ runs: 1, workers: 2 })).toEqual({
       parallel: 1,
       workersPerRun: 2,
+      spreadTail: false,
     });
-    expect(chooseRunSlots({ runs: 1, workers: 2, batchSize: 64 })).toEqual({ parallel: 1, workersPerRun: 2 });
-    expect(chooseRunSlots({ runs: 4, workers: 0, batchSize: 64 })).toEqual({ parallel: 1, workersPerRun: 0 });
-    expect(chooseRunSlots({ runs: 4, workers: 2, batchSize: 64, runsAtOnce: 1 })).toEqual({
+    expect(chooseRunSlots({ runs: 4, workers: 0 })).toEqual({
+      parallel: 1,
+      workersPerRun: 0,
+      spreadTail: false,
+    });
+  });
+
+  it("takes --runs-at-once literally: capped by runs and workers, no spread tail", () => {
+    expect(chooseRunSlots({ runs: 4, workers: 2, runsAtOnce: 1 })).toEqual({
       parallel: 1,
       workersPerRun: 2,
+      spreadTail: false,
     });
+    expect(chooseRunSlots({ runs: 3, workers: 2, runsAtOnce: 5 })).toEqual({
+      parallel: 2,
+      workersPerRun: 1,
+      spreadTail: false,
+    });
+  });
+});
+
+describe("runStages", () => {
+  it("trains the runs left over after the slots' turns on all their threads", () => {
+    const two = chooseRunSlots({ runs: 3, workers: 2 });
+    expect(runStages(3, two)).toEqual([
+      { runs: 2, parallel: 2, workersPerRun: 1 },
+      { runs: 1, parallel: 1, workersPerRun: 2 },
+    ]);
+    expect(runStages(4, two)).toEqual([{ runs: 4, parallel: 2, workersPerRun: 1 }]);
+    // Fewer runs to train than slots (resuming): they share every thread from the start.
+    expect(runStages(1, two)).toEqual([{ runs: 1, parallel: 1, workersPerRun: 2 }]);
+    const four = chooseRunSlots({ runs: 6, workers: 4 });
+    expect(runStages(6, four)).toEqual([
+      { runs: 4, parallel: 4, workersPerRun: 1 },
+      { runs: 2, parallel: 2, workersPerRun: 2 },
+    ]);
+    expect(runStages(0, four)).toEqual([]);
+  });
+
+  it("keeps one stage when the tail is not spread", () => {
+    expect(runStages(3, chooseRunSlots({ runs: 3, workers: 2, runsAtOnce: 2 }))).toEqual([
+      { runs: 3, parallel: 2, workersPerRun: 1 },
+    ]);
+    expect(runStages(5, chooseRunSlots({ runs: 5, workers: 0 }))).toEqual([
+      { runs: 5, parallel: 1, workersPerRun: 0 },
+    ]);
   });
 });

@@ -60,8 +60,9 @@ export interface CompareOptions extends ExperimentOptions {
   readonly resume?: number;
   /**
    * Runs trained at the same time, each on its share of the workers (default: chosen by
-   * `chooseRunSlots` — all of them at once, one worker each, for starting batches up to 256;
-   * one at a time on every worker above). Results do not depend on it.
+   * `chooseRunSlots` — one per worker, one worker each, at any batch size, and the runs left
+   * over at the end, fewer than the workers, on all of them between them). Results do not
+   * depend on it.
    */
   readonly runsAtOnce?: number;
   /** Hardware of the simulated cluster: a preset name (see `CLUSTER_PRESETS`). */
@@ -172,7 +173,6 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     const slots = chooseRunSlots({
       runs: cells.length,
       workers,
-      batchSize: o.batchSize,
       runsAtOnce: options.runsAtOnce,
     });
     const ended = await runMany({

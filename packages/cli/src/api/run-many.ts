@@ -5,7 +5,7 @@ import { type Db, RunWriter } from "@lrsim/store";
 import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
 import type { RunExperimentResult } from "./run.ts";
-import type { RunSlots } from "./run-slots.ts";
+import { type RunSlots, runStages } from "./run-slots.ts";
 
 /** Callbacks of {@link runMany}, by the run's index in the batch. */
 interface ManyRunsHooks {
@@ -33,37 +33,46 @@ export interface ManyRuns extends ManyRunsHooks {
 
 /**
  * Trains a batch of independent runs, `slots.parallel` at a time, each slot on its own worker
- * pool of `slots.workersPerRun` threads (see run-slots.ts). Each run is bit-for-bit what it
- * would be alone, since a run's result does not depend on its worker count. An interrupted run
- * (the signal) stops new runs from starting; the runs in progress end `interrupted` too. The
- * result holds, by index, every run that ended (undefined for those never started).
+ * pool of `slots.workersPerRun` threads, in the stages of `runStages` (the left-over runs may
+ * end on all the threads; see run-slots.ts). Each run is bit-for-bit what it would be alone,
+ * since a run's result does not depend on its worker count. Runs with a known result (resuming)
+ * are reported first and not trained. An interrupted run (the signal) stops new runs from
+ * starting; the runs in progress end `interrupted` too. The result holds, by index, every run
+ * that ended (undefined for those never started).
  */
 export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | undefined)[]> {
   const results: (RunExperimentResult | undefined)[] = new Array(batch.runs.length).fill(undefined);
+  const todo: number[] = [];
+  for (const [index] of batch.runs.entries()) {
+    const known = batch.known?.(index);
+    if (!known) todo.push(index);
+    else {
+      results[index] = known;
+      batch.onRunEnd?.(index, known);
+    }
+  }
   let next = 0;
   let stopping = false;
-  const pools: GradientPool[] = [];
-  const slot = async (pool: GradientPool) => {
-    while (!stopping && next < batch.runs.length && !batch.signal?.aborted) {
-      const index = next++;
-      const known = batch.known?.(index);
-      if (known) {
-        results[index] = known;
-        batch.onRunEnd?.(index, known);
-        continue;
-      }
+  const slot = async (pool: GradientPool, end: number) => {
+    while (!stopping && next < end && !batch.signal?.aborted) {
+      const index = todo[next++]!;
       const result = await trainOne(batch, pool, index);
       results[index] = result;
       batch.onRunEnd?.(index, result);
       if (result.status === "interrupted") stopping = true;
     }
   };
-  try {
-    for (let i = 0; i < batch.slots.parallel; i++)
-      pools.push(new GradientPool({ workers: batch.slots.workersPerRun, preload: WORKER_PRELOAD }));
-    await Promise.all(pools.map(slot));
-  } finally {
-    await Promise.all(pools.map((pool) => pool.close()));
+  for (const stage of runStages(todo.length, batch.slots)) {
+    if (stopping || batch.signal?.aborted) break;
+    const end = next + stage.runs;
+    const pools: GradientPool[] = [];
+    try {
+      for (let i = 0; i < stage.parallel; i++)
+        pools.push(new GradientPool({ workers: stage.workersPerRun, preload: WORKER_PRELOAD }));
+      await Promise.all(pools.map((pool) => slot(pool, end)));
+    } finally {
+      await Promise.all(pools.map((pool) => pool.close()));
+    }
   }
   return results;
 }

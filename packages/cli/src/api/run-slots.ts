@@ -1,42 +1,74 @@
 /**
  * How a batch of independent runs shares this machine's worker threads: `parallel` runs at
  * once, each on its own pool of `workersPerRun` threads. `lrsim compare` and the embedded
- * `lrsim sweep` both ask {@link chooseRunSlots}; `lrsim worker --concurrency` is the same
- * choice made by hand across hosts.
+ * `lrsim sweep` both ask {@link chooseRunSlots}, and train in the stages of
+ * {@link runStages}; `lrsim worker --concurrency` is the same choice made by hand across hosts.
  */
 export interface RunSlots {
   /** Runs trained at the same time. */
   readonly parallel: number;
   /** Worker threads of each of those runs (0: in the calling thread). */
   readonly workersPerRun: number;
+  /**
+   * Whether the runs left over after every slot has had its turns — fewer than `parallel` —
+   * train last on all the slots' threads between them, instead of on their own slots' threads
+   * beside idle ones.
+   */
+  readonly spreadTail: boolean;
 }
 
 /**
- * Largest starting batch for which several runs at once beat one run on every worker. A step
- * of a small batch is too little work to split across threads: the handshake and the reduction
- * per step cost as much as the chunk gradients, so two runs on one thread each finish sooner
- * than the same two runs one after the other on two threads. Measured in docs/sweeps.md
- * ("One run on all workers, or several at once"); above this batch the split pays and runs
- * take turns on every worker.
- */
-const SMALL_BATCH = 256;
-
-/**
- * The split of `workers` threads among `runs` runs of starting batch size `batchSize`:
- * several at once (one thread or more each) for small batches, else one at a time on all of
- * them. `runsAtOnce` overrides the choice (`--runs-at-once`); it is capped by the runs and,
- * when there are threads, by the threads.
+ * The split of `workers` threads among `runs` runs: as many at once as there are threads, one
+ * thread each (or more, when there are fewer runs than threads), whatever the batch size; the
+ * runs left over at the end spread over all the threads ({@link runStages}). Two runs side by
+ * side on one thread each never wait for each other, while one run on two threads waits at
+ * every step for the later thread's chunks: two copies of a run at once reached 1.77–1.98×
+ * one copy's samples/s at batch 1024–8000 on this machine's 2 cores, one run on both
+ * 1.58–1.92×, and beside a competing process 1.21–1.37× against 1.02–1.27× (`pnpm
+ * bench:two-copies`; docs/sweeps.md, "One run on all workers, or several at once"). Small
+ * batches gain most: a step is too little work to split. `runsAtOnce` overrides the choice
+ * (`--runs-at-once`, taken literally: no spread tail); it is capped by the runs and, when there
+ * are threads, by the threads.
  */
 export function chooseRunSlots(options: {
   readonly runs: number;
   readonly workers: number;
-  readonly batchSize: number;
   readonly runsAtOnce?: number | undefined;
 }): RunSlots {
-  const { runs, workers, batchSize, runsAtOnce } = options;
+  const { runs, workers, runsAtOnce } = options;
   // In-process training holds the event loop for a whole run: runs can only take turns.
-  if (workers === 0 || runs <= 1) return { parallel: 1, workersPerRun: workers };
-  const wanted = runsAtOnce ?? (batchSize <= SMALL_BATCH ? workers : 1);
-  const parallel = Math.max(1, Math.min(wanted, runs, workers));
-  return { parallel, workersPerRun: Math.max(1, Math.floor(workers / parallel)) };
+  if (workers === 0 || runs <= 1) return { parallel: 1, workersPerRun: workers, spreadTail: false };
+  const parallel = Math.max(1, Math.min(runsAtOnce ?? workers, runs, workers));
+  return {
+    parallel,
+    workersPerRun: Math.max(1, Math.floor(workers / parallel)),
+    spreadTail: runsAtOnce === undefined,
+  };
+}
+
+/** A stage of a batch of runs: the next `runs` of them, `parallel` at once on `workersPerRun` threads each. */
+export interface RunStage {
+  readonly runs: number;
+  readonly parallel: number;
+  readonly workersPerRun: number;
+}
+
+/**
+ * The stages in which `count` runs train on `slots`: all of them on the slots, or, with
+ * `spreadTail`, all but the `count % parallel` left over, and then those at once on the slots'
+ * threads shared between them — 3 runs on 2 threads train two side by side, then the third on
+ * both threads rather than on one while the other idles.
+ */
+export function runStages(count: number, slots: RunSlots): RunStage[] {
+  const tail = slots.spreadTail ? count % slots.parallel : 0;
+  const stages: RunStage[] = [];
+  if (count > tail)
+    stages.push({ runs: count - tail, parallel: slots.parallel, workersPerRun: slots.workersPerRun });
+  if (tail > 0)
+    stages.push({
+      runs: tail,
+      parallel: tail,
+      workersPerRun: Math.floor((slots.parallel * slots.workersPerRun) / tail),
+    });
+  return stages;
 }

@@ -181,7 +181,6 @@ async function trainHere(
   const slots = chooseRunSlots({
     runs: todo.length,
     workers,
-    batchSize: Math.min(...todo.map((r) => r.options.batchSize)),
     runsAtOnce: options.runsAtOnce,
   });
   const indexOf = new Map(runs.map((run, i) => [run.key, i]));

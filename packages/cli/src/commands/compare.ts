@@ -110,7 +110,7 @@ export function compareCommand(io: CliIo) {
           })
           .option("runs-at-once", {
             type: "number",
-            defaultDescription: "all, one worker each, for starting batches up to 256; else 1",
+            defaultDescription: "one per worker, one worker each; left-over runs last, on all workers",
             describe:
               "Runs trained at the same time, each on its share of --workers (results are the same either way; docs/sweeps.md has the measurement behind the default)",
           })

@@ -146,7 +146,7 @@ export function sweepCommand(io: CliIo) {
             })
             .option("runs-at-once", {
               type: "number",
-              defaultDescription: "all, one worker each, for starting batches up to 256; else 1",
+              defaultDescription: "one per worker, one worker each; left-over runs last, on all workers",
               describe: "Embedded: runs trained at the same time, each on its share of --workers",
             })
             .option("yes", {
