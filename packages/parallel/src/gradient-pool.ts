@@ -91,11 +91,27 @@ export class GradientPool {
     }
   }
 
-  /** The backend factory for a `Trainer`: pooled when there are workers, in-process otherwise. */
-  readonly backend: BackendFactory = async (plan) => {
-    if (!this.piscina) return localBackend(plan);
-    return PoolBackend.open(this, plan, this.nextSession++);
-  };
+  /** The backend factory for a `Trainer`: pooled on every worker when there are workers, in-process otherwise. */
+  readonly backend: BackendFactory = (plan) => this.backendOn(this.workers)(plan);
+
+  /**
+   * A backend factory for runs on `workers` of this pool's threads, the others left idle: so
+   * a batch of runs can train side by side on part of a pool and end on all of it without
+   * starting threads again (`runMany` in the CLI). 0 (or a pool without threads) trains
+   * in-process. The results do not depend on it.
+   */
+  backendOn(workers: number): BackendFactory {
+    if (!Number.isInteger(workers) || workers < 0 || workers > this.workers)
+      throw errors.invalidOption(
+        "workers",
+        `an integer from 0 to the pool's ${this.workers}`,
+        String(workers),
+      );
+    return async (plan) => {
+      if (!this.piscina || workers === 0) return localBackend(plan);
+      return PoolBackend.open(this, plan, this.nextSession++, workers);
+    };
+  }
 
   /** Runs one task on whichever worker is free (a run's serve tasks: one per worker, see PoolBackend). */
   run(task: Task): Promise<ServeEnd> {

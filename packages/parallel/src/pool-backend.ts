@@ -58,6 +58,7 @@ function pluginRef(chosen: RunPlan["model"] | RunPlan["optimizer"], kind: string
  */
 export class PoolBackend implements TrainingBackend {
   readonly params: Float32Array;
+  /** The pool's threads this run uses (all of them unless opened with fewer). */
   readonly threads: number;
   private readonly results: Float64Array;
   private readonly indices: Int32Array;
@@ -86,6 +87,7 @@ export class PoolBackend implements TrainingBackend {
     private readonly pool: GradientPool,
     readonly plan: RunPlan,
     private readonly session: SessionDescriptor,
+    workers: number,
   ) {
     this.params = new Float32Array(
       session.memory.arena.buffer,
@@ -99,22 +101,25 @@ export class PoolBackend implements TrainingBackend {
     this.values = new Float64Array(session.memory.values);
     this.chunkSize = plan.config.chunkSize;
     this.slotCount = session.memory.slotCount;
-    this.threads = pool.workers;
+    this.threads = workers;
   }
 
   get dataset() {
     return this.plan.dataset.data;
   }
 
-  /** Lays out shared memory, initialises the parameters here, and describes the run for workers. */
-  static async open(pool: GradientPool, plan: RunPlan, id: number): Promise<PoolBackend> {
+  /**
+   * Lays out shared memory, initialises the parameters here, and describes the run for its
+   * `workers` threads of the pool.
+   */
+  static async open(pool: GradientPool, plan: RunPlan, id: number, workers: number): Promise<PoolBackend> {
     const model = plan.createModel();
     const P = model.parameterCount;
     const data = plan.dataset.data;
     const finest = baseChunkSize(plan.config.chunkSize);
     const maxChunks = Math.ceil(Math.max(data.train.size, data.test.size) / finest);
     const slots = Math.max(
-      pool.workers,
+      workers,
       Math.min(Math.ceil(data.train.size / finest), Math.floor(pool.slotBudgetBytes / (4 * P))),
     );
     const stateSizes: number[] = [];
@@ -143,7 +148,7 @@ export class PoolBackend implements TrainingBackend {
       indices: new SharedArrayBuffer(4 * data.train.size),
       stateSizes,
       partials: new SharedArrayBuffer(8 * updatePartialsLength(optimizer, clipGradNorm, P)),
-      control: new SharedArrayBuffer(4 * CONTROL.length(pool.workers)),
+      control: new SharedArrayBuffer(4 * CONTROL.length(workers)),
       values: new SharedArrayBuffer(8 * (VALUES.blocks + Math.ceil(P / NORM_BLOCK))),
     };
     const params = new Float32Array(memory.arena.buffer, paramsOffset, P);
@@ -158,7 +163,7 @@ export class PoolBackend implements TrainingBackend {
       poolKernels: pool.poolKernels,
       memory,
     };
-    return new PoolBackend(pool, plan, session);
+    return new PoolBackend(pool, plan, session, workers);
   }
 
   /**
@@ -181,7 +186,7 @@ export class PoolBackend implements TrainingBackend {
     if (this.servers) return;
     this.failure = undefined;
     const generation = Atomics.load(this.control, CONTROL.generation);
-    const workers = this.pool.workers;
+    const workers = this.threads;
     for (let w = 0; w < workers; w++) Atomics.store(this.control, CONTROL.mailboxes + w, generation);
     this.servers = Array.from({ length: workers }, (_, worker) =>
       this.task({ op: "serve", session: this.session, worker, workers, generation }).then(
@@ -210,7 +215,7 @@ export class PoolBackend implements TrainingBackend {
   private async stopServers(): Promise<void> {
     if (!this.servers) return;
     Atomics.store(this.control, CONTROL.command, COMMAND.stop);
-    this.post(nextGeneration(this.control), this.pool.workers);
+    this.post(nextGeneration(this.control), this.threads);
     await Promise.allSettled(this.servers);
     this.servers = undefined;
     Atomics.notify(this.control, CONTROL.done); // settles any wait left pending below
@@ -298,7 +303,7 @@ export class PoolBackend implements TrainingBackend {
     const chunkSize = stepChunkSize(this.chunkSize, size);
     const chunks = Math.ceil(size / chunkSize);
     const norms = measuresNoise(this.plan.config.noiseScale, chunkSize, size);
-    const workers = this.pool.workers;
+    const workers = this.threads;
     this.values[VALUES.lr] = hyper.lr;
     this.values[VALUES.momentum] = hyper.momentum ?? Number.NaN;
     let loss = 0;
@@ -387,7 +392,7 @@ export class PoolBackend implements TrainingBackend {
       throw new Error(
         `evaluating ${size} samples in chunks of ${chunkSize} makes ${chunks} chunks, more than the ${2 ** 24 - 1} a command can hold; use a larger chunkSize`,
       );
-    await this.command(COMMAND.evaluate, Math.min(this.pool.workers, chunks), (control) => {
+    await this.command(COMMAND.evaluate, Math.min(this.threads, chunks), (control) => {
       control[CONTROL.firstChunk] = 0;
       control[CONTROL.lastChunk] = chunks;
       control[CONTROL.chunkSize] = chunkSize;

@@ -210,6 +210,26 @@ describe("a run is bit-for-bit identical at any worker count", () => {
     );
   });
 
+  it("a run on part of a pool's threads (backendOn) is the same run, and the next may take them all", async () => {
+    const options = cases[0]![1];
+    const reference = await runWith(0, options);
+    const pool = poolWith(4);
+    for (const workers of [1, 3, 4, 0]) {
+      const threads: number[] = [];
+      const factory = pool.backendOn(workers);
+      const trainer = new Trainer(createCatalog(), async (plan) => {
+        const backend = await factory(plan);
+        threads.push(backend.threads);
+        return backend;
+      });
+      const r = await trainer.run(options);
+      expect(fingerprint(r), `${workers} of 4 threads`).toBe(fingerprint(reference));
+      expect(threads).toEqual([Math.max(1, workers)]); // 0: in-process, on the calling thread
+    }
+    for (const bad of [5, -1, 1.5])
+      expect(() => pool.backendOn(bad)).toThrow(/workers must be an integer from 0 to the pool's 4/);
+  });
+
   it("trains with the whole 80,000-sample training set of teacher(n=100000) as one batch", async () => {
     const options: RunOptions = {
       schedule: "constant(lr=0.5)",

@@ -34,11 +34,12 @@ export interface ManyRuns extends ManyRunsHooks {
 /**
  * Trains a batch of independent runs, `slots.parallel` at a time, each slot on its own worker
  * pool of `slots.workersPerRun` threads, in the stages of `runStages` (the left-over runs may
- * end on all the threads; see run-slots.ts). Each run is bit-for-bit what it would be alone,
- * since a run's result does not depend on its worker count. Runs with a known result (resuming)
- * are reported first and not trained. An interrupted run (the signal) stops new runs from
- * starting; the runs in progress end `interrupted` too. The result holds, by index, every run
- * that ended (undefined for those never started).
+ * end on all the threads, on pools started with enough for them; see run-slots.ts). Each run
+ * is bit-for-bit what it would be alone, since a run's result does not depend on its worker
+ * count. Runs with a known result (resuming) are reported first and not trained. An
+ * interrupted run (the signal) stops new runs from starting; the runs in progress end
+ * `interrupted` too. The result holds, by index, every run that ended (undefined for those
+ * never started).
  */
 export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | undefined)[]> {
   const results: (RunExperimentResult | undefined)[] = new Array(batch.runs.length).fill(undefined);
@@ -53,35 +54,44 @@ export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | u
   }
   let next = 0;
   let stopping = false;
-  const slot = async (pool: GradientPool, end: number) => {
+  const slot = async (pool: GradientPool, workers: number, end: number) => {
     while (!stopping && next < end && !batch.signal?.aborted) {
       const index = todo[next++]!;
-      const result = await trainOne(batch, pool, index);
+      const result = await trainOne(batch, pool, workers, index);
       results[index] = result;
       batch.onRunEnd?.(index, result);
       if (result.status === "interrupted") stopping = true;
     }
   };
-  for (const stage of runStages(todo.length, batch.slots)) {
-    if (stopping || batch.signal?.aborted) break;
-    const end = next + stage.runs;
-    const pools: GradientPool[] = [];
-    try {
-      for (let i = 0; i < stage.parallel; i++)
-        pools.push(new GradientPool({ workers: stage.workersPerRun, preload: WORKER_PRELOAD }));
-      await Promise.all(pools.map((pool) => slot(pool, end)));
-    } finally {
-      await Promise.all(pools.map((pool) => pool.close()));
+  const stages = runStages(todo.length, batch.slots);
+  // Slot i's pool has the most threads any stage gives it, started once: the left-over runs
+  // of the last stage take the threads the side-by-side runs left idle, without new threads.
+  const sizes = Array.from({ length: Math.max(0, ...stages.map((s) => s.parallel)) }, (_, i) =>
+    Math.max(...stages.filter((s) => i < s.parallel).map((s) => s.workersPerRun)),
+  );
+  const pools = sizes.map((workers) => new GradientPool({ workers, preload: WORKER_PRELOAD }));
+  try {
+    for (const stage of stages) {
+      if (stopping || batch.signal?.aborted) break;
+      const end = next + stage.runs;
+      await Promise.all(pools.slice(0, stage.parallel).map((pool) => slot(pool, stage.workersPerRun, end)));
     }
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
   }
   return results;
 }
 
-async function trainOne(batch: ManyRuns, pool: GradientPool, index: number): Promise<RunExperimentResult> {
-  const trainer = new Trainer(batch.catalog, pool.backend);
+async function trainOne(
+  batch: ManyRuns,
+  pool: GradientPool,
+  workers: number,
+  index: number,
+): Promise<RunExperimentResult> {
+  const trainer = new Trainer(batch.catalog, pool.backendOn(workers));
   const writer = batch.db
     ? new RunWriter(batch.db, {
-        workers: pool.workers,
+        workers,
         lrsimVersion: version,
         comparisonId: batch.comparisonId,
       })
