@@ -5,7 +5,7 @@
  */
 import { createCatalog } from "@lrsim/builtins";
 import { localBackend, planRun, resolveRunConfig, type TrainingBackend } from "@lrsim/core";
-import { GradientPool, type PoolBackend } from "@lrsim/parallel";
+import { GradientPool, type PhaseTimes, type PoolBackend } from "@lrsim/parallel";
 import { median } from "./median.ts";
 
 const catalog = createCatalog();
@@ -69,12 +69,16 @@ export async function alternatedTrials(
     for (const [k, backend] of backends.entries())
       rates[k]!.push((await measureSteps(backend, batch, batch >= 2048 ? 1 : 0.6, 2)).samplesPerSecond);
   return backends.map((backend, k) => {
-    const p = backend.phaseTimes();
-    const per = (ms: number) => (ms / p.steps).toFixed(2);
     return {
       samplesPerSecond: median(rates[k]!),
       ratio: median(rates[k]!.map((r, i) => r / rates[base]![i]!)),
-      phases: `chunks ${per(p.computeMs)} + reduce/update ${per(p.reduceMs)} ms of ${per(p.stepMs)}`,
+      phases: phaseLine(backend.phaseTimes()),
     };
   });
+}
+
+/** A pool run's phase times per step, as one line of text. */
+export function phaseLine(p: PhaseTimes): string {
+  const per = (ms: number) => (ms / p.steps).toFixed(2);
+  return `chunks ${per(p.computeMs)} + reduce/update ${per(p.reduceMs)} ms of ${per(p.stepMs)}; workers idle ${per(p.startLagMs)} ms before their first chunk, ${per(p.endWaitMs)} after their last`;
 }

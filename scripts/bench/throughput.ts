@@ -262,17 +262,24 @@ const summary = {
   /**
    * Per step round, ms: `compute` from posting the command until the last chunk was done
    * (wake-ups included), `reduce` from then until the last parameter block was done (reduce and
-   * update), `handshake` the rest of the round until the main thread resumed.
+   * update), `handshake` the rest of the round until the main thread resumed; `startLag` and
+   * `endWait` summed over the workers that computed chunks: from the post to each one's first
+   * chunk, and from each one's last chunk to the end of the chunk phase.
    */
   stepPhases: Object.fromEntries(
     [...phasesByBatch].map(([key, p]) => {
       const per = (ms: number) => (p.steps > 0 ? ms / p.steps : 0);
-      const [compute, reduce, step] = [p.computeMs, p.reduceMs, p.stepMs].map(per) as [
-        number,
-        number,
-        number,
+      const [compute, reduce, step, startLag, endWait] = [
+        p.computeMs,
+        p.reduceMs,
+        p.stepMs,
+        p.startLagMs,
+        p.endWaitMs,
+      ].map(per) as [number, number, number, number, number];
+      return [
+        key,
+        { steps: p.steps, compute, reduce, handshake: step - compute - reduce, step, startLag, endWait },
       ];
-      return [key, { steps: p.steps, compute, reduce, handshake: step - compute - reduce, step }];
     }),
   ),
   fullBatch: {
@@ -306,7 +313,7 @@ else {
     if (p.steps === 0) continue;
     const [batch, workers] = key.split("/");
     log(
-      `step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: chunks (from posting) ${p.compute.toFixed(2)} + reduce/update ${p.reduce.toFixed(2)} + handshake back ${p.handshake.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps)`,
+      `step, batch ${batch!.padStart(4)}, ${workers} worker${workers === "1" ? " " : "s"}: chunks (from posting) ${p.compute.toFixed(2)} + reduce/update ${p.reduce.toFixed(2)} + handshake back ${p.handshake.toFixed(2)} = ${p.step.toFixed(2)} ms (mean over ${p.steps} steps); workers idle ${p.startLag.toFixed(2)} ms before their first chunk and ${p.endWait.toFixed(2)} after their last (summed over workers)`,
     );
   }
   log(fixedCostLine(overheadTrials));

@@ -10,10 +10,10 @@
  * kernel (or `wasm`). `--busy` (last) keeps one competing CPU-bound process running throughout.
  */
 import type { TrainingBackend } from "@lrsim/core";
-import type { GradientPool } from "@lrsim/parallel";
+import { type GradientPool, PoolBackend } from "@lrsim/parallel";
 import { startCpuBurner } from "./cpu-burner.ts";
 import { median } from "./median.ts";
-import { measureSteps, mnistBackend } from "./steps.ts";
+import { measureSteps, mnistBackend, phaseLine } from "./steps.ts";
 
 const args = process.argv.slice(2).filter((a) => a !== "--busy");
 const batches = (args[0] ?? "1024,2048,8000").split(",").map(Number);
@@ -39,6 +39,10 @@ for (const batch of batches) {
     rates.two.push((await atOnce(copies, batch)).reduce((a, b) => a + b));
     rates.pool.push((await atOnce([shared], batch))[0]!);
   }
+  // Where the one run on 2 workers loses against two runs side by side: its phase times.
+  const phases = (backend: TrainingBackend) =>
+    backend instanceof PoolBackend ? phaseLine(backend.phaseTimes()) : "";
+  const shares = `per step, 1 worker: ${phases(copies[0]!)}; 2 workers: ${phases(shared)}`;
   for (const backend of [...copies, shared]) await backend.close();
   const over = (a: number[]) => a.map((x, i) => x / rates.one[i]!);
   const text = (values: number[]) => Math.round(median(values)).toLocaleString("en-US");
@@ -47,7 +51,7 @@ for (const batch of batches) {
       .map((r) => r.toFixed(2))
       .join(" ");
   console.log(
-    `${kernel} kernel, batch ${batch}${burner ? ", busy" : ""}: 1 worker ${text(rates.one)} samples/s; two copies at once ${text(rates.two)} together, ${median(over(rates.two)).toFixed(2)}x (trials ${trialRatios(rates.two)}); one run on 2 workers ${text(rates.pool)}, ${median(over(rates.pool)).toFixed(2)}x (trials ${trialRatios(rates.pool)})`,
+    `${kernel} kernel, batch ${batch}${burner ? ", busy" : ""}: 1 worker ${text(rates.one)} samples/s; two copies at once ${text(rates.two)} together, ${median(over(rates.two)).toFixed(2)}x (trials ${trialRatios(rates.two)}); one run on 2 workers ${text(rates.pool)}, ${median(over(rates.pool)).toFixed(2)}x (trials ${trialRatios(rates.pool)})\n  ${shares}`,
   );
 }
 for (const pool of [...pools.values(), ...copyPools.values()]) await pool.close();

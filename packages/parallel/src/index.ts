@@ -5,4 +5,4 @@
  * @packageDocumentation
  */
 export { GradientPool } from "./gradient-pool.ts";
-export { PoolBackend } from "./pool-backend.ts";
+export { type PhaseTimes, PoolBackend } from "./pool-backend.ts";

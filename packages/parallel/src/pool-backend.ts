@@ -64,7 +64,16 @@ export class PoolBackend implements TrainingBackend {
   private readonly indices: Int32Array;
   private readonly cursor: BigInt64Array;
   private readonly chunkSize: number | "auto";
-  private readonly phases = { steps: 0, computeMs: 0, reduceMs: 0, stepMs: 0 };
+  private readonly phases: PhaseTimes = {
+    steps: 0,
+    computeMs: 0,
+    reduceMs: 0,
+    stepMs: 0,
+    startLagMs: 0,
+    endWaitMs: 0,
+  };
+  /** Per worker, a round's first chunk start and last chunk end (scratch of `recordPhases`). */
+  private readonly workerSpans: Float64Array;
   private roundsSeen = 0;
   private readonly control: Int32Array;
   private readonly values: Float64Array;
@@ -102,6 +111,7 @@ export class PoolBackend implements TrainingBackend {
     this.chunkSize = plan.config.chunkSize;
     this.slotCount = session.memory.slotCount;
     this.threads = workers;
+    this.workerSpans = new Float64Array(2 * workers);
   }
 
   get dataset() {
@@ -331,7 +341,7 @@ export class PoolBackend implements TrainingBackend {
         // one-round steps teach the spin choice (rounds of a larger batch differ in size)
         first === 0 && last === chunks ? size : 0,
       );
-      this.recordPhases(started);
+      this.recordPhases(started, last - first);
       for (let c = first; c < last; c++) {
         const slot = c - first;
         loss += this.results[RESULT.stride * slot + RESULT.loss]!;
@@ -358,28 +368,41 @@ export class PoolBackend implements TrainingBackend {
   }
 
   /**
-   * Adds a round's phase times to {@link phaseTimes}, from `started` (when the main thread began
-   * the command, ms since the epoch); the first round opens the session and is left out.
+   * Adds a round of `chunks` chunks to {@link phaseTimes}, from `started` (when the main thread
+   * began the command, ms since the epoch); the first round opens the session and is left out.
    */
-  private recordPhases(started: number): void {
+  private recordPhases(started: number, chunks: number): void {
     if (this.roundsSeen++ === 0) return;
     const chunksDone = this.values[VALUES.chunksDoneAt]!;
     const blocksDone = this.values[VALUES.blocksDoneAt]!;
     const ended = performance.timeOrigin + performance.now();
-    this.phases.steps++;
-    this.phases.computeMs += chunksDone - started;
-    this.phases.reduceMs += blocksDone - chunksDone;
-    this.phases.stepMs += ended - started;
+    const p = this.phases;
+    p.steps++;
+    p.computeMs += chunksDone - started;
+    p.reduceMs += blocksDone - chunksDone;
+    p.stepMs += ended - started;
+    const spans = this.workerSpans.fill(Number.NaN);
+    for (let slot = 0; slot < chunks; slot++) {
+      const at = RESULT.stride * slot;
+      const w = this.results[at + RESULT.worker]!;
+      const start = this.results[at + RESULT.startedAt]!;
+      const end = this.results[at + RESULT.endedAt]!;
+      if (!(spans[2 * w]! <= start)) spans[2 * w] = start;
+      if (!(spans[2 * w + 1]! >= end)) spans[2 * w + 1] = end;
+    }
+    for (let w = 0; w < this.threads; w++) {
+      if (Number.isNaN(spans[2 * w]!)) continue;
+      p.startLagMs += spans[2 * w]! - started;
+      p.endWaitMs += chunksDone - spans[2 * w + 1]!;
+    }
   }
 
   /**
-   * Where step rounds spent their time so far, in ms summed over rounds: from posting the
-   * command until the last chunk was done (waking workers and computing chunks), from then
-   * until the last parameter block was done (reducing and updating), and the whole round as the
-   * main thread saw it (the rest is the handshake back). The first round (which also opens the
-   * session in every worker) is left out. `pnpm bench` prints it.
+   * Where step rounds spent their time so far, in ms summed over rounds (see {@link PhaseTimes}).
+   * The first round (which also opens the session in every worker) is left out. `pnpm bench`
+   * prints it.
    */
-  phaseTimes(): { steps: number; computeMs: number; reduceMs: number; stepMs: number } {
+  phaseTimes(): PhaseTimes {
     return { ...this.phases };
   }
 
@@ -411,6 +434,26 @@ export class PoolBackend implements TrainingBackend {
   async close(): Promise<void> {
     await this.stopServers();
   }
+}
+
+/**
+ * Where a pool run's step rounds spent their time, in ms summed over rounds: from posting the
+ * command until the last chunk was done (waking workers and computing chunks), from then until
+ * the last parameter block was done (reducing and updating), and the whole round as the main
+ * thread saw it (the rest is the handshake back); and, summed over the workers that computed
+ * chunks, how long each took from the post to start its first chunk (waking up) and how long
+ * it waited after its last chunk for the others' (the end of the chunk phase). What
+ * `PoolBackend.phaseTimes` returns, for benchmarks (`pnpm bench`, `pnpm bench:two-copies`).
+ *
+ * @public
+ */
+export interface PhaseTimes {
+  steps: number;
+  computeMs: number;
+  reduceMs: number;
+  stepMs: number;
+  startLagMs: number;
+  endWaitMs: number;
 }
 
 /**

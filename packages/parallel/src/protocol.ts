@@ -131,8 +131,18 @@ export const CURSOR = {
 /**
  * Layout of the Float64 per-chunk results: chunk `c`'s values start at `RESULT.stride * c`,
  * summed by the main thread in chunk order, so the totals do not depend on the worker count.
+ * A step's chunks also note when they started and ended (ms since the epoch) and which worker
+ * computed them, for the phase times (`PoolBackend.phaseTimes`).
  */
-export const RESULT = { loss: 0, correct: 1, gradSquared: 2, stride: 3 } as const;
+export const RESULT = {
+  loss: 0,
+  correct: 1,
+  gradSquared: 2,
+  startedAt: 3,
+  endedAt: 4,
+  worker: 5,
+  stride: 6,
+} as const;
 
 /** Commands of the control block. */
 export const COMMAND = { step: 1, evaluate: 2, stop: 3 } as const;

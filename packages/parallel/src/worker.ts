@@ -230,6 +230,8 @@ class CommandRun {
     private readonly control: Int32Array,
     private readonly values: Float64Array,
     private readonly generation: number,
+    /** This thread's worker number (its mailbox). */
+    private readonly worker: number,
   ) {}
 
   /** Claims and runs the command's items until it has none left for this worker. */
@@ -349,20 +351,24 @@ class CommandRun {
   private gradientChunk(item: number): void {
     const s = this.s;
     const [slot, start, end] = this.chunk(item);
+    const at = RESULT.stride * slot;
+    s.results[at + RESULT.startedAt] = performance.timeOrigin + performance.now();
     const chunk = s.reader.read(s.data.train, s.indices, start, end);
     callLossHook(s.target, "gradient", s.out, end - start, () =>
       s.model.gradient(s.params, chunk.data, chunk.indices, chunk.start, chunk.end, s.slot(slot), s.out),
     );
-    s.results[RESULT.stride * slot + RESULT.loss] = s.out.loss;
-    s.results[RESULT.stride * slot + RESULT.correct] = s.out.correct;
+    s.results[at + RESULT.loss] = s.out.loss;
+    s.results[at + RESULT.correct] = s.out.correct;
     // This thread's fresh chunk, block by block in order: the in-process backend's sum.
     if ((this.flags & FLAG.norms) !== 0)
-      s.results[RESULT.stride * slot + RESULT.gradSquared] = blockNormSum(
+      s.results[at + RESULT.gradSquared] = blockNormSum(
         s.kernel,
         s.memory.slotsOffset + slot * s.memory.slotStride,
         0,
         s.params.length,
       );
+    s.results[at + RESULT.endedAt] = performance.timeOrigin + performance.now();
+    s.results[at + RESULT.worker] = this.worker;
   }
 
   /** A chunk of the split being evaluated: its loss and correct count. */
@@ -478,6 +484,6 @@ async function serve(task: ServeTask): Promise<void> {
   for (;;) {
     seen = nextCommand(control, task.worker, seen);
     if (control[CONTROL.command] === COMMAND.stop) return;
-    new CommandRun(s, control, values, seen).run();
+    new CommandRun(s, control, values, seen, task.worker).run();
   }
 }
