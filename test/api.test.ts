@@ -27,15 +27,20 @@ describe('the programmatic API: import { compare, run, sweep, findLr, openResult
     expect(r.final?.testAccuracy).toBeGreaterThan(0.9);
   });
 
+  /** A compare of three quick runs (step decay's and batch ramp's, with the constant control). */
+  const smallCompare = {
+    schedules: ["step", "batchramp"],
+    model: "softmax",
+    dataset: "blobs(n=400)",
+    batchSize: 16,
+    epochs: 5,
+    lr: 0.1,
+  };
+
   it("compare follows the CLI's protocol and records one comparison", async () => {
     const started: string[] = [];
     const c = await compare({
-      schedules: ["step", "batchramp"],
-      model: "softmax",
-      dataset: "blobs(n=400)",
-      batchSize: 16,
-      epochs: 5,
-      lr: 0.1,
+      ...smallCompare,
       workers: 0,
       db,
       onRunStart: (_, schedule) => started.push(schedule),
@@ -63,16 +68,7 @@ describe('the programmatic API: import { compare, run, sweep, findLr, openResult
 
   it("compare trains runs side by side, one worker each, and the one left over on every worker", async () => {
     const sideDb = join(mkdtempSync(join(tmpdir(), "lrsim-api-slots-")), "slots.db");
-    const c = await compare({
-      schedules: ["step", "batchramp"],
-      model: "softmax",
-      dataset: "blobs(n=400)",
-      batchSize: 16,
-      epochs: 5,
-      lr: 0.1,
-      workers: 2,
-      db: sideDb,
-    });
+    const c = await compare({ ...smallCompare, workers: 2, db: sideDb });
     expect(c.runs.map((r) => r.status)).toEqual(["completed", "completed", "completed"]);
     const results = openResults(sideDb);
     try {
