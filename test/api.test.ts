@@ -83,6 +83,31 @@ describe('the programmatic API: import { compare, run, sweep, findLr, openResult
     }
   });
 
+  it("compare: a run that throws interrupts the runs beside it, which end recorded, then rejects", async () => {
+    const failDb = join(mkdtempSync(join(tmpdir(), "lrsim-api-throw-")), "throw.db");
+    const ended: string[] = [];
+    await expect(
+      compare({
+        ...smallCompare,
+        epochs: 40,
+        workers: 2,
+        db: failDb,
+        onRunStart: (i) => {
+          if (i === 1) throw new Error("a callback's bug");
+        },
+        onRunEnd: (_, r) => ended.push(r.status),
+      }),
+    ).rejects.toThrow("a callback's bug");
+    // Run 0 was training beside it: it ended (interrupted) and its row says so; run 2 never started.
+    expect(ended).toEqual(["interrupted"]);
+    const results = openResults(failDb);
+    try {
+      expect(results.query("SELECT status FROM runs ORDER BY id")).toEqual([{ status: "interrupted" }]);
+    } finally {
+      results.close();
+    }
+  });
+
   it("compare takes Goyal et al.'s lr scaling rule and gradient clipping", async () => {
     const options = {
       schedules: "batchramp",

@@ -37,6 +37,20 @@ describe("input sized by the user is bounded", () => {
     expect(oneLine(r.stderr)).toMatch(/--seeds must be at most 10,000, got 1000000000/);
     expectIntact(path);
   });
+
+  for (const [flag, value, message] of [
+    ["--workers", "-1", "--workers must be a non-negative integer, got -1"],
+    ["--workers", "1.5", "--workers must be a non-negative integer, got 1.5"],
+    ["--runs-at-once", "0", "--runs-at-once must be a positive integer, got 0"],
+  ])
+    it(`compare ${flag} ${value} is refused before anything is recorded (it trained on 1 worker)`, async () => {
+      const { path } = await databaseWithRuns();
+      const tiny = TINY.slice(0, TINY.indexOf("--workers")); // without its --workers 0
+      const r = await runMain(["compare", ...tiny, flag!, value!, "--db", path]);
+      expect(r.code).toBe(1);
+      expect(oneLine(r.stderr)).toBe(`lrsim: ${message}`);
+      expectIntact(path);
+    });
 });
 
 describe("usage errors that looked like success", () => {

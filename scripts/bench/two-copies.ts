@@ -27,7 +27,7 @@ const seconds = (batch: number) => (batch >= 2048 ? 1.5 : 1);
 const atOnce = (backends: readonly TrainingBackend[], batch: number) =>
   Promise.all(backends.map(async (b) => (await measureSteps(b, batch, seconds(batch), 2)).samplesPerSecond));
 
-// Keyed by a pool's size in mnistBackend; the copies' pools are keyed 1 and -1 (one worker each).
+// mnistBackend keeps one pool per size in a map: the second copy gets a map (and so a 1-worker pool) of its own.
 const pools = new Map<number, GradientPool>();
 const copyPools = new Map<number, GradientPool>();
 for (const batch of batches) {

@@ -163,6 +163,15 @@ describe("chooseRunSlots", () => {
       spreadTail: false,
     });
   });
+
+  it("rejects worker and run counts it cannot honour, naming the option", () => {
+    expect(() => chooseRunSlots({ runs: 3, workers: -1 })).toThrow(/workers.*non-negative integer.*-1/);
+    expect(() => chooseRunSlots({ runs: 3, workers: 1.5 })).toThrow(/workers.*1\.5/);
+    expect(() => chooseRunSlots({ runs: 3, workers: 2, runsAtOnce: 0 })).toThrow(
+      /runsAtOnce.*positive integer.*0/,
+    );
+    expect(() => chooseRunSlots({ runs: 3, workers: 2, runsAtOnce: Number.NaN })).toThrow(/runsAtOnce.*NaN/);
+  });
 });
 
 describe("runStages", () => {
@@ -181,6 +190,18 @@ describe("runStages", () => {
       { runs: 2, parallel: 2, workersPerRun: 2 },
     ]);
     expect(runStages(0, four)).toEqual([]);
+  });
+
+  it("gives the left-over runs a stage of their own only when it gives them more threads", () => {
+    // 7 runs on 4 threads: the last 3 could only have one thread each, as in the first stage.
+    expect(runStages(7, chooseRunSlots({ runs: 7, workers: 4 }))).toEqual([
+      { runs: 7, parallel: 4, workersPerRun: 1 },
+    ]);
+    // 5 runs on 4 threads: the last one gets all four.
+    expect(runStages(5, chooseRunSlots({ runs: 5, workers: 4 }))).toEqual([
+      { runs: 4, parallel: 4, workersPerRun: 1 },
+      { runs: 1, parallel: 1, workersPerRun: 4 },
+    ]);
   });
 
   it("keeps one stage when the tail is not spread", () => {

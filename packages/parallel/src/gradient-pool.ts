@@ -95,9 +95,12 @@ export class GradientPool {
   readonly backend: BackendFactory = (plan) => this.backendOn(this.workers)(plan);
 
   /**
-   * A backend factory for runs on `workers` of this pool's threads, the others left idle: so
-   * a batch of runs can train side by side on part of a pool and end on all of it without
-   * starting threads again (`runMany` in the CLI). 0 (or a pool without threads) trains
+   * A backend factory for runs on `workers` of this pool's threads. Several runs may train on
+   * one pool at once, each of its serve tasks on a thread of its own (a thread runs one task
+   * at a time), so a batch of runs can train side by side on shares of a pool and end on all
+   * of it without starting threads again (`runMany` in the CLI). Their workers should add up
+   * to at most the pool's: a run's surplus serve tasks would wait for a thread, and the run's
+   * other workers would claim its work meanwhile. 0 (or a pool without threads) trains
    * in-process. The results do not depend on it.
    */
   backendOn(workers: number): BackendFactory {

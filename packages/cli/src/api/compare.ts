@@ -20,7 +20,7 @@ import {
 import { cellKey, resumePlan } from "./compare-resume.ts";
 import type { RunExperimentResult } from "./run.ts";
 import { runMany } from "./run-many.ts";
-import { chooseRunSlots } from "./run-slots.ts";
+import { checkRunSlotOptions } from "./run-slots.ts";
 import { hasEnded, storedResult } from "./stored-result.ts";
 
 /** Options of {@link compare}: those of `lrsim compare`, camelCased, plus progress callbacks. */
@@ -117,6 +117,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     const resumed = options.resume === undefined ? undefined : resumeFrom(recording, options.resume);
     const o = { ...COMPARE_DEFAULTS, ...options, ...resumed?.settings };
     checkProtocolOptions(o);
+    checkRunSlotOptions({ workers: workersOf(options), runsAtOnce: options.runsAtOnce });
     const protocol: Protocol = {
       lr: o.lr,
       batchSize: o.batchSize,
@@ -170,14 +171,10 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
           })
         : null);
     const cells = schedules.flatMap((schedule) => seeds.map((seed) => ({ schedule, seed })));
-    const slots = chooseRunSlots({
-      runs: cells.length,
-      workers,
-      runsAtOnce: options.runsAtOnce,
-    });
     const ended = await runMany({
       runs: cells.map((c) => runOptions(c.schedule, c.seed)),
-      slots,
+      workers,
+      runsAtOnce: options.runsAtOnce,
       catalog,
       db: recording?.db,
       comparisonId: comparisonId ?? undefined,

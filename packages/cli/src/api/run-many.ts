@@ -5,7 +5,7 @@ import { type Db, RunWriter } from "@lrsim/store";
 import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
 import type { RunExperimentResult } from "./run.ts";
-import { type RunSlots, runStages } from "./run-slots.ts";
+import { chooseRunSlots, runStages } from "./run-slots.ts";
 
 /** Callbacks of {@link runMany}, by the run's index in the batch. */
 interface ManyRunsHooks {
@@ -21,7 +21,10 @@ interface ManyRunsHooks {
 export interface ManyRuns extends ManyRunsHooks {
   /** The runs, in order; the result list has the same order whatever order they finish in. */
   readonly runs: readonly RunOptions[];
-  readonly slots: RunSlots;
+  /** Worker threads in all (0: in the calling thread, one run at a time). */
+  readonly workers: number;
+  /** Runs at once, given explicitly (`--runs-at-once`); default: {@link chooseRunSlots}'s choice. */
+  readonly runsAtOnce?: number | undefined;
   readonly catalog: PluginCatalog;
   /** Where runs are recorded as they train, or undefined to record nothing. */
   readonly db: Db | undefined;
@@ -32,14 +35,17 @@ export interface ManyRuns extends ManyRunsHooks {
 }
 
 /**
- * Trains a batch of independent runs, `slots.parallel` at a time, each slot on its own worker
- * pool of `slots.workersPerRun` threads, in the stages of `runStages` (the left-over runs may
- * end on all the threads, on pools started with enough for them; see run-slots.ts). Each run
- * is bit-for-bit what it would be alone, since a run's result does not depend on its worker
- * count. Runs with a known result (resuming) are reported first and not trained. An
- * interrupted run (the signal) stops new runs from starting; the runs in progress end
- * `interrupted` too. The result holds, by index, every run that ended (undefined for those
- * never started).
+ * Trains a batch of independent runs on one worker pool: the runs still to train (those
+ * without a known result, which are reported first) are split among the threads by
+ * {@link chooseRunSlots} and trained in the stages of {@link runStages}, each run on its share
+ * of the pool's threads (`GradientPool.backendOn`), so the left-over runs of the last stage
+ * take the threads the side-by-side runs used and no thread beyond `workers` is started. Each
+ * run is bit-for-bit what it would be alone, since a run's result does not depend on its
+ * worker count. An interrupted run (the signal) stops new runs from starting; the runs in
+ * progress end `interrupted` too. A run that throws (a database that fails, a callback's bug)
+ * stops new runs and interrupts the ones beside it, which end and are reported as such before
+ * the error is thrown again: nothing is left half-recorded. The result holds, by index, every
+ * run that ended (undefined for those never started).
  */
 export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | undefined)[]> {
   const results: (RunExperimentResult | undefined)[] = new Array(batch.runs.length).fill(undefined);
@@ -52,33 +58,47 @@ export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | u
       batch.onRunEnd?.(index, known);
     }
   }
+  const stages = runStages(
+    todo.length,
+    chooseRunSlots({ runs: todo.length, workers: batch.workers, runsAtOnce: batch.runsAtOnce }),
+  );
+  // The runs' own signal: the caller's, or a sibling run's failure.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  batch.signal?.addEventListener("abort", onAbort, { once: true });
+  if (batch.signal?.aborted) stop.abort();
   let next = 0;
-  let stopping = false;
+  let failure: { error: unknown } | undefined;
   const slot = async (pool: GradientPool, workers: number, end: number) => {
-    while (!stopping && next < end && !batch.signal?.aborted) {
+    while (!stop.signal.aborted && next < end) {
       const index = todo[next++]!;
-      const result = await trainOne(batch, pool, workers, index);
-      results[index] = result;
-      batch.onRunEnd?.(index, result);
-      if (result.status === "interrupted") stopping = true;
+      try {
+        const result = await trainOne(batch, pool, workers, index, stop.signal);
+        results[index] = result;
+        batch.onRunEnd?.(index, result);
+        if (result.status === "interrupted") stop.abort();
+      } catch (error) {
+        failure ??= { error };
+        stop.abort();
+      }
     }
   };
-  const stages = runStages(todo.length, batch.slots);
-  // Slot i's pool has the most threads any stage gives it, started once: the left-over runs
-  // of the last stage take the threads the side-by-side runs left idle, without new threads.
-  const sizes = Array.from({ length: Math.max(0, ...stages.map((s) => s.parallel)) }, (_, i) =>
-    Math.max(...stages.filter((s) => i < s.parallel).map((s) => s.workersPerRun)),
-  );
-  const pools = sizes.map((workers) => new GradientPool({ workers, preload: WORKER_PRELOAD }));
+  // One pool with as many threads as any stage uses at once (never more than `workers`).
+  const pool = new GradientPool({
+    workers: Math.max(0, ...stages.map((s) => s.parallel * s.workersPerRun)),
+    preload: WORKER_PRELOAD,
+  });
   try {
     for (const stage of stages) {
-      if (stopping || batch.signal?.aborted) break;
+      if (stop.signal.aborted) break;
       const end = next + stage.runs;
-      await Promise.all(pools.slice(0, stage.parallel).map((pool) => slot(pool, stage.workersPerRun, end)));
+      await Promise.all(Array.from({ length: stage.parallel }, () => slot(pool, stage.workersPerRun, end)));
     }
   } finally {
-    await Promise.all(pools.map((pool) => pool.close()));
+    batch.signal?.removeEventListener("abort", onAbort);
+    await pool.close();
   }
+  if (failure) throw failure.error;
   return results;
 }
 
@@ -87,6 +107,7 @@ async function trainOne(
   pool: GradientPool,
   workers: number,
   index: number,
+  signal: AbortSignal,
 ): Promise<RunExperimentResult> {
   const trainer = new Trainer(batch.catalog, pool.backendOn(workers));
   const writer = batch.db
@@ -100,6 +121,6 @@ async function trainOne(
   if (batch.onStep) trainer.on("stepEnd", (step) => batch.onStep?.(index, step));
   if (batch.onEpoch) trainer.on("epochEnd", (row) => batch.onEpoch?.(index, row));
   batch.onRunStart?.(index);
-  const result: RunResult = await trainer.run(batch.runs[index]!, batch.signal);
+  const result: RunResult = await trainer.run(batch.runs[index]!, signal);
   return { ...result, runId: writer?.id ?? null };
 }

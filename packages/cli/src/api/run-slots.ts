@@ -1,6 +1,8 @@
+import { errors } from "@lrsim/core";
+
 /**
  * How a batch of independent runs shares this machine's worker threads: `parallel` runs at
- * once, each on its own pool of `workersPerRun` threads. `lrsim compare` and the embedded
+ * once, each on `workersPerRun` threads of one pool. `lrsim compare` and the embedded
  * `lrsim sweep` both ask {@link chooseRunSlots}, and train in the stages of
  * {@link runStages}; `lrsim worker --concurrency` is the same choice made by hand across hosts.
  */
@@ -36,6 +38,7 @@ export function chooseRunSlots(options: {
   readonly runsAtOnce?: number | undefined;
 }): RunSlots {
   const { runs, workers, runsAtOnce } = options;
+  checkRunSlotOptions(options);
   // In-process training holds the event loop for a whole run: runs can only take turns.
   if (workers === 0 || runs <= 1) return { parallel: 1, workersPerRun: workers, spreadTail: false };
   const parallel = Math.max(1, Math.min(runsAtOnce ?? workers, runs, workers));
@@ -44,6 +47,21 @@ export function chooseRunSlots(options: {
     workersPerRun: Math.max(1, Math.floor(workers / parallel)),
     spreadTail: runsAtOnce === undefined,
   };
+}
+
+/**
+ * Rejects worker and run counts that cannot be honoured (`--workers -1`, `--runs-at-once 1.5`)
+ * before anything is planned or recorded, named as the API spells them (the CLI prints flags).
+ */
+export function checkRunSlotOptions(options: {
+  readonly workers: number;
+  readonly runsAtOnce?: number | undefined;
+}): void {
+  const { workers, runsAtOnce } = options;
+  if (!Number.isInteger(workers) || workers < 0)
+    throw errors.invalidOption("workers", "a non-negative integer", String(workers));
+  if (runsAtOnce !== undefined && (!Number.isInteger(runsAtOnce) || runsAtOnce < 1))
+    throw errors.invalidOption("runsAtOnce", "a positive integer", String(runsAtOnce));
 }
 
 /** A stage of a batch of runs: the next `runs` of them, `parallel` at once on `workersPerRun` threads each. */
@@ -57,18 +75,18 @@ export interface RunStage {
  * The stages in which `count` runs train on `slots`: all of them on the slots, or, with
  * `spreadTail`, all but the `count % parallel` left over, and then those at once on the slots'
  * threads shared between them — 3 runs on 2 threads train two side by side, then the third on
- * both threads rather than on one while the other idles.
+ * both threads rather than on one while the other idles. The left-over runs get a stage of
+ * their own only when that gives each more threads than its slot has: 7 runs on 4 threads
+ * train on one thread each throughout, as a separate stage would only make the last three
+ * wait for the slowest of the first four.
  */
 export function runStages(count: number, slots: RunSlots): RunStage[] {
-  const tail = slots.spreadTail ? count % slots.parallel : 0;
+  const threads = slots.parallel * slots.workersPerRun;
+  const left = slots.spreadTail ? count % slots.parallel : 0;
+  const tail = left > 0 && Math.floor(threads / left) > slots.workersPerRun ? left : 0;
   const stages: RunStage[] = [];
   if (count > tail)
     stages.push({ runs: count - tail, parallel: slots.parallel, workersPerRun: slots.workersPerRun });
-  if (tail > 0)
-    stages.push({
-      runs: tail,
-      parallel: tail,
-      workersPerRun: Math.floor((slots.parallel * slots.workersPerRun) / tail),
-    });
+  if (tail > 0) stages.push({ runs: tail, parallel: tail, workersPerRun: Math.floor(threads / tail) });
   return stages;
 }

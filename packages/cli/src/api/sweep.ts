@@ -23,7 +23,7 @@ import { parseRedisUrl } from "../sweep/redis-url.ts";
 import { type ExperimentOptions, openRecording, workersOf } from "./common.ts";
 import type { RunExperimentResult } from "./run.ts";
 import { runMany } from "./run-many.ts";
-import { chooseRunSlots } from "./run-slots.ts";
+import { checkRunSlotOptions } from "./run-slots.ts";
 
 /**
  * Options of {@link sweep}: those of `lrsim sweep`, camelCased, plus progress callbacks.
@@ -109,6 +109,7 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
         : undefined;
     const grid = stored?.grid ?? gridWithDefaults(options.grid ?? {});
     if (!stored) checkGridSize(grid, options.yes ?? false);
+    if (!target) checkRunSlotOptions({ workers: workersOf(options), runsAtOnce: options.runsAtOnce });
     const runs = expandGrid(grid);
     if (target) await checkReachable(target);
     if (!stored) await planEach(runs, options.cwd);
@@ -178,16 +179,12 @@ async function trainHere(
 ): Promise<void> {
   const todo = runs.filter((run) => !done.has(run.key));
   const workers = workersOf(options);
-  const slots = chooseRunSlots({
-    runs: todo.length,
-    workers,
-    runsAtOnce: options.runsAtOnce,
-  });
   const indexOf = new Map(runs.map((run, i) => [run.key, i]));
   const at = (i: number) => indexOf.get(todo[i]!.key)!;
   await runMany({
     runs: todo.map((run) => run.options),
-    slots,
+    workers,
+    runsAtOnce: options.runsAtOnce,
     catalog: createCatalog(options.cwd ?? process.cwd()),
     db,
     signal: options.signal,
