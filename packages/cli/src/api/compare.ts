@@ -61,7 +61,8 @@ export interface CompareOptions extends ExperimentOptions {
   /**
    * Runs trained at the same time, each on its share of the workers (default: chosen by
    * `chooseRunSlots` — one per worker, one worker each, at any batch size, and the runs left
-   * over at the end, fewer than the workers, on all of them between them). Results do not
+   * over at the end, fewer than the workers, on all of them between them when that gives each
+   * more). Results do not
    * depend on it.
    */
   readonly runsAtOnce?: number;

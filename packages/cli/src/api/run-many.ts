@@ -1,4 +1,4 @@
-import type { EpochRecord, PluginCatalog, RunOptions, RunResult, StepRecord } from "@lrsim/core";
+import type { EpochRecord, LrsimError, PluginCatalog, RunOptions, RunResult, StepRecord } from "@lrsim/core";
 import { Trainer } from "@lrsim/core";
 import { GradientPool } from "@lrsim/parallel";
 import { type Db, RunWriter } from "@lrsim/store";
@@ -42,10 +42,12 @@ export interface ManyRuns extends ManyRunsHooks {
  * take the threads the side-by-side runs used and no thread beyond `workers` is started. Each
  * run is bit-for-bit what it would be alone, since a run's result does not depend on its
  * worker count. An interrupted run (the signal) stops new runs from starting; the runs in
- * progress end `interrupted` too. A run that throws (a database that fails, a callback's bug)
- * stops new runs and interrupts the ones beside it, which end and are reported as such before
- * the error is thrown again: nothing is left half-recorded. The result holds, by index, every
- * run that ended (undefined for those never started).
+ * progress end `interrupted` too. When the database stops taking a run's records (a full disk,
+ * a lock held too long, a damaged file), that run ends `failed` with the database's reason and
+ * the others are interrupted, and then the database's error is thrown: nothing more could be
+ * recorded. A run that throws (a callback's bug) likewise stops new runs and interrupts the ones
+ * beside it, which end and are reported before the error is thrown again. The result holds, by
+ * index, every run that ended (undefined for those never started).
  */
 export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | undefined)[]> {
   const results: (RunExperimentResult | undefined)[] = new Array(batch.runs.length).fill(undefined);
@@ -65,17 +67,24 @@ export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | u
   // The runs' own signal: the caller's, or a sibling run's failure.
   const stop = new AbortController();
   const onAbort = () => stop.abort();
-  batch.signal?.addEventListener("abort", onAbort, { once: true });
-  if (batch.signal?.aborted) stop.abort();
   let next = 0;
   let failure: { error: unknown } | undefined;
   const slot = async (pool: GradientPool, workers: number, end: number) => {
     while (!stop.signal.aborted && next < end) {
       const index = todo[next++]!;
+      // The database refused the run's records (disk full, locked too long, damaged).
+      let refused: LrsimError | undefined;
       try {
-        const result = await trainOne(batch, pool, workers, index, stop.signal);
+        const trained = await trainOne(batch, pool, workers, index, stop.signal, (reason) => {
+          refused ??= reason;
+          stop.abort();
+        });
+        const result: RunExperimentResult = refused
+          ? { ...trained, status: "failed", error: refused.message }
+          : trained;
         results[index] = result;
         batch.onRunEnd?.(index, result);
+        if (refused) failure ??= { error: refused };
         if (result.status === "interrupted") stop.abort();
       } catch (error) {
         failure ??= { error };
@@ -83,20 +92,24 @@ export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | u
       }
     }
   };
-  // One pool with as many threads as any stage uses at once (never more than `workers`).
-  const pool = new GradientPool({
-    workers: Math.max(0, ...stages.map((s) => s.parallel * s.workersPerRun)),
-    preload: WORKER_PRELOAD,
-  });
+  let pool: GradientPool | undefined;
   try {
+    batch.signal?.addEventListener("abort", onAbort, { once: true });
+    if (batch.signal?.aborted) stop.abort();
+    // One pool with as many threads as any stage uses at once (never more than `workers`).
+    pool = new GradientPool({
+      workers: stop.signal.aborted ? 0 : Math.max(0, ...stages.map((s) => s.parallel * s.workersPerRun)),
+      preload: WORKER_PRELOAD,
+    });
     for (const stage of stages) {
       if (stop.signal.aborted) break;
       const end = next + stage.runs;
-      await Promise.all(Array.from({ length: stage.parallel }, () => slot(pool, stage.workersPerRun, end)));
+      const on = pool;
+      await Promise.all(Array.from({ length: stage.parallel }, () => slot(on, stage.workersPerRun, end)));
     }
   } finally {
     batch.signal?.removeEventListener("abort", onAbort);
-    await pool.close();
+    await pool?.close();
   }
   if (failure) throw failure.error;
   return results;
@@ -108,6 +121,7 @@ async function trainOne(
   workers: number,
   index: number,
   signal: AbortSignal,
+  onRefused: (failure: LrsimError) => void,
 ): Promise<RunExperimentResult> {
   const trainer = new Trainer(batch.catalog, pool.backendOn(workers));
   const writer = batch.db
@@ -115,6 +129,7 @@ async function trainOne(
         workers,
         lrsimVersion: version,
         comparisonId: batch.comparisonId,
+        onFailure: onRefused,
       })
     : undefined;
   writer?.attach(trainer);

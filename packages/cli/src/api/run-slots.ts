@@ -22,7 +22,8 @@ export interface RunSlots {
 /**
  * The split of `workers` threads among `runs` runs: as many at once as there are threads, one
  * thread each (or more, when there are fewer runs than threads), whatever the batch size; the
- * runs left over at the end spread over all the threads ({@link runStages}). Two runs side by
+ * runs left over at the end spread over all the threads when that gives each more
+ * ({@link runStages}). Two runs side by
  * side on one thread each never wait for each other, while one run on two threads waits at
  * every step for the later thread's chunks: two copies of a run at once reached 1.77–1.98×
  * one copy's samples/s at batch 1024–8000 on this machine's 2 cores, one run on both

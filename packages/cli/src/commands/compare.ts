@@ -110,7 +110,7 @@ export function compareCommand(io: CliIo) {
           })
           .option("runs-at-once", {
             type: "number",
-            defaultDescription: "one per worker, one worker each; left-over runs last, on all workers",
+            defaultDescription: "one per worker, one worker each; the last few runs share all workers",
             describe:
               "Runs trained at the same time, each on its share of --workers (results are the same either way; docs/sweeps.md has the measurement behind the default)",
           })

@@ -146,7 +146,7 @@ export function sweepCommand(io: CliIo) {
             })
             .option("runs-at-once", {
               type: "number",
-              defaultDescription: "one per worker, one worker each; left-over runs last, on all workers",
+              defaultDescription: "one per worker, one worker each; the last few runs share all workers",
               describe: "Embedded: runs trained at the same time, each on its share of --workers",
             })
             .option("yes", {
