@@ -21,7 +21,7 @@ function maxWorkers(cores = availableParallelism()): number {
 }
 
 /** Checks a worker count against the machine before any thread starts. */
-function checkWorkers(workers: number, option = "--workers"): number {
+export function checkWorkers(workers: number, option = "--workers"): number {
   if (!Number.isInteger(workers) || workers < 0)
     throw errors.invalidOption(option, "a non-negative integer", String(workers));
   const max = maxWorkers();

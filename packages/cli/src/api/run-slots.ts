@@ -1,4 +1,5 @@
 import { errors } from "@lrsim/core";
+import { checkWorkers } from "./resources.ts";
 
 /**
  * How a batch of independent runs shares this machine's worker threads: `parallel` runs at
@@ -51,16 +52,15 @@ export function chooseRunSlots(options: {
 }
 
 /**
- * Rejects worker and run counts that cannot be honoured (`--workers -1`, `--runs-at-once 1.5`)
- * before anything is planned or recorded, named as the API spells them (the CLI prints flags).
+ * Rejects worker and run counts that cannot be honoured (`--workers -1`, more threads than
+ * `lrsim run` allows this machine, `--runs-at-once 1.5`) before anything is planned or recorded, named as the API spells them (the CLI prints flags).
  */
 export function checkRunSlotOptions(options: {
   readonly workers: number;
   readonly runsAtOnce?: number | undefined;
 }): void {
   const { workers, runsAtOnce } = options;
-  if (!Number.isInteger(workers) || workers < 0)
-    throw errors.invalidOption("workers", "a non-negative integer", String(workers));
+  checkWorkers(workers);
   if (runsAtOnce !== undefined && (!Number.isInteger(runsAtOnce) || runsAtOnce < 1))
     throw errors.invalidOption("runsAtOnce", "a positive integer", String(runsAtOnce));
 }
