@@ -173,4 +173,34 @@ describe("runaway resources", () => {
     expect(status()).toBe("interrupted");
     expectIntact(path);
   }, 150_000);
+
+  it("one SIGTERM ends a compare whose runs side by side are stuck in a plugin's gradient (it never exited)", async () => {
+    const { path } = await databaseWithRuns();
+    const args = ["--model", "./stuck-model.js", "--dataset", "line(n=5)", "--batch-size", "5"];
+    const child = start(["compare", ...args, "--workers", "2", "--epochs", "4", "--db", path], faultPlugins);
+    const statuses = () => {
+      const db = openResults(path, { readonly: true });
+      try {
+        const rows = db.prepare("SELECT status FROM runs WHERE id > 2 ORDER BY id").all() as {
+          status: string;
+        }[];
+        return rows.map((r) => r.status);
+      } finally {
+        db.close();
+      }
+    };
+    // Two runs side by side, one worker each, both stuck in their first gradient.
+    const deadline = Date.now() + 90_000;
+    while (statuses().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(statuses(), child.stderr()).toEqual(["running", "running"]);
+    await new Promise((r) => setTimeout(r, 500));
+    const [code, ms] = await timed(() => {
+      child.kill("SIGTERM");
+      return child.exited;
+    });
+    expect(code, child.stderr()).toBe(130);
+    expect(ms).toBeLessThan(5000); // the stop grace is 1 s
+    expect(statuses()).toEqual(["interrupted", "interrupted"]);
+    expectIntact(path);
+  }, 150_000);
 });

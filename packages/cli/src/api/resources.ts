@@ -35,7 +35,7 @@ export function checkWorkers(workers: number, option = "--workers"): number {
 }
 
 /** How long a stopped run may take to reach its next update before its worker threads are ended. */
-const STOP_GRACE_MS = 1000;
+export const STOP_GRACE_MS = 1000;
 
 /** What {@link withExperiment} opened for the work, and how the work can be stopped. */
 export interface ExperimentResources {

@@ -4,6 +4,7 @@ import { GradientPool } from "@lrsim/parallel";
 import { type Db, RunWriter } from "@lrsim/store";
 import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
+import { STOP_GRACE_MS } from "./resources.ts";
 import type { RunExperimentResult } from "./run.ts";
 import { chooseRunSlots, runStages } from "./run-slots.ts";
 
@@ -47,7 +48,9 @@ export interface ManyRuns extends ManyRunsHooks {
  * the others are interrupted, and then the database's error is thrown: nothing more could be
  * recorded. A run that throws (a callback's bug) likewise stops new runs and interrupts the ones
  * beside it, which end and are reported before the error is thrown again. The result holds, by
- * index, every run that ended (undefined for those never started).
+ * index, every run that ended (undefined for those never started). A stop that a run does not
+ * honour within a second (a plugin's gradient that never returns) ends the pool's threads, as
+ * `lrsim run` does, so Ctrl-C always ends the batch.
  */
 export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | undefined)[]> {
   const results: (RunExperimentResult | undefined)[] = new Array(batch.runs.length).fill(undefined);
@@ -93,7 +96,15 @@ export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | u
     }
   };
   let pool: GradientPool | undefined;
+  // A stop the runs do not honour within the grace — a plugin's gradient that never returns —
+  // ends the threads, which fails the step in progress and lets its run end `interrupted`.
+  let killer: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    killer = setTimeout(() => pool?.close().catch(() => {}), STOP_GRACE_MS);
+    killer.unref();
+  };
   try {
+    stop.signal.addEventListener("abort", onStop, { once: true });
     batch.signal?.addEventListener("abort", onAbort, { once: true });
     if (batch.signal?.aborted) stop.abort();
     // One pool with as many threads as any stage uses at once (never more than `workers`).
@@ -109,6 +120,8 @@ export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | u
     }
   } finally {
     batch.signal?.removeEventListener("abort", onAbort);
+    stop.signal.removeEventListener("abort", onStop);
+    if (killer) clearTimeout(killer);
     await pool?.close();
   }
   if (failure) throw failure.error;
