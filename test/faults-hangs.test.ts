@@ -16,13 +16,16 @@ function start(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}
     env: { ...process.env, INIT_CWD: cwd, NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  let stdout = "";
   let stderr = "";
-  child.stdout.resume();
+  child.stdout.on("data", (d) => {
+    stdout += String(d);
+  });
   child.stderr.on("data", (d) => {
     stderr += String(d);
   });
   const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
-  return Object.assign(child, { exited, stderr: () => stderr });
+  return Object.assign(child, { exited, stdout: () => stdout, stderr: () => stderr });
 }
 
 /** Holds `BEGIN EXCLUSIVE` on a database in the sqlite3 shell until killed. */
@@ -171,6 +174,36 @@ describe("runaway resources", () => {
     expect(code, child.stderr()).toBe(130);
     expect(ms).toBeLessThan(5000); // the stop grace is 1 s; it never stopped before
     expect(status()).toBe("interrupted");
+    expectIntact(path);
+  }, 150_000);
+
+  it("two SIGTERMs a few ms apart (timeout signals the process, then its group) are one stop", async () => {
+    const { path } = await databaseWithRuns();
+    const args = ["--model", "softmax", "--dataset", "blobs(n=2000)", "--batch-size", "4", "--lr", "0.1"];
+    const child = start(["compare", ...args, "--epochs", "400", "--workers", "2", "--db", path], repoRoot);
+    const statuses = () => {
+      const db = openResults(path, { readonly: true });
+      try {
+        const rows = db.prepare("SELECT status FROM runs WHERE id > 2 ORDER BY id").all() as {
+          status: string;
+        }[];
+        return rows.map((r) => r.status);
+      } finally {
+        db.close();
+      }
+    };
+    const deadline = Date.now() + 90_000;
+    while (statuses().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(statuses(), child.stderr()).toEqual(["running", "running"]);
+    child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 5));
+    child.kill("SIGTERM");
+    expect(await child.exited, child.stderr()).toBe(130);
+    // Stopped as by one signal: the runs recorded interrupted, the summary and the way to resume printed.
+    expect(statuses()).toEqual(["interrupted", "interrupted"]);
+    expect(child.stdout()).toMatch(
+      /interrupted: 0 of 4 runs finished; lrsim compare --resume \d+ runs the other 4/,
+    );
     expectIntact(path);
   }, 150_000);
 

@@ -6,6 +6,7 @@ import type { CliIo } from "../io.ts";
 import { checkReachable, DEFAULT_QUEUE, DEFAULT_TIMING } from "../sweep/queue.ts";
 import { parseRedisUrl, redisUrlOf } from "../sweep/redis-url.ts";
 import { serveJobs } from "../sweep/worker.ts";
+import { onStopSignals } from "./interrupt.ts";
 
 interface WorkerArgs {
   redis: string | undefined;
@@ -108,9 +109,8 @@ async function serve(args: WorkerArgs, io: CliIo): Promise<void> {
   log(
     `lrsim worker: taking runs from ${target.masked} (queue ${args.queue}), ${args.concurrency} at a time on ${workers} worker thread${workers === 1 ? "" : "s"} each; Ctrl-C finishes the current runs, twice hands them back`,
   );
-  let stops = 0;
-  const onSignal = () => {
-    stops++;
+  // Signals less than half a second apart (a supervisor signalling the process group) are one.
+  const stopListening = onStopSignals((stops) => {
     if (stops === 1) {
       log("stopping: finishing the current runs (Ctrl-C again hands them back to the queue)");
       void worker.finish();
@@ -118,14 +118,11 @@ async function serve(args: WorkerArgs, io: CliIo): Promise<void> {
       log("stopping: handing the current runs back to the queue");
       void worker.handBack();
     } else process.exit(130);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  });
   try {
     await worker.closed;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopListening();
   }
   log("lrsim worker: stopped");
 }
