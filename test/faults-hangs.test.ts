@@ -66,6 +66,31 @@ describe("a database locked by another process", () => {
       expectIntact(path);
     });
 
+  it("compare: Ctrl-C while it waits for the lock exits 130 at once and records nothing", async () => {
+    const { path } = await databaseWithRuns();
+    held.push(await holdLock(path));
+    const args = ["--model", "softmax", "--dataset", "blobs(n=400)", "--batch-size", "16", "--epochs", "4"];
+    // The default busy timeout (10 s): still waiting for the lock when the signal comes.
+    const child = start(["compare", ...args, "--workers", "2", "--db", path], repoRoot);
+    await new Promise((r) => setTimeout(r, 2000)); // planned, and waiting for the lock
+    const [code, ms] = await timed(() => {
+      child.kill("SIGINT");
+      return child.exited;
+    });
+    expect(code, child.stderr()).toBe(130);
+    expect(ms).toBeLessThan(5000); // it waited for the lock to be released before
+    expect(oneLine(child.stderr())).toMatch(/interrupted while waiting for the lock on .*\.db/);
+    held.pop()?.kill();
+    expectIntact(path);
+    const db = openResults(path, { readonly: true });
+    try {
+      expect(db.prepare("SELECT count(*) n FROM comparisons").get()).toEqual({ n: 0 });
+      expect(db.prepare("SELECT count(*) n FROM runs").get()).toEqual({ n: 2 });
+    } finally {
+      db.close();
+    }
+  });
+
   it("merge -o into it gives up the same way", async () => {
     const { path } = await databaseWithRuns();
     const other = await databaseWithRuns();

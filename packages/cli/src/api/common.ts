@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
-import { type Db, databasePath, openResults } from "@lrsim/store";
+import { errors } from "@lrsim/core";
+import { type Db, databasePath, openResultsWhenFree } from "@lrsim/store";
 
 /** What every experiment of the programmatic API accepts besides its own options. */
 export interface ExperimentOptions {
@@ -27,8 +28,21 @@ export function recordingPath(options: ExperimentOptions): string | undefined {
   return databasePath(options.db, process.env, options.cwd ?? process.cwd());
 }
 
-/** Opens the results database an experiment records in (created if missing), or undefined with `db: false`. */
-export function openRecording(options: ExperimentOptions): { db: Db; path: string } | undefined {
+/**
+ * Opens the results database an experiment records in (created if missing), or undefined with
+ * `db: false`. While another connection holds the lock it keeps trying until the busy timeout,
+ * but the signal (Ctrl-C) ends the wait at once; a signal tripped by then rejects too, so an
+ * experiment stopped before it began records nothing.
+ */
+export async function openRecording(
+  options: ExperimentOptions,
+): Promise<{ db: Db; path: string } | undefined> {
   const path = recordingPath(options);
-  return path === undefined ? undefined : { db: openResults(path), path };
+  if (path === undefined) return undefined;
+  const db = await openResultsWhenFree(path, { signal: options.signal });
+  if (options.signal?.aborted) {
+    db.close();
+    throw errors.interrupted(`opening ${path}`);
+  }
+  return { db, path };
 }

@@ -113,7 +113,7 @@ export interface CompareResult {
 export async function compare(options: CompareOptions = {}): Promise<CompareResult> {
   // A new comparison opens its database only once every run is planned, so bad input leaves
   // nothing behind; resuming reads its plan from the database first.
-  let recording = options.resume === undefined ? undefined : openRecording(options);
+  let recording = options.resume === undefined ? undefined : await openRecording(options);
   try {
     const resumed = options.resume === undefined ? undefined : resumeFrom(recording, options.resume);
     const o = { ...COMPARE_DEFAULTS, ...options, ...resumed?.settings };
@@ -149,7 +149,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     for (const schedule of schedules)
       await planRun(resolveRunConfig(runOptions(schedule, seeds[0]!)), catalog);
     options.onPlanned?.(schedules, seeds, o.epochs);
-    recording ??= openRecording(options);
+    recording ??= await openRecording(options);
     const workers = workersOf(options);
     // The interrupted runs go (steps and evaluations with them) and are trained again.
     if (recording && resumed) removeRuns(recording.db, resumed.unfinished);
@@ -205,7 +205,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
 }
 
 /** The plan and finished runs of the comparison to resume; resuming needs the database it is in. */
-function resumeFrom(recording: ReturnType<typeof openRecording>, id: number) {
+function resumeFrom(recording: Awaited<ReturnType<typeof openRecording>>, id: number) {
   if (!recording)
     throw errors.invalidOption(
       "resume",

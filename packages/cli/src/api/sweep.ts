@@ -98,9 +98,9 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
   // A sweep is its records: it always has a database (`db: false` is taken as the default
   // one). A new sweep opens it only once every run is planned, so bad input leaves nothing.
   const { db: chosen, ...rest } = options;
-  const open = () =>
-    openRecording(chosen === false || chosen === undefined ? rest : { ...rest, db: chosen })!.db;
-  let db = options.resume === undefined ? undefined : open();
+  const open = async () =>
+    (await openRecording(chosen === false || chosen === undefined ? rest : { ...rest, db: chosen }))!.db;
+  let db = options.resume === undefined ? undefined : await open();
   try {
     const target = options.redis === undefined ? undefined : parseRedisUrl(options.redis);
     const stored =
@@ -113,7 +113,7 @@ export async function sweep(options: SweepOptions = {}): Promise<SweepResult> {
     const runs = expandGrid(grid);
     if (target) await checkReachable(target);
     if (!stored) await planEach(runs, options.cwd);
-    db ??= open();
+    db ??= await open();
     const queueName = options.queue ?? stored?.queue ?? DEFAULT_QUEUE;
     const sweepRow =
       options.resume === undefined
