@@ -38,6 +38,37 @@ describe("input sized by the user is bounded", () => {
     expectIntact(path);
   });
 
+  it("compare --schedules step,step is refused: the copies were reported as two seeds", async () => {
+    const { path } = await databaseWithRuns();
+    const r = await runMain(["compare", ...TINY, "--epochs", "4", "--schedules", "step,step", "--db", path]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(
+      /^lrsim: --schedules names multistep\(.*\) twice; each schedule trains once per seed/,
+    );
+    expectIntact(path);
+  });
+
+  it("sweep --lr 0.1,0.1 is refused as a value listed twice, not blamed on a schedule spec", async () => {
+    const { path } = await databaseWithRuns();
+    const r = await runMain([
+      "sweep",
+      ...TINY,
+      "--epochs",
+      "4",
+      "--schedules",
+      "step",
+      "--lr",
+      "0.1,0.1",
+      "--db",
+      path,
+    ]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(
+      /twice \(schedule step, lr 0\.1, .*\): a value is listed twice on an axis; drop one/,
+    );
+    expectIntact(path);
+  });
+
   // They trained on 1 worker, or started a pool of 100,000 threads.
   for (const [flag, value, message] of [
     ["--workers", "-1", /^lrsim: --workers must be a non-negative integer, got -1$/],

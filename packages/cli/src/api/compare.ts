@@ -132,6 +132,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
         withControl(typeof o.schedules === "string" ? o.schedules : o.schedules.join(","), o.control),
         protocol,
       );
+    checkDistinct(schedules);
     const seeds = resumed?.plan.seeds ?? Array.from({ length: o.seeds }, (_, i) => o.seed + i);
     const catalog = createCatalog(options.cwd ?? process.cwd());
     const runOptions = (schedule: string, seed: number) => ({
@@ -238,4 +239,19 @@ function checkProtocolOptions(o: { lr: number; factor: number; seeds: number; lr
   if (!Number.isInteger(o.seeds) || o.seeds < 1)
     throw errors.invalidOption("seeds", "a positive integer", String(o.seeds));
   if (o.seeds > MAX_COMPARE_RUNS) throw errors.tooLarge("seeds", MAX_COMPARE_RUNS, String(o.seeds));
+}
+
+/**
+ * Refuses a list that trains the same schedule twice (`step,step`, or a name and its own
+ * expansion): the copies would be identical runs, reported as extra seeds.
+ */
+function checkDistinct(schedules: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const schedule of schedules) {
+    if (seen.has(schedule))
+      throw errors.usage(
+        `--schedules names ${schedule} twice; each schedule trains once per seed (--seeds N trains N seeds of each)`,
+      );
+    seen.add(schedule);
+  }
 }

@@ -271,7 +271,9 @@ export function expandGrid(grid: SweepGrid): PlannedRun[] {
       const twin = seen.get(key);
       if (twin)
         throw errors.usage(
-          `the grid trains ${options.schedule} twice (${describePoint(twin)} and ${describePoint(point)}): a parameter written in a schedule spec wins over its axis; drop one of the values`,
+          describePoint(twin) === describePoint(point)
+            ? `the grid trains ${options.schedule} twice (${describePoint(point)}): a value is listed twice on an axis; drop one`
+            : `the grid trains ${options.schedule} twice (${describePoint(twin)} and ${describePoint(point)}): a parameter written in a schedule spec wins over its axis; drop one of the values`,
         );
       seen.set(key, point);
       return { key, point, seed, options };
