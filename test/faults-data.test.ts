@@ -180,11 +180,33 @@ describe("faults that lost data", () => {
     await until(() => statusOf(path, 3) === "running");
     const refused = await runCli(["runs", "rm", "3", "--db", path]);
     expect(refused.code).toBe(1);
-    expect(oneLine(refused.stderr)).toMatch(/run 3 is still training \(pid \d+ on .*\); stop it first/);
+    expect(oneLine(refused.stderr)).toMatch(
+      /run 3 is still training \(pid \d+ on .*\); stop it first .*then remove it/,
+    );
     child.kill("SIGTERM");
     expect(await child.exited).toBe(130);
     expect(statusOf(path, 3)).toBe("interrupted");
     expect((await runCli(["runs", "rm", "3", "--db", path])).code).toBe(0);
+    expectIntact(path);
+  });
+
+  it("compare --resume refuses a comparison still training, saying to resume it once stopped", async () => {
+    const { path } = await databaseWithRuns();
+    const slow = ["--epochs", "1000000", "--lr", "0.001", "--optimizer", "sgd", "--schedules", "step"];
+    const child = startCli(["compare", ...TINY, ...slow, "--db", path], {});
+    child.stdout?.resume();
+    child.stderr?.resume();
+    await until(() => statusOf(path, 3) === "running");
+    const db = openResults(path, { readonly: true });
+    const { id } = db.prepare("SELECT max(id) id FROM comparisons").get() as { id: number };
+    db.close();
+    const refused = await runCli(["compare", "--resume", String(id), "--db", path]);
+    expect(refused.code).toBe(1);
+    expect(oneLine(refused.stderr)).toMatch(
+      /run 3 is still training \(pid \d+ on .*\); stop it first \(Ctrl-C ends it as interrupted\), then resume the comparison/,
+    );
+    child.kill("SIGTERM");
+    expect(await child.exited).toBe(130);
     expectIntact(path);
   });
 });

@@ -244,11 +244,11 @@ export const errors = {
   },
   /** Parameters that are fine one by one but not together. */
   invalidParams: (owner: string, problem: string) => new LrsimError("INVALID_PARAMS", `${owner}: ${problem}`),
-  /** `lrsim runs rm` on a run whose process is still training it. */
-  liveRun: (id: number, pid: number, host: string) =>
+  /** `lrsim runs rm` (or a resume) on a run whose process is still training it; `then` is what to do once it stopped. */
+  liveRun: (id: number, pid: number, host: string, then = "remove it") =>
     new LrsimError(
       "LIVE_RUN",
-      `run ${id} is still training (pid ${pid} on ${host}); stop it first (Ctrl-C ends it as interrupted), then remove it`,
+      `run ${id} is still training (pid ${pid} on ${host}); stop it first (Ctrl-C ends it as interrupted), then ${then}`,
     ),
   /** A required parameter that is neither given nor derivable from the run. */
   missingParam: (owner: string, param: string, hint: string) =>

@@ -60,14 +60,15 @@ export function getRangeTest(db: Db, id: number): { row: StoredRow; points: Stor
 /**
  * Removes runs and everything recorded with them, in one transaction. A run still being
  * trained (`running`, its process alive) is refused — removing it would break the trainer's
- * next write — unless it is stale (its process is gone).
+ * next write — unless it is stale (its process is gone); the refusal tells the user to stop it
+ * and then do `then` (default: remove it).
  */
-export function removeRuns(db: Db, ids: readonly number[]): void {
+export function removeRuns(db: Db, ids: readonly number[], then?: string): void {
   const remove = db.prepare("DELETE FROM runs WHERE id = ?");
   db.transaction(() => {
     for (const id of ids) {
       const row = getRun(db, id) as { status: string; host: string; pid: number; heartbeat_at: string };
-      if (row.status === "running" && !isStale(row)) throw errors.liveRun(id, row.pid, row.host);
+      if (row.status === "running" && !isStale(row)) throw errors.liveRun(id, row.pid, row.host, then);
       remove.run(id);
     }
   }).immediate();

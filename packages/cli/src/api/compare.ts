@@ -153,7 +153,7 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     recording ??= await openRecording(options);
     const workers = workersOf(options);
     // The interrupted runs go (steps and evaluations with them) and are trained again.
-    if (recording && resumed) removeRuns(recording.db, resumed.unfinished);
+    if (recording && resumed) removeRuns(recording.db, resumed.unfinished, "resume the comparison");
     const comparisonId =
       options.resume ??
       (recording
