@@ -127,7 +127,7 @@ export function compareCommand(io: CliIo) {
           .option("resume", {
             type: "number",
             describe:
-              "Finish an interrupted comparison: train its missing runs into it, with its recorded settings (other options but --workers are ignored)",
+              "Finish an interrupted comparison: train its missing runs into it, with its recorded settings (its grid and training settings are the recorded ones; --workers, --runs-at-once and --json apply)",
           })
           .conflicts("show", "resume")
           .option("json", {

@@ -163,7 +163,7 @@ export function sweepCommand(io: CliIo) {
             .option("resume", {
               type: "number",
               describe:
-                "Finish a stored sweep: collect what workers finished meanwhile and train or wait for the rest",
+                "Finish a stored sweep: collect what workers finished meanwhile and train or wait for the rest (its grid is the recorded one: grid options given here are ignored; --workers and --runs-at-once apply)",
             })
             .option("show", { type: "number", describe: "Show a stored sweep instead of running one" })
             .conflicts("show", "resume")
