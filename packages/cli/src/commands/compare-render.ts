@@ -32,12 +32,15 @@ function isStepDecay(schedule: string): boolean {
  * The comparison table: one row per schedule, mean ± std over seeds where there are several.
  * Final train loss sits beside the test metrics, so a control row (constant rate) shows
  * whether decaying helped at all; `cluster` is the simulated time on the run's cluster and
- * `vs step` its speed-up over step decay's (when a step-decay row is there).
+ * `vs step` its speed-up over step decay's (when a step-decay row is there; blank unless both
+ * trained to the end: a diverged or interrupted run stopped early, and its shorter time is no
+ * speed-up).
  */
 export function comparisonTable(runs: readonly StoredRunResult[]): string {
   const groups = [...bySchedule(runs)];
   const stepGroup = groups.find(([schedule]) => isStepDecay(schedule))?.[1];
   const stepCluster = stepGroup ? meanStd(stepGroup.map((r) => r.clusterMs)).mean : undefined;
+  const completed = (group: readonly StoredRunResult[]) => group.every((r) => r.status === "completed");
   const rows = groups.map(([schedule, group]) => {
     const seeds = group.length;
     const accuracy = group.every((r) => r.final !== null && r.final.testAccuracy !== null);
@@ -63,7 +66,13 @@ export function comparisonTable(runs: readonly StoredRunResult[]): string {
       formatCell(meanStd(group.map((r) => r.epochs)).mean),
       `${(meanStd(group.map((r) => r.wallMs)).mean / 1000).toFixed(1)}s`,
       formatClusterMs(cluster),
-      ...(stepCluster === undefined ? [] : [cluster > 0 ? `${(stepCluster / cluster).toFixed(2)}x` : ""]),
+      ...(stepCluster === undefined
+        ? []
+        : [
+            cluster > 0 && completed(group) && completed(stepGroup!)
+              ? `${(stepCluster / cluster).toFixed(2)}x`
+              : "",
+          ]),
       statuses,
     ];
   });
