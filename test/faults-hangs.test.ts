@@ -232,6 +232,43 @@ describe("runaway resources", () => {
     expectIntact(path);
   }, 150_000);
 
+  it("compare --json, interrupted: the JSON on stdout, the way to resume on stderr; --show of a killed one says the same", async () => {
+    const { path } = await databaseWithRuns();
+    const args = ["--model", "softmax", "--dataset", "blobs(n=2000)", "--batch-size", "4", "--lr", "0.1"];
+    const long = ["compare", ...args, "--epochs", "400", "--workers", "2", "--db", path];
+    const running = () => {
+      const db = openResults(path, { readonly: true });
+      try {
+        return (db.prepare("SELECT count(*) n FROM runs WHERE status = 'running'").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const untilRunning = async () => {
+      const deadline = Date.now() + 90_000;
+      while (running() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    };
+    const interrupted = start([...long, "--json"], repoRoot);
+    await untilRunning();
+    interrupted.kill("SIGINT");
+    expect(await interrupted.exited, interrupted.stderr()).toBe(130);
+    expect(JSON.parse(interrupted.stdout()).planned).toBe(4);
+    expect(oneLine(interrupted.stderr())).toMatch(
+      /interrupted: 0 of 4 runs finished; lrsim compare --resume 1 runs the other 4 into this comparison/,
+    );
+    // Killed outright: its runs stay `running`, then stale; --show counts them as missing, not results.
+    const killed = start(long, repoRoot);
+    await untilRunning();
+    killed.kill("SIGKILL");
+    await killed.exited;
+    const shown = await runCli(["compare", "--show", "2", "--db", path]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(
+      /interrupted: 0 of 4 runs finished; lrsim compare --resume 2 runs the other 4/,
+    );
+    expect(shown.stdout).not.toMatch(/\d+\.\d\dx/); // no table of unfinished runs
+  }, 200_000);
+
   it("one SIGTERM ends a compare whose runs side by side are stuck in a plugin's gradient (it never exited)", async () => {
     const { path } = await databaseWithRuns();
     const args = ["--model", "./stuck-model.js", "--dataset", "line(n=5)", "--batch-size", "5"];

@@ -5,7 +5,7 @@ import type { Argv } from "yargs";
 import { compare, MAX_COMPARE_RUNS } from "../api/compare.ts";
 import { COMPARE_DEFAULTS } from "../api/compare-defaults.ts";
 import { describeProtocol, LR_SCALING_RULES, type LrScaling } from "../api/compare-protocol.ts";
-import { type StoredRunResult, storedComparison, storedResult } from "../api/stored-result.ts";
+import { hasEnded, type StoredRunResult, storedComparison, storedResult } from "../api/stored-result.ts";
 import { withConfig } from "../config.ts";
 import { type CliIo, outputWidth, useColor } from "../io.ts";
 import { ProgressBoard } from "../render/progress-board.ts";
@@ -174,16 +174,19 @@ function output(
   header: string,
   planned = runs.length,
 ): void {
+  // An interrupted run is not a result, nor one still running or left running by a killed
+  // process (stale): show the finished ones and say how to get the rest.
+  const finished = runs.filter((r) => hasEnded(r) && r.status !== "interrupted");
+  const missing = planned - finished.length;
+  const resumeHint = `lrsim compare --resume ${comparisonId} runs the other ${missing} into this comparison`;
   if (json) {
     io.out(JSON.stringify({ comparisonId, planned, runs }));
+    if (missing > 0) io.err(`interrupted: ${finished.length} of ${planned} runs finished; ${resumeHint}`);
     return;
   }
-  // An interrupted run is not a result: show the finished ones and say how to get the rest.
-  const finished = runs.filter((r) => r.status !== "interrupted");
-  const missing = planned - finished.length;
   const note =
     missing > 0
-      ? `\n\ninterrupted: ${finished.length} of ${planned} runs finished${finished.length > 0 ? " (shown below)" : ""}; lrsim compare --resume ${comparisonId} runs the other ${missing} into this comparison`
+      ? `\n\ninterrupted: ${finished.length} of ${planned} runs finished${finished.length > 0 ? " (shown below)" : ""}; ${resumeHint}`
       : "";
   const body =
     finished.length > 0
