@@ -56,6 +56,7 @@ describe("lrsim sweep (embedded)", () => {
     const show = await runCli(["sweep", "--show", "1", "--metric", "test-loss", "--db", db]);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain("by final test loss, best first");
+    expect(show.stderr).not.toContain("--resume");
     const json = await runCli(["sweep", "--show", "1", "--json", "--db", db]);
     const parsed = JSON.parse(json.stdout) as {
       planned: number;
@@ -67,6 +68,20 @@ describe("lrsim sweep (embedded)", () => {
     expect(parsed.rows.map((r) => r.seeds)).toEqual([2, 2, 2, 2]);
     expect(parsed.rows[0]!.metric.n).toBe(2);
     expect(parsed.rows[0]!.metric.std).toBeGreaterThanOrEqual(0);
+  });
+
+  it("--show of a sweep with runs missing says how to finish it, on stderr", async () => {
+    const partial = join(dir, "partial.db");
+    const handle = openResults(db, { readonly: true });
+    handle.exec(`VACUUM INTO '${partial}'`);
+    handle.close();
+    const copy = openResults(partial);
+    copy.exec("DELETE FROM sweep_runs WHERE run_key IN (SELECT run_key FROM sweep_runs LIMIT 3)");
+    copy.close();
+    const show = await runCli(["sweep", "--show", "1", "--db", partial]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain("sweep 1: 5 of 8 runs recorded");
+    expect(show.stderr).toContain("5 of 8 runs recorded; lrsim sweep --resume 1 finishes it");
   });
 
   it("takes its grid from the config file's sweep section, and refuses absurd sizes without --yes", async () => {

@@ -75,3 +75,14 @@ export function showSweep(db: Db, id: number, metric: SweepMetric, json: boolean
     .join(", ");
   return `sweep ${id}: ${runs.length} of ${sweep.planned} runs recorded; ${fixed}; by ${SWEEP_METRICS[metric].label}, best first\n\n${table}`;
 }
+
+/** How far a stored sweep got: runs planned and recorded, and whether it was sent through Redis. */
+export function sweepProgress(db: Db, id: number): { planned: number; recorded: number; redis: boolean } {
+  const sweep = getSweep(db, id);
+  const redis = (sweep.config as { redis?: unknown }).redis;
+  return {
+    planned: sweep.planned,
+    recorded: sweepRunResults(db, id).length,
+    redis: typeof redis === "string",
+  };
+}

@@ -21,7 +21,7 @@ import { SWEEP_METRICS, type SweepMetric } from "../sweep/summary.ts";
 import { clipGradNormOption, clusterOptions, clusterRunOptions } from "./cluster-option.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption, useDatabase } from "./results-db.ts";
-import { showSweep } from "./sweep-render.ts";
+import { showSweep, sweepProgress } from "./sweep-render.ts";
 import { StatusLines } from "./sweep-status.ts";
 
 interface SweepArgs {
@@ -201,8 +201,16 @@ export function sweepCommand(io: CliIo) {
   };
 }
 
+/** `--show`: the stored sweep, and, when runs are missing, how to finish it (on stderr, so --json stays clean). */
 function printSweep(args: SweepArgs, id: number, io: CliIo): void {
-  useDatabase(args.db, io, "read", (db) => io.out(showSweep(db, id, args.metric, args.json)));
+  useDatabase(args.db, io, "read", (db) => {
+    io.out(showSweep(db, id, args.metric, args.json));
+    const { planned, recorded, redis } = sweepProgress(db, id);
+    if (recorded < planned)
+      io.err(
+        `${recorded} of ${planned} runs recorded; lrsim sweep --resume ${id}${redis ? " --redis URL" : ""} finishes it`,
+      );
+  });
 }
 
 async function runSweep(args: SweepArgs, io: CliIo): Promise<void> {
