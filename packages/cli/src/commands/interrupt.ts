@@ -1,13 +1,14 @@
 /**
  * Signals closer together than this are one stop: a supervisor such as coreutils `timeout`
  * signals the process and then its whole process group, so lrsim receives the same stop twice
- * within microseconds. A person's second Ctrl-C ("it is not stopping") comes later.
+ * within microseconds. A person's second Ctrl-C ("it is not stopping") comes much later than
+ * 50 ms, even a quick double press.
  */
-const SAME_STOP_MS = 500;
+const SAME_STOP_MS = 50;
 
 /**
  * Calls `onStop(n)` for the n-th stop asked by SIGINT/SIGTERM (Ctrl-C), counting signals less
- * than half a second apart as one; returns the function that stops listening.
+ * than 50 ms apart as one; returns the function that stops listening.
  */
 export function onStopSignals(onStop: (stop: number) => void): () => void {
   let stops = 0;
@@ -29,7 +30,7 @@ export function onStopSignals(onStop: (stop: number) => void): () => void {
 /**
  * Runs `work` with an AbortSignal that SIGINT/SIGTERM (Ctrl-C) trips, so a training run can
  * stop between updates and report `interrupted` instead of dying mid-write. A second Ctrl-C
- * (more than half a second after the first) exits at once.
+ * (not the same signal sent to the process group too) exits at once.
  */
 export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();

@@ -109,7 +109,7 @@ async function serve(args: WorkerArgs, io: CliIo): Promise<void> {
   log(
     `lrsim worker: taking runs from ${target.masked} (queue ${args.queue}), ${args.concurrency} at a time on ${workers} worker thread${workers === 1 ? "" : "s"} each; Ctrl-C finishes the current runs, twice hands them back`,
   );
-  // Signals less than half a second apart (a supervisor signalling the process group) are one.
+  // Signals less than 50 ms apart (a supervisor signalling the process group) are one.
   const stopListening = onStopSignals((stops) => {
     if (stops === 1) {
       log("stopping: finishing the current runs (Ctrl-C again hands them back to the queue)");
