@@ -36,6 +36,24 @@ async function holdLock(path: string): Promise<ChildProcess> {
   return shell;
 }
 
+/** The statuses of the runs after the two `databaseWithRuns` made, in order. */
+function newRunStatuses(path: string): string[] {
+  const db = openResults(path, { readonly: true });
+  try {
+    const rows = db.prepare("SELECT status FROM runs WHERE id > 2 ORDER BY id").all() as { status: string }[];
+    return rows.map((r) => r.status);
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits (up to 90 s: starting threads is slow on a loaded machine) until two runs are training. */
+async function untilTwoRunning(path: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (newRunStatuses(path).filter((s) => s === "running").length < 2 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+}
+
 const held: ChildProcess[] = [];
 afterEach(() => {
   for (const shell of held.splice(0)) shell.kill();
@@ -206,19 +224,8 @@ describe("runaway resources", () => {
     const { path } = await databaseWithRuns();
     const args = ["--model", "softmax", "--dataset", "blobs(n=2000)", "--batch-size", "4", "--lr", "0.1"];
     const child = start(["compare", ...args, "--epochs", "400", "--workers", "2", "--db", path], repoRoot);
-    const statuses = () => {
-      const db = openResults(path, { readonly: true });
-      try {
-        const rows = db.prepare("SELECT status FROM runs WHERE id > 2 ORDER BY id").all() as {
-          status: string;
-        }[];
-        return rows.map((r) => r.status);
-      } finally {
-        db.close();
-      }
-    };
-    const deadline = Date.now() + 90_000;
-    while (statuses().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const statuses = () => newRunStatuses(path);
+    await untilTwoRunning(path);
     expect(statuses(), child.stderr()).toEqual(["running", "running"]);
     // As coreutils timeout does: the process, then its group, microseconds apart.
     child.kill("SIGTERM");
@@ -236,20 +243,8 @@ describe("runaway resources", () => {
     const { path } = await databaseWithRuns();
     const args = ["--model", "softmax", "--dataset", "blobs(n=2000)", "--batch-size", "4", "--lr", "0.1"];
     const long = ["compare", ...args, "--epochs", "400", "--workers", "2", "--db", path];
-    const running = () => {
-      const db = openResults(path, { readonly: true });
-      try {
-        return (db.prepare("SELECT count(*) n FROM runs WHERE status = 'running'").get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
-    const untilRunning = async () => {
-      const deadline = Date.now() + 90_000;
-      while (running() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    };
     const interrupted = start([...long, "--json"], repoRoot);
-    await untilRunning();
+    await untilTwoRunning(path);
     interrupted.kill("SIGINT");
     expect(await interrupted.exited, interrupted.stderr()).toBe(130);
     expect(JSON.parse(interrupted.stdout()).planned).toBe(4);
@@ -258,7 +253,7 @@ describe("runaway resources", () => {
     );
     // Killed outright: its runs stay `running`, then stale; --show counts them as missing, not results.
     const killed = start(long, repoRoot);
-    await untilRunning();
+    await untilTwoRunning(path);
     killed.kill("SIGKILL");
     await killed.exited;
     const shown = await runCli(["compare", "--show", "2", "--db", path]);
@@ -273,20 +268,9 @@ describe("runaway resources", () => {
     const { path } = await databaseWithRuns();
     const args = ["--model", "./stuck-model.js", "--dataset", "line(n=5)", "--batch-size", "5"];
     const child = start(["compare", ...args, "--workers", "2", "--epochs", "4", "--db", path], faultPlugins);
-    const statuses = () => {
-      const db = openResults(path, { readonly: true });
-      try {
-        const rows = db.prepare("SELECT status FROM runs WHERE id > 2 ORDER BY id").all() as {
-          status: string;
-        }[];
-        return rows.map((r) => r.status);
-      } finally {
-        db.close();
-      }
-    };
+    const statuses = () => newRunStatuses(path);
     // Two runs side by side, one worker each, both stuck in their first gradient.
-    const deadline = Date.now() + 90_000;
-    while (statuses().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await untilTwoRunning(path);
     expect(statuses(), child.stderr()).toEqual(["running", "running"]);
     await new Promise((r) => setTimeout(r, 500));
     const [code, ms] = await timed(() => {
