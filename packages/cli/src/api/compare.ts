@@ -118,7 +118,8 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
     const resumed = options.resume === undefined ? undefined : resumeFrom(recording, options.resume);
     const o = { ...COMPARE_DEFAULTS, ...options, ...resumed?.settings };
     checkProtocolOptions(o);
-    checkRunSlotOptions({ workers: workersOf(options), runsAtOnce: options.runsAtOnce });
+    const workers = workersOf(options);
+    checkRunSlotOptions({ workers, runsAtOnce: options.runsAtOnce });
     const protocol: Protocol = {
       lr: o.lr,
       batchSize: o.batchSize,
@@ -151,7 +152,6 @@ export async function compare(options: CompareOptions = {}): Promise<CompareResu
       await planRun(resolveRunConfig(runOptions(schedule, seeds[0]!)), catalog);
     options.onPlanned?.(schedules, seeds, o.epochs);
     recording ??= await openRecording(options);
-    const workers = workersOf(options);
     // The interrupted runs go (steps and evaluations with them) and are trained again.
     if (recording && resumed) removeRuns(recording.db, resumed.unfinished, "resume the comparison");
     const comparisonId =

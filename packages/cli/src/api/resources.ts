@@ -35,7 +35,26 @@ export function checkWorkers(workers: number, option = "--workers"): number {
 }
 
 /** How long a stopped run may take to reach its next update before its worker threads are ended. */
-export const STOP_GRACE_MS = 1000;
+const STOP_GRACE_MS = 1000;
+
+/**
+ * Ends `pool`'s threads {@link STOP_GRACE_MS} after `signal` trips, for work that does not
+ * honour the stop — a plugin's gradient that never returns: ending the threads rejects the step
+ * in progress, and the trainer then reports the run interrupted. Returns the function that
+ * disarms it (call it once the work is over).
+ */
+export function closeAfterGrace(signal: AbortSignal, pool: GradientPool): () => void {
+  let killer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    killer = setTimeout(() => pool.close().catch(() => {}), STOP_GRACE_MS);
+    killer.unref();
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => {
+    signal.removeEventListener("abort", onAbort);
+    if (killer) clearTimeout(killer);
+  };
+}
 
 /** What {@link withExperiment} opened for the work, and how the work can be stopped. */
 export interface ExperimentResources {
@@ -85,13 +104,7 @@ export async function withExperiment<T>(
   const controller = new AbortController();
   let stopped: LrsimError | undefined;
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-  let killer: NodeJS.Timeout | undefined;
-  const onAbort = () => {
-    // Ending the threads rejects the step in progress; the trainer then reports the run interrupted.
-    killer = setTimeout(() => pool.close().catch(() => {}), STOP_GRACE_MS);
-    killer.unref();
-  };
-  signal.addEventListener("abort", onAbort, { once: true });
+  const disarm = closeAfterGrace(signal, pool);
   try {
     return await work({
       pool,
@@ -109,8 +122,7 @@ export async function withExperiment<T>(
   } catch (error) {
     throw (path && explainSqliteError(path, error, timeout)) || error;
   } finally {
-    signal.removeEventListener("abort", onAbort);
-    if (killer) clearTimeout(killer);
+    disarm();
     await pool.close();
     db?.close();
   }

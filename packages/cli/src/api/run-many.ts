@@ -4,7 +4,7 @@ import { GradientPool } from "@lrsim/parallel";
 import { type Db, RunWriter } from "@lrsim/store";
 import { WORKER_PRELOAD } from "../loader/hooks.ts";
 import { version } from "../version.ts";
-import { STOP_GRACE_MS } from "./resources.ts";
+import { closeAfterGrace } from "./resources.ts";
 import type { RunExperimentResult } from "./run.ts";
 import { chooseRunSlots, runStages } from "./run-slots.ts";
 
@@ -69,16 +69,16 @@ export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | u
   );
   // The runs' own signal: the caller's, or a sibling run's failure.
   const stop = new AbortController();
-  const onAbort = () => stop.abort();
+  const signal = batch.signal ? AbortSignal.any([batch.signal, stop.signal]) : stop.signal;
   let next = 0;
   let failure: { error: unknown } | undefined;
   const slot = async (pool: GradientPool, workers: number, end: number) => {
-    while (!stop.signal.aborted && next < end) {
+    while (!signal.aborted && next < end) {
       const index = todo[next++]!;
       // The database refused the run's records (disk full, locked too long, damaged).
       let refused: LrsimError | undefined;
       try {
-        const trained = await trainOne(batch, pool, workers, index, stop.signal, (reason) => {
+        const trained = await trainOne(batch, pool, workers, index, signal, (reason) => {
           refused ??= reason;
           stop.abort();
         });
@@ -88,41 +88,27 @@ export async function runMany(batch: ManyRuns): Promise<(RunExperimentResult | u
         results[index] = result;
         batch.onRunEnd?.(index, result);
         if (refused) failure ??= { error: refused };
-        if (result.status === "interrupted") stop.abort();
       } catch (error) {
         failure ??= { error };
         stop.abort();
       }
     }
   };
-  let pool: GradientPool | undefined;
-  // A stop the runs do not honour within the grace — a plugin's gradient that never returns —
-  // ends the threads, which fails the step in progress and lets its run end `interrupted`.
-  let killer: NodeJS.Timeout | undefined;
-  const onStop = () => {
-    killer = setTimeout(() => pool?.close().catch(() => {}), STOP_GRACE_MS);
-    killer.unref();
-  };
+  // One pool with as many threads as any stage uses at once (never more than `workers`).
+  const pool = new GradientPool({
+    workers: signal.aborted ? 0 : Math.max(0, ...stages.map((s) => s.parallel * s.workersPerRun)),
+    preload: WORKER_PRELOAD,
+  });
+  const disarm = closeAfterGrace(signal, pool);
   try {
-    stop.signal.addEventListener("abort", onStop, { once: true });
-    batch.signal?.addEventListener("abort", onAbort, { once: true });
-    if (batch.signal?.aborted) stop.abort();
-    // One pool with as many threads as any stage uses at once (never more than `workers`).
-    pool = new GradientPool({
-      workers: stop.signal.aborted ? 0 : Math.max(0, ...stages.map((s) => s.parallel * s.workersPerRun)),
-      preload: WORKER_PRELOAD,
-    });
     for (const stage of stages) {
-      if (stop.signal.aborted) break;
+      if (signal.aborted) break;
       const end = next + stage.runs;
-      const on = pool;
-      await Promise.all(Array.from({ length: stage.parallel }, () => slot(on, stage.workersPerRun, end)));
+      await Promise.all(Array.from({ length: stage.parallel }, () => slot(pool, stage.workersPerRun, end)));
     }
   } finally {
-    batch.signal?.removeEventListener("abort", onAbort);
-    stop.signal.removeEventListener("abort", onStop);
-    if (killer) clearTimeout(killer);
-    await pool?.close();
+    disarm();
+    await pool.close();
   }
   if (failure) throw failure.error;
   return results;

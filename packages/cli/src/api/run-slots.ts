@@ -53,7 +53,8 @@ export function chooseRunSlots(options: {
 
 /**
  * Rejects worker and run counts that cannot be honoured (`--workers -1`, more threads than
- * `lrsim run` allows this machine, `--runs-at-once 1.5`) before anything is planned or recorded, named as the API spells them (the CLI prints flags).
+ * `lrsim run` allows this machine, `--runs-at-once 1.5`) before anything is planned or
+ * recorded, with the checks and messages `lrsim run` uses for `--workers`.
  */
 export function checkRunSlotOptions(options: {
   readonly workers: number;

@@ -41,6 +41,7 @@ export function comparisonTable(runs: readonly StoredRunResult[]): string {
   const stepGroup = groups.find(([schedule]) => isStepDecay(schedule))?.[1];
   const stepCluster = stepGroup ? meanStd(stepGroup.map((r) => r.clusterMs)).mean : undefined;
   const completed = (group: readonly StoredRunResult[]) => group.every((r) => r.status === "completed");
+  const stepCompleted = stepGroup !== undefined && completed(stepGroup);
   const rows = groups.map(([schedule, group]) => {
     const seeds = group.length;
     const accuracy = group.every((r) => r.final !== null && r.final.testAccuracy !== null);
@@ -68,11 +69,7 @@ export function comparisonTable(runs: readonly StoredRunResult[]): string {
       formatClusterMs(cluster),
       ...(stepCluster === undefined
         ? []
-        : [
-            cluster > 0 && completed(group) && completed(stepGroup!)
-              ? `${(stepCluster / cluster).toFixed(2)}x`
-              : "",
-          ]),
+        : [cluster > 0 && stepCompleted && completed(group) ? `${(stepCluster / cluster).toFixed(2)}x` : ""]),
       statuses,
     ];
   });

@@ -1,4 +1,4 @@
-import { type Db, getSweep, sweepRunResults } from "@lrsim/store";
+import { type Db, getSweep, recordedKeys, sweepRunResults } from "@lrsim/store";
 import { renderTable } from "../render/table.ts";
 import { AXIS_LABELS, type SweepGrid } from "../sweep/grid.ts";
 import {
@@ -76,13 +76,16 @@ export function showSweep(db: Db, id: number, metric: SweepMetric, json: boolean
   return `sweep ${id}: ${runs.length} of ${sweep.planned} runs recorded; ${fixed}; by ${SWEEP_METRICS[metric].label}, best first\n\n${table}`;
 }
 
-/** How far a stored sweep got: runs planned and recorded, and whether it was sent through Redis. */
-export function sweepProgress(db: Db, id: number): { planned: number; recorded: number; redis: boolean } {
+/** `3 of 8 runs recorded; lrsim sweep --resume 1 finishes it`: how to finish a sweep with runs missing. */
+export function sweepResumeHint(id: number, recorded: number, planned: number, redis: boolean): string {
+  return `${recorded} of ${planned} runs recorded; lrsim sweep --resume ${id}${redis ? " --redis URL" : ""} finishes it`;
+}
+
+/** For a stored sweep with runs missing, {@link sweepResumeHint}; undefined once every run is recorded. */
+export function storedSweepResumeHint(db: Db, id: number): string | undefined {
   const sweep = getSweep(db, id);
+  const recorded = recordedKeys(db, id).size;
+  if (recorded >= sweep.planned) return undefined;
   const redis = (sweep.config as { redis?: unknown }).redis;
-  return {
-    planned: sweep.planned,
-    recorded: sweepRunResults(db, id).length,
-    redis: typeof redis === "string",
-  };
+  return sweepResumeHint(id, recorded, sweep.planned, typeof redis === "string");
 }

@@ -21,7 +21,7 @@ import { SWEEP_METRICS, type SweepMetric } from "../sweep/summary.ts";
 import { clipGradNormOption, clusterOptions, clusterRunOptions } from "./cluster-option.ts";
 import { withInterrupt } from "./interrupt.ts";
 import { dbOption, useDatabase } from "./results-db.ts";
-import { showSweep, sweepProgress } from "./sweep-render.ts";
+import { showSweep, storedSweepResumeHint, sweepResumeHint } from "./sweep-render.ts";
 import { StatusLines } from "./sweep-status.ts";
 
 interface SweepArgs {
@@ -205,11 +205,8 @@ export function sweepCommand(io: CliIo) {
 function printSweep(args: SweepArgs, id: number, io: CliIo): void {
   useDatabase(args.db, io, "read", (db) => {
     io.out(showSweep(db, id, args.metric, args.json));
-    const { planned, recorded, redis } = sweepProgress(db, id);
-    if (recorded < planned)
-      io.err(
-        `${recorded} of ${planned} runs recorded; lrsim sweep --resume ${id}${redis ? " --redis URL" : ""} finishes it`,
-      );
+    const hint = storedSweepResumeHint(db, id);
+    if (hint) io.err(hint);
   });
 }
 
@@ -284,7 +281,7 @@ async function runSweep(args: SweepArgs, io: CliIo): Promise<void> {
   if (result.recorded < result.planned) {
     io.setExitCode?.(130);
     io.err(
-      `interrupted: ${result.recorded} of ${result.planned} runs recorded; lrsim sweep --resume ${result.sweepId}${redis ? " --redis URL" : ""} finishes it`,
+      `interrupted: ${sweepResumeHint(result.sweepId, result.recorded, result.planned, Boolean(redis))}`,
     );
   } else if (result.failed > 0) io.setExitCode?.(1);
   io.out(shown);

@@ -269,12 +269,14 @@ export function expandGrid(grid: SweepGrid): PlannedRun[] {
       const options = runOptionsOf(grid, point, seed);
       const key = runKey(options);
       const twin = seen.get(key);
-      if (twin)
+      if (twin) {
+        const [first, second] = [describePoint(twin), describePoint(point)];
         throw errors.usage(
-          describePoint(twin) === describePoint(point)
-            ? `the grid trains ${options.schedule} twice (${describePoint(point)}): a value is listed twice on an axis; drop one`
-            : `the grid trains ${options.schedule} twice (${describePoint(twin)} and ${describePoint(point)}): a parameter written in a schedule spec wins over its axis; drop one of the values`,
+          first === second
+            ? `the grid trains ${options.schedule} twice (${first}): a value is listed twice on an axis; drop one`
+            : `the grid trains ${options.schedule} twice (${first} and ${second}): a parameter written in a schedule spec wins over its axis; drop one of the values`,
         );
+      }
       seen.set(key, point);
       return { key, point, seed, options };
     }),
